@@ -9,7 +9,7 @@ log() { echo "setup: $*" >&2; }
 log "1/4 system packages"
 scripts/install-deps.sh
 
-log "2/4 models (see models/manifest.json)"
+log "2/4 models (see models/manifest.json) and de-identification lexicons"
 python3 scripts/fetch-models.py
 python3 scripts/fetch-deid-data.py  # name lists and gazetteers for de-identification (.cache/deid-data)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README command 2: install what the build needs, fetch and verify the models the tests read, then run
+# README command 2: install what the build needs, fetch and verify the models and lexicons the tests read, then run
 # every test. A debug build is enough: the hot modules carry optimization flags in Package.swift.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -9,7 +9,7 @@ log() { echo "test: $*" >&2; }
 log "1/3 system packages"
 scripts/install-deps.sh
 
-log "2/3 models (see models/manifest.json)"
+log "2/3 models (see models/manifest.json) and de-identification lexicons"
 python3 scripts/fetch-models.py
 python3 scripts/fetch-deid-data.py  # name lists and gazetteers for de-identification (.cache/deid-data)
 
