@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+// Vellum: an offline drafting assistant for medical practices, on a quantized-transformer engine in Swift.
+// Module direction is one way: GGUF -> Quants -> Inference -> tasks (Deidentification, ...) -> vellum.
+import PackageDescription
+
+/// Hot-loop modules are optimized even in debug builds: unoptimized SIMD code runs ~1,600x slower
+/// (see docs), which would make every model test crawl. `-target-cpu native` lets LLVM use AVX-512/VNNI.
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "native"])]
+let optimizedFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-wmo", "-target-cpu", "native"])]
+
+let package = Package(
+    name: "Vellum",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vellum", targets: ["vellum"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Format: memory-mapped, bounds-checked GGUF reader.
+        .target(name: "GGUF"),
+        // Kernels: quant block layouts, scalar reference and SIMD dot/dequantize, BLAS products.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Quants", dependencies: ["GGUF", "CBLAS"], swiftSettings: kernelFlags),
+        // Tokenizers: SentencePiece (through libsentencepiece) and byte-level BPE.
+        .target(
+            name: "CSentencePiece",
+            cxxSettings: [.unsafeFlags(["-std=c++17"])],
+            linkerSettings: [.linkedLibrary("sentencepiece"), .linkedLibrary("stdc++")]
+        ),
+        .target(name: "Tokenization", dependencies: ["GGUF", "CSentencePiece"], swiftSettings: optimizedFlags),
+        // Model: architectures, KV cache, sampling, generation sessions.
+        .target(name: "Inference", dependencies: ["GGUF", "Quants", "Tokenization"], swiftSettings: kernelFlags),
+        // Tasks.
+        .target(
+            name: "Deidentification",
+            dependencies: ["Inference", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: optimizedFlags
+        ),
+        // Interfaces.
+        .executableTarget(
+            name: "vellum",
+            dependencies: [
+                "GGUF", "Quants", "Tokenization", "Inference", "Deidentification",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "QuantsTests", dependencies: ["Quants"], swiftSettings: optimizedFlags),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "DeidentificationTests", dependencies: ["Deidentification"], resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,136 @@
+import GGUF
+import Quants
+
+/// A decoder-only transformer: one file per architecture, registered by its `general.architecture` name.
+///
+/// `forward` evaluates a batch of consecutive tokens of one sequence, appends their keys and values to the
+/// cache, and writes the logits of the last `logitRows` tokens of the batch to `state.logits`, one row of
+/// `vocabularySize` floats each. Everything it touches is preallocated in `RunState`, so decoding allocates
+/// nothing.
+public protocol Architecture: AnyObject, Sendable {
+    var shape: ModelShape { get }
+    func forward(_ tokens: UnsafeBufferPointer<Int32>, startPosition: Int, logitRows: Int,
+                 state: RunState, cache: KVCache)
+}
+
+/// The architectures this engine runs, keyed by `general.architecture`. Adding one is a new file in this
+/// folder plus one row here.
+public enum ArchitectureRegistry {
+    public static let builders: [String: @Sendable (WeightLoader) throws -> any Architecture] = [
+        "llama": { try Llama(loader: $0) },
+        "qwen2": { try Qwen2.load($0) },
+        "gemma3": { try Gemma3(loader: $0) },
+    ]
+
+    public static func load(_ file: GGUFFile) throws -> any Architecture {
+        let name = try file.string("general.architecture")
+        guard let build = builders[name] else {
+            throw ModelError.unknownArchitecture(name, known: builders.keys.sorted())
+        }
+        return try build(WeightLoader(file: file))
+    }
+}
+
+/// Preallocated activations for batches of up to `maxBatch` tokens (run.c's `RunState`).
+public final class RunState: @unchecked Sendable {
+    public let maxBatch: Int
+    public let maxLogitRows: Int
+    let pool: ThreadPool
+    let scratch: Scratch
+    /// Residual stream, [batch][n_embd].
+    let x: UnsafeMutablePointer<Float>
+    /// Normalized input of the current sub-layer and its output, [batch][max(n_embd, n_head*head_dim)].
+    let xb: UnsafeMutablePointer<Float>
+    let xb2: UnsafeMutablePointer<Float>
+    /// Queries, keys and values of the batch, [batch][n_head*head_dim] and [batch][n_head_kv*head_dim].
+    let q: UnsafeMutablePointer<Float>
+    let k: UnsafeMutablePointer<Float>
+    let v: UnsafeMutablePointer<Float>
+    /// Feed-forward gate and up projections, [batch][n_ff].
+    let hb: UnsafeMutablePointer<Float>
+    let hb2: UnsafeMutablePointer<Float>
+    /// Attention scores, one row of the context length per thread.
+    let scores: UnsafeMutablePointer<Float>
+    /// Output logits, [logitRows][n_vocab].
+    public let logits: UnsafeMutablePointer<Float>
+    private var owned: [UnsafeMutablePointer<Float>] = []
+
+    public init(shape: ModelShape, contextLength: Int, maxBatch: Int = 256, maxLogitRows: Int = 1,
+                pool: ThreadPool) {
+        self.maxBatch = maxBatch
+        self.maxLogitRows = maxLogitRows
+        self.pool = pool
+        let wide = max(shape.embeddingLength, shape.queryDim)
+        scratch = Scratch(maxCols: max(wide, shape.feedForwardLength), threads: pool.threadCount)
+        var owned: [UnsafeMutablePointer<Float>] = []
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            pointer.initialize(repeating: 0, count: count)
+            owned.append(pointer)
+            return pointer
+        }
+        x = buffer(maxBatch * shape.embeddingLength)
+        xb = buffer(maxBatch * wide)
+        xb2 = buffer(maxBatch * wide)
+        q = buffer(maxBatch * shape.queryDim)
+        k = buffer(maxBatch * shape.kvDim)
+        v = buffer(maxBatch * shape.kvDim)
+        hb = buffer(maxBatch * shape.feedForwardLength)
+        hb2 = buffer(maxBatch * shape.feedForwardLength)
+        scores = buffer(pool.threadCount * contextLength)
+        logits = buffer(maxLogitRows * shape.vocabularySize)
+        self.owned = owned
+    }
+
+    deinit { owned.forEach { $0.deallocate() } }
+}
+
+extension Linear {
+    /// `apply` with the run state's scratch and threads.
+    @inline(__always)
+    func callAsFunction(_ input: UnsafePointer<Float>, count: Int, into output: UnsafeMutablePointer<Float>,
+                        _ state: RunState) {
+        apply(input, count: count, into: output, scratch: state.scratch, pool: state.pool)
+    }
+}
+
+/// The token embedding table, `token_embd.weight`: row `id` is token `id`'s vector.
+struct Embedding {
+    let table: Linear
+
+    init(loader: WeightLoader, shape: ModelShape) throws {
+        table = try loader.linear("token_embd", rows: shape.vocabularySize, cols: shape.embeddingLength)
+    }
+
+    /// Writes the vectors of `tokens` into `out`, [tokens][n_embd], each multiplied by `scale`.
+    func lookup(_ tokens: UnsafeBufferPointer<Int32>, into out: UnsafeMutablePointer<Float>, scale: Float = 1) {
+        let width = table.cols
+        for (t, id) in tokens.enumerated() {
+            let row = out + t * width
+            QuantKernels.dequantizeRow(type: table.type, table.data + Int(id) * table.rowBytes, count: width, into: row)
+            if scale != 1 { for i in 0..<width { row[i] *= scale } }
+        }
+    }
+}
+
+/// The final norm and the projection to vocabulary logits, `output_norm` and `output` (or the token
+/// embedding when the model ties them).
+struct OutputHead {
+    let norm: UnsafePointer<Float>
+    let projection: Linear
+
+    init(loader: WeightLoader, shape: ModelShape, embedding: Embedding) throws {
+        norm = try loader.vector("output_norm.weight", count: shape.embeddingLength)
+        projection = loader.has("output.weight")
+            ? try loader.linear("output", rows: shape.vocabularySize, cols: shape.embeddingLength)
+            : embedding.table
+    }
+
+    /// Logits of the last `rows` of the `tokens` residual vectors in `state.x`.
+    func callAsFunction(tokens: Int, rows: Int, shape: ModelShape, state: RunState) {
+        let width = shape.embeddingLength
+        rmsNormRows(state.x + (tokens - rows) * width, weight: norm, into: state.xb,
+                    rows: rows, count: width, epsilon: shape.rmsEpsilon)
+        projection(state.xb, count: rows, into: state.logits, state)
+    }
+}

@@ -1,0 +1,28 @@
+import GGUF
+import Tokenization
+
+/// A loaded model: the mapped file, its architecture's weights (views into the map) and its tokenizer.
+/// Immutable and shareable; generation state lives in `Session`.
+public final class LanguageModel: @unchecked Sendable {
+    public let file: GGUFFile
+    public let architecture: any Architecture
+    public let tokenizer: Tokenizer
+    public var name: String { (try? file.string("general.name")) ?? file.path }
+    public var architectureName: String { (try? file.string("general.architecture")) ?? "?" }
+    private var pools: [Int: ThreadPool] = [:]
+
+    public init(path: String) throws {
+        file = try GGUFFile(path: path)
+        architecture = try ArchitectureRegistry.load(file)
+        tokenizer = try Tokenizer(file: file)
+    }
+
+    /// One persistent pool per thread count, shared by this model's sessions (they run one at a time
+    /// per pool; concurrent sessions should ask for different pools or run serially).
+    func threadPool(_ threads: Int) -> ThreadPool {
+        if let pool = pools[threads] { return pool }
+        let pool = ThreadPool(threadCount: threads)
+        pools[threads] = pool
+        return pool
+    }
+}

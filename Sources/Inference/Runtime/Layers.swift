@@ -1,0 +1,163 @@
+import Foundation
+import Quants
+
+// The building blocks of a transformer forward pass, as plain functions over raw buffers (llama2.c style).
+// Each architecture file strings them together in the order its reference implementation does.
+
+/// RMS normalization: `out = x / sqrt(mean(x²) + eps) * weight`.
+@inline(__always)
+func rmsNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+             count n: Int, epsilon: Float) {
+    var sum: Float = 0
+    for i in 0..<n { sum += x[i] * x[i] }
+    let scale = 1 / (sum / Float(n) + epsilon).squareRoot()
+    for i in 0..<n { out[i] = x[i] * scale * weight[i] }
+}
+
+/// `rmsNorm` applied to `rows` consecutive vectors of `n` values.
+func rmsNormRows(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                 rows: Int, count n: Int, epsilon: Float) {
+    for r in 0..<rows { rmsNorm(x + r * n, weight: weight, into: out + r * n, count: n, epsilon: epsilon) }
+}
+
+/// `x += y` over `n` values.
+@inline(__always)
+func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count n: Int) {
+    for i in 0..<n { x[i] += y[i] }
+}
+
+/// SwiGLU: `gate = silu(gate) * up`, with silu(x) = x * sigmoid(x) (Llama, Qwen2).
+func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count n: Int) {
+    for i in 0..<n {
+        let g = gate[i]
+        gate[i] = g / (1 + expf(-g)) * up[i]
+    }
+}
+
+/// GeGLU with the tanh approximation of GELU, as ggml_gelu computes it (Gemma).
+func geglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count n: Int) {
+    let sqrt2OverPi: Float = 0.797_884_560_802_865_4
+    for i in 0..<n {
+        let g = gate[i]
+        gate[i] = 0.5 * g * (1 + tanhf(sqrt2OverPi * g * (1 + 0.044715 * g * g))) * up[i]
+    }
+}
+
+/// How rotary position embedding pairs up a head's dimensions.
+public enum RopeStyle: Sendable {
+    /// Adjacent pairs (2i, 2i+1): llama.cpp's LLAMA_ROPE_TYPE_NORM (Llama; HF weights are permuted to suit).
+    case interleaved
+    /// Halves (i, i + d/2): LLAMA_ROPE_TYPE_NEOX (Qwen2, Gemma).
+    case halves
+}
+
+/// Precomputed inverse frequencies θ_i = base^(-2i/d) / scale for one rope configuration.
+struct Rope {
+    let style: RopeStyle
+    let headDim: Int
+    let inverseFrequencies: [Float]
+
+    /// `linearScale` is the position divisor of linear rope scaling (1 when the model uses none).
+    init(style: RopeStyle, headDim: Int, base: Float, linearScale: Float = 1) {
+        self.style = style
+        self.headDim = headDim
+        inverseFrequencies = (0..<headDim / 2).map { i in
+            Float(pow(Double(base), -2 * Double(i) / Double(headDim))) / linearScale
+        }
+    }
+
+    /// Rotates `heads` consecutive head vectors of one token at `position` in place.
+    func apply(_ vector: UnsafeMutablePointer<Float>, heads: Int, position: Int) {
+        let half = headDim / 2
+        inverseFrequencies.withUnsafeBufferPointer { inverse in
+            for i in 0..<half {
+                let angle = Float(position) * inverse[i]
+                let c = cosf(angle), s = sinf(angle)
+                for h in 0..<heads {
+                    let head = vector + h * headDim
+                    let (a, b) = style == .interleaved ? (2 * i, 2 * i + 1) : (i, i + half)
+                    let x0 = head[a], x1 = head[b]
+                    head[a] = x0 * c - x1 * s
+                    head[b] = x0 * s + x1 * c
+                }
+            }
+        }
+    }
+}
+
+/// Causal self-attention of `tokens` new tokens (already in the cache at `startPosition...`) for one layer.
+///
+/// Each query head attends to the key/value head its group shares (GQA). `window`, when set, limits a query
+/// at position p to keys at positions greater than p - window (sliding-window layers).
+/// Work is split over (token, head) pairs across the pool; each thread has its own row of scores.
+func attention(queries: UnsafePointer<Float>, tokens: Int, startPosition: Int, layer: Int, cache: KVCache,
+               shape: ModelShape, scale: Float, window: Int?, output: UnsafeMutablePointer<Float>,
+               scores: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+    let headDim = shape.headDim
+    let group = shape.headCount / shape.kvHeadCount
+    let qStride = shape.queryDim
+    pool.parallelFor(tokens * shape.headCount) { range, thread in
+        let threadScores = scores + thread * cache.capacity
+        for work in range {
+            let t = work / shape.headCount, h = work % shape.headCount
+            let position = startPosition + t
+            let first = window.map { max(0, position - $0 + 1) } ?? 0
+            let q = queries + t * qStride + h * headDim
+            let kvOffset = (h / group) * headDim
+            var maximum = -Float.infinity
+            for p in first...position {
+                let s = dotF16(q, cache.key(layer: layer, position: p) + kvOffset, count: headDim) * scale
+                threadScores[p] = s
+                maximum = max(maximum, s)
+            }
+            var total: Float = 0
+            for p in first...position {
+                let e = expf(threadScores[p] - maximum)
+                threadScores[p] = e
+                total += e
+            }
+            let out = output + t * qStride + h * headDim
+            for i in 0..<headDim { out[i] = 0 }
+            let inverseTotal = 1 / total
+            for p in first...position {
+                accumulateF16(out, cache.value(layer: layer, position: p) + kvOffset,
+                              weight: threadScores[p] * inverseTotal, count: headDim)
+            }
+        }
+    }
+}
+
+/// Writes one token's keys and values for `layer` at `position`, converting to F16.
+func storeKV(key: UnsafePointer<Float>, value: UnsafePointer<Float>, layer: Int, position: Int, cache: KVCache) {
+    QuantKernels.convertToF16(key, count: cache.kvDim, into: cache.key(layer: layer, position: position))
+    QuantKernels.convertToF16(value, count: cache.kvDim, into: cache.value(layer: layer, position: position))
+}
+
+/// Dot product of an F32 vector with an F16 one.
+@inline(__always)
+func dotF16(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float16>, count n: Int) -> Float {
+    var i = 0
+    var acc = SIMD16<Float>()
+    while i + 16 <= n {
+        let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+        let y = SIMD16<Float>(UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float16>.self))
+        acc += x * y
+        i += 16
+    }
+    var sum = acc.sum()
+    while i < n { sum += a[i] * Float(b[i]); i += 1 }
+    return sum
+}
+
+/// `out += weight * v` with v in F16.
+@inline(__always)
+func accumulateF16(_ out: UnsafeMutablePointer<Float>, _ v: UnsafePointer<Float16>, weight: Float, count n: Int) {
+    var i = 0
+    while i + 16 <= n {
+        let y = SIMD16<Float>(UnsafeRawPointer(v + i).loadUnaligned(as: SIMD16<Float16>.self))
+        let o = UnsafeMutableRawPointer(out + i)
+        o.storeBytes(of: o.loadUnaligned(as: SIMD16<Float>.self) + weight * y, as: SIMD16<Float>.self)
+        i += 16
+    }
+    while i < n { out[i] += weight * Float(v[i]); i += 1 }
+}

@@ -1,0 +1,93 @@
+import GGUF
+
+/// The sizes every decoder-only transformer here shares, read from `<arch>.*` metadata keys.
+public struct ModelShape: Sendable, Equatable {
+    /// n_embd, "<arch>.embedding_length"
+    public var embeddingLength: Int
+    /// n_layer, "<arch>.block_count"
+    public var layerCount: Int
+    /// n_head, "<arch>.attention.head_count"
+    public var headCount: Int
+    /// n_head_kv, "<arch>.attention.head_count_kv" (grouped-query attention when smaller than headCount)
+    public var kvHeadCount: Int
+    /// n_embd_head_k, "<arch>.attention.key_length" (defaults to n_embd / n_head)
+    public var headDim: Int
+    /// n_ff, "<arch>.feed_forward_length"
+    public var feedForwardLength: Int
+    /// n_ctx_train, "<arch>.context_length"
+    public var trainedContextLength: Int
+    public var vocabularySize: Int
+    /// f_norm_rms_eps, "<arch>.attention.layer_norm_rms_epsilon"
+    public var rmsEpsilon: Float
+
+    public var queryDim: Int { headCount * headDim }
+    public var kvDim: Int { kvHeadCount * headDim }
+
+    /// Reads the shared keys of architecture `arch` and checks them for consistency.
+    public init(file: GGUFFile, arch: String) throws {
+        func key(_ suffix: String) -> String { "\(arch).\(suffix)" }
+        embeddingLength = try file.int(key("embedding_length"))
+        layerCount = try file.int(key("block_count"))
+        headCount = try file.int(key("attention.head_count"))
+        kvHeadCount = try file.optional(key("attention.head_count_kv"), file.int) ?? headCount
+        feedForwardLength = try file.int(key("feed_forward_length"))
+        trainedContextLength = try file.int(key("context_length"))
+        rmsEpsilon = try file.float(key("attention.layer_norm_rms_epsilon"))
+        let defaultHeadDim = headCount > 0 ? embeddingLength / headCount : 0
+        headDim = try file.optional(key("attention.key_length"), file.int) ?? defaultHeadDim
+        guard let embedding = file.tensor(named: "token_embd.weight"), embedding.shape.count == 2 else {
+            throw GGUFError.missingTensor("token_embd.weight")
+        }
+        vocabularySize = embedding.shape[1]
+
+        let checks: [(Bool, String)] = [
+            (embeddingLength > 0, key("embedding_length")),
+            (layerCount > 0 && layerCount <= 1024, key("block_count")),
+            (headCount > 0, key("attention.head_count")),
+            (kvHeadCount > 0 && headCount % kvHeadCount == 0, key("attention.head_count_kv")),
+            (headDim > 0 && headDim % 2 == 0, key("attention.key_length")),
+            (feedForwardLength > 0, key("feed_forward_length")),
+            (trainedContextLength > 0, key("context_length")),
+            (rmsEpsilon > 0, key("attention.layer_norm_rms_epsilon")),
+        ]
+        for (ok, name) in checks where !ok {
+            throw ModelError.invalidHyperparameter(key: name)
+        }
+    }
+}
+
+/// Errors of model construction and use that are not about the GGUF container itself.
+public enum ModelError: Error, Equatable, CustomStringConvertible {
+    case unknownArchitecture(String, known: [String])
+    case invalidHyperparameter(key: String)
+    case tensorShape(name: String, expected: [Int], found: [Int])
+    case unsupportedTensorType(name: String, type: String)
+    case contextFull(limit: Int, needed: Int)
+    case emptyPrompt
+    case tokenOutOfRange(id: Int32, vocabularySize: Int)
+    case modelNotFound(String, known: [String])
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case let .unknownArchitecture(name, known):
+            return "general.architecture '\(name)' is not supported (supported: \(known.joined(separator: ", ")))"
+        case let .invalidHyperparameter(key):
+            return "metadata key '\(key)' has an invalid value"
+        case let .tensorShape(name, expected, found):
+            return "tensor '\(name)' has shape \(found), expected \(expected)"
+        case let .unsupportedTensorType(name, type):
+            return "tensor '\(name)' has type \(type), which this engine cannot use there"
+        case let .contextFull(limit, needed):
+            return "the context holds \(limit) tokens but \(needed) are needed; shorten the input or raise --context"
+        case .emptyPrompt:
+            return "the prompt is empty (no tokens to evaluate)"
+        case let .tokenOutOfRange(id, size):
+            return "token id \(id) is outside the vocabulary (0..<\(size))"
+        case let .modelNotFound(name, known):
+            return "no model file or bundled model named '\(name)' (bundled: \(known.joined(separator: ", ")))"
+        case .cancelled:
+            return "cancelled"
+        }
+    }
+}

@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// A fixed set of worker threads that run one parallel job at a time, the calling thread taking part.
+///
+/// A decode step launches a few hundred small jobs (one per matrix), each lasting tens of microseconds, so
+/// waking a sleeping thread through the kernel for every one of them would cost more than the work on a
+/// 2-core machine. Workers therefore spin on a generation counter while jobs keep coming and only block on a
+/// condition variable after a short idle period, so an idle model costs no CPU.
+public final class ThreadPool: @unchecked Sendable {
+    public let threadCount: Int
+
+    /// Bumped once per job; workers compare it with the last generation they ran.
+    private let generation = Atomic<Int>(0)
+    /// Workers still running the current job.
+    private let unfinished = Atomic<Int>(0)
+    private var job: UnsafeRawPointer?  // points at a `(Int) -> Void` living on the caller's stack
+    private var mutex = pthread_mutex_t()
+    private var wakeUp = pthread_cond_t()
+    private var sleepers = 0
+    private var shuttingDown = false
+    private var threads: [pthread_t] = []
+
+    /// Spin iterations before a worker goes to sleep (about a millisecond here).
+    private static let spinsBeforeSleep = 200_000
+
+    public init(threadCount: Int) {
+        self.threadCount = max(1, threadCount)
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&wakeUp, nil)
+        for index in 1..<self.threadCount {
+            let context = Unmanaged.passRetained(WorkerContext(pool: self, index: index))
+            var thread = pthread_t()
+            let status = pthread_create(&thread, nil, { raw in
+                let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+                context.pool.workerLoop(index: context.index)
+                return nil
+            }, context.toOpaque())
+            precondition(status == 0, "pthread_create failed: \(status)")
+            threads.append(thread)
+        }
+    }
+
+    deinit {
+        pthread_mutex_lock(&mutex)
+        shuttingDown = true
+        pthread_cond_broadcast(&wakeUp)
+        pthread_mutex_unlock(&mutex)
+        generation.add(1, ordering: .releasing)
+        for thread in threads { pthread_join(thread, nil) }
+        pthread_cond_destroy(&wakeUp)
+        pthread_mutex_destroy(&mutex)
+    }
+
+    /// Runs `body(threadIndex)` once on every thread (index 0 is the caller) and returns when all are done.
+    public func run(_ body: (Int) -> Void) {
+        guard threadCount > 1 else { body(0); return }
+        withoutActuallyEscaping(body) { escapable in
+            var closure = escapable
+            withUnsafePointer(to: &closure) { pointer in
+                job = UnsafeRawPointer(pointer)
+                unfinished.store(threadCount - 1, ordering: .relaxed)
+                generation.add(1, ordering: .releasing)
+                pthread_mutex_lock(&mutex)
+                if sleepers > 0 { pthread_cond_broadcast(&wakeUp) }
+                pthread_mutex_unlock(&mutex)
+                escapable(0)
+                while unfinished.load(ordering: .acquiring) != 0 {}
+                job = nil
+            }
+        }
+    }
+
+    /// Splits `0..<count` into one contiguous chunk per thread and runs `body(chunk, threadIndex)` on each
+    /// non-empty chunk.
+    public func parallelFor(_ count: Int, _ body: (Range<Int>, Int) -> Void) {
+        run { index in
+            let range = ThreadPool.chunk(count, part: index, of: threadCount)
+            if !range.isEmpty { body(range, index) }
+        }
+    }
+
+    /// The `part`-th of `parts` near-equal contiguous chunks of `0..<count`.
+    public static func chunk(_ count: Int, part: Int, of parts: Int) -> Range<Int> {
+        let base = count / parts, extra = count % parts
+        let start = part * base + min(part, extra)
+        return start..<(start + base + (part < extra ? 1 : 0))
+    }
+
+    private func workerLoop(index: Int) {
+        var seen = 0
+        while true {
+            var spins = 0
+            var current = generation.load(ordering: .acquiring)
+            while current == seen {
+                spins += 1
+                if spins >= Self.spinsBeforeSleep {
+                    pthread_mutex_lock(&mutex)
+                    sleepers += 1
+                    while generation.load(ordering: .acquiring) == seen && !shuttingDown {
+                        pthread_cond_wait(&wakeUp, &mutex)
+                    }
+                    sleepers -= 1
+                    pthread_mutex_unlock(&mutex)
+                    spins = 0
+                }
+                current = generation.load(ordering: .acquiring)
+            }
+            if shuttingDown { return }
+            seen = current
+            let body = job!.assumingMemoryBound(to: ((Int) -> Void).self).pointee
+            body(index)
+            unfinished.subtract(1, ordering: .releasing)
+        }
+    }
+}
+
+private final class WorkerContext {
+    let pool: ThreadPool
+    let index: Int
+    init(pool: ThreadPool, index: Int) { self.pool = pool; self.index = index }
+}
