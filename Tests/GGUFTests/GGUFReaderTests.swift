@@ -1,0 +1,204 @@
+import Foundation
+import GGUF
+import XCTest
+
+/// Valid files written by `GGUFTestWriter` read back exactly: every metadata type, the tensor table and the data.
+final class GGUFReaderTests: XCTestCase {
+    /// One value of every metadata type, with boundary values, plus arrays of scalars, strings, bools,
+    /// an empty array (which must keep its element type) and arrays of arrays with different inner types.
+    static let everyValueType: [(key: String, value: GGUFValue)] = [
+        ("test.u8", .uint8(255)),
+        ("test.i8", .int8(-128)),
+        ("test.u16", .uint16(65535)),
+        ("test.i16", .int16(-32768)),
+        ("test.u32", .uint32(4_000_000_000)),
+        ("test.i32", .int32(-2_000_000_000)),
+        ("test.u64", .uint64(UInt64.max)),
+        ("test.i64", .int64(Int64.min)),
+        ("test.f32", .float32(-3.25)),
+        ("test.f64", .float64(2.718281828459045)),
+        ("test.bool.true", .bool(true)),
+        ("test.bool.false", .bool(false)),
+        ("test.string", .string("Ausk. o.B. – naïve 🩺")),
+        ("test.string.empty", .string("")),
+        ("test.array.u8", .array(.uint8, [.uint8(0), .uint8(1), .uint8(255)])),
+        ("test.array.i32", .array(.int32, [.int32(-1), .int32(7)])),
+        ("test.array.f32", .array(.float32, [.float32(0.5), .float32(-0.0), .float32(1e-30)])),
+        ("test.array.f64.empty", .array(.float64, [])),
+        ("test.array.bool", .array(.bool, [.bool(true), .bool(false), .bool(true)])),
+        ("test.array.string", .array(.string, [.string("<s>"), .string(""), .string("Ġthe")])),
+        ("test.array.nested", .array(.array, [
+            .array(.uint16, [.uint16(1), .uint16(2)]),
+            .array(.string, [.string("inner")]),
+            .array(.int64, []),
+            .array(.array, [.array(.bool, [.bool(true)])]),
+        ])),
+        ("general.alignment", .uint32(64)),
+    ]
+
+    /// Tensors of several types whose sizes are not multiples of the alignment, so padding is exercised.
+    static let mixedTensors: [GGUFTestWriter.Tensor] = [
+        .init("token_embd.weight", shape: [64, 3], type: .q4_0),      // 6 blocks × 18 = 108 bytes
+        .init("blk.0.attn_norm.weight", shape: [5], type: .f32),      // 20 bytes
+        .init("blk.0.ffn_up.weight", shape: [32, 2, 1], type: .q8_0), // 68 bytes
+        .init("blk.0.ffn_down.weight", shape: [256, 2], type: .q4_K), // 288 bytes
+        .init("blk.0.attn_q.weight", shape: [256], type: .q6_K),      // 210 bytes
+        .init("rope_freqs", shape: [3], type: .f16),                  // 6 bytes
+        .init("output.weight", shape: [2, 1, 1, 3], type: .bf16),     // 12 bytes, 4 dimensions
+    ]
+
+    func testEveryMetadataTypeAndTheTensorTableRoundTripInVersions2And3() throws {
+        let directory = try TemporaryDirectory()
+        for version: UInt32 in [2, 3] {
+            var writer = GGUFTestWriter()
+            writer.version = version
+            writer.metadata = Self.everyValueType
+            writer.tensors = Self.mixedTensors
+            writer.alignment = 64
+            let (bytes, layout) = writer.build()
+            let file = try GGUFFile(path: directory.write(bytes))
+
+            XCTAssertEqual(file.version, version)
+            XCTAssertEqual(file.metadataKeys, Self.everyValueType.map(\.key), "keys keep file order")
+            for (key, value) in Self.everyValueType {
+                XCTAssertEqual(file.metadata[key], value, "v\(version) \(key)")
+            }
+            XCTAssertEqual(file.alignment, 64)
+            XCTAssertEqual(file.dataOffset, layout.dataStart)
+            XCTAssertEqual(file.dataOffset % 64, 0)
+            XCTAssertEqual(file.fileSize, bytes.count)
+            assertTensorTable(of: file, matches: writer.tensors, layout: layout)
+        }
+    }
+
+    func testAlignmentDefaultsTo32AndAcceptsOne() throws {
+        let directory = try TemporaryDirectory()
+        for (alignmentKey, expected) in [(nil, 32), (GGUFValue.uint32(1), 1), (.uint64(256), 256)] as [(GGUFValue?, Int)] {
+            var writer = GGUFTestWriter()
+            if let alignmentKey { writer.metadata = [("general.alignment", alignmentKey)] }
+            writer.tensors = Self.mixedTensors
+            writer.alignment = expected
+            let (bytes, layout) = writer.build()
+            let file = try GGUFFile(path: directory.write(bytes))
+            XCTAssertEqual(file.alignment, expected)
+            XCTAssertEqual(file.dataOffset, layout.dataStart)
+            assertTensorTable(of: file, matches: writer.tensors, layout: layout)
+        }
+    }
+
+    func testAFileWithNoTensorsAndNoMetadataIsValid() throws {
+        let directory = try TemporaryDirectory()
+        let (bytes, _) = GGUFTestWriter().build()
+        XCTAssertEqual(bytes.count, 24, "magic, version and two counts")
+        let file = try GGUFFile(path: directory.write(bytes))
+        XCTAssertTrue(file.tensors.isEmpty)
+        XCTAssertTrue(file.metadata.isEmpty)
+    }
+
+    func testTypedGettersConvertOrNameTheMismatch() throws {
+        let directory = try TemporaryDirectory()
+        var writer = GGUFTestWriter()
+        writer.metadata = Self.everyValueType
+        writer.alignment = 64
+        let file = try GGUFFile(path: directory.write(writer.build().bytes))
+
+        XCTAssertEqual(try file.string("test.string"), "Ausk. o.B. – naïve 🩺")
+        XCTAssertEqual(try file.int("test.i32"), -2_000_000_000)
+        XCTAssertEqual(try file.int("test.u16"), 65535)
+        XCTAssertEqual(try file.float("test.f32"), -3.25)
+        XCTAssertEqual(try file.float("test.u8"), 255, "integers widen to float")
+        XCTAssertEqual(try file.bool("test.bool.true"), true)
+        XCTAssertEqual(try file.strings("test.array.string"), ["<s>", "", "Ġthe"])
+        XCTAssertEqual(try file.floats("test.array.f32"), [0.5, -0.0, 1e-30])
+        XCTAssertEqual(try file.ints("test.array.u8"), [0, 1, 255])
+        XCTAssertEqual(try file.floats("test.array.f64.empty"), [])
+        XCTAssertEqual(try file.optional("test.u32", file.int), 4_000_000_000)
+        XCTAssertNil(try file.optional("absent.key", file.int))
+
+        assertError(try file.string("llama.context_length"), .missingKey("llama.context_length"))
+        assertError(try file.value("absent.key"), .missingKey("absent.key"))
+        assertError(try file.string("test.u32"), .wrongType(key: "test.u32", expected: "string", found: "u32"))
+        assertError(try file.int("test.f32"), .wrongType(key: "test.f32", expected: "integer", found: "f32"))
+        assertError(try file.bool("test.u8"), .wrongType(key: "test.u8", expected: "bool", found: "u8"))
+        assertError(try file.float("test.string"), .wrongType(key: "test.string", expected: "number", found: "string"))
+        // u64 max does not fit an Int: it is reported as the wrong type, not wrapped to -1.
+        assertError(try file.int("test.u64"), .wrongType(key: "test.u64", expected: "integer", found: "u64"))
+        assertError(try file.ints("test.string"), .wrongType(key: "test.string", expected: "array of integers", found: "string"))
+        assertError(try file.ints("test.array.string"),
+                    .wrongType(key: "test.array.string", expected: "array of integers", found: "array<string>[3]"))
+        assertError(try file.strings("test.array.nested"),
+                    .wrongType(key: "test.array.nested", expected: "array of strings", found: "array<array>[4]"))
+        assertError(try file.optional("test.string", file.int),
+                    .wrongType(key: "test.string", expected: "integer", found: "string"))
+    }
+
+    /// The real SmolLM2 file, when the fetch script has put it in the cache. The expected numbers come from
+    /// the `gguf` Python package's reader (gguf-py 0.17), not from this reader.
+    func testRealSmolLM2FileWhenPresent() throws {
+        let path = repositoryRoot.appendingPathComponent(".cache/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: path), "model not fetched: \(path)")
+        let file = try GGUFFile(path: path)
+        XCTAssertEqual(file.version, 3)
+        XCTAssertEqual(try file.string("general.architecture"), "llama")
+        XCTAssertEqual(try file.int("llama.block_count"), 30)
+        XCTAssertEqual(file.metadata.count, 33)
+        XCTAssertEqual(try file.strings("tokenizer.ggml.tokens").count, 49152)
+        XCTAssertEqual(file.tensors.count, 272)
+        XCTAssertEqual(file.alignment, 32)
+
+        let embedding = try XCTUnwrap(file.tensor(named: "token_embd.weight"))
+        XCTAssertEqual(embedding.shape, [576, 49152])
+        XCTAssertEqual(embedding.type, .q8_0)
+        XCTAssertEqual(file.dataOffset + embedding.offset, 1_785_664)
+        let ffnDown = try XCTUnwrap(file.tensor(named: "blk.0.ffn_down.weight"))
+        XCTAssertEqual(ffnDown.shape, [1536, 576])
+        XCTAssertEqual(ffnDown.type, .q4_1)
+        XCTAssertEqual(file.dataOffset + ffnDown.offset, 31_868_992)
+        let outputNorm = try XCTUnwrap(file.tensor(named: "output_norm.weight"))
+        XCTAssertEqual(outputNorm.type, .f32)
+        XCTAssertEqual(file.dataOffset + outputNorm.offset + outputNorm.byteCount, file.fileSize, "last tensor ends the file")
+    }
+
+    // MARK: Helpers
+
+    private var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    private func assertTensorTable(
+        of file: GGUFFile, matches tensors: [GGUFTestWriter.Tensor], layout: GGUFTestWriter.Layout,
+        line: UInt = #line
+    ) {
+        XCTAssertEqual(file.tensors.map(\.name), tensors.map(\.name), line: line)
+        for (index, (written, entry)) in zip(tensors, layout.tensors).enumerated() {
+            guard let read = file.tensor(named: written.name) else {
+                XCTFail("tensor \(written.name) missing", line: line)
+                continue
+            }
+            XCTAssertEqual(file.tensors[index], read)
+            XCTAssertEqual(read.shape, written.shape.map { Int($0) }, written.name, line: line)
+            XCTAssertEqual(read.type.rawValue, written.type, written.name, line: line)
+            XCTAssertEqual(UInt64(read.offset), entry.relativeDataOffset, written.name, line: line)
+            XCTAssertEqual(read.offset % file.alignment, 0, written.name, line: line)
+            XCTAssertEqual(read.byteCount, entry.data.count, written.name, line: line)
+            let bytes = Array(UnsafeRawBufferPointer(start: file.tensorData(read), count: read.byteCount))
+            XCTAssertEqual(bytes, entry.data, "data of \(written.name)", line: line)
+        }
+        XCTAssertNil(file.tensor(named: "no.such.tensor"), line: line)
+    }
+}
+
+/// Asserts that `expression` throws exactly `expected`.
+func assertError<T>(
+    _ expression: @autoclosure () throws -> T, _ expected: GGUFError,
+    _ message: String = "", file: StaticString = #filePath, line: UInt = #line
+) {
+    do {
+        _ = try expression()
+        XCTFail("expected \(expected), but nothing was thrown. \(message)", file: file, line: line)
+    } catch let error as GGUFError {
+        XCTAssertEqual(error, expected, message, file: file, line: line)
+    } catch {
+        XCTFail("expected \(expected), got \(error). \(message)", file: file, line: line)
+    }
+}
