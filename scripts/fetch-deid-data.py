@@ -24,7 +24,8 @@ entry per line, sorted, deduplicated; every `.tsv` is tab-separated without a he
                          that the word is a medical eponym in some contexts, NOT a list of words that are never names
   cities.txt             US places of 500+ inhabitants (GeoNames) + every city name of the ZIP code table
   city_populations.tsv   city, largest population of a US place of that name (GeoNames)
-  counties.txt           US county names as written with their suffix ("suffolk county", "orleans parish")
+  counties.txt           US county names without their suffix ("suffolk", "orleans"; from "... county/parish")
+  county_full_names.txt  US county names as written with their suffix ("suffolk county", "orleans parish")
   states.txt             US state and DC names and two-letter postal codes (+ territories' codes from the ZIP table)
   zip_codes.txt          every US ZIP code of the ZIP table (5 digits)
   zip3_prefixes.txt      the 3-digit ZIP prefixes in use
@@ -57,7 +58,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES_PATH = REPO_ROOT / "scripts" / "deid-data-sources.json"
 # Bump when the extraction below changes, so an existing cache is rebuilt.
-RECIPE_VERSION = 2
+RECIPE_VERSION = 3
 
 # The only archive members read, per package. Paths are inside the archive.
 MEMBERS = {
@@ -213,6 +214,21 @@ def normalized(entries) -> list[str]:
     return sorted({e.strip().lower() for e in entries if e and e.strip()})
 
 
+# Suffixes that name the kind of county-level unit; "city" is kept ("carson city" is the whole name).
+COUNTY_SUFFIXES = (" census area", " county", " parish", " borough", " municipio", " municipality")
+
+
+def bare_county_name(name: str) -> str:
+    """"suffolk county" -> "suffolk", "city and borough of juneau" -> "juneau"; recognizers look for the
+    bare name before a written "County" or "Parish"."""
+    if name.startswith("city and borough of "):
+        return name[len("city and borough of "):]
+    for suffix in COUNTY_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def build_outputs(sources: dict[str, Source], archives: dict[str, Path]) -> dict[str, str]:
     """Every output file's text, keyed by file name."""
 
@@ -277,6 +293,7 @@ def build_outputs(sources: dict[str, Source], archives: dict[str, Path]) -> dict
     cities = normalized(c for c in list(city_population) + zip_cities if not any(ch.isdigit() for ch in c))
 
     county_names = normalized([c["name"] for c in counties] + [z["county"] for z in zips if z.get("county")])
+    county_bare = normalized(bare_county_name(name) for name in county_names)
     state_entries = normalized([s["name"] for s in states.values()] + list(states)
                                + [z["state"] for z in zips if z.get("state")])
     zip_codes = normalized(z["zip_code"] for z in zips)
@@ -299,7 +316,8 @@ def build_outputs(sources: dict[str, Source], archives: dict[str, Path]) -> dict
         "eponym_candidates.tsv": lines(f"{name}\t{last_rank_2000.get(name, (0, 0))[0]}" for name in eponyms),
         "cities.txt": lines(cities),
         "city_populations.tsv": lines(f"{city}\t{population}" for city, population in sorted(city_population.items())),
-        "counties.txt": lines(county_names),
+        "counties.txt": lines(county_bare),
+        "county_full_names.txt": lines(county_names),
         "states.txt": lines(state_entries),
         "zip_codes.txt": lines(zip_codes),
         "zip3_prefixes.txt": lines(sorted({z[:3] for z in zip_codes})),
