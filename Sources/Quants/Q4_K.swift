@@ -1,0 +1,220 @@
+// Q4_K: super-blocks of QK_K = 256 weights in 144 bytes, 4.5 bits per weight. Dotted against Q8_K.
+// Eight sub-blocks of 32 weights each have a 6-bit scale and a 6-bit min.
+//
+//   offset  size  field
+//   0       2     d       f16 super-block scale for the quantized scales
+//   2       2     dmin    f16 super-block scale for the quantized mins
+//   4       12    scales  8 scales + 8 mins, 6 bits each (get_scale_min_k4):
+//                         j < 4:  sc = scales[j] & 63,  m = scales[j + 4] & 63
+//                         j >= 4: sc = (scales[j + 4] & 0xF) | (scales[j - 4] >> 6) << 4
+//                                 m  = (scales[j + 4] >> 4)  | (scales[j]     >> 6) << 4
+//   16      128   qs      nibbles: for each 64 elements, 32 bytes: low nibbles are elements 0..31, high 32..63
+//   x = d * sc * q - dmin * m   (sub-block j = element / 32)
+public enum Q4_K {
+    public static let blockElements = 256
+    public static let blockBytes = 144
+    static let scalesOffset = 4
+    static let qsOffset = 16
+
+    // MARK: Specification (ggml-quants.c)
+
+    /// `get_scale_min_k4`.
+    @inline(__always)
+    static func scaleMin(_ j: Int, _ q: UnsafeRawPointer) -> (scale: UInt8, min: UInt8) {
+        func b(_ i: Int) -> UInt8 { q.load(fromByteOffset: i, as: UInt8.self) }
+        if j < 4 { return (b(j) & 63, b(j + 4) & 63) }
+        return ((b(j + 4) & 0xF) | ((b(j - 4) >> 6) << 4), (b(j + 4) >> 4) | ((b(j) >> 6) << 4))
+    }
+
+    /// `dequantize_row_q4_K`.
+    public static func dequantizeReference(_ src: UnsafeRawPointer, count: Int, into y: UnsafeMutablePointer<Float>) {
+        precondition(count % blockElements == 0, "Q4_K row length \(count) is not a multiple of 256")
+        var out = y
+        for i in 0..<count / blockElements {
+            let block = src + i * blockBytes
+            let d = loadHalf(block, 0), dmin = loadHalf(block, 2)
+            let scales = block + scalesOffset
+            var q = block + qsOffset
+            for j in stride(from: 0, to: 8, by: 2) {
+                let (sc1, m1) = scaleMin(j, scales), (sc2, m2) = scaleMin(j + 1, scales)
+                let d1 = d * Float(sc1), min1 = dmin * Float(m1)
+                let d2 = d * Float(sc2), min2 = dmin * Float(m2)
+                for l in 0..<32 { out[l] = d1 * Float(q.load(fromByteOffset: l, as: UInt8.self) & 0xF) - min1 }
+                for l in 0..<32 { out[32 + l] = d2 * Float(q.load(fromByteOffset: l, as: UInt8.self) >> 4) - min2 }
+                out += 64
+                q += 32
+            }
+        }
+    }
+
+    /// `ggml_vec_dot_q4_K_q8_K_generic`, one super-block: exact integer sums, then
+    /// d * d8 * sum(sc * dot) - dmin * d8 * sum(m * bsum).
+    static func blockDotReference(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, fifthBit: ((Int) -> Int32)? = nil,
+                                  quantsOffset: Int = qsOffset) -> Float {
+        var sumi: Int32 = 0, sumMins: Int32 = 0
+        for j in 0..<8 {
+            let (sc, m) = scaleMin(j, w + scalesOffset)
+            var dot: Int32 = 0
+            for l in 0..<32 {
+                let e = 32 * j + l
+                let byte = w.load(fromByteOffset: quantsOffset + 32 * (j / 2) + l, as: UInt8.self)
+                let q = Int32(j % 2 == 0 ? byte & 0xF : byte >> 4) + (fifthBit?(e) ?? 0)
+                dot += q * Int32(a.load(fromByteOffset: Q8_K.qsOffset + e, as: Int8.self))
+            }
+            sumi += Int32(sc) * dot
+            sumMins += Int32(m) * (KQuantPacking.bsum(a, 2 * j) + KQuantPacking.bsum(a, 2 * j + 1))
+        }
+        let d8 = KQuantPacking.scale(a)
+        return loadHalf(w, 0) * d8 * Float(sumi) - loadHalf(w, 2) * d8 * Float(sumMins)
+    }
+
+    /// Dot of a Q4_K weight row with Q8_K activation blocks.
+    public static func dotReference(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, count: Int) -> Float {
+        var sum: Float = 0
+        for i in 0..<count / blockElements {
+            sum += blockDotReference(w + i * blockBytes, a + i * Q8_K.blockBytes)
+        }
+        return sum
+    }
+
+    // MARK: Fast paths
+
+    /// The 8 scales and 8 mins as two UInt64s of bytes, by ggml's kmask shuffle of the 12 bytes.
+    @inline(__always)
+    static func unpackScales(_ block: UnsafeRawPointer) -> (scales: (UInt32, UInt32), mins: (UInt32, UInt32)) {
+        let kmask1: UInt32 = 0x3f3f_3f3f, kmask2: UInt32 = 0x0f0f_0f0f, kmask3: UInt32 = 0x0303_0303
+        let u0 = block.loadUnaligned(fromByteOffset: scalesOffset, as: UInt32.self)
+        let u1 = block.loadUnaligned(fromByteOffset: scalesOffset + 4, as: UInt32.self)
+        let u2 = block.loadUnaligned(fromByteOffset: scalesOffset + 8, as: UInt32.self)
+        let scalesHigh = (u2 & kmask2) | (((u0 >> 6) & kmask3) << 4)
+        let minsHigh = ((u2 >> 4) & kmask2) | (((u1 >> 6) & kmask3) << 4)
+        return ((u0 & kmask1, scalesHigh), (u1 & kmask1, minsHigh))
+    }
+
+    /// Dequantize 64 elements per step in 16-lane vectors (same float expressions as the reference).
+    public static func dequantize(_ src: UnsafeRawPointer, count: Int, into y: UnsafeMutablePointer<Float>) {
+        precondition(count % blockElements == 0, "Q4_K row length \(count) is not a multiple of 256")
+        KQuantDequantize.scaledNibbles(src, count: count, into: y, blockBytes: blockBytes, qsOffset: qsOffset, qhOffset: nil)
+    }
+
+    // Packed activation per super-block (576 bytes), shared with Q5_K:
+    //   +0    vectors of elements 0..127   (half h = 0): byte b of the 64 nibble bytes, nibble n ->
+    //   +256  vectors of elements 128..255 (h = 1)       element 128h + 64(b / 32) + 32n + b % 32
+    //   +512  8 Int32: sum of q8 over each 32-element sub-block (bsums[2j] + bsums[2j + 1])
+    //   +544  Float d8
+    static let groupBytes = 576
+
+    static func activationBytes(count: Int) -> Int {
+        KQuantPacking.packedOffset(count: count) + count / blockElements * groupBytes
+    }
+
+    static func prepareActivation(_ x: UnsafePointer<Float>, count: Int, into dst: UnsafeMutableRawPointer) {
+        Q8_K.quantize(x, count: count, into: dst)
+        let packed = dst + KQuantPacking.packedOffset(count: count)
+        for i in 0..<count / blockElements {
+            let block = UnsafeRawPointer(dst) + i * Q8_K.blockBytes
+            let group = packed + i * groupBytes
+            KQuantPacking.packQuants(block, into: group, halfStride: 256) { h, byte, high in
+                128 * h + 64 * (byte >> 5) + (high ? 32 : 0) + (byte & 31)
+            }
+            var sums = SIMD8<Int32>()
+            for j in 0..<8 { sums[j] = KQuantPacking.bsum(block, 2 * j) + KQuantPacking.bsum(block, 2 * j + 1) }
+            storeLanes(sums, group, 512)
+            group.storeBytes(of: KQuantPacking.scale(block), toByteOffset: 544, as: Float.self)
+        }
+    }
+
+    /// Q4_K row · prepared activation. Equal to `dotReference` up to float summation order.
+    @inline(__always)
+    static func dot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int) -> Float {
+        KQuantDot.scaledNibbleDot(w, act, count: count, blockBytes: blockBytes, qsOffset: qsOffset, qhOffset: nil)
+    }
+}
+
+/// The SIMD dot shared by Q4_K and Q5_K (same scale/min scheme and nibble order; Q5_K adds a fifth bit).
+enum KQuantDot {
+    @inline(__always)
+    static func scaledNibbleDot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int,
+                                blockBytes: Int, qsOffset: Int, qhOffset: Int?) -> Float {
+        let packed = act + KQuantPacking.packedOffset(count: count)
+        var sum = SIMD16<Float>()
+        var minSum = SIMD8<Float>()
+        let nibbles = SIMD16<UInt32>(repeating: 0x000F_000F)
+        let fifth = SIMD16<UInt32>(repeating: 0x0010_0010)
+        // Byte k of a scale word goes to the lanes of its sub-block: the low-nibble vectors hold sub-blocks
+        // 4h (lanes 0-7) and 4h + 2 (lanes 8-15), the high-nibble vectors 4h + 1 and 4h + 3.
+        let lowShift = SIMD16<UInt32>(lowHalf: SIMD8(repeating: 0), highHalf: SIMD8(repeating: 16))
+        let highShift = lowShift &+ 8
+        let minShift = SIMD8<UInt32>(0, 8, 16, 24, 0, 8, 16, 24)
+        var i = 0
+        while i < count / 256 {
+            let block = w + i * blockBytes
+            let pa = packed + i * Q4_K.groupBytes
+            let (scaleWords, minWords) = Q4_K.unpackScales(block)
+            var isum = SIMD16<Int32>()
+            for h in 0..<2 {
+                let q = block.loadUnaligned(fromByteOffset: qsOffset + 64 * h, as: SIMD16<UInt32>.self)
+                var p0 = q & nibbles, p1 = (q &>> 8) & nibbles, p2 = (q &>> 4) & nibbles, p3 = (q &>> 12) & nibbles
+                if let qhOffset {
+                    // Fifth bits: qh byte l, bit 2j (low nibble) / 2j + 1 (high nibble) for 64-element chunk j = 2h + b / 32.
+                    let qh = block.loadUnaligned(fromByteOffset: qhOffset, as: SIMD8<UInt32>.self)
+                    let bits = SIMD16(lowHalf: qh &>> UInt32(4 * h), highHalf: qh &>> UInt32(4 * h + 2))
+                    p0 |= (bits &<< 4) & fifth
+                    p1 |= (bits &>> 4) & fifth
+                    p2 |= (bits &<< 3) & fifth
+                    p3 |= (bits &>> 5) & fifth
+                }
+                let x = pa + 256 * h
+                var lo = pairwiseMultiplyAdd(SIMD16<Int32>(), unsafeBitCast(p0, to: SIMD16<Int32>.self), x.load(as: SIMD16<Int32>.self))
+                lo = pairwiseMultiplyAdd(lo, unsafeBitCast(p1, to: SIMD16<Int32>.self), x.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
+                var hi = pairwiseMultiplyAdd(SIMD16<Int32>(), unsafeBitCast(p2, to: SIMD16<Int32>.self), x.load(fromByteOffset: 128, as: SIMD16<Int32>.self))
+                hi = pairwiseMultiplyAdd(hi, unsafeBitCast(p3, to: SIMD16<Int32>.self), x.load(fromByteOffset: 192, as: SIMD16<Int32>.self))
+                let word = SIMD16<UInt32>(repeating: h == 0 ? scaleWords.0 : scaleWords.1)
+                let scLo = unsafeBitCast((word &>> lowShift) & 0xFF, to: SIMD16<Int32>.self)
+                let scHi = unsafeBitCast((word &>> highShift) & 0xFF, to: SIMD16<Int32>.self)
+                isum = isum &+ lo &* scLo &+ hi &* scHi
+            }
+            let d8 = pa.load(fromByteOffset: 544, as: Float.self)
+            sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, 0) * d8))
+            let mins = (SIMD8(lowHalf: SIMD4(repeating: minWords.0), highHalf: SIMD4(repeating: minWords.1)) &>> minShift) & 0xFF
+            let minDot = unsafeBitCast(mins, to: SIMD8<Int32>.self) &* pa.load(fromByteOffset: 512, as: SIMD8<Int32>.self)
+            minSum.addProduct(floatLanes(minDot), SIMD8(repeating: loadHalf(block, 2) * d8))
+            i += 1
+        }
+        return horizontalSum(sum) - horizontalSum(minSum)
+    }
+}
+
+/// The SIMD dequantization shared by Q4_K and Q5_K.
+enum KQuantDequantize {
+    @inline(__always)
+    static func scaledNibbles(_ src: UnsafeRawPointer, count: Int, into y: UnsafeMutablePointer<Float>,
+                              blockBytes: Int, qsOffset: Int, qhOffset: Int?) {
+        let out = UnsafeMutableRawPointer(y)
+        for i in 0..<count / 256 {
+            let block = src + i * blockBytes
+            let d = loadHalf(block, 0), dmin = loadHalf(block, 2)
+            for j in 0..<4 {  // 64 elements: sub-blocks 2j (low nibbles) and 2j + 1 (high nibbles)
+                let (sc1, m1) = Q4_K.scaleMin(2 * j, block + Q4_K.scalesOffset)
+                let (sc2, m2) = Q4_K.scaleMin(2 * j + 1, block + Q4_K.scalesOffset)
+                let d1 = SIMD16(repeating: d * Float(sc1)), min1 = SIMD16(repeating: dmin * Float(m1))
+                let d2 = SIMD16(repeating: d * Float(sc2)), min2 = SIMD16(repeating: dmin * Float(m2))
+                for half in 0..<2 {
+                    let bytes = block.loadUnaligned(fromByteOffset: qsOffset + 32 * j + 16 * half, as: SIMD16<UInt8>.self)
+                    var lo = SIMD16<Int32>(), hi = SIMD16<Int32>()
+                    for l in 0..<16 { lo[l] = Int32(bytes[l] & 0xF); hi[l] = Int32(bytes[l] >> 4) }
+                    if let qhOffset {
+                        let qh = block.loadUnaligned(fromByteOffset: qhOffset + 16 * half, as: SIMD16<UInt8>.self)
+                        for l in 0..<16 {
+                            lo[l] |= Int32((qh[l] >> UInt8(2 * j)) & 1) << 4
+                            hi[l] |= Int32((qh[l] >> UInt8(2 * j + 1)) & 1) << 4
+                        }
+                    }
+                    let base = 4 * (256 * i + 64 * j + 16 * half)
+                    out.storeBytes(of: d1 * floatLanes(lo) - min1, toByteOffset: base, as: SIMD16<Float>.self)
+                    out.storeBytes(of: d2 * floatLanes(hi) - min2, toByteOffset: base + 128, as: SIMD16<Float>.self)
+                }
+            }
+        }
+    }
+}

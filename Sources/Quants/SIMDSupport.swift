@@ -1,0 +1,95 @@
+// Vector building blocks shared by the kernels.
+//
+// Every helper here was checked in `objdump -d` of a release build with `-target-cpu native` (AVX-512 VNNI):
+// stdlib element-type conversion initializers (`SIMD16<Float>(someInt32Vector)`) are lowered lane by lane,
+// while a fixed 16-lane loop over subscripts is SLP-vectorized into one `vcvtdq2ps`; the pairwise
+// multiply-add below becomes `vpdpwssd`. Small changes to these expressions can lose those matches.
+
+/// acc + lo16(a) * lo16(b) + hi16(a) * hi16(b) per 32-bit lane, with both halves read as signed 16-bit.
+/// LLVM lowers this to one `vpdpwssd` (AVX-512 VNNI) per call.
+@inline(__always)
+func pairwiseMultiplyAdd(_ acc: SIMD16<Int32>, _ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD16<Int32> {
+    acc &+ ((a &<< 16) &>> 16) &* ((b &<< 16) &>> 16) &+ (a &>> 16) &* (b &>> 16)
+}
+
+/// Int32 lanes to Float lanes (one `vcvtdq2ps`).
+@inline(__always)
+func floatLanes(_ v: SIMD16<Int32>) -> SIMD16<Float> {
+    var r = SIMD16<Float>()
+    for i in 0..<16 { r[i] = Float(v[i]) }
+    return r
+}
+
+@inline(__always)
+func floatLanes(_ v: SIMD8<Int32>) -> SIMD8<Float> {
+    var r = SIMD8<Float>()
+    for i in 0..<8 { r[i] = Float(v[i]) }
+    return r
+}
+
+/// IEEE half lanes to Float lanes (one `vcvtph2ps`).
+@inline(__always)
+func floatLanes(_ v: SIMD16<Float16>) -> SIMD16<Float> {
+    var r = SIMD16<Float>()
+    for i in 0..<16 { r[i] = Float(v[i]) }
+    return r
+}
+
+@inline(__always)
+func floatLanes(_ v: SIMD8<Float16>) -> SIMD8<Float> {
+    var r = SIMD8<Float>()
+    for i in 0..<8 { r[i] = Float(v[i]) }
+    return r
+}
+
+/// Sum of all lanes as a balanced tree (the stdlib's `sum()` adds strictly left to right, 15 dependent adds).
+@inline(__always)
+func horizontalSum(_ v: SIMD16<Float>) -> Float {
+    let v8 = v.lowHalf + v.highHalf
+    let v4 = v8.lowHalf + v8.highHalf
+    let v2 = v4.lowHalf + v4.highHalf
+    return v2.x + v2.y
+}
+
+@inline(__always)
+func horizontalSum(_ v: SIMD8<Float>) -> Float {
+    let v4 = v.lowHalf + v.highHalf
+    let v2 = v4.lowHalf + v4.highHalf
+    return v2.x + v2.y
+}
+
+/// Reads a little-endian IEEE half at `offset` (blocks are unaligned, so never through struct layout).
+@inline(__always)
+func loadHalf(_ p: UnsafeRawPointer, _ offset: Int) -> Float {
+    Float(p.loadUnaligned(fromByteOffset: offset, as: Float16.self))
+}
+
+/// Four block scales, one per 128-bit lane group: lanes 4i..4i+3 = s[i].
+@inline(__always)
+func spreadPerQuarter(_ s: SIMD4<Float>) -> SIMD16<Float> {
+    SIMD16(s[0], s[0], s[0], s[0], s[1], s[1], s[1], s[1], s[2], s[2], s[2], s[2], s[3], s[3], s[3], s[3])
+}
+
+/// Two block scales, one per 256-bit half.
+@inline(__always)
+func spreadPerHalf(_ a: Float, _ b: Float) -> SIMD16<Float> {
+    SIMD16(lowHalf: SIMD8(repeating: a), highHalf: SIMD8(repeating: b))
+}
+
+/// Four 32-bit words, one per 128-bit lane group.
+@inline(__always)
+func spreadPerQuarter(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) -> SIMD16<UInt32> {
+    SIMD16(lowHalf: SIMD8(lowHalf: SIMD4(repeating: a), highHalf: SIMD4(repeating: b)),
+           highHalf: SIMD8(lowHalf: SIMD4(repeating: c), highHalf: SIMD4(repeating: d)))
+}
+
+/// Round half away from zero, as C `roundf` (ggml's quantize_row_q8_0_ref).
+@inline(__always)
+func roundHalfAway(_ x: Float) -> Float { x.rounded(.toNearestOrAwayFromZero) }
+
+/// ggml's `nearest_int`: round half to even by adding 1.5 * 2^23 and reading the mantissa (|x| <= 2^22).
+@inline(__always)
+func nearestInt(_ x: Float) -> Int32 {
+    let bits = (x + 12_582_912.0).bitPattern
+    return Int32(bitPattern: bits & 0x007F_FFFF) &- 0x0040_0000
+}

@@ -1,0 +1,197 @@
+// Shared machinery of the 32-element block types Q4_0, Q4_1, Q5_0 and Q5_1, whose 16 bytes of nibbles put
+// element j in the low nibble and element j + 16 in the high nibble of byte j.
+//
+// Their SIMD dots read four blocks at a time: the four 16-byte `qs` fields fill one zmm (block i in 128-bit
+// lane i), cut into four int16-pair vectors by `nibbleDot`. Packed activation group per four blocks (384 bytes):
+//   +0    4 widened activation vectors (see `packWidenedVectors`)
+//   +256  Float lanes: activation d of block i in lanes 4i..4i+3
+//   +320  extra lanes, lane 4i of block i (others 0): Int32 bias -offset * sum(q8) for Q4_0/Q5_0, or the
+//         Float Q8_1 `s` (= d * sum(q8)) for Q4_1/Q5_1
+
+/// Nibble extraction for one 32-element block (element j low nibble of byte j, j + 16 high nibble).
+enum SmallBlockNibbles {
+    /// Elements 0..15 and 16..31 of a block's 16 nibble bytes, as Int32 lanes.
+    @inline(__always)
+    static func unpack(_ qs: UnsafeRawPointer) -> (SIMD16<Int32>, SIMD16<Int32>) {
+        let bytes = qs.loadUnaligned(as: SIMD16<UInt8>.self)
+        var lo = SIMD16<Int32>(), hi = SIMD16<Int32>()
+        for j in 0..<16 {
+            lo[j] = Int32(bytes[j] & 0x0F)
+            hi[j] = Int32(bytes[j] >> 4)
+        }
+        return (lo, hi)
+    }
+}
+
+enum SmallBlockPacking {
+    static let groupElements = 128
+    static let groupBytes = 384
+    static let scaleOffset = 256
+    static let extraOffset = 320
+
+    enum Extra {
+        /// Int32 start value of each block's accumulator: -nibbleOffset * sum(q8).
+        case bias(nibbleOffset: Int32)
+        /// Float `s` of Q8_1 blocks (at byte 2 of each block).
+        case q8_1Sum
+    }
+
+    static func packedOffset(count: Int, activationBlockBytes: Int) -> Int {
+        alignedTo64(count / 32 * activationBlockBytes)
+    }
+
+    static func activationBytes(count: Int, activationBlockBytes: Int) -> Int {
+        packedOffset(count: count, activationBlockBytes: activationBlockBytes) + count / groupElements * groupBytes
+    }
+
+    /// Packs the activation blocks at the start of `dst` into its packed region.
+    static func pack(_ blocks: UnsafeMutableRawPointer, count: Int, activationBlockBytes: Int, quantsOffset: Int,
+                     into dst: UnsafeMutableRawPointer, extra: Extra) {
+        let packed = dst + packedOffset(count: count, activationBlockBytes: activationBlockBytes)
+        var staging = SIMD64<Int8>()
+        for g in 0..<count / groupElements {
+            let group = packed + g * groupBytes
+            var scales = SIMD16<Float>()
+            var extras = SIMD16<Int32>()
+            withUnsafeMutableBytes(of: &staging) { s in
+                for i in 0..<4 {
+                    let block = UnsafeRawPointer(blocks) + (4 * g + i) * activationBlockBytes
+                    (s.baseAddress! + 32 * i).copyMemory(from: block + quantsOffset, byteCount: 32)
+                    for l in 0..<4 { scales[4 * i + l] = loadHalf(block, 0) }
+                    switch extra {
+                    case .bias(let offset):
+                        var sum: Int32 = 0
+                        for j in 0..<32 { sum += Int32(block.load(fromByteOffset: quantsOffset + j, as: Int8.self)) }
+                        extras[4 * i] = -offset * sum
+                    case .q8_1Sum:
+                        extras[4 * i] = Int32(bitPattern: loadHalf(block, 2).bitPattern)
+                    }
+                }
+                // Weight vector byte 16i + j of block i holds elements 32i + j (low) and 32i + j + 16 (high).
+                let q = s.baseAddress!.assumingMemoryBound(to: Int8.self)
+                packWidenedVectors(q, vectorCount: 4, into: group) { byte, high in
+                    32 * (byte >> 4) + (byte & 15) + (high ? 16 : 0)
+                }
+            }
+            storeLanes(scales, group, scaleOffset)
+            storeLanes(extras, group, extraOffset)
+        }
+    }
+
+    /// The `qs` fields of four consecutive blocks, block i in 128-bit lane i.
+    @inline(__always)
+    static func loadQuants(_ qs: UnsafeRawPointer, stride: Int) -> SIMD16<UInt32> {
+        SIMD16(lowHalf: SIMD8(lowHalf: qs.loadUnaligned(as: SIMD4<UInt32>.self),
+                              highHalf: qs.loadUnaligned(fromByteOffset: stride, as: SIMD4<UInt32>.self)),
+               highHalf: SIMD8(lowHalf: qs.loadUnaligned(fromByteOffset: 2 * stride, as: SIMD4<UInt32>.self),
+                               highHalf: qs.loadUnaligned(fromByteOffset: 3 * stride, as: SIMD4<UInt32>.self)))
+    }
+
+    /// Integer dot of 4 blocks' nibbles (plus optional 5th bits already merged in) with the packed activation:
+    /// lane 4i..4i+3 partial sums of block i, starting from `start`.
+    @inline(__always)
+    static func nibbleDot(_ q: SIMD16<UInt32>, _ pa: UnsafeRawPointer, start: SIMD16<Int32>,
+                          highBits: (SIMD16<UInt32>, SIMD16<UInt32>, SIMD16<UInt32>, SIMD16<UInt32>)? = nil) -> SIMD16<Int32> {
+        let mask = SIMD16<UInt32>(repeating: 0x000F_000F)
+        var p0 = q & mask, p1 = (q &>> 8) & mask, p2 = (q &>> 4) & mask, p3 = (q &>> 12) & mask
+        if let h = highBits { p0 |= h.0; p1 |= h.1; p2 |= h.2; p3 |= h.3 }
+        var acc = pairwiseMultiplyAdd(start, unsafeBitCast(p0, to: SIMD16<Int32>.self), pa.load(as: SIMD16<Int32>.self))
+        acc = pairwiseMultiplyAdd(acc, unsafeBitCast(p1, to: SIMD16<Int32>.self), pa.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
+        acc = pairwiseMultiplyAdd(acc, unsafeBitCast(p2, to: SIMD16<Int32>.self), pa.load(fromByteOffset: 128, as: SIMD16<Int32>.self))
+        acc = pairwiseMultiplyAdd(acc, unsafeBitCast(p3, to: SIMD16<Int32>.self), pa.load(fromByteOffset: 192, as: SIMD16<Int32>.self))
+        return acc
+    }
+}
+
+@inline(__always)
+func floatLanes4(_ v: SIMD4<Float16>) -> SIMD4<Float> {
+    var r = SIMD4<Float>()
+    for i in 0..<4 { r[i] = Float(v[i]) }
+    return r
+}
+
+extension SmallBlockPacking {
+    /// Fifth bits of Q5_0/Q5_1 for four blocks, placed where `nibbleDot`'s four pair vectors need them
+    /// (value 16 in the int16 half of each element whose `qh` bit is set; element e's bit is bit e of qh).
+    @inline(__always)
+    static func fifthBits(_ group: UnsafeRawPointer, blockBytes: Int, qhOffset: Int)
+        -> (SIMD16<UInt32>, SIMD16<UInt32>, SIMD16<UInt32>, SIMD16<UInt32>) {
+        let qh = spreadPerQuarter(group.loadUnaligned(fromByteOffset: qhOffset, as: UInt32.self),
+                                  group.loadUnaligned(fromByteOffset: qhOffset + blockBytes, as: UInt32.self),
+                                  group.loadUnaligned(fromByteOffset: qhOffset + 2 * blockBytes, as: UInt32.self),
+                                  group.loadUnaligned(fromByteOffset: qhOffset + 3 * blockBytes, as: UInt32.self))
+        // Lane k of a block pairs bytes 4k + o and 4k + o + 2, i.e. bits (4k + o, 4k + o + 2) of qh for low
+        // nibbles and (16 + 4k + o, 18 + 4k + o) for high nibbles. Shift them to bits 0 and 2, then one multiply
+        // moves bit 0 to bit 4 and bit 2 to bit 20 (no overlapping partial products), i.e. +16 per int16 half.
+        let k4 = SIMD16<UInt32>(0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12)
+        let spread = SIMD16<UInt32>(repeating: 16 + (1 << 18))
+        let keep = SIMD16<UInt32>(repeating: 0x0010_0010)
+        @inline(__always) func place(_ shift: UInt32) -> SIMD16<UInt32> {
+            (((qh &>> (k4 &+ shift)) & 5) &* spread) & keep
+        }
+        return (place(0), place(1), place(16), place(17))
+    }
+
+    /// Four consecutive block scales (f16 at `offset` in each block) as Float lanes.
+    @inline(__always)
+    static func blockHalves(_ group: UnsafeRawPointer, offset: Int, blockBytes: Int) -> SIMD4<Float> {
+        floatLanes4(SIMD4<Float16>(group.loadUnaligned(fromByteOffset: offset, as: Float16.self),
+                                   group.loadUnaligned(fromByteOffset: offset + blockBytes, as: Float16.self),
+                                   group.loadUnaligned(fromByteOffset: offset + 2 * blockBytes, as: Float16.self),
+                                   group.loadUnaligned(fromByteOffset: offset + 3 * blockBytes, as: Float16.self)))
+    }
+
+    /// Q4_0/Q5_0 row (x = d * (q - offset)) · prepared Q8_0 activation; the offset is in the packed bias.
+    @inline(__always)
+    static func dotWithOffset(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int, blockBytes: Int, qsOffset: Int,
+                              qhOffset: Int?, tail: (UnsafeRawPointer, UnsafeRawPointer) -> Float) -> Float {
+        let packed = act + packedOffset(count: count, activationBlockBytes: Q8_0.blockBytes)
+        var sum = SIMD16<Float>()
+        let groups = count / groupElements
+        var g = 0
+        while g < groups {
+            let b = w + g * 4 * blockBytes
+            let pa = packed + g * groupBytes
+            let q = loadQuants(b + qsOffset, stride: blockBytes)
+            let bias = pa.load(fromByteOffset: extraOffset, as: SIMD16<Int32>.self)
+            let acc = nibbleDot(q, pa, start: bias, highBits: qhOffset.map { fifthBits(b, blockBytes: blockBytes, qhOffset: $0) })
+            let scale = spreadPerQuarter(blockHalves(b, offset: 0, blockBytes: blockBytes))
+                * pa.load(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
+            sum.addProduct(floatLanes(acc), scale)
+            g += 1
+        }
+        var total = horizontalSum(sum)
+        for i in groups * 4..<count / 32 {
+            total += tail(w + i * blockBytes, act + i * Q8_0.blockBytes)
+        }
+        return total
+    }
+
+    /// Q4_1/Q5_1 row (x = d * q + m) · prepared Q8_1 activation: sum of d*d8*dot(q, q8) + m*s8 per block.
+    @inline(__always)
+    static func dotWithMinimum(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int, blockBytes: Int, qsOffset: Int,
+                               qhOffset: Int?, tail: (UnsafeRawPointer, UnsafeRawPointer) -> Float) -> Float {
+        let packed = act + packedOffset(count: count, activationBlockBytes: Q8_1.blockBytes)
+        var sum = SIMD16<Float>()
+        let groups = count / groupElements
+        var g = 0
+        while g < groups {
+            let b = w + g * 4 * blockBytes
+            let pa = packed + g * groupBytes
+            let q = loadQuants(b + qsOffset, stride: blockBytes)
+            let acc = nibbleDot(q, pa, start: SIMD16<Int32>(),
+                                highBits: qhOffset.map { fifthBits(b, blockBytes: blockBytes, qhOffset: $0) })
+            let scale = spreadPerQuarter(blockHalves(b, offset: 0, blockBytes: blockBytes))
+                * pa.load(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
+            let minimum = spreadPerQuarter(blockHalves(b, offset: 2, blockBytes: blockBytes))
+            sum.addProduct(floatLanes(acc), scale)
+            sum.addProduct(minimum, pa.load(fromByteOffset: extraOffset, as: SIMD16<Float>.self))
+            g += 1
+        }
+        var total = horizontalSum(sum)
+        for i in groups * 4..<count / 32 {
+            total += tail(w + i * blockBytes, act + i * Q8_1.blockBytes)
+        }
+        return total
+    }
+}
