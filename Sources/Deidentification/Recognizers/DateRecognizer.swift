@@ -1,0 +1,243 @@
+/// Dates in the forms clinicians write: 03/04/2023, 3-4-23, 2023-03-04, 20230304, 03/2023, March 4th,
+/// Mar 4, 2023, 4 Mar 2023, 4th of March, Mar-2023, March of 2023, "on the 4th", and holidays that date an
+/// event ("since Thanksgiving"). Every candidate is validated as a calendar date. Bare years are never dates.
+public struct DateRecognizer: Recognizer {
+    public let name = "date"
+    public let supportedKinds: Set<PHIKind> = [.date]
+    public init() {}
+
+    /// Words before a short form ("on 3/4", "since the 4th") that make it a date rather than a ratio or score.
+    static let temporalContext: Set<String> = [
+        "on", "since", "dated", "date", "dob", "from", "until", "till", "through", "thru", "by", "before", "after",
+        "seen", "visit", "admitted", "admission", "discharged", "discharge", "starting", "started", "effective",
+        "born", "last", "next", "scheduled", "appointment", "appt", "surgery", "performed", "collected",
+        "received", "expires", "exp", "doi", "dos", "dod", "service", "birth", "died", "deceased", "around",
+        "over", "during", "at", "this", "past", "of", "to", "between", "and", "returned", "arrived", "called",
+        "injury", "onset", "follow", "f/u", "due", "in", "as", "reviewed", "signed", "drawn", "resulted",
+    ]
+    /// Words around "a/b" that make it a score, ratio or vital sign, not a date.
+    static let ratioContext: Set<String> = [
+        "bp", "pressure", "pain", "strength", "motor", "power", "score", "ratio", "apgar", "gcs", "scale",
+        "mmhg", "grade", "rated", "vision", "acuity", "reflexes", "dtr", "dtrs", "murmur", "ef", "x", "times",
+        "sets", "reps", "bilaterally", "out", "dilated", "cm", "stage",
+    ]
+    static let ordinalSuffixes: Set<String> = ["st", "nd", "rd", "th"]
+    /// Holidays keyed by their first word; the value lists accepted continuations (empty = single word).
+    static let holidays: [String: [[String]]] = [
+        "christmas": [["eve"], ["day"], []], "thanksgiving": [["day"], []], "easter": [["sunday"], []],
+        "halloween": [[]], "new": [["year", "'", "s", "eve"], ["year", "'", "s", "day"], ["year", "'", "s"],
+                                   ["years", "eve"], ["years", "day"], ["years"]],
+        "independence": [["day"]], "memorial": [["day"]], "labor": [["day"]], "labour": [["day"]],
+        "veterans": [["day"]], "mlk": [["day"]], "presidents": [["day"]], "valentine": [["'", "s", "day"]],
+        "mother": [["'", "s", "day"]], "father": [["'", "s", "day"]], "juneteenth": [[]], "hanukkah": [[]],
+        "passover": [[]], "kwanzaa": [[]], "diwali": [[]], "ramadan": [[]], "eid": [[]],
+    ]
+
+    public func analyze(_ text: TokenizedText) -> [Detection] {
+        var found: [Detection] = []
+        var i = 0
+        while i < text.count {
+            if let (end, score) = match(text, at: i) {
+                found.append(detection(text.range(i, end), .date, score: score))
+                i = end + 1
+            } else {
+                i += 1
+            }
+        }
+        return found
+    }
+
+    private func match(_ t: TokenizedText, at i: Int) -> (Int, Double)? {
+        switch t.kind(i) {
+        case .number:
+            if let end = dayLed(t, i) { return (end, 0.9) }
+            return numeric(t, i)
+        case .word:
+            if let m = MonthNames.numbers[t.key(i)] { return monthLed(t, i, month: m) }
+            return holiday(t, i)
+        default:
+            return nil
+        }
+    }
+
+    // MARK: numeric forms
+
+    private func numeric(_ t: TokenizedText, _ i: Int) -> (Int, Double)? {
+        let firstLength = t.tokens[i].length
+        // A number glued to a preceding identifier ("A12/3") or preceded by "n-" in a longer chain is not a date.
+        if i > 0, t.isWord(i - 1) || t.isNumber(i - 1) { return nil }
+        if i > 1, t.kind(i - 1) == .symbol, ["-", "/", "."].contains(t.key(i - 1)), t.isNumber(i - 2) { return nil }
+        if firstLength == 8 { return compact(t, i) }
+        guard i + 2 < t.count, t.kind(i + 1) == .symbol, t.isNumber(i + 2) else {
+            return ordinalAlone(t, i)
+        }
+        let sep = t.key(i + 1)
+        guard sep == "/" || sep == "-" || sep == "." else { return nil }
+        let a = t.intValue(i)!, b = t.intValue(i + 2)!
+        let secondLength = t.tokens[i + 2].length
+        // Third component?
+        if i + 4 < t.count, t.key(i + 3) == sep, t.isNumber(i + 4), !continuesChain(t, after: i + 4) {
+            let c = t.intValue(i + 4)!, thirdLength = t.tokens[i + 4].length
+            if firstLength == 4 && secondLength <= 2 && thirdLength <= 2 {            // 2023-03-04
+                return Checksums.isValidDate(year: a, month: b, day: c) ? (i + 4, 0.95) : nil
+            }
+            guard firstLength <= 2, secondLength <= 2, thirdLength == 2 || thirdLength == 4 else { return nil }
+            let year = thirdLength == 4 ? c : 2000 + c
+            if Checksums.isValidDate(year: year, month: a, day: b) { return (i + 4, 0.95) }   // 03/04/2023
+            if Checksums.isValidDate(year: year, month: b, day: a) { return (i + 4, 0.9) }    // 25/12/2023
+            return nil
+        }
+        if continuesChain(t, after: i + 2) { return nil }
+        if firstLength <= 2 && secondLength == 4 {                                           // 03/2023
+            guard sep != ".", (1...12).contains(a), (1850...2150).contains(b) else { return nil }
+            return (i + 2, 0.8)
+        }
+        guard firstLength <= 2, secondLength <= 2, sep != "." else { return nil }           // 3/4
+        guard Checksums.isValidDate(year: nil, month: a, day: b) else { return nil }
+        let before = t.previous(i).flatMap { t.isWord($0) ? t.key($0) : nil }
+        let after = t.next(i + 2).flatMap { t.isWord($0) ? t.key($0) : nil }
+        if let w = before, Self.ratioContext.contains(w) { return nil }
+        if let w = after, Self.ratioContext.contains(w) { return nil }
+        if t.hasContext(before: i, window: 3, in: ["bp", "pain", "strength", "gcs", "apgar", "motor", "score"]) {
+            return nil
+        }
+        let dated = before.map { Self.temporalContext.contains($0) } ?? false
+        if sep == "-" { return dated ? (i + 2, 0.6) : nil }      // "3-4" is usually a range
+        if dated { return (i + 2, 0.75) }
+        return b == 5 || b == 10 ? nil : (i + 2, 0.55)           // "4/5", "7/10" read as scores
+    }
+
+    /// True when token `i` is followed, without space, by another separator and number ("1-2-3-4").
+    private func continuesChain(_ t: TokenizedText, after i: Int) -> Bool {
+        guard i + 2 < t.count, t.kind(i + 1) == .symbol, t.isNumber(i + 2) else {
+            return i + 1 < t.count && (t.isWord(i + 1) && !Self.ordinalSuffixes.contains(t.key(i + 1)))
+        }
+        return ["/", "-", "."].contains(t.key(i + 1)) && !(t.key(i + 1) == "." && t.tokens[i + 2].length > 2)
+    }
+
+    /// 20230304 (year first) or 03042023 (US order), validated.
+    private func compact(_ t: TokenizedText, _ i: Int) -> (Int, Double)? {
+        if i + 1 < t.count, t.isWord(i + 1) { return nil }
+        let v = t.intValue(i)!
+        let y1 = v / 10000, m1 = (v / 100) % 100, d1 = v % 100
+        if (1900...2100).contains(y1), Checksums.isValidDate(year: y1, month: m1, day: d1) { return (i, 0.7) }
+        let m2 = v / 1_000_000, d2 = (v / 10000) % 100, y2 = v % 10000
+        if (1900...2100).contains(y2), Checksums.isValidDate(year: y2, month: m2, day: d2) { return (i, 0.6) }
+        return nil
+    }
+
+    /// "on the 4th", "since the 21st": an ordinal day that dates an event.
+    private func ordinalAlone(_ t: TokenizedText, _ i: Int) -> (Int, Double)? {
+        guard i + 1 < t.count, t.isWord(i + 1), Self.ordinalSuffixes.contains(t.key(i + 1)),
+              let day = t.intValue(i), (1...31).contains(day), t.tokens[i].length <= 2 else { return nil }
+        guard let the = t.previous(i), t.key(the) == "the", let p = t.previous(the), t.isWord(p),
+              Self.temporalContext.contains(t.key(p)), t.key(p) != "of" else { return nil }
+        if let n = t.next(i + 1), t.isWord(n), ["time", "times", "day", "week", "dose", "visit", "cycle",
+                                                   "grade", "percentile", "floor", "generation"].contains(t.key(n)) {
+            return nil
+        }
+        return (i + 1, 0.6)
+    }
+
+    // MARK: forms with a month name
+
+    /// "4 Mar 2023", "4th of March", "04-Mar-23": a day, then the month name.
+    private func dayLed(_ t: TokenizedText, _ i: Int) -> Int? {
+        guard t.tokens[i].length <= 2, let day = t.intValue(i), (1...31).contains(day) else { return nil }
+        var j = i
+        if j + 1 < t.count, t.isWord(j + 1), Self.ordinalSuffixes.contains(t.key(j + 1)) { j += 1 }
+        guard var m = t.next(j) else { return nil }
+        var hyphenated = false
+        if t.isSymbol(m, "-") || t.isSymbol(m, "/") { hyphenated = true; guard let n = t.next(m) else { return nil }; m = n }
+        if t.key(m) == "of", let n = t.next(m) { m = n }
+        guard t.isWord(m), let month = MonthNames.numbers[t.key(m)], t.tokens[m].shape != .lower || t.key(m).count > 3,
+              Checksums.isValidDate(year: nil, month: month, day: day) else { return nil }
+        if t.key(m) == "may" && t.tokens[m].shape == .lower { return nil }
+        var end = m
+        if let dot = t.next(end), t.isSymbol(dot, ".") { end = dot }
+        if let y = year(t, after: end, allowTwoDigit: hyphenated) { end = y }
+        return end
+    }
+
+    /// "March 4th", "Mar 4, 2023", "Mar-2023", "March 2023", "March of 2023", "March".
+    private func monthLed(_ t: TokenizedText, _ i: Int, month: Int) -> (Int, Double)? {
+        let key = t.key(i)
+        let shape = t.tokens[i].shape
+        let isFull = key.count > 4 || key == "june" || key == "july" || key == "may"
+        if shape == .lower && (!isFull || key == "may" || key == "march") { return nil }
+        if i > 0, t.isNumber(i - 1) || t.isWord(i - 1) { return nil }
+        var j = i
+        if let dot = t.next(j), t.isSymbol(dot, "."), !isFull { j = dot }
+        guard var n = t.next(j) else { return standalone(t, i, isFull: isFull) }
+        var separated = false
+        if t.isSymbol(n, "-") || t.isSymbol(n, "/") || t.isSymbol(n, "'") {
+            separated = true
+            guard let after = t.next(n) else { return standalone(t, i, isFull: isFull) }
+            n = after
+        }
+        if t.isNumber(n), t.tokens[n].length <= 2, !separated || t.key(n - 1) == "-",
+           let day = t.intValue(n), Checksums.isValidDate(year: nil, month: month, day: day) {
+            var end = n
+            if n + 1 < t.count, t.isWord(n + 1) {
+                guard Self.ordinalSuffixes.contains(t.key(n + 1)) else { return standalone(t, i, isFull: isFull) }
+                end = n + 1
+            }
+            // "Mar 4 mg" or "May 2 times" are not dates; require a plausible follower.
+            if let f = t.next(end), t.isWord(f), ["mg", "times", "tabs", "units", "ml", "weeks", "days"].contains(t.key(f)) {
+                return nil
+            }
+            if let y = year(t, after: end, allowTwoDigit: separated) { end = y }
+            return (end, 0.9)
+        }
+        if t.isNumber(n), let y = t.intValue(n), t.tokens[n].length == 4, (1850...2150).contains(y) {
+            return (n, 0.85)                                                             // March 2023, Mar-2023
+        }
+        if separated, t.isNumber(n), t.tokens[n].length == 2 { return (n, 0.7) }     // Mar-23
+        if !separated, t.key(n) == "of", let y = t.next(n), t.isNumber(y), t.tokens[y].length == 4 {
+            return (y, 0.85)                                                             // March of 2023
+        }
+        return standalone(t, i, isFull: isFull)
+    }
+
+    /// A month name alone ("in March") is a date element; "May" alone is usually the verb.
+    private func standalone(_ t: TokenizedText, _ i: Int, isFull: Bool) -> (Int, Double)? {
+        guard isFull, t.key(i) != "may", t.tokens[i].shape != .lower else { return nil }
+        return (i, 0.5)
+    }
+
+    /// An optional ", 2023" / " 2023" / " '23" after a day.
+    private func year(_ t: TokenizedText, after end: Int, allowTwoDigit: Bool) -> Int? {
+        guard var y = t.next(end) else { return nil }
+        if t.isSymbol(y, ",") || (allowTwoDigit && (t.isSymbol(y, "-") || t.isSymbol(y, "/"))) {
+            guard let n = t.next(y) else { return nil }
+            y = n
+        }
+        if t.isSymbol(y, "'"), y + 1 < t.count, t.isNumber(y + 1), t.tokens[y + 1].length == 2 { return y + 1 }
+        guard t.isNumber(y), let v = t.intValue(y) else { return nil }
+        if t.tokens[y].length == 4 && (1850...2150).contains(v) { return y }
+        if allowTwoDigit && t.tokens[y].length == 2 { return y }
+        return nil
+    }
+
+    // MARK: holidays
+
+    private func holiday(_ t: TokenizedText, _ i: Int) -> (Int, Double)? {
+        guard t.tokens[i].shape != .lower, let continuations = Self.holidays[t.key(i)] else { return nil }
+        var end: Int?
+        for continuation in continuations {
+            var j = i
+            var ok = true
+            for key in continuation {
+                let n = key == "'" || key == "s" ? j + 1 : t.next(j)
+                guard let n, n < t.count, t.key(n) == key else { ok = false; break }
+                j = n
+            }
+            if ok && (continuation.isEmpty ? Self.holidays[t.key(i)]!.contains([]) : true) { end = j; break }
+        }
+        guard let end else { return nil }
+        // A holiday dates an event only with a temporal word before it ("since Thanksgiving") or a year after.
+        let dated = t.hasContext(before: i, window: 2, in: Self.temporalContext)
+        if let y = t.next(end), t.isNumber(y), t.tokens[y].length == 4 { return (y, 0.8) }
+        return dated ? (end, 0.65) : nil
+    }
+}

@@ -1,0 +1,64 @@
+/// An identifier introduced by a label: "MRN: 4451-882", "Member ID W123456789", "Acct # 55123".
+///
+/// The label ("MRN:", "#", "no.") stays outside the span; the value is word and number tokens joined by
+/// `-`, `/` or `.` with at least one digit. Each configuration (MRN, health plan, account, licence, device,
+/// other ids) is declared in its own file as a static instance, so adding a kind of identifier is one file.
+public struct LabeledIdentifierRecognizer: Recognizer {
+    public let name: String
+    public let kind: PHIKind
+    public var supportedKinds: Set<PHIKind> { [kind] }
+    let labels: PhraseSet
+    let minimumLength: Int
+    let requireDigit: Bool
+    /// Words that end the label search when they follow it, e.g. "license" in "driver's license expired".
+    let score: Double
+
+    /// - Parameters:
+    ///   - name: recognizer name reported with each span.
+    ///   - kind: the kind reported.
+    ///   - labels: lowercase label phrases ("medical record number", "mrn").
+    ///   - minimumLength: fewest alphanumerics in a value.
+    ///   - requireDigit: values must contain a digit (true for all but plates).
+    public init(name: String, kind: PHIKind, labels: [String], minimumLength: Int = 4, requireDigit: Bool = true,
+                score: Double = 0.9) {
+        self.name = name
+        self.kind = kind
+        self.labels = PhraseSet(labels)
+        self.minimumLength = minimumLength
+        self.requireDigit = requireDigit
+        self.score = score
+    }
+
+    public func analyze(_ text: TokenizedText) -> [Detection] {
+        var found: [Detection] = []
+        var i = 0
+        while i < text.count {
+            guard text.kind(i) == .word || text.kind(i) == .symbol, let labelEnd = labels.match(text, at: i),
+                  i == 0 || !(text.isWord(i - 1) && text.tokens[i].start == text.tokens[i - 1].end) else {
+                i += 1; continue
+            }
+            // Up to three values may follow one label ("MRN 123456 / 654321").
+            var cursor = labelEnd
+            var any = false
+            for _ in 0..<3 {
+                guard let start = text.valueStart(afterLabel: cursor),
+                      let end = text.identifierEnd(startingAt: start, minimumLength: minimumLength, requireDigit: requireDigit),
+                      !looksLikeProse(text, start, end) else { break }
+                found.append(detection(text.range(start, end), kind, score: score))
+                any = true
+                cursor = end
+                guard let sep = text.next(cursor), text.isSymbol(sep, "/") || text.isSymbol(sep, ",") || text.key(sep) == "and" else { break }
+                cursor = sep
+            }
+            i = any ? cursor + 1 : labelEnd + 1
+        }
+        return found
+    }
+
+    /// A value made only of an ordinary lowercase word ("license expired") is not an identifier.
+    private func looksLikeProse(_ t: TokenizedText, _ start: Int, _ end: Int) -> Bool {
+        guard !requireDigit else { return false }
+        if start == end, t.isWord(start), t.tokens[start].shape == .lower { return true }
+        return false
+    }
+}

@@ -1,0 +1,365 @@
+/// Person names: patients, relatives, clinicians, staff and typists.
+///
+/// Evidence, strongest first:
+/// - context: a title ("Dr. Ana Ruiz"), a label ("Patient: ROE, JANE"), a relation ("son John"), a credential
+///   after the name ("Jane Roe, MD"), a signature after a closing ("Sincerely,\nJane Roe"), typist initials
+///   ("JR/km");
+/// - the lexicons: "LAST, FIRST" and runs of known first and last names, ALL CAPS included; a single known
+///   name that is not a safe word;
+/// - propagation: a word confirmed as a name anywhere in the document is a name everywhere in it.
+///
+/// Safe words (eponyms, common words) are names only with context, and a word followed by an eponym noun
+/// ("Parkinson disease", "Bell's palsy") is not a name. Titles, credentials and a possessive 's stay outside.
+/// Words that remain ambiguous are offered to ``ModelNameRecognizer`` through ``ambiguousCandidates(_:)``.
+public struct NameRecognizer: Recognizer {
+    public let name = "name"
+    public let supportedKinds: Set<PHIKind> = [.name]
+    let lexicons: Lexicons
+    static let labels = PhraseSet(PersonLabels.phrases)
+    /// Labels that introduce a name only when followed by ":" (they are ordinary words otherwise).
+    static let colonOnlyLabels: Set<String> = ["patient", "pt", "name", "to", "from", "cc", "contact", "nurse", "rn",
+                                                "mother", "father", "parent", "spouse", "author", "tech", "caregiver",
+                                                "witness", "insured", "subscriber", "beneficiary", "recipient",
+                                                "resident", "fellow", "surgeon", "assistant", "provider", "physician",
+                                                "attending", "therapist", "pharmacist", "interpreter", "anesthesia",
+                                                "consultant", "guardian", "attention", "caller", "scribe", "chaplain"]
+
+    /// Street suffix abbreviations that end a street name, never a person's name ("Oak Hill Rd").
+    static let streetAbbreviations: Set<String> = ["rd", "st", "ave", "blvd", "ln", "ct", "hwy", "pkwy", "ter", "cir", "pl"]
+
+    public init(lexicons: Lexicons = .empty) { self.lexicons = lexicons }
+
+    public func analyze(_ text: TokenizedText) -> [Detection] { analysis(text).names }
+
+    /// Capitalized words that may be names but lack the evidence to say so: safe words outside context
+    /// ("Hope"), unknown proper nouns. A model can decide them (``ModelNameRecognizer``).
+    public func ambiguousCandidates(_ text: TokenizedText) -> [Range<Int>] { analysis(text).ambiguous }
+
+    // MARK: - Analysis
+
+    struct Analysis {
+        var names: [Detection] = []
+        var ambiguous: [Range<Int>] = []
+    }
+
+    func analysis(_ t: TokenizedText) -> Analysis {
+        var result = Analysis()
+        var isName = [Bool](repeating: false, count: t.count)
+        var confirmed = Set<String>()
+
+        func add(_ first: Int, _ last: Int, _ score: Double, confirm: Bool) {
+            result.names.append(detection(t.range(first, last), .name, score: score))
+            for k in first...last where t.isWord(k) {
+                isName[k] = true
+                if confirm, t.tokens[k].length > 1, !lexicons.isSafe(t.key(k)), !FunctionWords.words.contains(t.key(k)) {
+                    confirmed.insert(t.key(k))
+                }
+            }
+        }
+
+        // 1. Context rules.
+        var i = 0
+        while i < t.count {
+            defer { i += 1 }
+            guard t.kind(i) == .word else { continue }
+            let key = t.key(i)
+            if Titles.honorifics.contains(key), t.tokens[i].shape != .lower, let (f, l) = afterTitle(t, i) {
+                add(f, l, 0.95, confirm: true); continue
+            }
+            if let labelEnd = Self.labels.match(t, at: i), labelStartsClause(t, i), let (f, l) = afterLabel(t, i, labelEnd) {
+                add(f, l, 0.9, confirm: true); i = l; continue
+            }
+            if RelationWords.words.contains(key), let (f, l) = afterRelation(t, i) {
+                add(f, l, 0.85, confirm: true); i = l; continue
+            }
+            if PersonLabels.closings.contains(key), let (f, l) = signature(t, i) {
+                add(f, l, 0.85, confirm: true); i = l; continue
+            }
+        }
+        for (f, l) in typistInitials(t) { add(f, l, 0.8, confirm: false) }
+        for (f, l) in beforeCredential(t) where !isName[f] { add(f, l, 0.9, confirm: true) }
+
+        // 2. Lexicon rules over runs of name-shaped words.
+        i = 0
+        while i < t.count {
+            guard t.isWord(i), !isName[i], let run = nameRun(t, from: i) else { i += 1; continue }
+            defer { i = run.last + 1 }
+            if let (f, l, score) = lexiconDecision(t, run) {
+                add(f, l, score, confirm: score >= 0.8)
+            } else if let candidate = ambiguity(t, run) {
+                result.ambiguous.append(candidate)
+            }
+        }
+
+        // 3. Propagation of confirmed names to their other mentions.
+        if !confirmed.isEmpty {
+            for k in 0..<t.count where t.isWord(k) && !isName[k] && confirmed.contains(t.key(k)) {
+                let shape = t.tokens[k].shape
+                guard shape == .capitalized || shape == .allCaps, !followedByEponymNoun(t, k) else { continue }
+                add(k, k, 0.8, confirm: false)
+            }
+        }
+        let named = Set(result.names.flatMap { t.tokenIndices(covering: $0.range).map(Array.init) ?? [] })
+        result.ambiguous.removeAll { r in t.tokenIndices(covering: r).map { named.contains($0.lowerBound) } ?? true }
+        return result
+    }
+
+    // MARK: - Word shapes
+
+    /// A name-shaped word at `i`: capitalized or ALL CAPS, joined across "'" and "-" ("O'Brien",
+    /// "Smith-Jones"), or an initial ("J." / "J"). Returns its last token.
+    func nameWord(_ t: TokenizedText, _ i: Int) -> Int? {
+        guard t.isWord(i) else { return nil }
+        let shape = t.tokens[i].shape
+        guard shape == .capitalized || shape == .allCaps else { return nil }
+        var last = i
+        while last + 2 < t.count, t.isSymbol(last + 1, "'") || t.isSymbol(last + 1, "-") || t.isSymbol(last + 1, "’"),
+              t.isWord(last + 2), t.tokens[last + 2].shape == .capitalized || t.tokens[last + 2].shape == .allCaps,
+              t.tokens[last + 2].length > 1 {
+            last += 2
+        }
+        return last
+    }
+
+    func isInitial(_ t: TokenizedText, _ i: Int) -> Bool {
+        t.isWord(i) && t.tokens[i].length == 1 && t.tokens[i].shape == .allCaps
+    }
+
+    func isCredential(_ t: TokenizedText, _ i: Int) -> Bool {
+        guard t.isWord(i) else { return false }
+        let shape = t.tokens[i].shape
+        return Titles.credentials.contains(t.key(i)) && (shape == .allCaps || t.tokens[i].length > 3 || t.key(i) == "jr" || t.key(i) == "sr")
+    }
+
+    /// A sequence of up to four name words starting at `i` ("Mary A. Smith-Jones"). Stops before credentials,
+    /// titles, eponym nouns and line breaks. Returns first and last token.
+    func sequence(_ t: TokenizedText, from i: Int, allowFunctionWords: Bool = false) -> (Int, Int)? {
+        guard let firstEnd = nameWord(t, i), !isCredential(t, i) || t.tokens[i].shape == .capitalized,
+              !Titles.honorifics.contains(t.key(i)) || t.tokens[i].length > 3 else { return nil }
+        if !allowFunctionWords, FunctionWords.words.contains(t.key(i)) { return nil }
+        var last = firstEnd
+        var words = 1
+        var cursor = firstEnd
+        while words < 4 {
+            var j = cursor + 1
+            if isInitial(t, cursor), t.isSymbol(j, ".") { j += 1 }
+            if t.isSpace(j), t.tokens[j].length <= 2 { j += 1 } else if j == cursor + 1 { break }
+            guard j < t.count, let end = nameWord(t, j), !isCredential(t, j), !Titles.honorifics.contains(t.key(j)),
+                  !FunctionWords.words.contains(t.key(j)) || isInitial(t, j), !EponymNouns.words.contains(t.key(j)),
+                  !(Self.streetAbbreviations.contains(t.key(j)) && t.tokens[j].shape == .capitalized),
+                  MonthNames.numbers[t.key(j)] == nil || isInitial(t, j) == false && lexicons.isName(t.key(j)) else { break }
+            // Do not run into the next sentence: "Smith. Patient" was split above by the period.
+            last = end
+            cursor = end
+            words += 1
+        }
+        if followedByEponymNoun(t, last) { return nil }
+        return (i, last)
+    }
+
+    func followedByEponymNoun(_ t: TokenizedText, _ last: Int) -> Bool {
+        var j = last
+        if t.isSymbol(j + 1, "'") || t.isSymbol(j + 1, "’") {
+            j += 1
+            if j + 1 < t.count, t.isWord(j + 1), t.key(j + 1) == "s" { j += 1 }
+        }
+        guard let n = t.next(j), t.isWord(n) else { return false }
+        return EponymNouns.words.contains(t.key(n))
+    }
+
+    /// "Patient: ..." style labels count only at a clause start (line start or after punctuation).
+    private func labelStartsClause(_ t: TokenizedText, _ i: Int) -> Bool {
+        guard let p = t.previous(i) else { return true }
+        return t.kind(p) == .newline || t.kind(p) == .symbol
+    }
+
+    // MARK: - Context rules
+
+    private func afterTitle(_ t: TokenizedText, _ i: Int) -> (Int, Int)? {
+        var j = i
+        if t.isSymbol(j + 1, ".") { j += 1 }
+        guard let n = t.next(j), t.kind(n) == .word else { return nil }
+        // "Dr. Parkinson" is a person even though "Parkinson" is a safe word: the title is the context.
+        guard let (f, l) = sequence(t, from: n, allowFunctionWords: true) else {
+            return nameWord(t, n).map { (n, $0) }
+        }
+        return (f, l)
+    }
+
+    private func afterLabel(_ t: TokenizedText, _ i: Int, _ labelEnd: Int) -> (Int, Int)? {
+        var j = labelEnd
+        var colon = false
+        if let c = t.next(j), t.isSymbol(c, ":") || t.isSymbol(c, "-") { colon = t.isSymbol(c, ":"); j = c }
+        let firstKey = t.key(i)
+        if labelEnd == i, Self.colonOnlyLabels.contains(firstKey), !colon { return nil }
+        if !colon, labelEnd == i, !["dear", "attn"].contains(firstKey) { return nil }
+        guard var n = t.next(j) else { return nil }
+        if t.kind(n) == .newline, colon, let m = t.nextSkippingLines(n) { n = m }
+        if t.isWord(n), Titles.honorifics.contains(t.key(n)) {
+            return afterTitle(t, n)
+        }
+        guard let (f, l) = sequence(t, from: n, allowFunctionWords: true) else { return nil }
+        return commaFirst(t, f, l) ?? (f, l)
+    }
+
+    /// Extends "ROE" to "ROE, JANE A" when a given name follows the comma.
+    private func commaFirst(_ t: TokenizedText, _ f: Int, _ l: Int) -> (Int, Int)? {
+        guard t.isSymbol(l + 1, ","), let n = t.next(l + 1), t.isWord(n), !isCredential(t, n),
+              let (_, l2) = sequence(t, from: n) else { return nil }
+        return (f, l2)
+    }
+
+    private func afterRelation(_ t: TokenizedText, _ i: Int) -> (Int, Int)? {
+        var j = i
+        if let c = t.next(j), t.isSymbol(c, ",") || t.isSymbol(c, ":") || t.isSymbol(c, "(") { j = c }
+        guard let n = t.next(j), t.kind(n) == .word, t.tokens[n].shape == .capitalized else { return nil }
+        if FacilityWords.heads.contains(t.key(n)) || MonthNames.numbers[t.key(n)] != nil && !lexicons.isName(t.key(n)) { return nil }
+        guard let (f, l) = sequence(t, from: n, allowFunctionWords: false) else { return nil }
+        return (f, l)
+    }
+
+    /// "Sincerely,\n\nJane Roe, MD": the first name-shaped line after a closing.
+    private func signature(_ t: TokenizedText, _ i: Int) -> (Int, Int)? {
+        var j = i
+        if let n = t.next(j), t.isWord(n), PersonLabels.closings.contains(t.key(i) + " " + t.key(n)) { j = n }
+        guard let c = t.next(j), t.isSymbol(c, ",") || t.kind(c) == .newline else { return nil }
+        guard let n = t.nextSkippingLines(c), t.tokens[n].start > t.tokens[c].start,
+              t.scalars[t.tokens[c].end..<t.tokens[n].start].contains("\n") || t.kind(c) == .newline else { return nil }
+        var start = n
+        if t.isWord(n), Titles.honorifics.contains(t.key(n)) { return afterTitle(t, n) }
+        if t.isSymbol(n, "/") || t.isSymbol(n, "-") { guard let m = t.next(n + (t.isSymbol(n + 2, "/") ? 2 : 0)) else { return nil }; start = m }
+        return sequence(t, from: start, allowFunctionWords: true)
+    }
+
+    /// "JR/km", "JR:km" (dictator/typist) and "jr/km" alone on their line.
+    private func typistInitials(_ t: TokenizedText) -> [(Int, Int)] {
+        var found: [(Int, Int)] = []
+        for i in 0..<t.count where t.isWord(i) && (2...4).contains(t.tokens[i].length) {
+            guard i + 2 < t.count, t.isSymbol(i + 1, "/") || t.isSymbol(i + 1, ":"), t.isWord(i + 2),
+                  (2...4).contains(t.tokens[i + 2].length),
+                  !(i > 0 && (t.isWord(i - 1) || t.isSymbol(i - 1, "/"))),
+                  !(i + 3 < t.count && (t.isWord(i + 3) || t.isSymbol(i + 3, "/") || t.isNumber(i + 3))) else { continue }
+            let left = t.tokens[i].shape, right = t.tokens[i + 2].shape
+            let typist = left == .allCaps && right == .lower
+            let aloneOnLine = (t.previous(i).map { t.kind($0) == .newline } ?? true) &&
+                (t.next(i + 2).map { t.kind($0) == .newline } ?? true)
+            guard typist || (aloneOnLine && (left == right) && left != .capitalized) else { continue }
+            if lexicons.isSafe(t.key(i)) && lexicons.isSafe(t.key(i + 2)) && !typist { continue }
+            found.append((i, i))
+            found.append((i + 2, i + 2))
+        }
+        return found
+    }
+
+    /// "Jane Roe, MD", "Jane Roe MD", "J. Roe, RN": a name run directly followed by a credential.
+    private func beforeCredential(_ t: TokenizedText) -> [(Int, Int)] {
+        var found: [(Int, Int)] = []
+        for c in 0..<t.count where isCredential(t, c) && t.tokens[c].shape == .allCaps {
+            guard var p = t.previous(c) else { continue }
+            if t.isSymbol(p, ","), let q = t.previous(p) { p = q }
+            guard t.isWord(p) else { continue }
+            // Walk back over name words to the start of the run.
+            var first = p
+            var words = 0
+            var j = p
+            while words < 4 {
+                var start = j
+                while start >= 2, t.isSymbol(start - 1, "'") || t.isSymbol(start - 1, "-"), t.isWord(start - 2) { start -= 2 }
+                guard nameWord(t, start) != nil, !isCredential(t, start) || t.tokens[start].shape == .capitalized,
+                      !FunctionWords.words.contains(t.key(start)) || isInitial(t, start) else { break }
+                first = start
+                words += 1
+                guard var q = t.previous(start) else { break }
+                if t.isSymbol(q, "."), let r = t.previous(q), isInitial(t, r) { q = r }
+                guard t.isWord(q), t.kind(q + 1) == .space || t.isSymbol(q + 1, ".") else { break }
+                if Titles.honorifics.contains(t.key(q)) { break }
+                j = q
+            }
+            if words > 0 { found.append((first, p)) }
+        }
+        return found
+    }
+
+    // MARK: - Lexicon rules
+
+    struct Run { var first: Int; var last: Int; var words: [(Int, Int)] }
+
+    /// A maximal run of name words starting at `i`, with an optional "LAST, FIRST" comma form.
+    private func nameRun(_ t: TokenizedText, from i: Int) -> Run? {
+        guard let (f, l) = sequence(t, from: i) else { return nil }
+        var words: [(Int, Int)] = []
+        var k = f
+        while k <= l {
+            guard let e = nameWord(t, k) else { k += 1; continue }
+            words.append((k, e))
+            k = e + 1
+        }
+        var run = Run(first: f, last: l, words: words)
+        // "ROE, JANE" / "Roe, Jane A.": a comma and a given name after a surname.
+        if words.count == 1, t.isSymbol(l + 1, ","), let n = t.next(l + 1), t.isWord(n), let (f2, l2) = sequence(t, from: n) {
+            let surname = t.key(f), given = t.key(f2)
+            let caps = t.tokens[f].shape == .allCaps && t.tokens[f2].shape == .allCaps
+            if (lexicons.isLastName(surname) || caps) && lexicons.isFirstName(given) && !lexicons.isSafe(given) {
+                var k2 = f2
+                while k2 <= l2 { if let e = nameWord(t, k2) { run.words.append((k2, e)); k2 = e + 1 } else { k2 += 1 } }
+                run.last = l2
+            }
+        }
+        return run
+    }
+
+    /// Decides a run from the lexicons; returns the span and score when it is a name.
+    private func lexiconDecision(_ t: TokenizedText, _ run: Run) -> (Int, Int, Double)? {
+        // A run right after a house number is a street name ("12 Oak Hill").
+        if let p = t.previous(run.first), t.isNumber(p) { return nil }
+        let keys = run.words.map { t.key($0.0) }
+        let shapes = run.words.map { t.tokens[$0.0].shape }
+        let initials = run.words.map { isInitial(t, $0.0) }
+        let safe = keys.map { lexicons.isSafe($0) || FunctionWords.words.contains($0) || MonthNames.numbers[$0] != nil }
+        let allCaps = shapes.allSatisfy { $0 == .allCaps }
+        // ALL CAPS words of two or three letters are abbreviations (DEA, CPT, ICD) far more often than names.
+        let usable = zip(keys, initials).map { key, initial in initial || !(allCaps && key.count <= 2) }
+        guard usable.allSatisfy({ $0 }) else { return nil }
+        let words = run.words.indices.filter { !initials[$0] }
+        let common = words.filter { lexicons.isCommonName(keys[$0]) && !safe[$0] }
+        let known = words.filter { lexicons.isName(keys[$0]) }
+
+        if words.count >= 2 {
+            let firstIsGiven = lexicons.isFirstName(keys[words[0]])
+            let lastIsSurname = lexicons.isLastName(keys[words[words.count - 1]])
+            // "Jane Roe", "JANE ROE", "Mary Anne Smith": all words known, given name first, a frequent non-safe one.
+            if known.count == words.count && firstIsGiven && lastIsSurname && !common.isEmpty {
+                return (run.first, run.last, allCaps ? 0.8 : 0.85)
+            }
+            // "Jane Xyzzy": a frequent given name, then an unknown capitalized word (surnames are open-ended).
+            if !allCaps, words.count == 2, lexicons.commonFirstNames.contains(keys[words[0]]), !safe[words[0]],
+               !safe[words[1]], !lexicons.cities.contains(keys[words[1]]) {
+                return (run.first, run.last, 0.7)
+            }
+        }
+        // "J. Smith", "J.R. Smith": initials before a known surname.
+        if initials.first == true, words.count == 1, lexicons.isLastName(keys[words[0]]), !safe[words[0]] {
+            return (run.first, run.last, 0.8)
+        }
+        // A single frequent name that is no safe word; ALL CAPS single words are headings more often than not.
+        if words.count == 1, common.count == 1, !allCaps {
+            let w = run.words[common[0]]
+            return (w.0, w.1, t.startsSentence(run.first) ? 0.5 : 0.6)
+        }
+        return nil
+    }
+
+    /// A run that is not decided but may be a name: capitalized safe words in mid-sentence, or an unknown
+    /// capitalized word of four or more letters in mid-sentence.
+    private func ambiguity(_ t: TokenizedText, _ run: Run) -> Range<Int>? {
+        guard run.words.count <= 3, !t.startsSentence(run.first) else { return nil }
+        let first = run.words[0].0
+        guard t.tokens[first].shape == .capitalized, !FunctionWords.words.contains(t.key(first)),
+              MonthNames.numbers[t.key(first)] == nil else { return nil }
+        let key = t.key(first)
+        if lexicons.isName(key) || (!lexicons.isSafe(key) && t.tokens[first].length >= 4) {
+            return t.range(run.first, run.last)
+        }
+        return nil
+    }
+}

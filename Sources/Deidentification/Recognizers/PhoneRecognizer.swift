@@ -1,0 +1,126 @@
+/// Telephone and fax numbers: (555) 123-4567, 555-123-4567, 555.123.4567, +1 555 123 4567, 1-800-555-0199,
+/// 5551234567 and 123-4567 when a context word says phone, with extensions ("x204", "ext. 12"). A number is
+/// a fax when "fax" or "F:" labels it on the same line.
+public struct PhoneRecognizer: Recognizer {
+    public let name = "phone"
+    public let supportedKinds: Set<PHIKind> = [.phone, .fax]
+    public init() {}
+
+    static let phoneContext: Set<String> = [
+        "phone", "tel", "telephone", "call", "called", "cell", "mobile", "home", "work", "pager", "contact",
+        "number", "ph", "reach", "callback", "cb", "office", "line", "hotline", "text", "beeper", "p", "c", "m",
+        "h", "w", "t", "o", "dial", "voicemail", "vm", "msg", "message", "phone#", "tel#", "ring",
+    ]
+    static let faxContext: Set<String> = ["fax", "facsimile", "f", "efax", "telefax", "faxed"]
+    static let extensionWords: Set<String> = ["x", "ext", "extension", "ex"]
+
+    public func analyze(_ text: TokenizedText) -> [Detection] {
+        var found: [Detection] = []
+        var i = 0
+        while i < text.count {
+            guard text.isNumber(i) || text.isSymbol(i, "(") || text.isSymbol(i, "+") else { i += 1; continue }
+            if let (end, score) = match(text, at: i) {
+                let finalEnd = extensionEnd(text, after: end) ?? end
+                let kind: PHIKind = text.hasContext(before: i, window: 4, in: Self.faxContext) ? .fax : .phone
+                found.append(detection(text.range(i, finalEnd), kind, score: score))
+                i = finalEnd + 1
+            } else {
+                i += 1
+            }
+        }
+        return found
+    }
+
+    private func digits(_ t: TokenizedText, _ i: Int, _ count: Int) -> Bool {
+        i < t.count && t.isNumber(i) && t.tokens[i].length == count
+    }
+
+    /// A separator between digit groups: "-", ".", one space, or nothing. Returns the index of the next group.
+    private func group(after i: Int, in t: TokenizedText, allowNone: Bool = false) -> Int? {
+        let j = i + 1
+        guard j < t.count else { return nil }
+        if t.isNumber(j) { return allowNone ? j : nil }
+        if t.kind(j) == .symbol, ["-", ".", "–"].contains(t.key(j)) {
+            return j + 1 < t.count && t.isNumber(j + 1) ? j + 1 : (t.isSpace(j + 1) && t.isNumber(j + 2) ? j + 2 : nil)
+        }
+        if t.isSpace(j), t.tokens[j].length <= 2 {
+            if t.kind(j + 1) == .symbol, t.key(j + 1) == "-", t.isSpace(j + 2), t.isNumber(j + 3) { return j + 3 }
+            return j + 1 < t.count && t.isNumber(j + 1) ? j + 1 : nil
+        }
+        return nil
+    }
+
+    private func match(_ t: TokenizedText, at i: Int) -> (Int, Double)? {
+        // Inside a longer number chain ("1-2-555-123-4567") or glued to letters: not a phone number.
+        if i > 0, t.isWord(i - 1) || t.isNumber(i - 1) { return nil }
+        if i > 1, t.kind(i - 1) == .symbol, ["-", "."].contains(t.key(i - 1)), t.isNumber(i - 2) { return nil }
+        var start = i
+        var international = false
+        if t.isSymbol(i, "+") || (digits(t, i, 1) && t.key(i) == "1") {
+            // Country code: "+1 ", "+44-", or a leading "1-" / "1 " before a 3-digit area code.
+            if t.isSymbol(i, "+") {
+                guard t.isNumber(i + 1), t.tokens[i + 1].length <= 3 else { return nil }
+                start = i + 2
+            } else {
+                start = i + 1
+            }
+            if t.isSpace(start) || t.isSymbol(start, "-") || t.isSymbol(start, ".") { start += 1 }
+            guard digits(t, start, 3) || t.isSymbol(start, "(") || (t.isSymbol(i, "+") && t.isNumber(start)) else {
+                return nil
+            }
+            international = true
+        }
+        // (555) 123-4567
+        if t.isSymbol(start, "(") {
+            guard digits(t, start + 1, 3), t.isSymbol(start + 2, ")") else { return nil }
+            var j = start + 3
+            if t.isSpace(j) { j += 1 }
+            if t.isSymbol(j, "-") { j += 1 }
+            guard digits(t, j, 3), let last = group(after: j, in: t), digits(t, last, 4),
+                  !continues(t, last) else { return nil }
+            return (last, 0.9)
+        }
+        guard t.isNumber(start) else { return nil }
+        let len = t.tokens[start].length
+        if len == 3, let mid = group(after: start, in: t), digits(t, mid, 3),
+           let last = group(after: mid, in: t), digits(t, last, 4), !continues(t, last) {
+            // 555-123-4567; SSN is 3-2-4 and never matches.
+            return (last, 0.85)
+        }
+        let context = t.hasContext(before: i, window: 4, in: Self.phoneContext.union(Self.faxContext))
+        if len == 10, !continues(t, start), context || international {
+            return (start, 0.75)
+        }
+        if len == 3, let last = group(after: start, in: t), digits(t, last, 4), !continues(t, last), context, !international {
+            return (last, 0.6)                                                           // 123-4567
+        }
+        return nil
+    }
+
+    private func continues(_ t: TokenizedText, _ last: Int) -> Bool {
+        guard last + 1 < t.count else { return false }
+        if t.isWord(last + 1) || t.isNumber(last + 1) { return !Self.extensionWords.contains(t.key(last + 1)) }
+        if t.kind(last + 1) == .symbol, ["-", "/"].contains(t.key(last + 1)), t.isNumber(last + 2) { return true }
+        if t.isSymbol(last + 1, "."), t.isNumber(last + 2) { return true }
+        return false
+    }
+
+    /// "x204", " ext. 12", " extension 3", " #45" after a number.
+    private func extensionEnd(_ t: TokenizedText, after end: Int) -> Int? {
+        var j = end + 1
+        if t.isSpace(j) { j += 1 }
+        if t.isSymbol(j, ",") { j += 1; if t.isSpace(j) { j += 1 } }
+        if t.isSymbol(j, "#") {
+            j += 1
+        } else if t.isWord(j), Self.extensionWords.contains(t.key(j)) {
+            j += 1
+            if t.isSymbol(j, ".") { j += 1 }
+            if t.isSymbol(j, ":") { j += 1 }
+        } else {
+            return nil
+        }
+        if t.isSpace(j) { j += 1 }
+        guard t.isNumber(j), t.tokens[j].length <= 6 else { return nil }
+        return j
+    }
+}

@@ -1,0 +1,128 @@
+/// Street addresses with their unit: "1234 N. Oak Hill Rd., Apt 5B", "77 5th Avenue #12", "PO Box 4412",
+/// and a unit alone ("Suite 300"). The house number and unit are part of the ADDRESS span.
+public struct StreetAddressRecognizer: Recognizer {
+    public let name = "street_address"
+    public let supportedKinds: Set<PHIKind> = [.address]
+    let suffixes: Set<String>
+
+    /// Suffixes that also work as street words when written in lowercase ("12 main street").
+    static let unambiguousSuffixes: Set<String> = ["street", "avenue", "road", "boulevard", "lane", "drive",
+                                                   "blvd", "ave", "st", "rd", "court", "terrace", "parkway", "highway"]
+
+    public init(lexicons: Lexicons = .empty) {
+        suffixes = StreetWords.suffixes.union(lexicons.streetSuffixes)
+    }
+
+    public func analyze(_ text: TokenizedText) -> [Detection] {
+        var found: [Detection] = []
+        var i = 0
+        while i < text.count {
+            if text.isNumber(i), let end = street(text, i) {
+                let withUnit = unit(text, after: end) ?? end
+                found.append(detection(text.range(i, withUnit), .address, score: 0.9))
+                i = withUnit + 1
+            } else if text.isWord(i), let end = poBox(text, i) ?? standaloneUnit(text, i) {
+                found.append(detection(text.range(i, end), .address, score: 0.8))
+                i = end + 1
+            } else {
+                i += 1
+            }
+        }
+        return found
+    }
+
+    /// House number, optional direction, 1-4 street words, a suffix, optional trailing direction.
+    private func street(_ t: TokenizedText, _ i: Int) -> Int? {
+        guard t.tokens[i].length <= 6, i == 0 || !(t.isWord(i - 1) || t.isNumber(i - 1) || t.isSymbol(i - 1, ".") ||
+                                                   t.isSymbol(i - 1, "/") || t.isSymbol(i - 1, ":") || t.isSymbol(i - 1, "$")) else { return nil }
+        var j = i
+        if j + 1 < t.count, t.isWord(j + 1), t.tokens[j + 1].length == 1 { j += 1 }         // 12B
+        if t.isSymbol(j + 1, "-"), t.isNumber(j + 2) { j += 2 }                               // 100-102
+        guard t.isSpace(j + 1) else { return nil }
+        var words = 0
+        var sawLowercase = false
+        var cursor = j
+        var best: Int?   // the last suffix seen: "Oak Hill Rd" ends at "Rd", not at "Hill"
+        while words < 5, let n = t.next(cursor) {
+            if t.isWord(n) {
+                let key = t.key(n)
+                let shape = t.tokens[n].shape
+                if words > 0, suffixes.contains(key), shape != .lower || Self.unambiguousSuffixes.contains(key) {
+                    if sawLowercase && shape == .lower && !Self.unambiguousSuffixes.contains(key) { return best }
+                    var end = n
+                    if t.isSymbol(end + 1, ".") { end += 1 }
+                    if let d = t.next(end), t.isWord(d), StreetWords.directions.contains(t.key(d)), t.tokens[d].shape != .lower {
+                        end = d
+                        if t.isSymbol(end + 1, ".") { end += 1 }
+                        return end
+                    }
+                    best = end
+                    words += 1
+                    cursor = n
+                    continue
+                }
+                if shape == .lower {
+                    sawLowercase = true
+                    if words >= 2 { return best }
+                }
+                words += 1
+                cursor = n
+                if t.isSymbol(cursor + 1, "."), StreetWords.directions.contains(key) { cursor += 1 }   // "N."
+            } else if t.isNumber(n), t.isWord(n + 1), DateRecognizer.ordinalSuffixes.contains(t.key(n + 1)) {
+                words += 1                                                                        // 5th Ave
+                cursor = n + 1
+            } else {
+                return best
+            }
+        }
+        return best
+    }
+
+    /// ", Apt 5B", " Suite 300", " #12", " Unit C-4" after a street.
+    private func unit(_ t: TokenizedText, after end: Int) -> Int? {
+        var j = end
+        if let c = t.next(j), t.isSymbol(c, ",") { j = c }
+        guard let u = t.next(j) else { return nil }
+        if t.isSymbol(u, "#"), let v = t.next(u), t.isNumber(v) || t.isWord(v) {
+            return t.identifierEnd(startingAt: v, minimumLength: 1, requireDigit: false)
+        }
+        guard t.isWord(u), StreetWords.units.contains(t.key(u)) else { return nil }
+        return unitValue(t, after: u)
+    }
+
+    private func unitValue(_ t: TokenizedText, after u: Int) -> Int? {
+        var v = u
+        if t.isSymbol(v + 1, ".") { v += 1 }
+        guard var value = t.next(v) else { return nil }
+        if t.isSymbol(value, "#"), let x = t.next(value) { value = x }
+        guard t.isNumber(value) || (t.isWord(value) && t.tokens[value].length <= 2 && t.tokens[value].shape == .allCaps) else { return nil }
+        return t.identifierEnd(startingAt: value, minimumLength: 1, requireDigit: false)
+    }
+
+    /// "Apt 4B", "Suite 300" without a street before it; the unit word must be capitalized.
+    private func standaloneUnit(_ t: TokenizedText, _ i: Int) -> Int? {
+        guard ["apt", "apartment", "suite", "ste", "unit"].contains(t.key(i)), t.tokens[i].shape != .lower else { return nil }
+        guard let end = unitValue(t, after: i), t.isNumber(end) || t.isNumber(end - 1) || t.isWord(end) else { return nil }
+        return end
+    }
+
+    /// "PO Box 1234", "P.O. Box 77", "Post Office Box 5".
+    private func poBox(_ t: TokenizedText, _ i: Int) -> Int? {
+        var j = i
+        let key = t.key(i)
+        if key == "p", t.isSymbol(i + 1, "."), t.isWord(i + 2), t.key(i + 2) == "o" {
+            j = i + 2
+            if t.isSymbol(j + 1, ".") { j += 1 }
+        } else if key == "po" {
+            if t.isSymbol(j + 1, ".") { j += 1 }
+        } else if key == "post", let o = t.next(i), t.key(o) == "office" {
+            j = o
+        } else {
+            return nil
+        }
+        guard let box = t.next(j), t.key(box) == "box", var n = t.next(box) else { return nil }
+        if t.isSymbol(n, "#"), let x = t.next(n) { n = x }
+        guard t.isNumber(n) else { return nil }
+        return n
+    }
+}

@@ -1,0 +1,64 @@
+/// Scalar classification with an ASCII fast path (the text is mostly ASCII and this runs per scalar).
+enum CharacterClass {
+    @inline(__always) static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value &- 48 < 10 }
+
+    @inline(__always) static func isASCIILetter(_ s: Unicode.Scalar) -> Bool {
+        (s.value | 0x20) &- 97 < 26
+    }
+
+    @inline(__always) static func isLetter(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 128 { return isASCIILetter(s) }
+        return s.properties.isAlphabetic && !s.properties.isWhitespace
+    }
+
+    @inline(__always) static func isUpper(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 128 { return s.value &- 65 < 26 }
+        return s.properties.isUppercase
+    }
+
+    @inline(__always) static func isLower(_ s: Unicode.Scalar) -> Bool {
+        if s.value < 128 { return s.value &- 97 < 26 }
+        return s.properties.isLowercase
+    }
+
+    @inline(__always) static func isHorizontalSpace(_ s: Unicode.Scalar) -> Bool {
+        if s == " " || s == "\t" { return true }
+        if s.value < 128 { return s.value == 0x0B || s.value == 0x0C }
+        return s.properties.isWhitespace && s != "\u{2028}" && s != "\u{2029}" && s != "\u{85}"
+    }
+
+    @inline(__always) static func isHexDigit(_ s: Unicode.Scalar) -> Bool {
+        isDigit(s) || (s.value | 0x20) &- 97 < 6
+    }
+
+    static func shape(of word: ArraySlice<Unicode.Scalar>) -> WordShape {
+        guard let first = word.first else { return .other }
+        var uppers = 0, lowers = 0
+        for s in word { if isUpper(s) { uppers += 1 } else if isLower(s) { lowers += 1 } }
+        if lowers == word.count { return .lower }
+        if uppers == word.count { return .allCaps }
+        if isUpper(first) { return .capitalized }  // "McDonald", "DeShawn"
+        return .other
+    }
+
+    static func lowercasedKey(_ word: ArraySlice<Unicode.Scalar>) -> String {
+        var ascii = true
+        for s in word where s.value >= 128 { ascii = false; break }
+        if ascii {
+            let bytes = word.map { s -> UInt8 in
+                let v = UInt8(truncatingIfNeeded: s.value)
+                return v &- 65 < 26 ? v | 0x20 : v
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return verbatim(word).lowercased()
+    }
+
+    static func verbatim(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
+    }
+
+    @inline(__always) static func digitValue(_ s: Unicode.Scalar) -> Int { Int(s.value) - 48 }
+}
