@@ -1,0 +1,189 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One token still in the running (`llama_token_data`).
+public struct Candidate: Equatable, Sendable {
+    public var id: Int32
+    public var logit: Float
+    /// Valid only after `CandidateBuffer.softmax()` and until the logits or the set change.
+    public var probability: Float
+}
+
+/// The candidate set the sampling stages narrow down (`llama_token_data_array`), in storage allocated once.
+///
+/// Candidates start in id order and unsorted; stages that need an order sort them by descending logit, with
+/// ties going to the lower id. That total order makes every result independent of the algorithm that
+/// produced it, so partial selection and a full sort agree exactly.
+public struct CandidateBuffer {
+    private let storage: UnsafeMutableBufferPointer<Candidate>
+    /// How many candidates are still in the running (they occupy the first `count` slots).
+    public private(set) var count = 0
+    /// Whether the candidates are in descending logit order.
+    public private(set) var isSorted = false
+    /// Whether `probability` holds the softmax of the current candidates' logits.
+    public private(set) var hasProbabilities = false
+
+    /// Reserves room for `capacity` candidates. The owner frees the storage with `deallocate()`.
+    init(capacity: Int) {
+        storage = .allocate(capacity: max(capacity, 1))
+    }
+
+    func deallocate() { storage.deallocate() }
+
+    public var capacity: Int { storage.count }
+
+    public subscript(index: Int) -> Candidate {
+        get { storage[index] }
+    }
+
+    /// Starts over from a full set of logits, in id order. NaN logits (a broken model, never a real choice)
+    /// become -infinity so they can neither win nor upset the ordering.
+    mutating func load(_ logits: UnsafeBufferPointer<Float>) {
+        precondition(logits.count <= storage.count, "more logits than the sampler's vocabulary size")
+        for (i, logit) in logits.enumerated() {
+            storage[i] = Candidate(id: Int32(i), logit: logit.isNaN ? -.infinity : logit, probability: 0)
+        }
+        count = logits.count
+        isSorted = logits.count <= 1
+        hasProbabilities = false
+    }
+
+    /// Changes one logit. While unsorted, candidate `i` is token `i`, which is how penalties find tokens.
+    mutating func setLogit(_ logit: Float, at index: Int) {
+        storage[index].logit = logit
+        hasProbabilities = false
+    }
+
+    /// Applies `transform` to every remaining logit (order-preserving transforms only, like a positive scale).
+    mutating func transformLogits(_ transform: (Float) -> Float) {
+        for i in 0..<count { storage[i].logit = transform(storage[i].logit) }
+        hasProbabilities = false
+    }
+
+    /// Drops all candidates after the first `newCount` (meaningful once sorted).
+    mutating func truncate(to newCount: Int) {
+        count = max(1, min(count, newCount))
+        hasProbabilities = false
+    }
+
+    /// Keeps the candidates for which `keep` holds, in their current order (so a sorted set stays sorted).
+    /// At least one candidate always survives: if none would, the best one stays.
+    mutating func retain(where keep: (Candidate) -> Bool) {
+        var kept = 0
+        for i in 0..<count where keep(storage[i]) {
+            storage[kept] = storage[i]
+            kept += 1
+        }
+        if kept == 0 {
+            storage[0] = storage[indexOfBest()]
+            kept = 1
+        }
+        count = kept
+        hasProbabilities = false
+    }
+
+    // MARK: Order
+
+    /// The order every stage agrees on: higher logit first, then lower id.
+    @inline(__always)
+    static func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
+        a.logit > b.logit || (a.logit == b.logit && a.id < b.id)
+    }
+
+    /// Index of the best candidate (greedy's choice), in one pass.
+    func indexOfBest() -> Int {
+        if isSorted { return 0 }
+        var best = 0
+        for i in 1..<max(count, 1) where Self.precedes(storage[i], storage[best]) { best = i }
+        return best
+    }
+
+    /// Moves the best `k` candidates to the front in descending order and drops the rest, without sorting the
+    /// whole set: a heap of the `k` best seen so far, whose root is the worst of them, is compared with each
+    /// remaining candidate — O(n log k), and for n = 262,144, k = 40 nearly every candidate costs one compare.
+    mutating func keepBest(_ k: Int) {
+        guard k < count else { return sortDescending() }
+        let k = max(k, 1)
+        let heap = UnsafeMutableBufferPointer(rebasing: storage[0..<k])
+        Self.buildHeap(heap)
+        for i in k..<count where Self.precedes(storage[i], heap[0]) {
+            heap[0] = storage[i]
+            Self.siftDown(heap, from: 0, size: k)
+        }
+        Self.sortHeap(heap)
+        count = k
+        isSorted = true
+        hasProbabilities = false
+    }
+
+    /// Sorts the remaining candidates by descending logit. Heapsort: in place, O(n log n), allocation-free
+    /// (the standard library's sort may allocate a merge buffer).
+    mutating func sortDescending() {
+        guard !isSorted else { return }
+        let all = UnsafeMutableBufferPointer(rebasing: storage[0..<count])
+        Self.buildHeap(all)
+        Self.sortHeap(all)
+        isSorted = true
+    }
+
+    // A heap whose root is the *worst* candidate (the one that precedes nothing); repeatedly moving the root
+    // to the end of the shrinking heap leaves the buffer in descending order.
+
+    private static func buildHeap(_ heap: UnsafeMutableBufferPointer<Candidate>) {
+        var i = heap.count / 2
+        while i > 0 {
+            i -= 1
+            siftDown(heap, from: i, size: heap.count)
+        }
+    }
+
+    private static func sortHeap(_ heap: UnsafeMutableBufferPointer<Candidate>) {
+        var size = heap.count
+        while size > 1 {
+            size -= 1
+            heap.swapAt(0, size)
+            siftDown(heap, from: 0, size: size)
+        }
+    }
+
+    @inline(__always)
+    private static func siftDown(_ heap: UnsafeMutableBufferPointer<Candidate>, from start: Int, size: Int) {
+        var parent = start
+        let item = heap[parent]
+        while true {
+            var child = 2 * parent + 1
+            guard child < size else { break }
+            // Pick the worse child; it moves up if it is worse than the item.
+            if child + 1 < size, precedes(heap[child], heap[child + 1]) { child += 1 }
+            guard precedes(item, heap[child]) else { break }
+            heap[parent] = heap[child]
+            parent = child
+        }
+        heap[parent] = item
+    }
+
+    // MARK: Probabilities
+
+    /// Sets each remaining candidate's probability to the softmax of the remaining logits. Subtracting the
+    /// largest logit first keeps `exp` from overflowing; the largest term is exactly 1, so the sum is at least 1.
+    /// The sum is kept in Double: over a flat quarter-million-token distribution a Float sum drifts by about
+    /// 1e-5, several tokens' worth of probability, which would move the top-p boundary.
+    mutating func softmax() {
+        guard !hasProbabilities else { return }
+        let maximum = storage[indexOfBest()].logit
+        var sum: Double = 0
+        for i in 0..<count {
+            // -inf - -inf is NaN: when every logit is -inf, treat them all as equal.
+            let shifted = maximum == -.infinity ? 0 : storage[i].logit - maximum
+            let e = expf(shifted)
+            storage[i].probability = e
+            sum += Double(e)
+        }
+        let scale = Float(1 / sum)
+        for i in 0..<count { storage[i].probability *= scale }
+        hasProbabilities = true
+    }
+}
