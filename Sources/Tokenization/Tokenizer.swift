@@ -1,0 +1,281 @@
+import GGUF
+
+/// Text to token ids and back, exactly as llama.cpp does it for the same GGUF file.
+///
+/// Two vocabulary families are supported, picked by `tokenizer.ggml.model`:
+/// - `gpt2`: byte-level BPE in native Swift, with the pre-tokenizer `tokenizer.ggml.pre` names;
+/// - `llama`: SentencePiece, through libsentencepiece, from a model built from the GGUF's vocabulary.
+///
+/// ```swift
+/// let file = try GGUFFile(path: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")
+/// let tokenizer = try Tokenizer(file: file)
+/// let ids = tokenizer.encode("<|im_start|>user\nHello<|im_end|>", parseSpecial: true)
+/// let text = tokenizer.decode(ids)   // the same text back
+/// ```
+///
+/// A `Tokenizer` is immutable after loading and safe to share between threads.
+public final class Tokenizer: Sendable {
+    /// How raw text (with special tokens already cut out) becomes ids.
+    enum Model: Sendable {
+        case byteLevelBPE(ByteLevelBPE)
+        case sentencePiece(SentencePieceModel)
+    }
+
+    let vocabulary: Vocabulary
+    let model: Model
+    private let specialTokens: SpecialTokenMatcher
+    /// Every token's bytes as llama.cpp's `token_to_piece(special: true)` gives them, stored back to back.
+    private let pieceBytes: [UInt8]
+    private let pieceOffsets: [Int]
+    /// The pre-tokenizer, for byte-level BPE vocabularies.
+    public let preTokenizer: PreTokenizer?
+
+    /// Loads the tokenizer described by the file's `tokenizer.ggml.*` metadata.
+    public init(file: GGUFFile) throws {
+        let modelName = try file.string(TokenizerKey.model)
+        switch modelName {
+        case "gpt2":
+            // llama.cpp treats a missing label as "default" (with a warning); an unknown one is an error.
+            let label = try file.optional(TokenizerKey.pre, file.string) ?? "default"
+            let preTokenizer = try PreTokenizer.named(label)
+            let vocabulary = try Vocabulary(file: file, kind: .byteLevelBPE, preTokenizer: preTokenizer)
+            let merges = try file.strings(TokenizerKey.merges)
+            self.vocabulary = vocabulary
+            self.preTokenizer = preTokenizer
+            self.model = .byteLevelBPE(ByteLevelBPE(vocabulary: vocabulary, mergeList: merges, preTokenizer: preTokenizer))
+        case "llama":
+            let vocabulary = try Vocabulary(file: file, kind: .sentencePiece, preTokenizer: nil)
+            self.vocabulary = vocabulary
+            self.preTokenizer = nil
+            self.model = .sentencePiece(try SentencePieceModel(vocabulary: vocabulary))
+        default:
+            throw TokenizerError.unsupportedModel(modelName)
+        }
+        specialTokens = SpecialTokenMatcher(vocabulary: vocabulary)
+        (pieceBytes, pieceOffsets) = Tokenizer.buildPieces(vocabulary)
+    }
+
+    // MARK: Vocabulary facts
+
+    /// Number of tokens (llama.cpp's `n_vocab`).
+    public var vocabularySize: Int { vocabulary.count }
+    /// Beginning-of-sequence id, if the vocabulary has one.
+    public var bos: Int32? { vocabulary.bos }
+    /// End-of-sequence id, if the vocabulary has one.
+    public var eos: Int32? { vocabulary.eos }
+    /// End-of-turn id (`<|im_end|>`, `<end_of_turn>`, ...), if the vocabulary has one.
+    public var eot: Int32? { vocabulary.eot }
+    /// Every token that ends generation, as llama.cpp's `llama_vocab_is_eog` decides it.
+    public var endOfGeneration: Set<Int32> { vocabulary.endOfGeneration }
+    /// Whether `encode` adds BOS when not told otherwise (`tokenizer.ggml.add_bos_token`, or llama.cpp's default).
+    public var addsBOSByDefault: Bool { vocabulary.addsBOS }
+    /// Whether `encode` adds EOS when not told otherwise (`tokenizer.ggml.add_eos_token`).
+    public var addsEOSByDefault: Bool { vocabulary.addsEOS }
+
+    public func isEndOfGeneration(_ id: Int32) -> Bool { vocabulary.endOfGeneration.contains(id) }
+
+    /// Whether `id` is a control token (BOS, EOS, `<|im_start|>`, ...). Out-of-range ids are not.
+    public func isControl(_ id: Int32) -> Bool { attributes(of: id).contains(.control) }
+
+    /// llama.cpp's attributes of `id` (empty for an out-of-range id).
+    public func attributes(of id: Int32) -> TokenAttributes {
+        isInRange(id) ? vocabulary.attributes[Int(id)] : []
+    }
+
+    /// The id of the special (control, user-defined or unknown) token whose text is exactly `text`, for chat
+    /// templates: `specialToken("<|im_start|>")`, `specialToken("<start_of_turn>")`.
+    public func specialToken(_ text: String) -> Int32? { specialTokens.token(forText: text) }
+
+    /// The id of the token whose vocabulary text is exactly `text` (any type; byte-level BPE texts are in the
+    /// GPT-2 mapping, e.g. "Ġthe").
+    public func tokenID(forVocabularyText text: String) -> Int32? { vocabulary.id(forText: text) }
+
+    /// The vocabulary text of `id` as stored in the GGUF (not decoded); nil for an out-of-range id.
+    public func vocabularyText(_ id: Int32) -> String? {
+        isInRange(id) ? vocabulary.texts[Int(id)] : nil
+    }
+
+    // MARK: Encoding
+
+    /// The ids of `text`, as llama.cpp's `llama_tokenize`.
+    ///
+    /// - Parameters:
+    ///   - addBOS: prepend BOS; `nil` follows the model (`addsBOSByDefault`).
+    ///   - addEOS: append EOS; `nil` follows the model (`addsEOSByDefault`).
+    ///   - parseSpecial: recognise control tokens written in the text (`<|im_start|>`). User-defined tokens are
+    ///     recognised either way, as in llama.cpp.
+    public func encode(_ text: String, addBOS: Bool? = nil, addEOS: Bool? = nil, parseSpecial: Bool = false) -> [Int32] {
+        var utf8 = Array(text.utf8)
+        return utf8.withUnsafeMutableBufferPointer { buffer in
+            encode(utf8: UnsafeBufferPointer(buffer), addBOS: addBOS ?? vocabulary.addsBOS,
+                       addEOS: addEOS ?? vocabulary.addsEOS, parseSpecial: parseSpecial)
+        }
+    }
+
+    private func encode(utf8 text: UnsafeBufferPointer<UInt8>, addBOS: Bool, addEOS: Bool, parseSpecial: Bool) -> [Int32] {
+        var output: [Int32] = []
+        output.reserveCapacity(text.count / 3 + 4)
+        if addBOS, let bos = vocabulary.bos { output.append(bos) }
+        let fragments = specialTokens.partition(text, parseSpecial: parseSpecial)
+        switch model {
+        case let .byteLevelBPE(bpe):
+            for fragment in fragments {
+                switch fragment {
+                case let .raw(range): bpe.encode(UnsafeBufferPointer(rebasing: text[range]), into: &output)
+                case let .token(id): output.append(id)
+                }
+            }
+        case let .sentencePiece(sentencePiece):
+            // llama.cpp prefixes a space to raw text at the start and after each special token, when the model
+            // asks for it (`add_space_prefix`; Gemma 3 does not).
+            var previousWasSpecial = true
+            for fragment in fragments {
+                switch fragment {
+                case let .raw(range):
+                    if vocabulary.addsSpacePrefix && previousWasSpecial {
+                        let prefixed = [UInt8(ascii: " ")] + text[range]
+                        prefixed.withUnsafeBufferPointer { sentencePiece.encode($0, into: &output) }
+                    } else {
+                        sentencePiece.encode(UnsafeBufferPointer(rebasing: text[range]), into: &output)
+                    }
+                    previousWasSpecial = false
+                case let .token(id):
+                    output.append(id)
+                    previousWasSpecial = true
+                }
+            }
+        }
+        if addEOS, let eos = vocabulary.eos { output.append(eos) }
+        return output
+    }
+
+    // MARK: Decoding
+
+    /// The bytes of one token as llama.cpp's `llama_token_to_piece(..., special: true)` gives them: control
+    /// tokens as their text, byte tokens as their byte, BPE text unmapped to raw bytes, SentencePiece's U+2581 as
+    /// a space. A piece can be part of a UTF-8 character. An id outside the vocabulary (a model whose output
+    /// layer is padded past it) has no piece.
+    public func tokenPiece(_ id: Int32) -> [UInt8] {
+        isInRange(id) ? Array(piece(id)) : []
+    }
+
+    private func piece(_ id: Int32) -> ArraySlice<UInt8> {
+        pieceBytes[pieceOffsets[Int(id)]..<pieceOffsets[Int(id) + 1]]
+    }
+
+    /// The raw bytes of `ids` joined, as llama.cpp's `llama_detokenize(remove_special: false,
+    /// unparse_special: renderSpecial)`. Control tokens are left out when `renderSpecial` is false; ids outside
+    /// the vocabulary add nothing.
+    public func decodeBytes(_ ids: [Int32], renderSpecial: Bool = true) -> [UInt8] {
+        var bytes: [UInt8] = []
+        // llama.cpp drops one leading space of the first piece when it adds space prefixes.
+        var stripLeadingSpace = vocabulary.addsSpacePrefix
+        for id in ids {
+            defer { stripLeadingSpace = false }
+            guard isInRange(id) else { continue }
+            if !renderSpecial, !vocabulary.attributes[Int(id)].isDisjoint(with: [.control, .unknown]) { continue }
+            var piece = piece(id)
+            if stripLeadingSpace, piece.first == UInt8(ascii: " ") { piece = piece.dropFirst() }
+            bytes.append(contentsOf: piece)
+        }
+        if let bpe = preTokenizer, bpe.cleansSpaces { bytes = Tokenizer.cleanSpaces(bytes) }
+        return bytes
+    }
+
+    /// `decodeBytes` as a string (malformed UTF-8, e.g. a cut-off character, becomes U+FFFD).
+    public func decode(_ ids: [Int32], renderSpecial: Bool = true) -> String {
+        String(decoding: decodeBytes(ids, renderSpecial: renderSpecial), as: UTF8.self)
+    }
+
+    private func isInRange(_ id: Int32) -> Bool { id >= 0 && Int(id) < vocabulary.count }
+
+    /// llama.cpp's `token_to_piece` for every token, computed once (its `cache_token_to_piece`).
+    private static func buildPieces(_ vocabulary: Vocabulary) -> ([UInt8], [Int]) {
+        var bytes: [UInt8] = []
+        var offsets: [Int] = [0]
+        offsets.reserveCapacity(vocabulary.count + 1)
+        for id in 0..<vocabulary.count {
+            let text = vocabulary.texts[id]
+            let attributes = vocabulary.attributes[id]
+            if !attributes.isDisjoint(with: [.unknown, .control, .userDefined]) {
+                bytes += Array(text.utf8)
+            } else if attributes.contains(.normal) {
+                switch vocabulary.kind {
+                case .sentencePiece: bytes += Tokenizer.unescapeWhitespace(text)
+                case .byteLevelBPE: bytes += GPT2ByteMapping.decode(text)
+                }
+            } else if attributes.contains(.byte) {
+                // "<0xAB>": llama.cpp's `strtol(text.substr(3, 2), 16)`.
+                let utf8 = Array(text.utf8)
+                if utf8.count >= 5, let byte = UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16) {
+                    bytes.append(byte)
+                }
+            }
+            // Unused and undefined tokens have no piece.
+            offsets.append(bytes.count)
+        }
+        return (bytes, offsets)
+    }
+
+    /// SentencePiece's whitespace marker U+2581 back to a space (llama.cpp's `llama_unescape_whitespace`).
+    static func unescapeWhitespace(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for scalar in text.unicodeScalars {
+            if scalar == "\u{2581}" { bytes.append(UInt8(ascii: " ")) } else { bytes += Array(String(scalar).utf8) }
+        }
+        return bytes
+    }
+
+    /// llama.cpp's `clean_spaces` passes over detokenized text: " ?" " !" " ." " ," lose their space, a lone
+    /// " ' " loses both, and " 's" " 'm" " 're" " 've" lose theirs.
+    static func cleanSpaces(_ input: [UInt8]) -> [UInt8] {
+        let space = UInt8(ascii: " "), apostrophe = UInt8(ascii: "'")
+        var text = input
+        guard !text.isEmpty else { return text }
+        // First pass: space before ?!.,
+        var out: [UInt8] = [text[0]]
+        for i in 1..<text.count {
+            let x = text[i]
+            if text[i - 1] == space, x == UInt8(ascii: "?") || x == UInt8(ascii: "!") || x == UInt8(ascii: ".") || x == UInt8(ascii: ",") {
+                out.removeLast()
+            }
+            out.append(x)
+        }
+        // Second pass: a single apostrophe between spaces. llama.cpp works in place and overwrites the space
+        // after the apostrophe with NUL, which a later comparison then sees; the copy here does the same.
+        text = out
+        out = [text[0]]
+        var i = 1
+        while i < text.count {
+            let x = text[i]
+            if x == apostrophe, i + 1 < text.count, text[i - 1] == space, text[i + 1] == space {
+                out.removeLast()
+                text[i + 1] = 0
+                out.append(x)
+                i += 2
+                continue
+            }
+            out.append(x)
+            i += 1
+        }
+        // Third pass: contractions " 's" " 'm" " 're" " 've".
+        text = out
+        out = [text[0]]
+        for i in 1..<text.count {
+            let x = text[i]
+            if text[i - 1] == space, x == apostrophe, i + 1 < text.count {
+                let x1 = text[i + 1]
+                if x1 == UInt8(ascii: "s") || x1 == UInt8(ascii: "m") {
+                    out.removeLast()
+                } else if i + 2 < text.count {
+                    let x2 = text[i + 2]
+                    if (x1 == UInt8(ascii: "r") && x2 == UInt8(ascii: "e")) || (x1 == UInt8(ascii: "v") && x2 == UInt8(ascii: "e")) {
+                        out.removeLast()
+                    }
+                }
+            }
+            out.append(x)
+        }
+        return out
+    }
+}

@@ -1,0 +1,215 @@
+import GGUF
+
+/// GGUF metadata keys the tokenizer reads (llama.cpp's `LLM_KV_TOKENIZER_*`, src/llama-arch.cpp).
+enum TokenizerKey {
+    static let model = "tokenizer.ggml.model"
+    static let pre = "tokenizer.ggml.pre"
+    static let tokens = "tokenizer.ggml.tokens"
+    static let tokenType = "tokenizer.ggml.token_type"
+    static let scores = "tokenizer.ggml.scores"
+    static let merges = "tokenizer.ggml.merges"
+    static let bosID = "tokenizer.ggml.bos_token_id"
+    static let eosID = "tokenizer.ggml.eos_token_id"
+    static let eotID = "tokenizer.ggml.eot_token_id"
+    static let eomID = "tokenizer.ggml.eom_token_id"
+    static let unknownID = "tokenizer.ggml.unknown_token_id"
+    static let separatorID = "tokenizer.ggml.seperator_token_id"  // sic: llama.cpp's spelling
+    static let paddingID = "tokenizer.ggml.padding_token_id"
+    static let fimPadID = "tokenizer.ggml.fim_pad_token_id"
+    static let fimRepID = "tokenizer.ggml.fim_rep_token_id"
+    static let fimSepID = "tokenizer.ggml.fim_sep_token_id"
+    static let addBOS = "tokenizer.ggml.add_bos_token"
+    static let addEOS = "tokenizer.ggml.add_eos_token"
+    static let addSpacePrefix = "tokenizer.ggml.add_space_prefix"
+}
+
+/// What a token is, as llama.cpp's `llama_token_attr` bits (the GGUF stores a `token_type` per token; llama.cpp
+/// turns it into these and then adjusts a few by their text, which `Vocabulary` repeats).
+public struct TokenAttributes: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+
+    public static let unknown = TokenAttributes(rawValue: 1 << 0)
+    public static let unused = TokenAttributes(rawValue: 1 << 1)
+    public static let normal = TokenAttributes(rawValue: 1 << 2)
+    public static let control = TokenAttributes(rawValue: 1 << 3)
+    public static let userDefined = TokenAttributes(rawValue: 1 << 4)
+    public static let byte = TokenAttributes(rawValue: 1 << 5)
+
+    /// From a GGUF `tokenizer.ggml.token_type` value (llama.cpp's `LLAMA_TOKEN_TYPE_*`); 0 and unknown values
+    /// are "undefined": no bits.
+    init(ggufTokenType type: Int) {
+        switch type {
+        case 1: self = .normal
+        case 2: self = .unknown
+        case 3: self = .control
+        case 4: self = .userDefined
+        case 5: self = .unused
+        case 6: self = .byte
+        default: self = []
+        }
+    }
+}
+
+/// The two vocabulary families llama.cpp calls SPM and BPE.
+enum VocabularyKind: Sendable {
+    case sentencePiece  // tokenizer.ggml.model = "llama"
+    case byteLevelBPE   // tokenizer.ggml.model = "gpt2"
+}
+
+/// A GGUF vocabulary with llama.cpp's view of it: texts, scores, attributes, the special ids and the set of
+/// end-of-generation tokens. Port of the vocabulary part of `llama_vocab::impl::load` (llama.cpp
+/// src/llama-vocab.cpp, MIT).
+final class Vocabulary: Sendable {
+    let kind: VocabularyKind
+    let texts: [String]
+    let scores: [Float]
+    let attributes: [TokenAttributes]
+    /// Keyed by the texts' UTF-8 bytes, not by `String`: Swift compares strings by canonical equivalence, and
+    /// vocabularies hold distinct tokens that are canonically equivalent (Gemma's ids 3082 and 4388 are
+    /// "\u{09BE}\u{09DF}" and "\u{09BE}\u{09AF}\u{09BC}").
+    let idsByText: [[UInt8]: Int32]
+
+    let bos: Int32?
+    let eos: Int32?
+    let eot: Int32?
+    let unknown: Int32?
+    let padding: Int32?
+    let endOfGeneration: Set<Int32>
+
+    /// llama.cpp's `add_bos` / `add_eos` after the metadata overrides.
+    let addsBOS: Bool
+    let addsEOS: Bool
+    /// llama.cpp's `add_space_prefix`: SentencePiece text gets a leading space before each raw fragment that
+    /// starts the text or follows a special token.
+    let addsSpacePrefix: Bool
+
+    var count: Int { texts.count }
+
+    /// The id of the token whose text is byte for byte `text`.
+    func id(forText text: String) -> Int32? { idsByText[Array(text.utf8)] }
+
+    init(file: GGUFFile, kind: VocabularyKind, preTokenizer: PreTokenizer?) throws {
+        self.kind = kind
+        var texts = try file.strings(TokenizerKey.tokens)
+        let count = texts.count
+        // llama.cpp renames empty pieces so that every text is a distinct key.
+        for i in texts.indices where texts[i].isEmpty { texts[i] = "[EMPTY_\(i)]" }
+
+        let scores = try file.optional(TokenizerKey.scores, file.floats) ?? Array(repeating: 0, count: count)
+        guard scores.count >= count else {
+            throw TokenizerError.arrayTooShort(key: TokenizerKey.scores, count: scores.count, tokens: count)
+        }
+        var attributes: [TokenAttributes]
+        if let types = try file.optional(TokenizerKey.tokenType, file.ints) {
+            guard types.count >= count else {
+                throw TokenizerError.arrayTooShort(key: TokenizerKey.tokenType, count: types.count, tokens: count)
+            }
+            attributes = types.prefix(count).map(TokenAttributes.init(ggufTokenType:))
+        } else {
+            attributes = Array(repeating: .normal, count: count)
+        }
+
+        var idsByText: [[UInt8]: Int32] = [:]
+        idsByText.reserveCapacity(count)
+        for (i, text) in texts.enumerated() {
+            if let previous = idsByText.updateValue(Int32(i), forKey: Array(text.utf8)) {
+                throw TokenizerError.duplicateToken(text, ids: (Int(previous), i))
+            }
+        }
+
+        // Special ids: llama.cpp's defaults per family, each replaced by the metadata when in range.
+        func specialID(_ key: String, default fallback: Int32?) throws -> Int32? {
+            var id = fallback.flatMap { $0 < count ? $0 : nil }
+            if let value = try file.optional(key, file.int), value >= 0, value < count { id = Int32(value) }
+            return id
+        }
+        let defaults: (bos: Int32?, eos: Int32?, unknown: Int32?) = kind == .sentencePiece ? (1, 2, 0) : (11, 11, nil)
+        let bos = try specialID(TokenizerKey.bosID, default: defaults.bos)
+        let eos = try specialID(TokenizerKey.eosID, default: defaults.eos)
+        var eot = try specialID(TokenizerKey.eotID, default: nil)
+        var eom = try specialID(TokenizerKey.eomID, default: nil)
+        let unknown = try specialID(TokenizerKey.unknownID, default: defaults.unknown)
+        let padding = try specialID(TokenizerKey.paddingID, default: nil)
+        var fimPad = try specialID(TokenizerKey.fimPadID, default: nil)
+        var fimRep = try specialID(TokenizerKey.fimRepID, default: nil)
+        var fimSep = try specialID(TokenizerKey.fimSepID, default: nil)
+
+        // Tokens found by their text are forced to be control tokens, as llama.cpp does ("control-looking
+        // token ... its type will be overridden").
+        func findByText(_ candidates: [String]) -> Int32? {
+            // llama.cpp walks a hash map and keeps the first hit; when a vocabulary has several candidates its
+            // choice is arbitrary. Candidate order is used here, which agrees whenever there is one.
+            for text in candidates {
+                if let id = idsByText[Array(text.utf8)] {
+                    attributes[Int(id)].insert(.control)
+                    return id
+                }
+            }
+            return nil
+        }
+        if eot == nil {
+            eot = findByText(["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>",
+                              "<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>", "<end_of_utterance>"])
+        }
+        if eom == nil { eom = findByText(["<|eom_id|>"]) }
+        if fimPad == nil { fimPad = findByText(["<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]"]) }
+        if fimRep == nil { fimRep = findByText(["<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>"]) }
+        if fimSep == nil { fimSep = findByText(["<|file_sep|>"]) }
+
+        // Control tokens whose text says "unused" are unused.
+        for i in 0..<count where attributes[i].contains(.control) && texts[i].contains("unused") {
+            attributes[i].insert(.unused)
+        }
+
+        // End of generation: the FIM pad/repo/file-separator tokens, every token with one of these texts, and
+        // the eos/eot/eom ids.
+        var endOfGeneration = Set([fimPad, fimRep, fimSep].compactMap { $0 })
+        for text in ["<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>",
+                     "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
+                     "<|end_of_text|>", "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>",
+                     "<｜end▁of▁sentence｜>", "[e~["] {
+            if let id = idsByText[Array(text.utf8)] {
+                endOfGeneration.insert(id)
+                attributes[Int(id)].insert(.control)
+            }
+        }
+        // gpt-oss: these are always rendered.
+        for text in ["<|channel|>", "<|message|>", "<|start|>", "<|constrain|>"] {
+            if let id = idsByText[Array(text.utf8)] { attributes[Int(id)] = .userDefined }
+        }
+        endOfGeneration.formUnion([eos, eot, eom].compactMap { $0 })
+        // o200k_harmony and solar-open: "<|end|>" is not end of generation when "<|return|>"/"<|call|>" (or
+        // "<|calls|>"/"<|flush|>") exist.
+        let eogTexts = Set(endOfGeneration.map { texts[Int($0)] })
+        if let endID = idsByText[Array("<|end|>".utf8)], endOfGeneration.contains(endID),
+           (eogTexts.contains("<|return|>") && eogTexts.contains("<|call|>"))
+            || (eogTexts.contains("<|calls|>") && eogTexts.contains("<|flush|>")) {
+            endOfGeneration.remove(endID)
+            attributes[Int(endID)] = .userDefined
+        }
+        // gemma4 and plamo: "</s>" is a normal token.
+        if let closeID = idsByText[Array("</s>".utf8)], endOfGeneration.contains(closeID),
+           eogTexts.contains("<|tool_response>") || eogTexts.contains("<|plamo:eos|>") {
+            endOfGeneration.remove(closeID)
+            attributes[Int(closeID)] = .normal
+        }
+
+        // BOS/EOS policy: the family default, the pre-tokenizer's, then the metadata's word.
+        let defaultAddsBOS = kind == .sentencePiece || (preTokenizer?.addsBOSByDefault ?? false)
+        self.addsBOS = try file.optional(TokenizerKey.addBOS, file.bool) ?? defaultAddsBOS
+        self.addsEOS = try file.optional(TokenizerKey.addEOS, file.bool) ?? false
+        self.addsSpacePrefix = try file.optional(TokenizerKey.addSpacePrefix, file.bool) ?? (kind == .sentencePiece)
+
+        self.texts = texts
+        self.scores = Array(scores.prefix(count))
+        self.attributes = attributes
+        self.idsByText = idsByText
+        self.bos = bos
+        self.eos = eos
+        self.eot = eot
+        self.unknown = unknown
+        self.padding = padding
+        self.endOfGeneration = endOfGeneration
+    }
+}
