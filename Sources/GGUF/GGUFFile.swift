@@ -117,10 +117,14 @@ public final class GGUFFile: @unchecked Sendable {
             guard let type = GGMLType(rawValue: rawType) else {
                 throw GGUFError.unknownTensorType(tensor: name, offset: typeOffset, type: rawType)
             }
-            guard shape[0] % type.blockElements == 0, let bytes = type.byteCount(elements: elements) else {
+            guard shape[0] % type.blockElements == 0 else {
                 throw GGUFError.invalidTensorShape(
                     tensor: name, offset: entryOffset,
                     reason: "row length \(shape[0]) is not a multiple of \(type)'s block of \(type.blockElements)")
+            }
+            guard let bytes = type.byteCount(elements: elements) else {
+                throw GGUFError.invalidTensorShape(
+                    tensor: name, offset: entryOffset, reason: "\(elements) \(type) elements overflow a 64-bit byte count")
             }
             let offsetFieldOffset = reader.offset
             let dataOffset: UInt64 = try reader.read(field: "data offset of '\(name)'")

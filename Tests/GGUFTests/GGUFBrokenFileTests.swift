@@ -261,6 +261,14 @@ final class GGUFBrokenFileTests: XCTestCase {
             ("row of 128 in blocks of 256", .init("t", shape: [128, 2], type: .q6_K)),
             ("dimension beyond Int32", .init("t", shape: [1 << 40], type: .f32)),
             ("element count overflows", .init("t", shape: [1 << 31 - 1, 1 << 31 - 1, 1 << 31 - 1], type: .f32)),
+            ("byte count overflows", .init("t", shape: [1 << 31 - 1, 1 << 31 - 1, 2], type: .f32)),
+        ]
+        // The reason must name the actual problem, not a neighbouring one.
+        let expectedReason = [
+            "zero dimension": "dimension 0", "no dimensions": "0 dimensions", "five dimensions": "5 dimensions",
+            "row of 16 in blocks of 32": "row length 16", "row of 128 in blocks of 256": "row length 128",
+            "dimension beyond Int32": "dimension 1099511627776", "element count overflows": "too large",
+            "byte count overflows": "overflow a 64-bit byte count",
         ]
         for (label, tensor) in cases {
             var writer = GGUFTestWriter()
@@ -273,8 +281,16 @@ final class GGUFBrokenFileTests: XCTestCase {
             }
             XCTAssertEqual(name, "t", label)
             XCTAssertEqual(offset, layout.tensors[1].entryOffset, label)
-            XCTAssertFalse(reason.isEmpty, label)
+            XCTAssertTrue(reason.contains(expectedReason[label, default: "?"]), "\(label): \(reason)")
         }
+    }
+
+    // MARK: Opening
+
+    func testPathsThatAreNotFiles() {
+        let missing = directory.url.appendingPathComponent("absent.gguf").path
+        assertError(try GGUFFile(path: missing), .cannotOpen(path: missing, reason: "No such file or directory"))
+        assertError(try GGUFFile(path: directory.url.path), .cannotOpen(path: directory.url.path, reason: "not a regular file"))
     }
 
     // MARK: Strings

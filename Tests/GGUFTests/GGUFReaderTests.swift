@@ -132,31 +132,61 @@ final class GGUFReaderTests: XCTestCase {
                     .wrongType(key: "test.string", expected: "integer", found: "string"))
     }
 
-    /// The real SmolLM2 file, when the fetch script has put it in the cache. The expected numbers come from
-    /// the `gguf` Python package's reader (gguf-py 0.17), not from this reader.
-    func testRealSmolLM2FileWhenPresent() throws {
-        let path = repositoryRoot.appendingPathComponent(".cache/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
-        try XCTSkipUnless(FileManager.default.fileExists(atPath: path), "model not fetched: \(path)")
-        let file = try GGUFFile(path: path)
-        XCTAssertEqual(file.version, 3)
-        XCTAssertEqual(try file.string("general.architecture"), "llama")
-        XCTAssertEqual(try file.int("llama.block_count"), 30)
-        XCTAssertEqual(file.metadata.count, 33)
-        XCTAssertEqual(try file.strings("tokenizer.ggml.tokens").count, 49152)
-        XCTAssertEqual(file.tensors.count, 272)
-        XCTAssertEqual(file.alignment, 32)
+    /// One bundled model's facts, read with the `gguf` Python package (gguf-py 0.17), not with this reader.
+    struct RealModel {
+        let file: String
+        let architecture: String
+        let tensorCount: Int
+        let keyCount: Int
+        let vocabularySize: Int
+        /// A tensor's name, shape, type and absolute file offset of its data.
+        let tensor: (name: String, shape: [Int], type: GGMLType, fileOffset: Int)
+    }
 
-        let embedding = try XCTUnwrap(file.tensor(named: "token_embd.weight"))
-        XCTAssertEqual(embedding.shape, [576, 49152])
-        XCTAssertEqual(embedding.type, .q8_0)
-        XCTAssertEqual(file.dataOffset + embedding.offset, 1_785_664)
-        let ffnDown = try XCTUnwrap(file.tensor(named: "blk.0.ffn_down.weight"))
-        XCTAssertEqual(ffnDown.shape, [1536, 576])
-        XCTAssertEqual(ffnDown.type, .q4_1)
-        XCTAssertEqual(file.dataOffset + ffnDown.offset, 31_868_992)
-        let outputNorm = try XCTUnwrap(file.tensor(named: "output_norm.weight"))
-        XCTAssertEqual(outputNorm.type, .f32)
-        XCTAssertEqual(file.dataOffset + outputNorm.offset + outputNorm.byteCount, file.fileSize, "last tensor ends the file")
+    static let realModels = [
+        RealModel(file: "SmolLM2-135M-Instruct.Q4_1.gguf", architecture: "llama", tensorCount: 272, keyCount: 33,
+                  vocabularySize: 49152, tensor: ("blk.0.ffn_down.weight", [1536, 576], .q4_1, 31_868_992)),
+        RealModel(file: "gemma-3-270m-q4_k_m.gguf", architecture: "gemma3", tensorCount: 236, keyCount: 33,
+                  vocabularySize: 262_144, tensor: ("token_embd.weight", [640, 262_144], .q8_0, 6_527_680)),
+        RealModel(file: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", architecture: "qwen2", tensorCount: 291,
+                  keyCount: 26, vocabularySize: 151_936,
+                  tensor: ("token_embd.weight", [896, 151_936], .q5_0, 150_590_848)),
+        RealModel(file: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", architecture: "qwen2", tensorCount: 339,
+                  keyCount: 26, vocabularySize: 151_936,
+                  tensor: ("output.weight", [1536, 151_936], .q6_K, 5_950_528)),
+    ]
+
+    /// The real model files, when the fetch script has put them in the cache (skipped when none is there).
+    func testRealModelFilesWhenPresent() throws {
+        let directory = repositoryRoot.appendingPathComponent(".cache/models")
+        let present = Self.realModels.filter {
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent($0.file).path)
+        }
+        try XCTSkipIf(present.isEmpty, "no model fetched into \(directory.path)")
+        for model in present {
+            let start = Date()
+            let file = try GGUFFile(path: directory.appendingPathComponent(model.file).path)
+            print("opened \(model.file) in \(Int(Date().timeIntervalSince(start) * 1000)) ms")
+            XCTAssertEqual(file.version, 3, model.file)
+            XCTAssertEqual(try file.string("general.architecture"), model.architecture, model.file)
+            XCTAssertEqual(file.metadata.count, model.keyCount, model.file)
+            XCTAssertEqual(try file.strings("tokenizer.ggml.tokens").count, model.vocabularySize, model.file)
+            XCTAssertEqual(file.tensors.count, model.tensorCount, model.file)
+            XCTAssertEqual(file.alignment, 32, model.file)
+            let tensor = try XCTUnwrap(file.tensor(named: model.tensor.name), model.file)
+            XCTAssertEqual(tensor.shape, model.tensor.shape, model.file)
+            XCTAssertEqual(tensor.type, model.tensor.type, model.file)
+            XCTAssertEqual(file.dataOffset + tensor.offset, model.tensor.fileOffset, model.file)
+            // In offset order, tensors tile the data section, each at the next aligned offset, and the last one
+            // ends the file: what llama.cpp's loader checks, and a sign no byte was misread.
+            var expectedOffset = 0
+            for info in file.tensors.sorted(by: { $0.offset < $1.offset }) {
+                XCTAssertEqual(info.offset, expectedOffset, "\(model.file) \(info.name)")
+                expectedOffset = (info.offset + info.byteCount + 31) / 32 * 32
+            }
+            let last = try XCTUnwrap(file.tensors.max { $0.offset < $1.offset })
+            XCTAssertEqual(file.dataOffset + last.offset + last.byteCount, file.fileSize, model.file)
+        }
     }
 
     // MARK: Helpers

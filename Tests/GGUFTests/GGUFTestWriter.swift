@@ -87,7 +87,8 @@ struct GGUFTestWriter {
             guard !overflow else { return Int.max }
             elements = product
         }
-        return elements / elementsPerBlock * bytesPerBlock
+        let (bytes, overflow) = (elements / elementsPerBlock).multipliedReportingOverflow(by: bytesPerBlock)
+        return overflow ? Int.max : bytes
     }
 
     func build() -> (bytes: [UInt8], layout: Layout) {
