@@ -7,6 +7,7 @@ extension LabeledIdentifierRecognizer {
                  "encounter number", "encounter #", "encounter id", "fin", "fin #", "visit number", "visit #",
                  "visit id", "har", "har #", "guarantor #", "guarantor id", "statement #", "bank account",
                  "routing number", "credit card", "card number", "card #", "check #", "check number",
-                 "patient account", "financial number", "csn", "csn #"],
+                 "patient account", "financial number", "csn", "csn #", "card ending in", "card ending",
+                 "guarantor account", "account ending in"],
         minimumLength: 4, score: 0.88)
 }

@@ -15,6 +15,15 @@ public struct DateRecognizer: Recognizer {
         "over", "during", "at", "this", "past", "of", "to", "between", "and", "returned", "arrived", "called",
         "injury", "onset", "follow", "f/u", "due", "in", "as", "reviewed", "signed", "drawn", "resulted",
     ]
+    /// Words right before a short form "3/4" that make it a date.
+    static let strongDateContext: Set<String> = [
+        "on", "since", "dated", "date", "dob", "from", "until", "till", "through", "thru", "by", "before", "after",
+        "seen", "visit", "admitted", "discharged", "starting", "started", "effective", "scheduled", "appt",
+        "appointment", "surgery", "due", "returned", "dos", "doi", "collected", "received", "last", "next",
+    ]
+    /// Words that may follow a short date "3/4".
+    static let afterShortDate: Set<String> = ["at", "and", "or", "to", "for", "with", "visit", "appointment", "appt",
+                                              "in", "by", "per", "was", "is", "showed", "shows", "through", "thru"]
     /// Words around "a/b" that make it a score, ratio or vital sign, not a date.
     static let ratioContext: Set<String> = [
         "bp", "pressure", "pain", "strength", "motor", "power", "score", "ratio", "apgar", "gcs", "scale",
@@ -26,7 +35,8 @@ public struct DateRecognizer: Recognizer {
     static let holidays: [String: [[String]]] = [
         "christmas": [["eve"], ["day"], []], "thanksgiving": [["day"], []], "easter": [["sunday"], []],
         "halloween": [[]], "new": [["year", "'", "s", "eve"], ["year", "'", "s", "day"], ["year", "'", "s"],
-                                   ["years", "eve"], ["years", "day"], ["years"]],
+                                   ["years", "eve"], ["years", "day"], ["years"], ["year"]],
+        "fourth": [["of", "july"]],
         "independence": [["day"]], "memorial": [["day"]], "labor": [["day"]], "labour": [["day"]],
         "veterans": [["day"]], "mlk": [["day"]], "presidents": [["day"]], "valentine": [["'", "s", "day"]],
         "mother": [["'", "s", "day"]], "father": [["'", "s", "day"]], "juneteenth": [[]], "hanukkah": [[]],
@@ -101,14 +111,20 @@ public struct DateRecognizer: Recognizer {
         if t.hasContext(before: i, window: 3, in: ["bp", "pain", "strength", "gcs", "apgar", "motor", "score"]) {
             return nil
         }
-        let dated = before.map { Self.temporalContext.contains($0) } ?? false
+        let dated = before.map { Self.strongDateContext.contains($0) } ?? false
         if sep == "-" { return dated ? (i + 2, 0.6) : nil }      // "3-4" is usually a range
+        if b == 5 || b == 10 { return nil }                       // "4/5", "7/10" read as scores
         if dated { return (i + 2, 0.75) }
-        return b == 5 || b == 10 ? nil : (i + 2, 0.55)           // "4/5", "7/10" read as scores
+        // "4/6 ADLs", "3/8 IADLs": a fraction of something; a date is followed by punctuation or a preposition.
+        if let w = after, !Self.afterShortDate.contains(w) { return nil }
+        return (i + 2, 0.55)
     }
 
     /// True when token `i` is followed, without space, by another separator and number ("1-2-3-4").
     private func continuesChain(_ t: TokenizedText, after i: Int) -> Bool {
+        // ISO 8601 timestamp: "2024-04-02T08:14:09" — the date ends before the "T".
+        if i + 2 < t.count, t.isWord(i + 1), t.key(i + 1) == "t", t.isNumber(i + 2) { return false }
+        if i + 1 < t.count, t.isWord(i + 1), t.key(i + 1).hasPrefix("t"), t.tokens[i + 1].length == 1 { return false }
         guard i + 2 < t.count, t.kind(i + 1) == .symbol, t.isNumber(i + 2) else {
             return i + 1 < t.count && (t.isWord(i + 1) && !Self.ordinalSuffixes.contains(t.key(i + 1)))
         }
@@ -232,7 +248,7 @@ public struct DateRecognizer: Recognizer {
                 guard let n, n < t.count, t.key(n) == key else { ok = false; break }
                 j = n
             }
-            if ok && (continuation.isEmpty ? Self.holidays[t.key(i)]!.contains([]) : true) { end = j; break }
+            if ok { end = j; break }
         }
         guard let end else { return nil }
         // A holiday dates an event only with a temporal word before it ("since Thanksgiving") or a year after.

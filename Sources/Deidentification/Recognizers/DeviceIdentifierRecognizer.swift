@@ -6,6 +6,7 @@ extension LabeledIdentifierRecognizer {
                  "device number", "device serial", "udi", "unique device identifier", "model number", "model #",
                  "model no", "implant id", "lot", "lot #", "lot number", "lot no", "imei", "mac address", "asset tag",
                  "asset #", "pump id", "pump serial", "pacemaker id", "icd serial", "generator serial", "catalog #",
-                 "ref #", "gtin"],
+                 "ref #", "gtin", "workstation", "machine", "terminal", "monitor id", "computer", "host", "hostname",
+                 "laptop", "scanner", "device", "pump", "meter serial", "transmitter", "sensor serial", "receiver"],
         minimumLength: 4, score: 0.88)
 }

@@ -2,9 +2,9 @@ extension LabeledIdentifierRecognizer {
     /// Health plan member and policy numbers after a label ("Member ID: XKH123456789", "Medicaid # 12345678").
     public static let healthPlan = LabeledIdentifierRecognizer(
         name: "health_plan", kind: .healthPlanID,
-        labels: ["member id", "member #", "member number", "member no", "subscriber id", "subscriber #",
-                 "subscriber number", "policy", "policy number", "policy #", "policy no", "policy id", "group number",
-                 "group #", "group no", "group id", "insurance id", "insurance #", "insurance number", "plan id",
+        labels: ["member", "member id", "member #", "member number", "member no", "subscriber id", "subscriber #",
+                 "subscriber number", "policy number", "policy #", "policy no", "policy id", "group number",
+                 "group", "group #", "group no", "group id", "insurance id", "insurance #", "insurance number", "plan id",
                  "plan #", "plan number", "medicaid", "medicaid id", "medicaid #", "medicaid number", "medicare",
                  "medicare id", "medicare #", "medicare number", "mbi", "medicare beneficiary identifier",
                  "beneficiary id", "hicn", "hic #", "health plan", "health plan id", "health plan number",

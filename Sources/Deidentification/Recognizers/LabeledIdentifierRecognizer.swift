@@ -34,7 +34,7 @@ public struct LabeledIdentifierRecognizer: Recognizer {
         var i = 0
         while i < text.count {
             guard text.kind(i) == .word || text.kind(i) == .symbol, let labelEnd = labels.match(text, at: i),
-                  i == 0 || !(text.isWord(i - 1) && text.tokens[i].start == text.tokens[i - 1].end) else {
+                  i == 0 || !(text.isSymbol(i - 1, "/") || text.isSymbol(i - 1, "-") || text.isSymbol(i - 1, ".")) else {
                 i += 1; continue
             }
             // Up to three values may follow one label ("MRN 123456 / 654321").
@@ -42,7 +42,8 @@ public struct LabeledIdentifierRecognizer: Recognizer {
             var any = false
             for _ in 0..<3 {
                 guard let start = text.valueStart(afterLabel: cursor),
-                      let end = text.identifierEnd(startingAt: start, minimumLength: minimumLength, requireDigit: requireDigit),
+                      let end = text.identifierEnd(startingAt: start, minimumLength: minimumLength, requireDigit: requireDigit,
+                                                   allowSpacedGroups: true),
                       !looksLikeProse(text, start, end) else { break }
                 found.append(detection(text.range(start, end), kind, score: score))
                 any = true

@@ -5,7 +5,7 @@ extension LabeledIdentifierRecognizer {
         name: "license", kind: .license,
         labels: ["license", "license #", "license number", "license no", "licence", "licence #", "licence number",
                  "lic", "lic #", "lic no", "state license", "medical license", "nursing license", "rn license",
-                 "driver's license", "drivers license", "driver license", "dl", "dl #", "dea", "dea #",
+                 "driver's license", "drivers license", "driver license", "dl #", "dl no", "dl number", "dea", "dea #",
                  "dea number", "dea no", "npi", "npi #", "npi number", "npi no", "certificate", "certificate #",
                  "certificate number", "cert", "cert #", "certification number", "board certification",
                  "registration number", "registration #", "permit", "permit #", "permit number", "upin", "tin",

@@ -63,20 +63,37 @@ public struct NameRecognizer: Recognizer {
             defer { i += 1 }
             guard t.kind(i) == .word else { continue }
             let key = t.key(i)
-            if Titles.honorifics.contains(key), t.tokens[i].shape != .lower, let (f, l) = afterTitle(t, i) {
+            if Titles.honorifics.contains(key), t.tokens[i].shape != .lower || ["nurse", "doctor", "pastor", "dr"].contains(key),
+               let (f, l) = afterTitle(t, i) {
                 add(f, l, 0.95, confirm: true); continue
             }
-            if let labelEnd = Self.labels.match(t, at: i), labelStartsClause(t, i), let (f, l) = afterLabel(t, i, labelEnd) {
+            if let labelEnd = Self.labels.match(t, at: i), labelEnd > i || labelStartsClause(t, i),
+               let (f, l) = afterLabel(t, i, labelEnd) {
                 add(f, l, 0.9, confirm: true); i = l; continue
             }
             if RelationWords.words.contains(key), let (f, l) = afterRelation(t, i) {
-                add(f, l, 0.85, confirm: true); i = l; continue
+                add(f, l, 0.85, confirm: true)
+                i = l
+                // "daughters Faith and Patience": more given names joined by "and" or commas.
+                while let a = t.next(i), t.key(a) == "and" || t.isSymbol(a, ","), let m = t.next(a), t.isWord(m),
+                      t.tokens[m].shape == .capitalized, lexicons.isFirstName(t.key(m)),
+                      let (f2, l2) = sequence(t, from: m, allowFunctionWords: true) {
+                    add(f2, l2, 0.8, confirm: true)
+                    i = l2
+                }
+                continue
             }
             if PersonLabels.closings.contains(key), let (f, l) = signature(t, i) {
                 add(f, l, 0.85, confirm: true); i = l; continue
             }
         }
         for (f, l) in typistInitials(t) { add(f, l, 0.8, confirm: false) }
+        for (f, l) in delimitedNames(t) where !isName[f] { add(f, l, 0.85, confirm: true) }
+        var confirmedInitials = Set<String>()
+        for k in initialsKey(t) where !isName[k] { add(k, k, 0.85, confirm: false); confirmedInitials.insert(t.key(k)) }
+        for k in 0..<t.count where t.isWord(k) && !isName[k] && t.tokens[k].shape == .lower {
+            if confirmedInitials.contains(t.key(k)) || isUserName(t, k) { add(k, k, 0.7, confirm: false) }
+        }
         for (f, l) in beforeCredential(t) where !isName[f] { add(f, l, 0.9, confirm: true) }
 
         // 2. Lexicon rules over runs of name-shaped words.
@@ -121,6 +138,14 @@ public struct NameRecognizer: Recognizer {
         return last
     }
 
+    /// Lexicon key of a name word: its letters without apostrophes ("O'Shaughnessy" -> "oshaughnessy");
+    /// hyphenated names keep their first part ("Smith-Jones" -> "smith").
+    func wordKey(_ t: TokenizedText, _ first: Int, _ last: Int) -> String {
+        guard last > first else { return t.key(first) }
+        if t.isSymbol(first + 1, "-") { return t.key(first) }
+        return stride(from: first, through: last, by: 2).map { t.key($0) }.joined()
+    }
+
     func isInitial(_ t: TokenizedText, _ i: Int) -> Bool {
         t.isWord(i) && t.tokens[i].length == 1 && t.tokens[i].shape == .allCaps
     }
@@ -128,14 +153,15 @@ public struct NameRecognizer: Recognizer {
     func isCredential(_ t: TokenizedText, _ i: Int) -> Bool {
         guard t.isWord(i) else { return false }
         let shape = t.tokens[i].shape
-        return Titles.credentials.contains(t.key(i)) && (shape == .allCaps || t.tokens[i].length > 3 || t.key(i) == "jr" || t.key(i) == "sr")
+        guard Titles.credentials.contains(t.key(i)), shape != .lower else { return false }
+        // "Ma", "Ms", "Do", "Pt" capitalized are words or titles; credentials are written in capitals.
+        return shape == .allCaps || t.tokens[i].length > 3 || ["jr", "sr", "rph", "phd"].contains(t.key(i))
     }
 
     /// A sequence of up to four name words starting at `i` ("Mary A. Smith-Jones"). Stops before credentials,
     /// titles, eponym nouns and line breaks. Returns first and last token.
     func sequence(_ t: TokenizedText, from i: Int, allowFunctionWords: Bool = false) -> (Int, Int)? {
-        guard let firstEnd = nameWord(t, i), !isCredential(t, i) || t.tokens[i].shape == .capitalized,
-              !Titles.honorifics.contains(t.key(i)) || t.tokens[i].length > 3 else { return nil }
+        guard let firstEnd = nameWord(t, i), !isCredential(t, i), !Titles.honorifics.contains(t.key(i)) else { return nil }
         if !allowFunctionWords, FunctionWords.words.contains(t.key(i)) { return nil }
         var last = firstEnd
         var words = 1
@@ -163,14 +189,22 @@ public struct NameRecognizer: Recognizer {
             j += 1
             if j + 1 < t.count, t.isWord(j + 1), t.key(j + 1) == "s" { j += 1 }
         }
-        guard let n = t.next(j), t.isWord(n) else { return false }
-        return EponymNouns.words.contains(t.key(n))
+        // Only the word right after counts: a column gap ("Stanisław   Chart #") separates fields.
+        guard let n = t.nextSkippingLines(j), t.isWord(n), !(t.isSpace(j + 1) && t.tokens[j + 1].length > 1) else { return false }
+        if EponymNouns.words.contains(t.key(n)) { return true }
+        // "Hoehn and Yahr stage", "Dix-Hallpike negative" (the hyphen pair is one name word already).
+        if t.key(n) == "and", let m = t.next(n), let e = nameWord(t, m), let o = t.nextSkippingLines(e), t.isWord(o) {
+            return EponymNouns.words.contains(t.key(o))
+        }
+        return false
     }
 
     /// "Patient: ..." style labels count only at a clause start (line start or after punctuation).
     private func labelStartsClause(_ t: TokenizedText, _ i: Int) -> Bool {
         guard let p = t.previous(i) else { return true }
-        return t.kind(p) == .newline || t.kind(p) == .symbol
+        if t.kind(p) == .newline || t.kind(p) == .symbol { return true }
+        // In a form laid out in columns ("IP-000448812    Patient: Fenwick"), a wide gap starts a field.
+        return i > 0 && t.isSpace(i - 1) && t.tokens[i - 1].length >= 2
     }
 
     // MARK: - Context rules
@@ -178,7 +212,9 @@ public struct NameRecognizer: Recognizer {
     private func afterTitle(_ t: TokenizedText, _ i: Int) -> (Int, Int)? {
         var j = i
         if t.isSymbol(j + 1, ".") { j += 1 }
-        guard let n = t.next(j), t.kind(n) == .word else { return nil }
+        guard var n = t.next(j), t.kind(n) == .word else { return nil }
+        // "Baby Girl Roe": the newborn's surname follows.
+        if t.key(i) == "baby", ["girl", "boy"].contains(t.key(n)), let m = t.next(n) { n = m }
         // "Dr. Parkinson" is a person even though "Parkinson" is a safe word: the title is the context.
         guard let (f, l) = sequence(t, from: n, allowFunctionWords: true) else {
             return nameWord(t, n).map { (n, $0) }
@@ -198,7 +234,17 @@ public struct NameRecognizer: Recognizer {
         if t.isWord(n), Titles.honorifics.contains(t.key(n)) {
             return afterTitle(t, n)
         }
+        // Lowercase initials or a user name after "Taken by:", "Registrar:" ("jmc", "tgarza").
+        if t.isWord(n), t.tokens[n].shape == .lower, (2...8).contains(t.tokens[n].length), !lexicons.isSafe(t.key(n)),
+           !FunctionWords.words.contains(t.key(n)), !(n + 1 < t.count && (t.isWord(n + 1) || t.isNumber(n + 1))) {
+            return (n, n)
+        }
         guard let (f, l) = sequence(t, from: n, allowFunctionWords: true) else { return nil }
+        // "Attn: Appeals and Grievances", "ANESTHESIA: General": a safe word that is no given name.
+        let leading = t.key(f)
+        if (lexicons.isSafe(leading) || FunctionWords.words.contains(leading)) && !lexicons.commonFirstNames.contains(leading) && !isInitial(t, f) {
+            return nil
+        }
         return commaFirst(t, f, l) ?? (f, l)
     }
 
@@ -212,10 +258,13 @@ public struct NameRecognizer: Recognizer {
     private func afterRelation(_ t: TokenizedText, _ i: Int) -> (Int, Int)? {
         var j = i
         if let c = t.next(j), t.isSymbol(c, ",") || t.isSymbol(c, ":") || t.isSymbol(c, "(") { j = c }
-        guard let n = t.next(j), t.kind(n) == .word, t.tokens[n].shape == .capitalized else { return nil }
+        guard let n = t.nextSkippingLines(j), t.kind(n) == .word, t.tokens[n].shape == .capitalized || t.tokens[n].shape == .allCaps else { return nil }
         if FacilityWords.heads.contains(t.key(n)) || MonthNames.numbers[t.key(n)] != nil && !lexicons.isName(t.key(n)) { return nil }
-        guard let (f, l) = sequence(t, from: n, allowFunctionWords: false) else { return nil }
-        return (f, l)
+        if USStates.names.contains(t.key(n)) { return nil }
+        // "with" and "spoke" are weak relations: the word after must be a known given name.
+        if ["with", "spoke"].contains(t.key(i)), !lexicons.commonFirstNames.contains(t.key(n)) { return nil }
+        if t.tokens[n].shape == .allCaps, !lexicons.isName(t.key(n)) { return nil }
+        return sequence(t, from: n, allowFunctionWords: false)
     }
 
     /// "Sincerely,\n\nJane Roe, MD": the first name-shaped line after a closing.
@@ -254,7 +303,9 @@ public struct NameRecognizer: Recognizer {
     /// "Jane Roe, MD", "Jane Roe MD", "J. Roe, RN": a name run directly followed by a credential.
     private func beforeCredential(_ t: TokenizedText) -> [(Int, Int)] {
         var found: [(Int, Int)] = []
-        for c in 0..<t.count where isCredential(t, c) && t.tokens[c].shape == .allCaps {
+        for c in 0..<t.count where isCredential(t, c) {
+            // "Triage RN: K. Yazzie": a credential before ":" labels the name after it.
+            if let n = t.next(c), t.isSymbol(n, ":") { continue }
             guard var p = t.previous(c) else { continue }
             if t.isSymbol(p, ","), let q = t.previous(p) { p = q }
             guard t.isWord(p) else { continue }
@@ -265,7 +316,7 @@ public struct NameRecognizer: Recognizer {
             while words < 4 {
                 var start = j
                 while start >= 2, t.isSymbol(start - 1, "'") || t.isSymbol(start - 1, "-"), t.isWord(start - 2) { start -= 2 }
-                guard nameWord(t, start) != nil, !isCredential(t, start) || t.tokens[start].shape == .capitalized,
+                guard nameWord(t, start) != nil, !isCredential(t, start), !Titles.honorifics.contains(t.key(start)),
                       !FunctionWords.words.contains(t.key(start)) || isInitial(t, start) else { break }
                 first = start
                 words += 1
@@ -275,14 +326,51 @@ public struct NameRecognizer: Recognizer {
                 if Titles.honorifics.contains(t.key(q)) { break }
                 j = q
             }
-            if words > 0 { found.append((first, p)) }
+            // "EpiPen Jr": with lexicons at hand, one word of the run must be a known name or an initial.
+            let evidence = lexicons.firstNames.isEmpty || (first...p).contains { t.isWord($0) && (lexicons.isName(t.key($0)) || isInitial(t, $0)) }
+            if words > 0 && evidence { found.append((first, p)) }
         }
         return found
     }
 
+    /// HL7 and other delimited records: "QUINTERO^ALEJANDRA^M", "FENWICK^COLIN^^^DR" (surname, given name).
+    private func delimitedNames(_ t: TokenizedText) -> [(Int, Int)] {
+        var found: [(Int, Int)] = []
+        for i in 0..<t.count where t.isWord(i) && t.isSymbol(i + 1, "^") {
+            guard t.isWord(i + 2), t.tokens[i].length >= 2, t.tokens[i + 2].length >= 2,
+                  lexicons.isLastName(t.key(i)) || lexicons.isLastName(t.key(i).replacingOccurrences(of: "-", with: "")),
+                  lexicons.isFirstName(t.key(i + 2)), !(i > 0 && t.isWord(i - 1)) else { continue }
+            var last = i + 2
+            if t.isSymbol(last + 1, "^"), isInitial(t, last + 2) { last += 2 }     // middle initial
+            found.append((i, i)); found.append((i + 2, i + 2))
+            if last != i + 2 { found.append((last, last)) }
+        }
+        return found
+    }
+
+    /// "kpw = Kathleen P. Wojcik, RN": a key that defines lowercase initials.
+    private func initialsKey(_ t: TokenizedText) -> [Int] {
+        var found: [Int] = []
+        for i in 0..<t.count where t.isWord(i) && t.tokens[i].shape == .lower && (2...4).contains(t.tokens[i].length) {
+            guard let eq = t.next(i), t.isSymbol(eq, "="), let n = t.next(eq), nameWord(t, n) != nil,
+                  lexicons.isFirstName(t.key(n)) else { continue }
+            found.append(i)
+        }
+        return found
+    }
+
+    /// A login name built from an initial and a known surname ("jdoyle", "mfinch"), written in lowercase.
+    private func isUserName(_ t: TokenizedText, _ k: Int) -> Bool {
+        let key = t.key(k)
+        guard (5...12).contains(key.count), !lexicons.isSafe(key), !lexicons.isName(key), !FunctionWords.words.contains(key),
+              !(k > 0 && (t.isSymbol(k - 1, "@") || t.isSymbol(k - 1, ".") || t.isSymbol(k - 1, "/"))),
+              !(k + 1 < t.count && (t.isSymbol(k + 1, "@") || t.isSymbol(k + 1, ".") && t.isWord(k + 2))) else { return false }
+        return lexicons.commonLastNames.contains(String(key.dropFirst())) && !lexicons.safeWords.contains(String(key.dropFirst()))
+    }
+
     // MARK: - Lexicon rules
 
-    struct Run { var first: Int; var last: Int; var words: [(Int, Int)] }
+    struct Run { var first: Int; var last: Int; var words: [(Int, Int)]; var isCommaForm = false }
 
     /// A maximal run of name words starting at `i`, with an optional "LAST, FIRST" comma form.
     private func nameRun(_ t: TokenizedText, from i: Int) -> Run? {
@@ -297,12 +385,13 @@ public struct NameRecognizer: Recognizer {
         var run = Run(first: f, last: l, words: words)
         // "ROE, JANE" / "Roe, Jane A.": a comma and a given name after a surname.
         if words.count == 1, t.isSymbol(l + 1, ","), let n = t.next(l + 1), t.isWord(n), let (f2, l2) = sequence(t, from: n) {
-            let surname = t.key(f), given = t.key(f2)
+            let surname = t.key(f).replacingOccurrences(of: "-", with: ""), given = t.key(f2)
             let caps = t.tokens[f].shape == .allCaps && t.tokens[f2].shape == .allCaps
             if (lexicons.isLastName(surname) || caps) && lexicons.isFirstName(given) && !lexicons.isSafe(given) {
                 var k2 = f2
                 while k2 <= l2 { if let e = nameWord(t, k2) { run.words.append((k2, e)); k2 = e + 1 } else { k2 += 1 } }
                 run.last = l2
+                run.isCommaForm = true
             }
         }
         return run
@@ -310,12 +399,17 @@ public struct NameRecognizer: Recognizer {
 
     /// Decides a run from the lexicons; returns the span and score when it is a name.
     private func lexiconDecision(_ t: TokenizedText, _ run: Run) -> (Int, Int, Double)? {
-        // A run right after a house number is a street name ("12 Oak Hill").
-        if let p = t.previous(run.first), t.isNumber(p) { return nil }
-        let keys = run.words.map { t.key($0.0) }
+        // A run between a house number and a street suffix is a street name ("12 Oak Hill Rd"); a run before
+        // ":" is a label.
+        if let p = t.previous(run.first), t.isNumber(p), let n = t.next(run.last), t.isWord(n),
+           StreetWords.suffixes.contains(t.key(n)) || StreetWords.suffixes.contains(t.key(run.words.last!.0)) { return nil }
+        if let n = t.next(run.last), t.isSymbol(n, ":") { return nil }
+        if run.isCommaForm { return (run.first, run.last, 0.85) }
+        let keys = run.words.map { wordKey(t, $0.0, $0.1) }
         let shapes = run.words.map { t.tokens[$0.0].shape }
         let initials = run.words.map { isInitial(t, $0.0) }
-        let safe = keys.map { lexicons.isSafe($0) || FunctionWords.words.contains($0) || MonthNames.numbers[$0] != nil }
+        let safe = keys.map { lexicons.isSafe($0) || FunctionWords.words.contains($0) || MonthNames.numbers[$0] != nil ||
+            USStates.names.contains($0) }
         let allCaps = shapes.allSatisfy { $0 == .allCaps }
         // ALL CAPS words of two or three letters are abbreviations (DEA, CPT, ICD) far more often than names.
         let usable = zip(keys, initials).map { key, initial in initial || !(allCaps && key.count <= 2) }
@@ -342,6 +436,10 @@ public struct NameRecognizer: Recognizer {
             return (run.first, run.last, 0.8)
         }
         // A single frequent name that is no safe word; ALL CAPS single words are headings more often than not.
+        // "Privacy Officer", "Part II": a title or numeral after the word makes it a job or a heading.
+        if let n = t.next(run.last), t.isWord(n), Titles.honorifics.contains(t.key(n)) || ["ii", "iii", "iv"].contains(t.key(n)) {
+            return nil
+        }
         if words.count == 1, common.count == 1, !allCaps {
             let w = run.words[common[0]]
             return (w.0, w.1, t.startsSentence(run.first) ? 0.5 : 0.6)

@@ -16,6 +16,9 @@ extension LabeledIdentifierRecognizer {
                  "identifier", "study id", "subject id", "control number", "control #", "document id", "fax id",
                  "barcode", "report #", "report number", "exam #", "study #", "film #", "sample id", "slide #",
                  "block #", "path #", "pathology #", "surgical pathology #", "lab #", "lab number", "rx #",
-                 "prescription #", "prescription number", "transaction id", "ssi #", "file #", "file number"],
+                 "prescription #", "prescription number", "transaction id", "ssi #", "file #", "file number", "job",
+                 "job #", "job number", "incident", "incident #", "incident number", "case", "sample", "path",
+                 "rx", "rx number", "rx numbers", "image", "image #", "enrollment id", "registry id", "registry #",
+                 "message id", "message #", "run #", "run number", "episode #", "event #"],
         minimumLength: 4, score: 0.85)
 }

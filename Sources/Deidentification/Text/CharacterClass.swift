@@ -8,7 +8,12 @@ enum CharacterClass {
 
     @inline(__always) static func isLetter(_ s: Unicode.Scalar) -> Bool {
         if s.value < 128 { return isASCIILetter(s) }
-        return s.properties.isAlphabetic && !s.properties.isWhitespace
+        if s.properties.isAlphabetic { return !s.properties.isWhitespace }
+        // Combining marks ("e" + U+0308) belong to the word they modify.
+        switch s.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
     }
 
     @inline(__always) static func isUpper(_ s: Unicode.Scalar) -> Bool {
@@ -34,9 +39,12 @@ enum CharacterClass {
     static func shape(of word: ArraySlice<Unicode.Scalar>) -> WordShape {
         guard let first = word.first else { return .other }
         var uppers = 0, lowers = 0
-        for s in word { if isUpper(s) { uppers += 1 } else if isLower(s) { lowers += 1 } }
-        if lowers == word.count { return .lower }
-        if uppers == word.count { return .allCaps }
+        var marks = 0
+        for s in word {
+            if isUpper(s) { uppers += 1 } else if isLower(s) { lowers += 1 } else if s.value >= 128 { marks += 1 }
+        }
+        if lowers + marks == word.count { return .lower }
+        if uppers + marks == word.count { return .allCaps }
         if isUpper(first) { return .capitalized }  // "McDonald", "DeShawn"
         return .other
     }

@@ -55,7 +55,14 @@ extension TokenizedText {
         while let j = next(i) {
             let key = self.key(j)
             switch kind(j) {
-            case .symbol where [":", "#", "-", "=", ".", "(", ")", "/"].contains(key):
+            case .symbol where key == "(":
+                // A parenthetical between label and value: "ID (biometric): PV-7720".
+                var k = j
+                var steps = 0
+                while k + 1 < count, !isSymbol(k, ")"), steps < 6 { k += 1; steps += 1 }
+                guard isSymbol(k, ")") else { return nil }
+                if k == j + 1 || !(isNumber(j + 1)) { i = k } else { return j + 1 }
+            case .symbol where [":", "#", "-", "=", ".", ")", "/"].contains(key):
                 i = j
             case .word where ["no", "num", "nbr", "number", "is", "was", "of", "id", "code"].contains(key):
                 i = j
@@ -74,7 +81,12 @@ extension TokenizedText {
     /// Reads an identifier starting at token `i`: word and number tokens joined without space by `-`, `/` or
     /// `.` ("A12-3456", "4451-882"). Returns the last token, or nil if the run has no digit or is shorter
     /// than `minimumLength` alphanumerics.
-    func identifierEnd(startingAt i: Int, minimumLength: Int = 4, requireDigit: Bool = true) -> Int? {
+    ///
+    /// With `allowSpacedGroups`, groups separated by one space join when the next group is a number of three
+    /// or more digits or the current group is a short ALL CAPS prefix ("PSY 0033 8172", "ME 118734",
+    /// "DHD 882 100 477"). GS1 application identifiers in parentheses join too ("(01)0060…(21)2318…").
+    func identifierEnd(startingAt i: Int, minimumLength: Int = 4, requireDigit: Bool = true,
+                       allowSpacedGroups: Bool = false) -> Int? {
         guard isWord(i) || isNumber(i) else { return nil }
         var last = i
         var alnum = tokens[i].length
@@ -85,8 +97,13 @@ extension TokenizedText {
                 alnum += tokens[j].length
                 if isNumber(j) { digits += tokens[j].length }
                 last = j; j += 1
-            } else if kind(j) == .symbol, ["-", "/", "."].contains(key(j)), j + 1 < count,
-                      isWord(j + 1) || isNumber(j + 1) {
+            } else if kind(j) == .symbol, ["-", "/", ".", "(", ")"].contains(key(j)), j + 1 < count,
+                      isWord(j + 1) || isNumber(j + 1) || (key(j) == ")" && isSymbol(j + 1, "(")) {
+                if key(j) == "." && isWord(j + 1) && tokens[j + 1].shape == .capitalized { break }   // sentence end
+                j += 1
+            } else if allowSpacedGroups, isSpace(j), tokens[j].length == 1, j + 1 < count, isNumber(j + 1),
+                      tokens[j + 1].length >= 3 || (isWord(last) && tokens[last].shape == .allCaps && tokens[last].length <= 4),
+                      isNumber(last) || (isWord(last) && tokens[last].shape == .allCaps && tokens[last].length <= 4) {
                 j += 1
             } else {
                 break

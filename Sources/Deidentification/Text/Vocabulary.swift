@@ -6,14 +6,17 @@
 enum Titles {
     static let honorifics: Set<String> = [
         "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "doctor", "sr", "sister", "father",
-        "rev", "reverend", "mister", "madam", "nurse", "judge", "capt", "sgt", "officer",
+        "rev", "reverend", "mister", "madam", "nurse", "judge", "capt", "sgt", "officer", "pastor", "chaplain",
+        "rabbi", "imam", "fr", "deacon", "baby", "elder", "coach", "dra", "sra", "srta", "herr", "frau",
     ]
     /// Credentials written after a name ("Jane Roe, MD"); they stay outside the span.
     static let credentials: Set<String> = [
         "md", "do", "rn", "np", "pa", "phd", "lpn", "cna", "msw", "lcsw", "pharmd", "dds", "dmd", "fnp",
         "dpm", "crna", "aprn", "bsn", "msn", "dnp", "mph", "facp", "facs", "od", "pt", "dpt", "ot", "otr",
         "slp", "rd", "ccc", "mba", "ma", "ms", "jr", "sr", "ii", "iii", "iv", "esq", "rph", "cnm", "lmft",
-        "psyd", "mbbs", "frcpc", "c", "bc", "agnp", "ansp", "atc", "emt", "paramedic", "scribe",
+        "psyd", "mbbs", "frcpc", "c", "bc", "agnp", "ansp", "atc", "emt", "paramedic", "scribe", "rpsgt", "rdcs",
+        "rdms", "rrt", "crt", "ccs", "rhia", "rhit", "lmt", "mt", "mls", "cpht", "rdh", "ladc", "lpc", "lcpc",
+        "lsw", "cns", "ccrn", "cen", "fnp-c", "pa-c", "np-c", "mdiv", "bcc", "cpc", "ocn", "cde", "cdces", "ibclc",
     ]
 }
 
@@ -32,6 +35,10 @@ enum PersonLabels {
         "subscriber", "policy holder", "policyholder", "member name", "beneficiary", "technologist", "tech",
         "pharmacist", "case manager", "social worker", "therapist", "caregiver", "witness", "interpreter",
         "translator", "chaplain", "midwife", "consultant", "consulting physician", "admitting physician",
+        "ordering", "copy to", "copies to", "taken by", "drawn by", "collected by", "registrar", "user",
+        "infant", "child", "newborn", "mother's name", "father's name", "on-coming rn", "off-going rn",
+        "charge", "charge nurse", "informant", "decedent", "certifier", "pronounced by", "crew", "driver",
+        "given by", "administered by", "entered by", "coder", "pt name", "patient's name", "rn name",
         "discharging physician", "reported by", "prepared by", "approved by", "completed by", "entered by",
     ]
     /// Closings after which the next line is a signature.
@@ -50,7 +57,8 @@ enum RelationWords {
         "girlfriend", "fiance", "fiancee", "roommate", "stepson", "stepdaughter", "stepmother", "stepfather",
         "sibling", "child", "guardian", "landlord", "coworker", "colleague", "pastor", "baby", "twin",
         "grandchild", "in-law", "sister-in-law", "brother-in-law", "mother-in-law", "father-in-law", "children",
-        "sons", "daughters", "named", "called", "goes by", "nicknamed", "aka",
+        "sons", "daughters", "named", "called", "goes by", "nicknamed", "aka", "with", "nurse", "spoke",
+        "grandsons", "granddaughters", "brothers", "sisters", "grandkids", "nephews", "nieces",
     ]
 }
 
@@ -69,10 +77,12 @@ enum EponymNouns {
         "encephalopathy", "encephalitis", "dementia", "chorea", "ataxia", "dystrophy", "tremor", "protocol",
         "equation", "formula", "index", "rule", "rules", "murmur", "sphincter", "pouch", "shunt", "valve",
         "phenomena", "effect", "respiration", "breathing", "breath", "splint", "cast", "collar", "brace",
-        "stockings", "sinus", "agar", "medium", "curve", "chart", "charts", "angle", "view", "views",
+        "stockings", "sinus", "agar", "medium", "curve", "angle", "view", "views",
         "projection", "sequence", "blockade", "block", "infusion", "solution", "lens", "lenses", "crutch",
         "crutches", "diet", "exercise", "exercises", "regimen", "therapy", "lesion", "lesions", "spots",
-        "nodules", "nodule", "hypothesis", "cycle", "loop", "dressing", "drain", "stent", "pump",
+        "nodules", "nodule", "hypothesis", "cycle", "loop", "dressing", "drain", "stent", "pump", "stage",
+        "negative", "positive", "grade", "type", "class", "staging", "maneuvers", "testing", "hold", "pattern",
+        "tear", "tears", "membrane", "organ", "organs", "bundle", "capsule", "fascia", "cleft", "fossa",
     ]
 }
 
