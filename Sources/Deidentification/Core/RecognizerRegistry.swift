@@ -34,6 +34,7 @@ public struct RecognizerRegistry: Sendable {
             VINRecognizer(),
             LabeledIdentifierRecognizer.otherIdentifier,
             UnlabeledNumberRecognizer(),
+            StructuredIdentifierRecognizer(),
             StreetAddressRecognizer(lexicons: lexicons),
             LocationRecognizer(lexicons: lexicons),
             EmployerRecognizer(),

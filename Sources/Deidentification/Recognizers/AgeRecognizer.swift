@@ -20,9 +20,16 @@ public struct AgeRecognizer: Recognizer {
                     found.append(detection(text.range(i, i), .ageOver89, score: 0.9))
                 }
             } else if text.isWord(i), text.key(i) == "ninety" {
+                // Spelled-out ages over 89 are rare enough in other roles to report on their own.
                 var end = i
                 if text.isSymbol(i + 1, "-"), text.isWord(i + 2), Self.units[text.key(i + 2)] != nil { end = i + 2 }
                 else if let n = text.next(i), text.isWord(n), Self.units[text.key(n)] != nil { end = n }
+                found.append(detection(text.range(i, end), .ageOver89, score: isAge(text, numberStart: i, numberEnd: end) ? 0.85 : 0.6))
+            } else if text.isWord(i), text.key(i) == "one", let h = text.next(i), text.key(h) == "hundred" {
+                // "one hundred and one", "one hundred two" with an age context.
+                var end = h
+                if let a = text.next(h), text.key(a) == "and", let u = text.next(a), Self.units[text.key(u)] != nil { end = u }
+                else if let u = text.next(h), Self.units[text.key(u)] != nil { end = u }
                 if isAge(text, numberStart: i, numberEnd: end) {
                     found.append(detection(text.range(i, end), .ageOver89, score: 0.85))
                 }
@@ -36,6 +43,13 @@ public struct AgeRecognizer: Recognizer {
             var label = p
             if t.isSymbol(p, ":"), let q = t.previous(p) { label = q }
             if t.isWord(label), Self.before.contains(t.key(label)) { return true }
+            // "who is 92", "she turned 91", "now 95".
+            if t.isWord(p), ["turned", "turns", "now"].contains(t.key(p)) { return true }
+            if t.isWord(p), ["is", "was"].contains(t.key(p)), let q = t.previous(p), t.isWord(q),
+               ["who", "he", "she", "father", "mother", "patient", "pt"].contains(t.key(q)) { return true }
+            // An appositive after a name: "Lemuel Abernathy,\n90, is ...".
+            if t.isSymbol(p, ","), let q = t.previousSkippingLines(p), t.isWord(q), t.tokens[q].shape == .capitalized,
+               let n = t.next(numberEnd), t.isSymbol(n, ",") { return true }
         }
         // "93M", "93F": sex letter glued to the age.
         let after = numberEnd + 1

@@ -104,8 +104,10 @@ public struct DateRecognizer: Recognizer {
         }
         guard firstLength <= 2, secondLength <= 2, sep != "." else { return nil }           // 3/4
         guard Checksums.isValidDate(year: nil, month: a, day: b) else { return nil }
-        let before = t.previous(i).flatMap { t.isWord($0) ? t.key($0) : nil }
-        let after = t.next(i + 2).flatMap { t.isWord($0) ? t.key($0) : nil }
+        let before = t.previousSkippingLines(i).flatMap { t.isWord($0) ? t.key($0) : nil }
+        // A column gap after the value ("5/1      continue") ends a table cell: nothing follows the date.
+        let columnGap = t.isSpace(i + 3) && t.tokens[i + 3].length >= 2
+        let after = columnGap ? nil : t.next(i + 2).flatMap { t.isWord($0) ? t.key($0) : nil }
         if let w = before, Self.ratioContext.contains(w) { return nil }
         if let w = after, Self.ratioContext.contains(w) { return nil }
         if t.hasContext(before: i, window: 3, in: ["bp", "pain", "strength", "gcs", "apgar", "motor", "score"]) {

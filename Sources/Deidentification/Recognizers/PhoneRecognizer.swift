@@ -91,8 +91,11 @@ public struct PhoneRecognizer: Recognizer {
         if len == 10, !continues(t, start), context || international {
             return (start, 0.75)
         }
-        if len == 3, let last = group(after: start, in: t), digits(t, last, 4), !continues(t, last), context, !international {
-            return (last, 0.6)                                                           // 123-4567
+        if len == 3, let last = group(after: start, in: t), digits(t, last, 4), !continues(t, last), !international,
+           t.isSymbol(start + 1, "-") || context {
+            // 123-4567: a local number; without a context word only in the dashed form and not before a unit.
+            if !context, let n = t.next(last), t.isWord(n), UnlabeledNumberRecognizer.units.contains(t.key(n)) { return nil }
+            return (last, context ? 0.6 : 0.45)
         }
         return nil
     }

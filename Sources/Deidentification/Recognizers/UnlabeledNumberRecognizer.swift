@@ -24,8 +24,11 @@ public struct UnlabeledNumberRecognizer: Recognizer {
                 end += 1
                 if text.isNumber(end) { digits += text.tokens[end].length } else { letters += text.tokens[end].length }
             }
-            let long = (letters == 0 && digits >= 7) || (letters > 0 && letters <= 4 && digits >= 6)
-            if long, !isQuantity(text, end) {
+            // HCPCS (J3490) and ICD-10 codes are five characters or fewer with at most four digits.
+            let long = (letters == 0 && digits >= 7) || (letters > 0 && letters <= 4 && digits >= 4 && letters + digits >= 6)
+            // ICD-10-PCS procedure codes: seven characters starting with a digit section ("5A1955Z", "0DTJ4ZZ").
+            let procedureCode = letters > 0 && letters + digits == 7 && text.isNumber(i)
+            if long, !procedureCode, !isQuantity(text, end) {
                 found.append(detection(text.range(i, end), .idOther, score: 0.3))
             }
             i = end + 1
