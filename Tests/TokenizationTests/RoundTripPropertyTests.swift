@@ -1,0 +1,50 @@
+import Tokenization
+import XCTest
+
+/// For these vocabularies llama.cpp's tokenization is lossless (byte fallback everywhere, no space clean-up,
+/// no added prefix), so decoding what was encoded must give back the text exactly, whatever the text. Random
+/// texts mixing the character classes the pre-tokenizers branch on look for a lost or doubled byte.
+final class RoundTripPropertyTests: XCTestCase {
+    /// SplitMix64: a fixed seed gives the same texts on every run.
+    private struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Pieces that exercise contractions, digits, line breaks, runs of spaces, punctuation, non-Latin scripts,
+    /// combining marks, emoji, a code point newer than llama.cpp's Unicode table, and special-token text.
+    private let fragments = [
+        "a", "Z", "é", "ß", "'s", "'LL", "'re", " ", "  ", "   ", "\t", "\n", "\r\n", "\n\n", "0", "7", "123", "٣", "½",
+        ".", ",", "!?", "(", ")", "-", "/", "%", "°", "€", "<", ">", "<|im_start|>", "<start_of_turn>", "<tool_call>",
+        "日本", "語", "中文", "Ελλ", "рус", "\u{301}", "\u{200B}", "😀", "👍🏽", "🇫🇷", "❤️", "\u{1C89}", "mg/dL",
+        "patient", " The", "HbA1c",
+    ]
+
+    private func randomText(_ generator: inout SeededGenerator) -> String {
+        let length = Int.random(in: 1...24, using: &generator)
+        return (0..<length).map { _ in fragments.randomElement(using: &generator)! }.joined()
+    }
+
+    func testSmolLM2() throws { try checkRoundTrips(.smolLM2) }
+    func testGemma3() throws { try checkRoundTrips(.gemma3) }
+    func testQwenCoder05B() throws { try checkRoundTrips(.qwenCoder05B) }
+
+    private func checkRoundTrips(_ model: ReferenceModel) throws {
+        let tokenizer = try TokenizerCache.shared.tokenizer(model)
+        var generator = SeededGenerator(state: 20_241_129)
+        for _ in 0..<500 {
+            let text = randomText(&generator)
+            for parseSpecial in [false, true] {
+                let ids = tokenizer.encode(text, addBOS: false, parseSpecial: parseSpecial)
+                XCTAssertEqual(tokenizer.decodeBytes(ids), Array(text.utf8),
+                               "\(model.rawValue), parseSpecial \(parseSpecial): \(text.debugDescription) -> \(ids)")
+            }
+        }
+    }
+}
