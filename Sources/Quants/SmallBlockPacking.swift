@@ -48,7 +48,8 @@ enum SmallBlockPacking {
     static func pack(_ blocks: UnsafeMutableRawPointer, count: Int, activationBlockBytes: Int, quantsOffset: Int,
                      into dst: UnsafeMutableRawPointer, extra: Extra) {
         let packed = dst + packedOffset(count: count, activationBlockBytes: activationBlockBytes)
-        var staging = SIMD64<Int8>()
+        // Four blocks of 32 quants: 128 bytes of staging.
+        var staging = (SIMD64<Int8>(), SIMD64<Int8>())
         for g in 0..<count / groupElements {
             let group = packed + g * groupBytes
             var scales = SIMD16<Float>()
