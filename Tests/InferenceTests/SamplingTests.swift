@@ -72,6 +72,35 @@ final class SamplingTests: XCTestCase {
         }
     }
 
+    // MARK: Parameters
+
+    func testValidationNamesTheFirstBadSetting() {
+        XCTAssertNoThrow(try SamplingParameters().validate())
+        XCTAssertNoThrow(try SamplingParameters.greedy.validate())
+        let bad: [(SamplingParameters, String)] = [
+            (SamplingParameters(temperature: -0.5), "temperature"),
+            (SamplingParameters(temperature: .nan), "temperature"),
+            (SamplingParameters(topK: -1), "topK"),
+            (SamplingParameters(topP: 0), "topP"),
+            (SamplingParameters(topP: 1.5), "topP"),
+            (SamplingParameters(minP: 1), "minP"),
+            (SamplingParameters(repetitionPenalty: 0), "repetitionPenalty"),
+            (SamplingParameters(repetitionWindow: -2), "repetitionWindow"),
+            (SamplingParameters(frequencyPenalty: .infinity), "frequencyPenalty"),
+            (SamplingParameters(presencePenalty: .nan), "presencePenalty"),
+        ]
+        for (parameters, name) in bad {
+            do throws(SamplingParameterError) {
+                try parameters.validate()
+                XCTFail("\(name) accepted")
+            } catch {
+                switch error {
+                case let .outOfRange(parameter, _, _): XCTAssertEqual(parameter, name)
+                }
+            }
+        }
+    }
+
     // MARK: Greedy
 
     func testTemperatureZeroIsGreedyWithTiesToTheLowerId() {
@@ -159,9 +188,13 @@ final class SamplingTests: XCTestCase {
             for (seed, spread) in [(UInt64(1), Float(2)), (2, 6), (3, 0.3)] {
                 let logits = Self.randomLogits(count: 262_144, seed: seed &+ UInt64(index) << 8, spread: spread)
                 let got = distribution(p, logits)
-                let acceptable = Self.reference(p, logits: logits)
-                let context = "settings #\(index), spread \(spread): kept \(got.count), reference \(acceptable.map(\.count))"
-                guard let expected = acceptable.first(where: { $0.count == got.count }) else {
+                let (sorted, prefixLengths) = Self.reference(p, logits: logits)
+                let context = "settings #\(index), spread \(spread): kept \(got.count), top-p prefixes \(prefixLengths)"
+                // Without min-p the kept count is the prefix length itself: try that one first.
+                let tryFirst = prefixLengths.contains(got.count) ? [got.count] : []
+                guard let expected = (tryFirst + prefixLengths).lazy
+                    .map({ Self.finishReference(p, Array(sorted.prefix($0))) })
+                    .first(where: { $0.count == got.count }) else {
                     XCTFail(context)
                     continue
                 }
@@ -259,9 +292,10 @@ final class SamplingTests: XCTestCase {
     /// top-k → top-p → min-p → temperature → softmax, each stage on a fully sorted copy, in Double.
     ///
     /// Where the top-p line falls among tokens of tiny probability, rounding in the last bits legitimately
-    /// moves it by a few tokens, so the reference returns every result whose top-p prefix reaches `p` within
-    /// ±1e-6 (usually one or two; a wider band would be a real disagreement).
-    static func reference(_ p: SamplingParameters, logits: [Float]) -> [[Candidate]] {
+    /// moves it by a few tokens, so the reference returns every top-p prefix length that reaches `p` within
+    /// ±1e-6 (one or two for most distributions; dozens only where the line falls among ~1e-8 probabilities),
+    /// and `finishReference` applies the rest of the chain to a prefix.
+    static func reference(_ p: SamplingParameters, logits: [Float]) -> (sorted: [Candidate], prefixLengths: [Int]) {
         var sorted = logits.enumerated().map { Candidate(id: Int32($0.offset), logit: $0.element, probability: 0) }
         sorted.sort { $0.logit > $1.logit || ($0.logit == $1.logit && $0.id < $1.id) }
         if p.topK > 0 { sorted = Array(sorted.prefix(p.topK)) }
@@ -278,10 +312,10 @@ final class SamplingTests: XCTestCase {
             }
             prefixLengths = Array((lowest ?? highest)...highest)
         }
-        return prefixLengths.map { finishReference(p, Array(sorted.prefix($0))) }
+        return (sorted, prefixLengths)
     }
 
-    private static func finishReference(_ p: SamplingParameters, _ kept: [Candidate]) -> [Candidate] {
+    static func finishReference(_ p: SamplingParameters, _ kept: [Candidate]) -> [Candidate] {
         var set = kept
         if p.minP > 0 {
             let probabilities = softmax(set.map(\.logit))

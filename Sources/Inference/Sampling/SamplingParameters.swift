@@ -51,11 +51,42 @@ public struct SamplingParameters: Sendable, Equatable {
     public static let greedy = SamplingParameters(
         temperature: 0, topK: 0, topP: 1, minP: 0, repetitionPenalty: 1, repetitionWindow: 0)
 
+    /// Checks every setting against the range it is meaningful in, naming the first one that is not. Call it
+    /// on settings from outside (command line, requests): the sampler itself takes any value and does what
+    /// llama.cpp would, which for, say, a penalty of 0 (dividing by zero) is not useful.
+    public func validate() throws(SamplingParameterError) {
+        func require(_ ok: Bool, _ name: String, _ value: any CustomStringConvertible, _ allowed: String)
+            throws(SamplingParameterError) {
+            guard ok else { throw .outOfRange(parameter: name, value: value.description, allowed: allowed) }
+        }
+        try require(temperature >= 0 && temperature.isFinite, "temperature", temperature, "0 or more (0: greedy)")
+        try require(topK >= 0, "topK", topK, "0 or more (0: off)")
+        try require(topP > 0 && topP <= 1, "topP", topP, "more than 0, at most 1 (1: off)")
+        try require(minP >= 0 && minP < 1, "minP", minP, "at least 0, less than 1 (0: off)")
+        try require(repetitionPenalty > 0 && repetitionPenalty.isFinite, "repetitionPenalty", repetitionPenalty,
+                    "more than 0 (1: off)")
+        try require(repetitionWindow >= -1, "repetitionWindow", repetitionWindow, "-1 (all), 0 (off) or more")
+        try require(frequencyPenalty.isFinite, "frequencyPenalty", frequencyPenalty, "a finite number (0: off)")
+        try require(presencePenalty.isFinite, "presencePenalty", presencePenalty, "a finite number (0: off)")
+    }
+
     /// Whether the draw is deterministic without looking at the random generator.
     public var isGreedy: Bool { !(temperature > 0) || topK == 1 }
 
     /// Whether any penalty would change a logit.
     var hasPenalties: Bool {
         repetitionWindow != 0 && (repetitionPenalty != 1 || frequencyPenalty != 0 || presencePenalty != 0)
+    }
+}
+
+/// A sampling setting outside the range where it means something.
+public enum SamplingParameterError: Error, Equatable, CustomStringConvertible {
+    case outOfRange(parameter: String, value: String, allowed: String)
+
+    public var description: String {
+        switch self {
+        case let .outOfRange(parameter, value, allowed):
+            return "sampling parameter \(parameter) is \(value); allowed: \(allowed)"
+        }
     }
 }
