@@ -110,15 +110,10 @@ public enum Q8_0 {
         for i in 0..<count / blockElements {
             let block = src + i * blockBytes
             let d = SIMD16<Float>(repeating: loadHalf(block, 0))
-            let q = block.loadUnaligned(fromByteOffset: qsOffset, as: SIMD32<Int8>.self)
-            let w = unsafeBitCast(q, to: SIMD16<Int16>.self)
-            // Sign-extend even and odd bytes in place, then interleave back through the lane loop.
-            let even = (w &<< 8) &>> 8, odd = w &>> 8
+            let q0 = block.loadUnaligned(fromByteOffset: qsOffset, as: SIMD16<Int8>.self)
+            let q1 = block.loadUnaligned(fromByteOffset: qsOffset + 16, as: SIMD16<Int8>.self)
             var lo = SIMD16<Int32>(), hi = SIMD16<Int32>()
-            for j in 0..<8 {
-                lo[2 * j] = Int32(even[j]); lo[2 * j + 1] = Int32(odd[j])
-                hi[2 * j] = Int32(even[j + 8]); hi[2 * j + 1] = Int32(odd[j + 8])
-            }
+            for j in 0..<16 { lo[j] = Int32(q0[j]); hi[j] = Int32(q1[j]) }
             out.storeBytes(of: floatLanes(lo) * d, toByteOffset: i * 128, as: SIMD16<Float>.self)
             out.storeBytes(of: floatLanes(hi) * d, toByteOffset: i * 128 + 64, as: SIMD16<Float>.self)
         }
@@ -127,11 +122,14 @@ public enum Q8_0 {
     // MARK: Packed activation and SIMD dot
     //
     // Weights are read two blocks (64 quants) at a time into one zmm: block 0 in lanes 0-7, block 1 in 8-15.
-    // Packed group per block pair (192 bytes):
-    //   +0    even-byte int16 pairs      (vector p = 0 of `packWidenedVectors`)
-    //   +64   odd-byte int16 pairs       (p = 1)
+    // Flipping each byte's sign bit turns q into the unsigned q + 128, whose bytes split into int16 pairs with
+    // one mask (no per-byte sign extension); the extra 128 * sum(q8) per block is cancelled by a packed bias.
+    // Packed group per block pair (256 bytes):
+    //   +0    int16 pairs for bytes (4k, 4k + 2)       (vector p = 0 of `packWidenedVectors`)
+    //   +64   int16 pairs for bytes (4k + 1, 4k + 3)   (p = 1)
     //   +128  Float lanes: activation d of block 0 in lanes 0-7, of block 1 in lanes 8-15
-    static let groupBytes = 192
+    //   +192  Int32 bias: -128 * sum(q8) of block 0 in lane 0, of block 1 in lane 8
+    static let groupBytes = 256
 
     static func packedOffset(count: Int) -> Int { alignedTo64(count / blockElements * blockBytes) }
 
@@ -143,16 +141,22 @@ public enum Q8_0 {
     static func prepareActivation(_ x: UnsafePointer<Float>, count: Int, into dst: UnsafeMutableRawPointer) {
         quantize(x, count: count, into: dst)
         let packed = dst + packedOffset(count: count)
-        var staging = SIMD64<Int8>()
         for g in 0..<count / 64 {
             let b0 = UnsafeRawPointer(dst) + 2 * g * blockBytes, b1 = b0 + blockBytes
-            withUnsafeMutableBytes(of: &staging) { s in
-                s.baseAddress!.copyMemory(from: b0 + qsOffset, byteCount: 32)
-                (s.baseAddress! + 32).copyMemory(from: b1 + qsOffset, byteCount: 32)
-                let q = s.baseAddress!.assumingMemoryBound(to: Int8.self)
-                packWidenedVectors(q, vectorCount: 2, into: packed + g * groupBytes) { byte, _ in byte }
+            let group = packed + g * groupBytes
+            var bias = SIMD16<Int32>()
+            for (lane, block) in [(0, b0), (8, b1)] {
+                var sum: Int32 = 0
+                for j in 0..<32 { sum += Int32(block.load(fromByteOffset: qsOffset + j, as: Int8.self)) }
+                bias[lane] = -128 * sum
             }
-            storeLanes(spreadPerHalf(loadHalf(b0, 0), loadHalf(b1, 0)), packed, g * groupBytes + 128)
+            // Bytes 0..31 of the weight vector are block 0's quants, 32..63 block 1's.
+            let q0 = (b0 + qsOffset).assumingMemoryBound(to: Int8.self), q1 = (b1 + qsOffset).assumingMemoryBound(to: Int8.self)
+            var staging = [Int8](repeating: 0, count: 64)
+            for j in 0..<32 { staging[j] = q0[j]; staging[32 + j] = q1[j] }
+            staging.withUnsafeBufferPointer { packWidenedVectors($0.baseAddress!, vectorCount: 2, into: group) { byte, _ in byte } }
+            storeLanes(spreadPerHalf(loadHalf(b0, 0), loadHalf(b1, 0)), group, 128)
+            storeLanes(bias, group, 192)
         }
     }
 
@@ -161,18 +165,18 @@ public enum Q8_0 {
     static func dot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int) -> Float {
         let packed = act + packedOffset(count: count)
         var sum = SIMD16<Float>()
+        let bytePairs = SIMD16<UInt32>(repeating: 0x00FF_00FF)
         var g = 0
         while g < count / 64 {
             let b0 = w + 2 * g * blockBytes
             let pa = packed + g * groupBytes
-            let q = SIMD32<Int16>(
-                lowHalf: b0.loadUnaligned(fromByteOffset: qsOffset, as: SIMD16<Int16>.self),
-                highHalf: b0.loadUnaligned(fromByteOffset: blockBytes + qsOffset, as: SIMD16<Int16>.self))
-            // Sign-extend each byte to int16 in place: even bytes by shifting up and back, odd bytes by shifting down.
-            let even = unsafeBitCast((q &<< 8) &>> 8, to: SIMD16<Int32>.self)
-            let odd = unsafeBitCast(q &>> 8, to: SIMD16<Int32>.self)
-            var acc = pairwiseMultiplyAdd(SIMD16<Int32>(), even, pa.load(as: SIMD16<Int32>.self))
-            acc = pairwiseMultiplyAdd(acc, odd, pa.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
+            let q = SIMD16<UInt32>(
+                lowHalf: b0.loadUnaligned(fromByteOffset: qsOffset, as: SIMD8<UInt32>.self),
+                highHalf: b0.loadUnaligned(fromByteOffset: blockBytes + qsOffset, as: SIMD8<UInt32>.self)) ^ 0x8080_8080
+            var acc = pairwiseMultiplyAdd(pa.load(fromByteOffset: 192, as: SIMD16<Int32>.self),
+                                          unsafeBitCast(q & bytePairs, to: SIMD16<Int32>.self), pa.load(as: SIMD16<Int32>.self))
+            acc = pairwiseMultiplyAdd(acc, unsafeBitCast((q &>> 8) & bytePairs, to: SIMD16<Int32>.self),
+                                      pa.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
             let scale = spreadPerHalf(loadHalf(b0, 0), loadHalf(b0, blockBytes))
                 * pa.load(fromByteOffset: 128, as: SIMD16<Float>.self)
             sum.addProduct(floatLanes(acc), scale)

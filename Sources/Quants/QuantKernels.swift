@@ -90,20 +90,58 @@ public enum QuantKernels {
         guard let stride = type.byteCount(elements: cols) else {
             preconditionFailure("\(cols) columns are not whole \(type) blocks")
         }
-        // One specialized loop per type, so the dot inlines into it.
+        // One loop per type, each its own symbol, so the dot inlines into it (and shows up by name in profiles).
         switch type {
-        case .q4_0: for r in rows { y[r] = Q4_0.dot(weights + r * stride, activation, count: cols) }
-        case .q4_1: for r in rows { y[r] = Q4_1.dot(weights + r * stride, activation, count: cols) }
-        case .q5_0: for r in rows { y[r] = Q5_0.dot(weights + r * stride, activation, count: cols) }
-        case .q5_1: for r in rows { y[r] = Q5_1.dot(weights + r * stride, activation, count: cols) }
-        case .q8_0: for r in rows { y[r] = Q8_0.dot(weights + r * stride, activation, count: cols) }
-        case .q4_K: for r in rows { y[r] = Q4_K.dot(weights + r * stride, activation, count: cols) }
-        case .q5_K: for r in rows { y[r] = Q5_K.dot(weights + r * stride, activation, count: cols) }
-        case .q6_K: for r in rows { y[r] = Q6_K.dot(weights + r * stride, activation, count: cols) }
-        case .f32, .f16, .bf16:
-            for r in rows { y[r] = dot(type: type, row: weights + r * stride, count: cols, activation: activation) }
+        case .q4_0: matVecQ4_0(weights, stride, cols, rows, activation, y)
+        case .q4_1: matVecQ4_1(weights, stride, cols, rows, activation, y)
+        case .q5_0: matVecQ5_0(weights, stride, cols, rows, activation, y)
+        case .q5_1: matVecQ5_1(weights, stride, cols, rows, activation, y)
+        case .q8_0: matVecQ8_0(weights, stride, cols, rows, activation, y)
+        case .q4_K: matVecQ4_K(weights, stride, cols, rows, activation, y)
+        case .q5_K: matVecQ5_K(weights, stride, cols, rows, activation, y)
+        case .q6_K: matVecQ6_K(weights, stride, cols, rows, activation, y)
+        case .f32: matVecF32(weights, stride, cols, rows, activation, y)
+        case .f16: matVecF16(weights, stride, cols, rows, activation, y)
+        case .bf16: matVecBF16(weights, stride, cols, rows, activation, y)
         default: preconditionFailure("no kernels for \(type)")
         }
+    }
+
+    @inline(never) static func matVecQ4_0(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        for r in rows { y[r] = Q4_0.dot(w + r * stride, act, count: cols) }
+    }
+    @inline(never) static func matVecQ4_1(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        for r in rows { y[r] = Q4_1.dot(w + r * stride, act, count: cols) }
+    }
+    @inline(never) static func matVecQ5_0(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        for r in rows { y[r] = Q5_0.dot(w + r * stride, act, count: cols) }
+    }
+    @inline(never) static func matVecQ5_1(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        for r in rows { y[r] = Q5_1.dot(w + r * stride, act, count: cols) }
+    }
+    @inline(never) static func matVecQ8_0(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        for r in rows { y[r] = Q8_0.dot(w + r * stride, act, count: cols) }
+    }
+    @inline(never) static func matVecQ4_K(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        for r in rows { y[r] = Q4_K.dot(w + r * stride, act, count: cols) }
+    }
+    @inline(never) static func matVecQ5_K(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        for r in rows { y[r] = Q5_K.dot(w + r * stride, act, count: cols) }
+    }
+    @inline(never) static func matVecQ6_K(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        for r in rows { y[r] = Q6_K.dot(w + r * stride, act, count: cols) }
+    }
+    @inline(never) static func matVecF32(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        let x = act.assumingMemoryBound(to: Float.self)
+        for r in rows { y[r] = FloatRows.dotF32(w + r * stride, x, count: cols) }
+    }
+    @inline(never) static func matVecF16(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        let x = act.assumingMemoryBound(to: Float.self)
+        for r in rows { y[r] = FloatRows.dotF16(w + r * stride, x, count: cols) }
+    }
+    @inline(never) static func matVecBF16(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+        let x = act.assumingMemoryBound(to: Float.self)
+        for r in rows { y[r] = FloatRows.dotBF16(w + r * stride, x, count: cols) }
     }
 
     /// The ggml reference dot of one row against activation *blocks* (the first region of a prepared

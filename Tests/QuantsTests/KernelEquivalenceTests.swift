@@ -1,0 +1,87 @@
+import GGUF
+import XCTest
+@testable import Quants
+
+/// Every SIMD path against its scalar ggml reference, on seeded random blocks.
+final class KernelEquivalenceTests: XCTestCase {
+    static let weightTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K, .f16, .bf16, .f32]
+
+    /// Relative dot error allowed between a SIMD dot and its reference: both sum exact integer block dots
+    /// (float weights: exact products) scaled in f32, so they differ only in float summation order.
+    static let maxDotRelativeError: Float = 1e-4
+
+    /// Row lengths: whole packed groups (4096), and lengths that leave tails for the scalar tail path
+    /// (32-element types: 96 = 3 blocks, 160 = 5 blocks, 224 = 7 blocks).
+    func rowLengths(_ type: GGMLType) -> [Int] {
+        type.blockElements == 256 ? [256, 768, 4096] : [32, 96, 160, 224, 4096]
+    }
+
+    func testSIMDDotMatchesReference() {
+        var rng = SeededGenerator(seed: 1)
+        for type in Self.weightTypes {
+            for count in rowLengths(type) {
+                let rows = 4
+                let w = randomRows(type, rows: rows, count: count, using: &rng)
+                let x = randomFloats(count, using: &rng)
+                let act = AlignedBuffer(bytes: QuantKernels.activationBytes(for: type, count: count))
+                QuantKernels.quantizeActivation(x.floats, count: count, for: type, into: act.raw)
+                let y = AlignedBuffer(bytes: 4 * rows)
+                QuantKernels.matVec(type: type, weights: w.raw, cols: count, rows: 0..<rows, activation: act.raw, into: y.floats)
+                let stride = type.byteCount(elements: count)!
+                for r in 0..<rows {
+                    let reference = QuantKernels.dotReference(type: type, row: w.raw + r * stride, count: count, activation: act.raw)
+                    // Scale the bound by the sum of |terms|, so a cancelling sum is not held to a relative bound.
+                    let magnitude = absoluteDot(type, w.raw + r * stride, x.floats, count)
+                    XCTAssertLessThanOrEqual(abs(y.floats[r] - reference), Self.maxDotRelativeError * magnitude,
+                                             "\(type) cols \(count) row \(r): simd \(y.floats[r]) reference \(reference)")
+                }
+            }
+        }
+    }
+
+    /// sum |w_i * x_i| with dequantized weights: the scale of rounding in any summation order.
+    func absoluteDot(_ type: GGMLType, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float {
+        let w = AlignedBuffer(bytes: 4 * count)
+        QuantKernels.dequantizeRowReference(type: type, row, count: count, into: w.floats)
+        var s: Float = 0
+        for i in 0..<count { s += abs(w.floats[i] * x[i]) }
+        return max(s, 1e-6)
+    }
+
+    /// The fast dequantizers compute the same float expression per element as ggml's: bit-identical.
+    func testSIMDDequantizeEqualsReferenceExactly() {
+        var rng = SeededGenerator(seed: 2)
+        for type in Self.weightTypes {
+            let count = 1024
+            let w = randomRows(type, count: count, using: &rng)
+            let fast = AlignedBuffer(bytes: 4 * count), reference = AlignedBuffer(bytes: 4 * count)
+            QuantKernels.dequantizeRow(type: type, w.raw, count: count, into: fast.floats)
+            QuantKernels.dequantizeRowReference(type: type, w.raw, count: count, into: reference.floats)
+            for i in 0..<count where fast.floats[i].bitPattern != reference.floats[i].bitPattern {
+                XCTFail("\(type) element \(i): fast \(fast.floats[i]) reference \(reference.floats[i])")
+                break
+            }
+        }
+    }
+
+    /// The quantized dot approximates the float dot of the dequantized weights with the original activations;
+    /// the gap is the activation's 8-bit rounding (relative to sum |w x|).
+    func testQuantizedDotApproximatesFloatDot() {
+        var rng = SeededGenerator(seed: 3)
+        let maxActivationRoundingError: Float = 0.01
+        for type in Self.weightTypes {
+            let count = 1024
+            let w = randomRows(type, count: count, using: &rng)
+            let x = randomFloats(count, using: &rng)
+            let act = AlignedBuffer(bytes: QuantKernels.activationBytes(for: type, count: count))
+            QuantKernels.quantizeActivation(x.floats, count: count, for: type, into: act.raw)
+            let deq = AlignedBuffer(bytes: 4 * count)
+            QuantKernels.dequantizeRowReference(type: type, w.raw, count: count, into: deq.floats)
+            var exact: Double = 0
+            for i in 0..<count { exact += Double(deq.floats[i]) * Double(x.floats[i]) }
+            let got = QuantKernels.dot(type: type, row: w.raw, count: count, activation: act.raw)
+            XCTAssertLessThanOrEqual(abs(Float(exact) - got), maxActivationRoundingError * absoluteDot(type, w.raw, x.floats, count),
+                                     "\(type): quantized \(got) float \(exact)")
+        }
+    }
+}
