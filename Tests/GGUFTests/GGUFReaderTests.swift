@@ -132,7 +132,7 @@ final class GGUFReaderTests: XCTestCase {
                     .wrongType(key: "test.string", expected: "integer", found: "string"))
     }
 
-    /// One bundled model's facts, read with the `gguf` Python package (gguf-py 0.17), not with this reader.
+    /// One bundled model's facts, read with the `gguf` Python package (gguf-py 0.19), not with this reader.
     struct RealModel {
         let file: String
         let architecture: String
