@@ -111,6 +111,10 @@ final class SamplingTests: XCTestCase {
         }
         XCTAssertEqual(sample(Sampler(.greedy, vocabularySize: 3), [-.infinity, -.infinity, -.infinity], []), 0)
         XCTAssertEqual(sample(Sampler(.greedy, vocabularySize: 3), [.nan, -5, .nan], []), 1, "NaN never wins")
+        // The same through the penalty path (which copies the logits first) rather than the direct argmax.
+        let penalized = SamplingParameters(temperature: 0, repetitionPenalty: 2, repetitionWindow: 1)
+        XCTAssertEqual(sample(Sampler(penalized, vocabularySize: logits.count), logits, [2]), 1)
+        XCTAssertEqual(sample(Sampler(penalized, vocabularySize: 3), [.nan, -5, .nan], [2]), 1)
     }
 
     func testTopK1IsGreedyAtAnyTemperature() {

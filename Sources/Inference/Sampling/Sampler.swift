@@ -50,11 +50,23 @@ public final class Sampler {
     /// only its last `repetitionWindow` tokens matter, and only when a penalty is set.
     public func sample(logits: UnsafeBufferPointer<Float>, history: some Collection<Int32>) -> Int32 {
         precondition(!logits.isEmpty && logits.count <= vocabularySize, "logits row does not fit the vocabulary")
+        if parameters.isGreedy && penalty == nil { return Self.argmax(logits) }
         candidates.load(logits)
         penalty?.apply(to: &candidates, history: history, counts: counts)
         if parameters.isGreedy { return candidates[candidates.indexOfBest()].id }
         for stage in stages { stage.apply(to: &candidates) }
         return draw()
+    }
+
+    /// Plain greedy straight off the logits, without copying them: the first (lowest-id) maximum; NaN never wins.
+    static func argmax(_ logits: UnsafeBufferPointer<Float>) -> Int32 {
+        var best = 0
+        var bestLogit = -Float.infinity
+        for (i, logit) in logits.enumerated() where logit > bestLogit {
+            best = i
+            bestLogit = logit
+        }
+        return Int32(best)
     }
 
     /// Convenience for callers holding a mutable buffer; the logits are still not modified.
