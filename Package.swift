@@ -5,8 +5,8 @@ import PackageDescription
 
 /// Hot-loop modules are optimized even in debug builds: unoptimized SIMD code runs ~1,600x slower
 /// (see docs), which would make every model test crawl. `-target-cpu native` lets LLVM use AVX-512/VNNI.
-let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "native"])]
-let optimizedFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-wmo", "-target-cpu", "native"])]
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"])]
+let optimizedFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "native"])]
 
 let package = Package(
     name: "Vellum",
@@ -49,7 +49,7 @@ let package = Package(
         ),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "QuantsTests", dependencies: ["Quants"], swiftSettings: optimizedFlags),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"], resources: [.copy("Fixtures")]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "DeidentificationTests", dependencies: ["Deidentification"], resources: [.copy("Fixtures")]),
     ]

@@ -95,7 +95,7 @@ extension Linear {
 }
 
 /// The token embedding table, `token_embd.weight`: row `id` is token `id`'s vector.
-struct Embedding {
+struct Embedding: Sendable {
     let table: Linear
 
     init(loader: WeightLoader, shape: ModelShape) throws {
@@ -115,7 +115,7 @@ struct Embedding {
 
 /// The final norm and the projection to vocabulary logits, `output_norm` and `output` (or the token
 /// embedding when the model ties them).
-struct OutputHead {
+struct OutputHead: @unchecked Sendable {
     let norm: UnsafePointer<Float>
     let projection: Linear
 

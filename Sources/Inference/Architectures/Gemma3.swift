@@ -7,7 +7,8 @@ import GGUF
 // ref: llama.cpp src/models/gemma3.cpp (and gemma3 hparams in src/llama-model.cpp).
 
 final class Gemma3: Architecture {
-    struct Layer {
+    /// Views into the read-only memory map, immutable after loading.
+    struct Layer: @unchecked Sendable {
         let attnNorm: UnsafePointer<Float>
         let wq, wk, wv, wo: Linear
         let qNorm, kNorm: UnsafePointer<Float>

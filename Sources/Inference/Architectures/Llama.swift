@@ -5,7 +5,8 @@ import GGUF
 // ref: llama.cpp src/models/llama.cpp; Qwen2 reuses this forward pass (see Qwen2.swift).
 
 final class Llama: Architecture {
-    struct Layer {
+    /// Views into the read-only memory map, immutable after loading.
+    struct Layer: @unchecked Sendable {
         let attnNorm: UnsafePointer<Float>
         let wq, wk, wv, wo: Linear
         let ffnNorm: UnsafePointer<Float>

@@ -1,4 +1,5 @@
 import GGUF
+import Quants
 import Tokenization
 
 /// A loaded model: the mapped file, its architecture's weights (views into the map) and its tokenizer.
@@ -15,6 +16,8 @@ public final class LanguageModel: @unchecked Sendable {
         file = try GGUFFile(path: path)
         architecture = try ArchitectureRegistry.load(file)
         tokenizer = try Tokenizer(file: file)
+        // Our own pool splits the rows of each product across threads; OpenBLAS must not add its own on top.
+        QuantKernels.setBLASThreads(1)
     }
 
     /// One persistent pool per thread count, shared by this model's sessions (they run one at a time

@@ -129,8 +129,8 @@ func attention(queries: UnsafePointer<Float>, tokens: Int, startPosition: Int, l
 
 /// Writes one token's keys and values for `layer` at `position`, converting to F16.
 func storeKV(key: UnsafePointer<Float>, value: UnsafePointer<Float>, layer: Int, position: Int, cache: KVCache) {
-    QuantKernels.convertToF16(key, count: cache.kvDim, into: cache.key(layer: layer, position: position))
-    QuantKernels.convertToF16(value, count: cache.kvDim, into: cache.value(layer: layer, position: position))
+    FloatRows.f32ToF16(key, count: cache.kvDim, into: cache.key(layer: layer, position: position))
+    FloatRows.f32ToF16(value, count: cache.kvDim, into: cache.value(layer: layer, position: position))
 }
 
 /// Dot product of an F32 vector with an F16 one.

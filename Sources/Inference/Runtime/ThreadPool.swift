@@ -16,7 +16,8 @@ public final class ThreadPool: @unchecked Sendable {
     private let generation = Atomic<Int>(0)
     /// Workers still running the current job.
     private let unfinished = Atomic<Int>(0)
-    private var job: UnsafeRawPointer?  // points at a `(Int) -> Void` living on the caller's stack
+    /// The current job, set by `run` for the workers to read.
+    private let jobSlot = UnsafeMutablePointer<(Int) -> Void>.allocate(capacity: 1)
     private var mutex = pthread_mutex_t()
     private var wakeUp = pthread_cond_t()
     private var sleepers = 0
@@ -50,6 +51,7 @@ public final class ThreadPool: @unchecked Sendable {
         pthread_mutex_unlock(&mutex)
         generation.add(1, ordering: .releasing)
         for thread in threads { pthread_join(thread, nil) }
+        jobSlot.deallocate()
         pthread_cond_destroy(&wakeUp)
         pthread_mutex_destroy(&mutex)
     }
@@ -58,18 +60,17 @@ public final class ThreadPool: @unchecked Sendable {
     public func run(_ body: (Int) -> Void) {
         guard threadCount > 1 else { body(0); return }
         withoutActuallyEscaping(body) { escapable in
-            var closure = escapable
-            withUnsafePointer(to: &closure) { pointer in
-                job = UnsafeRawPointer(pointer)
-                unfinished.store(threadCount - 1, ordering: .relaxed)
-                generation.add(1, ordering: .releasing)
-                pthread_mutex_lock(&mutex)
-                if sleepers > 0 { pthread_cond_broadcast(&wakeUp) }
-                pthread_mutex_unlock(&mutex)
-                escapable(0)
-                while unfinished.load(ordering: .acquiring) != 0 {}
-                job = nil
-            }
+            // The slot holds the closure only while this call runs: it is emptied before returning, so the
+            // closure does not outlive `body`'s caller.
+            jobSlot.initialize(to: escapable)
+            unfinished.store(threadCount - 1, ordering: .relaxed)
+            generation.add(1, ordering: .releasing)
+            pthread_mutex_lock(&mutex)
+            if sleepers > 0 { pthread_cond_broadcast(&wakeUp) }
+            pthread_mutex_unlock(&mutex)
+            escapable(0)
+            while unfinished.load(ordering: .acquiring) != 0 {}
+            jobSlot.deinitialize(count: 1)
         }
     }
 
@@ -110,8 +111,7 @@ public final class ThreadPool: @unchecked Sendable {
             }
             if shuttingDown { return }
             seen = current
-            let body = job!.assumingMemoryBound(to: ((Int) -> Void).self).pointee
-            body(index)
+            jobSlot.pointee(index)
             unfinished.subtract(1, ordering: .releasing)
         }
     }

@@ -38,7 +38,7 @@ public struct WeightLoader {
         guard weight.shape == [cols, rows] else {
             throw ModelError.tensorShape(name: weight.name, expected: [cols, rows], found: weight.shape)
         }
-        guard QuantKernels.supportsMatVec(weight.type) else {
+        guard QuantKernels.supports(weight.type) else {
             throw ModelError.unsupportedTensorType(name: weight.name, type: weight.type.description)
         }
         var bias: UnsafePointer<Float>?
@@ -77,7 +77,7 @@ extension Linear {
         } else {
             pool.parallelFor(rows) { range, thread in
                 QuantKernels.matMul(type: type, weights: data, cols: cols, rows: range,
-                                    input: input, count: count, output: output, outputStride: rows,
+                                    input: input, batch: count, output: output, outputStride: rows,
                                     scratch: scratch.tile(thread), scratchCount: scratch.tileFloats)
             }
         }
@@ -100,9 +100,12 @@ final class Scratch {
     let threads: Int
 
     init(maxCols: Int, threads: Int) {
-        // Q8_K needs the most bytes per element of the activation formats (292 per 256, plus F32 fallback).
-        activation = .allocate(byteCount: max(maxCols * 4, 64) + 1024, alignment: 64)
-        tileFloats = QuantKernels.matMulScratchFloats(maxCols: maxCols)
+        // Large enough for the activation format of any weight type at the widest input (rounded up to whole
+        // super-blocks, since the K types pack 256 values per block).
+        let widest = (maxCols + 255) / 256 * 256
+        let bytes = QuantKernels.supportedWeightTypes.map { QuantKernels.activationBytes(for: $0, count: widest) }.max()!
+        activation = .allocate(byteCount: bytes, alignment: 64)
+        tileFloats = QuantKernels.matMulScratchCount(cols: maxCols)
         self.threads = threads
         tiles = .allocate(capacity: tileFloats * threads)
     }

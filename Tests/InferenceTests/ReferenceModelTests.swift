@@ -1,0 +1,72 @@
+import Inference
+import XCTest
+
+/// Our engine against llama.cpp on the four bundled models: the logits at the last prompt position and the
+/// greedy continuation.
+///
+/// Tolerance: llama.cpp quantizes activations to 8 bits inside its quantized products and stores the KV cache
+/// in F16; our prefill multiplies F32 activations by dequantized weights. Changing nothing but llama.cpp's own
+/// attention/KV settings moved its top-10 logits by up to 0.43 (reference README), so we allow
+/// `logitTolerance` = 0.5 per logit. Greedy text must match token for token up to the first step where
+/// llama.cpp's two best candidates are closer than that tolerance (a near-tie either engine may break
+/// either way); each such fork is listed in `knownNearTies` with its margin, not allowed in general.
+final class ReferenceModelTests: XCTestCase {
+    static let logitTolerance: Float = 0.5
+
+    /// (model file, prompt index) -> greedy step at which our choice is allowed to differ from llama.cpp's,
+    /// because llama.cpp's top two logits there are within the tolerance (their margin in the comment).
+    static let knownNearTies: [String: [Int: Int]] = [:]
+
+    func testSmolLM2() throws { try check("SmolLM2-135M-Instruct.Q4_1.gguf", reference: "SmolLM2-135M-Instruct.Q4_1.json") }
+    func testGemma3() throws { try check("gemma-3-270m-q4_k_m.gguf", reference: "gemma-3-270m-q4_k_m.json") }
+    func testQwen2Small() throws {
+        try check("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", reference: "qwen2.5-coder-0.5b-instruct-q4_k_m.json")
+    }
+    func testQwen2Default() throws {
+        try check("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", reference: "qwen2.5-coder-1.5b-instruct-q4_k_m.json")
+    }
+
+    private func check(_ file: String, reference referenceFile: String) throws {
+        let reference = try TestModels.reference(referenceFile)
+        let model = try LanguageModel(path: TestModels.path(file))
+        for (index, prompt) in reference.prompts.enumerated() {
+            let label = "\(file) prompt \(index)"
+            XCTAssertEqual(try model.tokenizer.encode(prompt.text, addBOS: nil, parseSpecial: true), prompt.promptIds, label)
+
+            let session = Session(model: model, contextLength: 512, threads: 2)
+            let logits = try session.evaluate(prompt: prompt.promptIds)
+            checkTop10(Array(logits), reference: prompt.lastPositionTop10, label: label)
+
+            var ours: [Int32] = []
+            var current = Array(logits)
+            for step in 0..<prompt.greedy.ids.count {
+                let next = Int32(current.indices.max { current[$0] < current[$1] || (current[$0] == current[$1] && $0 > $1) }!)
+                ours.append(next)
+                if next != prompt.greedy.ids[step] {
+                    let top = prompt.greedy.stepsTop5[step]
+                    let margin = top[0].logit - top[1].logit
+                    XCTAssertEqual(Self.knownNearTies[file]?[index], step,
+                                   "\(label): greedy differs from llama.cpp at step \(step) (ours \(next), theirs \(top[0].id), their margin \(margin)); ours so far \(ours)")
+                    XCTAssertLessThan(margin, Self.logitTolerance, "\(label): a listed near-tie must be one")
+                    break
+                }
+                if step + 1 < prompt.greedy.ids.count { current = Array(try session.append([next])) }
+            }
+        }
+    }
+
+    private func checkTop10(_ logits: [Float], reference: [LlamaCppReference.Logit], label: String) {
+        let tolerance = Self.logitTolerance
+        let ours = logits.indices.sorted { logits[$0] > logits[$1] }.prefix(10).map { Int32($0) }
+        let boundary = reference.last!.logit
+        for entry in reference {
+            let value = logits[Int(entry.id)]
+            XCTAssertEqual(value, entry.logit, accuracy: tolerance, "\(label): logit of token \(entry.id)")
+            // A token clearly inside llama.cpp's top 10 must be inside ours; one within the tolerance of the
+            // 10th place may trade places with its neighbour.
+            if entry.logit > boundary + tolerance {
+                XCTAssertTrue(ours.contains(entry.id), "\(label): token \(entry.id) missing from our top 10 \(ours)")
+            }
+        }
+    }
+}
