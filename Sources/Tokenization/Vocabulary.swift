@@ -157,9 +157,14 @@ final class Vocabulary: Sendable {
         if fimRep == nil { fimRep = findByText(["<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>"]) }
         if fimSep == nil { fimSep = findByText(["<|file_sep|>"]) }
 
-        // Control tokens whose text says "unused" are unused.
-        for i in 0..<count where attributes[i].contains(.control) && texts[i].contains("unused") {
-            attributes[i].insert(.unused)
+        // Control tokens whose text says "unused" are unused (a byte search, as llama.cpp's `strstr`).
+        let unusedBytes = Array("unused".utf8)
+        for i in 0..<count where attributes[i].contains(.control) {
+            let bytes = Array(texts[i].utf8)
+            if bytes.count >= unusedBytes.count,
+               (0...(bytes.count - unusedBytes.count)).contains(where: { bytes[$0..<($0 + unusedBytes.count)].elementsEqual(unusedBytes) }) {
+                attributes[i].insert(.unused)
+            }
         }
 
         // End of generation: the FIM pad/repo/file-separator tokens, every token with one of these texts, and
@@ -181,16 +186,17 @@ final class Vocabulary: Sendable {
         endOfGeneration.formUnion([eos, eot, eom].compactMap { $0 })
         // o200k_harmony and solar-open: "<|end|>" is not end of generation when "<|return|>"/"<|call|>" (or
         // "<|calls|>"/"<|flush|>") exist.
-        let eogTexts = Set(endOfGeneration.map { texts[Int($0)] })
+        let eogTexts = Set(endOfGeneration.map { Array(texts[Int($0)].utf8) })
+        func isEndOfGeneration(_ text: String) -> Bool { eogTexts.contains(Array(text.utf8)) }
         if let endID = idsByText[Array("<|end|>".utf8)], endOfGeneration.contains(endID),
-           (eogTexts.contains("<|return|>") && eogTexts.contains("<|call|>"))
-            || (eogTexts.contains("<|calls|>") && eogTexts.contains("<|flush|>")) {
+           (isEndOfGeneration("<|return|>") && isEndOfGeneration("<|call|>"))
+            || (isEndOfGeneration("<|calls|>") && isEndOfGeneration("<|flush|>")) {
             endOfGeneration.remove(endID)
             attributes[Int(endID)] = .userDefined
         }
         // gemma4 and plamo: "</s>" is a normal token.
         if let closeID = idsByText[Array("</s>".utf8)], endOfGeneration.contains(closeID),
-           eogTexts.contains("<|tool_response>") || eogTexts.contains("<|plamo:eos|>") {
+           isEndOfGeneration("<|tool_response>") || isEndOfGeneration("<|plamo:eos|>") {
             endOfGeneration.remove(closeID)
             attributes[Int(closeID)] = .normal
         }

@@ -1,0 +1,37 @@
+// Reads hex-encoded texts (one per line) on stdin; prints the ids llama_tokenize gives, one line per text.
+// usage: tok_driver MODEL.gguf ADD_SPECIAL(0/1) PARSE_SPECIAL(0/1)
+#include "llama.h"
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+static std::string unhex(const std::string & h) {
+    std::string out;
+    for (size_t i = 0; i + 1 < h.size(); i += 2) out.push_back((char) strtol(h.substr(i, 2).c_str(), nullptr, 16));
+    return out;
+}
+
+int main(int argc, char ** argv) {
+    if (argc < 4) return 2;
+    llama_log_set([](ggml_log_level, const char *, void *) {}, nullptr);
+    llama_backend_init();
+    auto params = llama_model_default_params();
+    params.vocab_only = true;
+    llama_model * model = llama_model_load_from_file(argv[1], params);
+    if (!model) { fprintf(stderr, "load failed\n"); return 1; }
+    const llama_vocab * vocab = llama_model_get_vocab(model);
+    bool add_special = atoi(argv[2]) != 0, parse_special = atoi(argv[3]) != 0;
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        std::string text = unhex(line);
+        std::vector<llama_token> ids(text.size() + 16);
+        int n = llama_tokenize(vocab, text.data(), (int) text.size(), ids.data(), (int) ids.size(), add_special, parse_special);
+        if (n < 0) { ids.resize(-n); n = llama_tokenize(vocab, text.data(), (int) text.size(), ids.data(), (int) ids.size(), add_special, parse_special); }
+        for (int i = 0; i < n; ++i) printf(i ? " %d" : "%d", ids[i]);
+        printf("\n");
+    }
+    llama_model_free(model);
+    return 0;
+}
