@@ -44,3 +44,26 @@ func packWidenedVectors(
 func storeLanes<V: SIMD>(_ v: V, _ base: UnsafeMutableRawPointer, _ offset: Int) {
     base.storeBytes(of: v, toByteOffset: offset, as: V.self)
 }
+
+/// The packed region opens with these two 64-byte lines of masks (16 Int32 lanes each), then the groups:
+///   +0   0x000F000F  keeps one nibble per int16 half
+///   +64  0x00FF00FF  keeps one byte per int16 half
+///
+/// Why masks live in the buffer instead of the code: with compile-time-constant masks LLVM knows which bits of the
+/// int16 pairs are zero, rewrites `pairwiseMultiplyAdd` into one product per nibble and loses the `vpdpwssd`
+/// match (seen in the Q4_K disassembly: 22 instead of 11 vector instructions per 64 weight bytes). Loaded from
+/// memory they are opaque, and the kernels also shift arithmetically (Int32 lanes) so no sign bit is known.
+enum UnpackMasks {
+    static let bytes = 128
+
+    static func store(into packed: UnsafeMutableRawPointer) {
+        storeLanes(SIMD16<Int32>(repeating: 0x000F_000F), packed, 0)
+        storeLanes(SIMD16<Int32>(repeating: 0x00FF_00FF), packed, 64)
+    }
+
+    @inline(__always)
+    static func nibblePairs(_ packed: UnsafeRawPointer) -> SIMD16<Int32> { packed.load(as: SIMD16<Int32>.self) }
+
+    @inline(__always)
+    static func bytePairs(_ packed: UnsafeRawPointer) -> SIMD16<Int32> { packed.load(fromByteOffset: 64, as: SIMD16<Int32>.self) }
+}

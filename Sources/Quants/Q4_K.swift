@@ -105,12 +105,13 @@ public enum Q4_K {
     static let groupBytes = 576
 
     static func activationBytes(count: Int) -> Int {
-        KQuantPacking.packedOffset(count: count) + count / blockElements * groupBytes
+        KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes + count / blockElements * groupBytes
     }
 
     static func prepareActivation(_ x: UnsafePointer<Float>, count: Int, into dst: UnsafeMutableRawPointer) {
         Q8_K.quantize(x, count: count, into: dst)
-        let packed = dst + KQuantPacking.packedOffset(count: count)
+        UnpackMasks.store(into: dst + KQuantPacking.packedOffset(count: count))
+        let packed = dst + KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes
         for i in 0..<count / blockElements {
             let block = UnsafeRawPointer(dst) + i * Q8_K.blockBytes
             let group = packed + i * groupBytes
@@ -136,11 +137,11 @@ enum KQuantDot {
     @inline(__always)
     static func scaledNibbleDot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int,
                                 blockBytes: Int, qsOffset: Int, qhOffset: Int?) -> Float {
-        let packed = act + KQuantPacking.packedOffset(count: count)
+        let nibbles = UnpackMasks.nibblePairs(act + KQuantPacking.packedOffset(count: count))
+        let packed = act + KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes
         var sum = SIMD16<Float>()
         var minSum = SIMD8<Float>()
-        let nibbles = SIMD16<UInt32>(repeating: 0x000F_000F)
-        let fifth = SIMD16<UInt32>(repeating: 0x0010_0010)
+        let fifth = SIMD16<Int32>(repeating: 0x0010_0010)
         // Byte k of a scale word goes to the lanes of its sub-block: the low-nibble vectors hold sub-blocks
         // 4h (lanes 0-7) and 4h + 2 (lanes 8-15), the high-nibble vectors 4h + 1 and 4h + 3.
         let lowShift = SIMD16<UInt32>(lowHalf: SIMD8(repeating: 0), highHalf: SIMD8(repeating: 16))
@@ -151,29 +152,31 @@ enum KQuantDot {
             let block = w + i * blockBytes
             let pa = packed + i * Q4_K.groupBytes
             let (scaleWords, minWords) = Q4_K.unpackScales(block)
-            var isum = SIMD16<Int32>()
-            for h in 0..<2 {
-                let q = block.loadUnaligned(fromByteOffset: qsOffset + 64 * h, as: SIMD16<UInt32>.self)
+            // One half (128 elements, 64 quant bytes) with its four scales; written out twice below rather than
+            // looped, because LLVM vectorizes a two-trip loop across its trips (with gathers).
+            @inline(__always) func half(_ h: Int, _ scaleWord: UInt32) -> SIMD16<Int32> {
+                let q = block.loadUnaligned(fromByteOffset: qsOffset + 64 * h, as: SIMD16<Int32>.self)
                 var p0 = q & nibbles, p1 = (q &>> 8) & nibbles, p2 = (q &>> 4) & nibbles, p3 = (q &>> 12) & nibbles
                 if let qhOffset {
                     // Fifth bits: qh byte l, bit 2j (low nibble) / 2j + 1 (high nibble) for 64-element chunk j = 2h + b / 32.
-                    let qh = block.loadUnaligned(fromByteOffset: qhOffset, as: SIMD8<UInt32>.self)
-                    let bits = SIMD16(lowHalf: qh &>> UInt32(4 * h), highHalf: qh &>> UInt32(4 * h + 2))
+                    let qh = block.loadUnaligned(fromByteOffset: qhOffset, as: SIMD8<Int32>.self)
+                    let bits = SIMD16(lowHalf: qh &>> Int32(4 * h), highHalf: qh &>> Int32(4 * h + 2))
                     p0 |= (bits &<< 4) & fifth
                     p1 |= (bits &>> 4) & fifth
                     p2 |= (bits &<< 3) & fifth
                     p3 |= (bits &>> 5) & fifth
                 }
                 let x = pa + 256 * h
-                var lo = pairwiseMultiplyAdd(SIMD16<Int32>(), unsafeBitCast(p0, to: SIMD16<Int32>.self), x.load(as: SIMD16<Int32>.self))
-                lo = pairwiseMultiplyAdd(lo, unsafeBitCast(p1, to: SIMD16<Int32>.self), x.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
-                var hi = pairwiseMultiplyAdd(SIMD16<Int32>(), unsafeBitCast(p2, to: SIMD16<Int32>.self), x.load(fromByteOffset: 128, as: SIMD16<Int32>.self))
-                hi = pairwiseMultiplyAdd(hi, unsafeBitCast(p3, to: SIMD16<Int32>.self), x.load(fromByteOffset: 192, as: SIMD16<Int32>.self))
-                let word = SIMD16<UInt32>(repeating: h == 0 ? scaleWords.0 : scaleWords.1)
+                var lo = pairwiseMultiplyAdd(SIMD16<Int32>(), p0, x.load(as: SIMD16<Int32>.self))
+                lo = pairwiseMultiplyAdd(lo, p1, x.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
+                var hi = pairwiseMultiplyAdd(SIMD16<Int32>(), p2, x.load(fromByteOffset: 128, as: SIMD16<Int32>.self))
+                hi = pairwiseMultiplyAdd(hi, p3, x.load(fromByteOffset: 192, as: SIMD16<Int32>.self))
+                let word = SIMD16<UInt32>(repeating: scaleWord)
                 let scLo = unsafeBitCast((word &>> lowShift) & 0xFF, to: SIMD16<Int32>.self)
                 let scHi = unsafeBitCast((word &>> highShift) & 0xFF, to: SIMD16<Int32>.self)
-                isum = isum &+ lo &* scLo &+ hi &* scHi
+                return lo &* scLo &+ hi &* scHi
             }
+            let isum = half(0, scaleWords.0) &+ half(1, scaleWords.1)
             let d8 = pa.load(fromByteOffset: 544, as: Float.self)
             sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, 0) * d8))
             let mins = (SIMD8(lowHalf: SIMD4(repeating: minWords.0), highHalf: SIMD4(repeating: minWords.1)) &>> minShift) & 0xFF

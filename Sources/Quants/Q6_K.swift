@@ -128,12 +128,13 @@ public enum Q6_K {
     static let halfBytes = 384
 
     static func activationBytes(count: Int) -> Int {
-        KQuantPacking.packedOffset(count: count) + count / blockElements * groupBytes
+        KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes + count / blockElements * groupBytes
     }
 
     static func prepareActivation(_ x: UnsafePointer<Float>, count: Int, into dst: UnsafeMutableRawPointer) {
         Q8_K.quantize(x, count: count, into: dst)
-        let packed = dst + KQuantPacking.packedOffset(count: count)
+        UnpackMasks.store(into: dst + KQuantPacking.packedOffset(count: count))
+        let packed = dst + KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes
         for i in 0..<count / blockElements {
             let block = UnsafeRawPointer(dst) + i * Q8_K.blockBytes
             let group = packed + i * groupBytes
@@ -156,31 +157,29 @@ public enum Q6_K {
     /// Q6_K row · prepared activation. Equal to `dotReference` up to float summation order.
     @inline(__always)
     static func dot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int) -> Float {
-        let packed = act + KQuantPacking.packedOffset(count: count)
+        let bytePairs = UnpackMasks.bytePairs(act + KQuantPacking.packedOffset(count: count))
+        let packed = act + KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes
         var sum = SIMD16<Float>()
-        let bytePairs = SIMD16<UInt32>(repeating: 0x00FF_00FF)
         // Scale k of a word of four goes to lanes 4k..4k+3, sign-extended from its byte.
         let scaleShift = SIMD16<Int32>(24, 24, 24, 24, 16, 16, 16, 16, 8, 8, 8, 8, 0, 0, 0, 0)
         var i = 0
         while i < count / 256 {
             let block = w + i * blockBytes
             let pa = packed + i * groupBytes
-            var isum = SIMD16<Int32>()
-            for n in 0..<2 {
-                let (low, high) = sixBitQuants(block, half: n)
+            // Each half written out rather than looped (LLVM vectorizes a two-trip loop across its trips).
+            @inline(__always) func half(_ n: Int) -> SIMD16<Int32> {
+                let (lowBytes, highBytes) = sixBitQuants(block, half: n)
+                let low = unsafeBitCast(lowBytes, to: SIMD16<Int32>.self), high = unsafeBitCast(highBytes, to: SIMD16<Int32>.self)
                 let x = pa + halfBytes * n
-                var lo = pairwiseMultiplyAdd(x.load(fromByteOffset: 256, as: SIMD16<Int32>.self),
-                                             unsafeBitCast(low & bytePairs, to: SIMD16<Int32>.self), x.load(as: SIMD16<Int32>.self))
-                lo = pairwiseMultiplyAdd(lo, unsafeBitCast((low &>> 8) & bytePairs, to: SIMD16<Int32>.self),
-                                         x.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
-                var hi = pairwiseMultiplyAdd(x.load(fromByteOffset: 320, as: SIMD16<Int32>.self),
-                                             unsafeBitCast(high & bytePairs, to: SIMD16<Int32>.self), x.load(fromByteOffset: 128, as: SIMD16<Int32>.self))
-                hi = pairwiseMultiplyAdd(hi, unsafeBitCast((high &>> 8) & bytePairs, to: SIMD16<Int32>.self),
-                                         x.load(fromByteOffset: 192, as: SIMD16<Int32>.self))
+                var lo = pairwiseMultiplyAdd(x.load(fromByteOffset: 256, as: SIMD16<Int32>.self), low & bytePairs, x.load(as: SIMD16<Int32>.self))
+                lo = pairwiseMultiplyAdd(lo, (low &>> 8) & bytePairs, x.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
+                var hi = pairwiseMultiplyAdd(x.load(fromByteOffset: 320, as: SIMD16<Int32>.self), high & bytePairs, x.load(fromByteOffset: 128, as: SIMD16<Int32>.self))
+                hi = pairwiseMultiplyAdd(hi, (high &>> 8) & bytePairs, x.load(fromByteOffset: 192, as: SIMD16<Int32>.self))
                 let scLo = SIMD16(repeating: block.loadUnaligned(fromByteOffset: scalesOffset + 8 * n, as: Int32.self))
                 let scHi = SIMD16(repeating: block.loadUnaligned(fromByteOffset: scalesOffset + 8 * n + 4, as: Int32.self))
-                isum = isum &+ lo &* ((scLo &<< scaleShift) &>> 24) &+ hi &* ((scHi &<< scaleShift) &>> 24)
+                return lo &* ((scLo &<< scaleShift) &>> 24) &+ hi &* ((scHi &<< scaleShift) &>> 24)
             }
+            let isum = half(0) &+ half(1)
             sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, dOffset) * pa.load(fromByteOffset: 768, as: Float.self)))
             i += 1
         }

@@ -134,13 +134,14 @@ public enum Q8_0 {
     static func packedOffset(count: Int) -> Int { alignedTo64(count / blockElements * blockBytes) }
 
     static func activationBytes(count: Int) -> Int {
-        packedOffset(count: count) + count / 64 * groupBytes
+        packedOffset(count: count) + UnpackMasks.bytes + count / 64 * groupBytes
     }
 
     /// Quantizes `x` to Q8_0 blocks and packs them for `dot`.
     static func prepareActivation(_ x: UnsafePointer<Float>, count: Int, into dst: UnsafeMutableRawPointer) {
         quantize(x, count: count, into: dst)
-        let packed = dst + packedOffset(count: count)
+        UnpackMasks.store(into: dst + packedOffset(count: count))
+        let packed = dst + packedOffset(count: count) + UnpackMasks.bytes
         for g in 0..<count / 64 {
             let b0 = UnsafeRawPointer(dst) + 2 * g * blockBytes, b1 = b0 + blockBytes
             let group = packed + g * groupBytes
@@ -163,20 +164,18 @@ public enum Q8_0 {
     /// Q8_0 row · prepared activation. Equal to `dotReference` up to float summation order.
     @inline(__always)
     static func dot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int) -> Float {
-        let packed = act + packedOffset(count: count)
+        let bytePairs = UnpackMasks.bytePairs(act + packedOffset(count: count))
+        let packed = act + packedOffset(count: count) + UnpackMasks.bytes
         var sum = SIMD16<Float>()
-        let bytePairs = SIMD16<UInt32>(repeating: 0x00FF_00FF)
         var g = 0
         while g < count / 64 {
             let b0 = w + 2 * g * blockBytes
             let pa = packed + g * groupBytes
-            let q = SIMD16<UInt32>(
-                lowHalf: b0.loadUnaligned(fromByteOffset: qsOffset, as: SIMD8<UInt32>.self),
-                highHalf: b0.loadUnaligned(fromByteOffset: blockBytes + qsOffset, as: SIMD8<UInt32>.self)) ^ 0x8080_8080
-            var acc = pairwiseMultiplyAdd(pa.load(fromByteOffset: 192, as: SIMD16<Int32>.self),
-                                          unsafeBitCast(q & bytePairs, to: SIMD16<Int32>.self), pa.load(as: SIMD16<Int32>.self))
-            acc = pairwiseMultiplyAdd(acc, unsafeBitCast((q &>> 8) & bytePairs, to: SIMD16<Int32>.self),
-                                      pa.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
+            let q = SIMD16<Int32>(
+                lowHalf: b0.loadUnaligned(fromByteOffset: qsOffset, as: SIMD8<Int32>.self),
+                highHalf: b0.loadUnaligned(fromByteOffset: blockBytes + qsOffset, as: SIMD8<Int32>.self)) ^ -0x7F7F_7F80
+            var acc = pairwiseMultiplyAdd(pa.load(fromByteOffset: 192, as: SIMD16<Int32>.self), q & bytePairs, pa.load(as: SIMD16<Int32>.self))
+            acc = pairwiseMultiplyAdd(acc, (q &>> 8) & bytePairs, pa.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
             let scale = spreadPerHalf(loadHalf(b0, 0), loadHalf(b0, blockBytes))
                 * pa.load(fromByteOffset: 128, as: SIMD16<Float>.self)
             sum.addProduct(floatLanes(acc), scale)

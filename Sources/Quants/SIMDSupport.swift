@@ -5,11 +5,13 @@
 // while a fixed 16-lane loop over subscripts is SLP-vectorized into one `vcvtdq2ps`; the pairwise
 // multiply-add below becomes `vpdpwssd`. Small changes to these expressions can lose those matches.
 
-/// acc + lo16(a) * lo16(b) + hi16(a) * hi16(b) per 32-bit lane, with both halves read as signed 16-bit.
-/// LLVM lowers this to one `vpdpwssd` (AVX-512 VNNI) per call.
+/// acc + (lo16(a) * lo16(b) + hi16(a) * hi16(b)) per 32-bit lane, with both halves read as signed 16-bit.
+/// LLVM lowers this to one `vpdpwssd` (AVX-512 VNNI) per call. The parentheses matter: the pair sum must be
+/// one `add` node (the `pmaddwd` pattern) before the accumulator joins; `acc + lo*lo + hi*hi` compiled to a
+/// `vpmaddwd` plus a `vpdpwssd` plus four masks and shifts.
 @inline(__always)
 func pairwiseMultiplyAdd(_ acc: SIMD16<Int32>, _ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD16<Int32> {
-    acc &+ ((a &<< 16) &>> 16) &* ((b &<< 16) &>> 16) &+ (a &>> 16) &* (b &>> 16)
+    acc &+ (((a &<< 16) &>> 16) &* ((b &<< 16) &>> 16) &+ (a &>> 16) &* (b &>> 16))
 }
 
 /// Int32 lanes to Float lanes (one `vcvtdq2ps`).

@@ -41,13 +41,14 @@ enum SmallBlockPacking {
     }
 
     static func activationBytes(count: Int, activationBlockBytes: Int) -> Int {
-        packedOffset(count: count, activationBlockBytes: activationBlockBytes) + count / groupElements * groupBytes
+        packedOffset(count: count, activationBlockBytes: activationBlockBytes) + UnpackMasks.bytes + count / groupElements * groupBytes
     }
 
     /// Packs the activation blocks at the start of `dst` into its packed region.
     static func pack(_ blocks: UnsafeMutableRawPointer, count: Int, activationBlockBytes: Int, quantsOffset: Int,
                      into dst: UnsafeMutableRawPointer, extra: Extra) {
-        let packed = dst + packedOffset(count: count, activationBlockBytes: activationBlockBytes)
+        UnpackMasks.store(into: dst + packedOffset(count: count, activationBlockBytes: activationBlockBytes))
+        let packed = dst + packedOffset(count: count, activationBlockBytes: activationBlockBytes) + UnpackMasks.bytes
         // Four blocks of 32 quants: 128 bytes of staging.
         var staging = (SIMD64<Int8>(), SIMD64<Int8>())
         for g in 0..<count / groupElements {
@@ -81,25 +82,27 @@ enum SmallBlockPacking {
 
     /// The `qs` fields of four consecutive blocks, block i in 128-bit lane i.
     @inline(__always)
-    static func loadQuants(_ qs: UnsafeRawPointer, stride: Int) -> SIMD16<UInt32> {
-        SIMD16(lowHalf: SIMD8(lowHalf: qs.loadUnaligned(as: SIMD4<UInt32>.self),
-                              highHalf: qs.loadUnaligned(fromByteOffset: stride, as: SIMD4<UInt32>.self)),
-               highHalf: SIMD8(lowHalf: qs.loadUnaligned(fromByteOffset: 2 * stride, as: SIMD4<UInt32>.self),
-                               highHalf: qs.loadUnaligned(fromByteOffset: 3 * stride, as: SIMD4<UInt32>.self)))
+    static func loadQuants(_ qs: UnsafeRawPointer, stride: Int) -> SIMD16<Int32> {
+        SIMD16(lowHalf: SIMD8(lowHalf: qs.loadUnaligned(as: SIMD4<Int32>.self),
+                              highHalf: qs.loadUnaligned(fromByteOffset: stride, as: SIMD4<Int32>.self)),
+               highHalf: SIMD8(lowHalf: qs.loadUnaligned(fromByteOffset: 2 * stride, as: SIMD4<Int32>.self),
+                               highHalf: qs.loadUnaligned(fromByteOffset: 3 * stride, as: SIMD4<Int32>.self)))
     }
 
     /// Integer dot of 4 blocks' nibbles (plus optional 5th bits already merged in) with the packed activation:
     /// lane 4i..4i+3 partial sums of block i, starting from `start`.
     @inline(__always)
-    static func nibbleDot(_ q: SIMD16<UInt32>, _ pa: UnsafeRawPointer, start: SIMD16<Int32>,
+    static func nibbleDot(_ q: SIMD16<Int32>, _ pa: UnsafeRawPointer, start: SIMD16<Int32>, mask: SIMD16<Int32>,
                           highBits: (SIMD16<UInt32>, SIMD16<UInt32>, SIMD16<UInt32>, SIMD16<UInt32>)? = nil) -> SIMD16<Int32> {
-        let mask = SIMD16<UInt32>(repeating: 0x000F_000F)
         var p0 = q & mask, p1 = (q &>> 8) & mask, p2 = (q &>> 4) & mask, p3 = (q &>> 12) & mask
-        if let h = highBits { p0 |= h.0; p1 |= h.1; p2 |= h.2; p3 |= h.3 }
-        var acc = pairwiseMultiplyAdd(start, unsafeBitCast(p0, to: SIMD16<Int32>.self), pa.load(as: SIMD16<Int32>.self))
-        acc = pairwiseMultiplyAdd(acc, unsafeBitCast(p1, to: SIMD16<Int32>.self), pa.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
-        acc = pairwiseMultiplyAdd(acc, unsafeBitCast(p2, to: SIMD16<Int32>.self), pa.load(fromByteOffset: 128, as: SIMD16<Int32>.self))
-        acc = pairwiseMultiplyAdd(acc, unsafeBitCast(p3, to: SIMD16<Int32>.self), pa.load(fromByteOffset: 192, as: SIMD16<Int32>.self))
+        if let h = highBits {
+            p0 |= unsafeBitCast(h.0, to: SIMD16<Int32>.self); p1 |= unsafeBitCast(h.1, to: SIMD16<Int32>.self)
+            p2 |= unsafeBitCast(h.2, to: SIMD16<Int32>.self); p3 |= unsafeBitCast(h.3, to: SIMD16<Int32>.self)
+        }
+        var acc = pairwiseMultiplyAdd(start, p0, pa.load(as: SIMD16<Int32>.self))
+        acc = pairwiseMultiplyAdd(acc, p1, pa.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
+        acc = pairwiseMultiplyAdd(acc, p2, pa.load(fromByteOffset: 128, as: SIMD16<Int32>.self))
+        acc = pairwiseMultiplyAdd(acc, p3, pa.load(fromByteOffset: 192, as: SIMD16<Int32>.self))
         return acc
     }
 }
@@ -146,7 +149,8 @@ extension SmallBlockPacking {
     @inline(__always)
     static func dotWithOffset(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int, blockBytes: Int, qsOffset: Int,
                               qhOffset: Int?, tail: (UnsafeRawPointer, UnsafeRawPointer) -> Float) -> Float {
-        let packed = act + packedOffset(count: count, activationBlockBytes: Q8_0.blockBytes)
+        let mask = UnpackMasks.nibblePairs(act + packedOffset(count: count, activationBlockBytes: Q8_0.blockBytes))
+        let packed = act + packedOffset(count: count, activationBlockBytes: Q8_0.blockBytes) + UnpackMasks.bytes
         var sum = SIMD16<Float>()
         let groups = count / groupElements
         var g = 0
@@ -155,7 +159,7 @@ extension SmallBlockPacking {
             let pa = packed + g * groupBytes
             let q = loadQuants(b + qsOffset, stride: blockBytes)
             let bias = pa.load(fromByteOffset: extraOffset, as: SIMD16<Int32>.self)
-            let acc = nibbleDot(q, pa, start: bias, highBits: qhOffset.map { fifthBits(b, blockBytes: blockBytes, qhOffset: $0) })
+            let acc = nibbleDot(q, pa, start: bias, mask: mask, highBits: qhOffset.map { fifthBits(b, blockBytes: blockBytes, qhOffset: $0) })
             let scale = spreadPerQuarter(blockHalves(b, offset: 0, blockBytes: blockBytes))
                 * pa.load(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
             sum.addProduct(floatLanes(acc), scale)
@@ -172,7 +176,8 @@ extension SmallBlockPacking {
     @inline(__always)
     static func dotWithMinimum(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int, blockBytes: Int, qsOffset: Int,
                                qhOffset: Int?, tail: (UnsafeRawPointer, UnsafeRawPointer) -> Float) -> Float {
-        let packed = act + packedOffset(count: count, activationBlockBytes: Q8_1.blockBytes)
+        let mask = UnpackMasks.nibblePairs(act + packedOffset(count: count, activationBlockBytes: Q8_1.blockBytes))
+        let packed = act + packedOffset(count: count, activationBlockBytes: Q8_1.blockBytes) + UnpackMasks.bytes
         var sum = SIMD16<Float>()
         let groups = count / groupElements
         var g = 0
@@ -180,7 +185,7 @@ extension SmallBlockPacking {
             let b = w + g * 4 * blockBytes
             let pa = packed + g * groupBytes
             let q = loadQuants(b + qsOffset, stride: blockBytes)
-            let acc = nibbleDot(q, pa, start: SIMD16<Int32>(),
+            let acc = nibbleDot(q, pa, start: SIMD16<Int32>(), mask: mask,
                                 highBits: qhOffset.map { fifthBits(b, blockBytes: blockBytes, qhOffset: $0) })
             let scale = spreadPerQuarter(blockHalves(b, offset: 0, blockBytes: blockBytes))
                 * pa.load(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
