@@ -81,7 +81,8 @@ public struct DateShifter: Sendable {
 
         let hasDay = day != nil
         guard let shifted = shifted(year: year, month: month ?? 1, day: day ?? 15) else { return nil }
-        let pad = [monthToken, dayToken].compactMap { $0 }.contains { t.isNumber($0) && t.scalars[t.tokens[$0].start] == "0" }
+        // "03/04/2023" and "12/31/2023" are written two digits wide; "3/4/23" is not.
+        let pad = [monthToken, dayToken].compactMap { $0 }.contains { t.isNumber($0) && t.tokens[$0].length == 2 }
         var pieces: [String] = []
         for k in 0..<t.count {
             let original = t.text(token: k)

@@ -38,8 +38,10 @@ public final class SurrogateGenerator {
         key = SymmetricKey(data: Data(("vellum-surrogate-v1:" + patientKey).utf8))
         self.lexicons = lexicons
         // Sorted pools so a given key yields the same surrogate on every machine.
-        let first = lexicons.commonFirstNames.filter { $0.count > 2 && !lexicons.isSafe($0) }.sorted()
-        let last = lexicons.commonLastNames.filter { $0.count > 2 && !lexicons.isSafe($0) }.sorted()
+        let usable = { (name: String) in name.count > 2 && !lexicons.isSafe(name) && !USStates.names.contains(name) &&
+            MonthNames.numbers[name] == nil && !name.contains(" ") }
+        let first = lexicons.commonFirstNames.filter(usable).sorted()
+        let last = lexicons.commonLastNames.filter(usable).sorted()
         let city = lexicons.cities.filter { $0.count > 3 && !$0.contains("'") }.sorted()
         firstNames = first.isEmpty ? Self.fallbackFirstNames : first.map(\.capitalized)
         lastNames = last.isEmpty ? Self.fallbackLastNames : last.map(\.capitalized)
@@ -73,6 +75,7 @@ public final class SurrogateGenerator {
             value = replaceWords(original, pool: { self.pick(self.lastNames, "org", $0) },
                                  keep: FacilityWords.heads.union(FacilityWords.genericModifiers).union(EmployerWords.companySuffixes)
                                     .union(OrganizationNameScanner.connectors).union(["s"]))
+        case .phone, .fax: value = formatPreserving(original, label: kind.rawValue, lettersToo: false)
         default: value = formatPreserving(original, label: kind.rawValue)
         }
         if value == original { value = formatPreserving(original, label: kind.rawValue + "-again") }
@@ -121,14 +124,14 @@ public final class SurrogateGenerator {
     }
 
     /// Digits stay digits, capitals capitals, lowercase lowercase; everything else is kept.
-    private func formatPreserving(_ original: String, label: String) -> String {
-        var stream = Self.stream(key, label + ":" + original.lowercased(), count: original.unicodeScalars.count)
+    private func formatPreserving(_ original: String, label: String, lettersToo: Bool = true) -> String {
+        let stream = Self.stream(key, label + ":" + original.lowercased(), count: original.unicodeScalars.count)
         var out = String.UnicodeScalarView()
         for (n, s) in original.unicodeScalars.enumerated() {
             let b = stream[n]
             if CharacterClass.isDigit(s) {
                 out.append(Unicode.Scalar(UInt8(48 + Int(b) % 10)))
-            } else if CharacterClass.isASCIILetter(s) {
+            } else if lettersToo, CharacterClass.isASCIILetter(s) {
                 let upper = s.value < 97
                 let letter = Self.letter(from: b)
                 out.append(upper ? letter : Unicode.Scalar(UInt8(letter.value + 32)))
@@ -136,7 +139,6 @@ public final class SurrogateGenerator {
                 out.append(s)
             }
         }
-        stream.removeAll()
         return String(out)
     }
 
@@ -165,7 +167,7 @@ public final class SurrogateGenerator {
     static func styled(_ word: String, like original: String) -> String {
         if original.count > 1 && original == original.uppercased() { return word.uppercased() }
         if original == original.lowercased() { return word.lowercased() }
-        return word.prefix(1).uppercased() + word.dropFirst().lowercased()
+        return word.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }.joined(separator: " ")
     }
 
     static func hmac(_ key: SymmetricKey, _ message: String) -> [UInt8] {

@@ -23,7 +23,9 @@ public struct EmployerRecognizer: Recognizer {
                 if let end = OrganizationNameScanner.nameEnd(text, from: n), !FunctionWords.words.contains(text.key(n)) ||
                     EmployerWords.companySuffixes.contains(text.key(end)) {
                     var last = end
-                    if text.isSymbol(last + 1, "."), EmployerWords.companySuffixes.contains(text.key(last)) { last += 1 }
+                    // "Co." and "Inc." keep their period; "Schools." ends a sentence.
+                    if text.isSymbol(last + 1, "."), EmployerWords.companySuffixes.contains(text.key(last)),
+                       text.tokens[last].length <= 4 { last += 1 }
                     found.append(detection(text.range(n, last), .employer, score: 0.8))
                     i = last + 1
                     continue

@@ -41,7 +41,12 @@ public struct LabeledIdentifierRecognizer: Recognizer {
             var cursor = labelEnd
             var any = false
             for _ in 0..<3 {
-                guard let start = text.valueStart(afterLabel: cursor),
+                guard var start = text.valueStart(afterLabel: cursor) else { break }
+                // "plate 2C 7741K, VIN 1HG...": a second label inside the list starts its own value.
+                if let nextLabelEnd = labels.match(text, at: start), let after = text.valueStart(afterLabel: nextLabelEnd) {
+                    start = after
+                }
+                guard
                       let end = text.identifierEnd(startingAt: start, minimumLength: minimumLength, requireDigit: requireDigit,
                                                    allowSpacedGroups: true),
                       !looksLikeProse(text, start, end) else { break }

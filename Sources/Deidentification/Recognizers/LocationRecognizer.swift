@@ -33,7 +33,9 @@ public struct LocationRecognizer: Recognizer {
                 found.append(detection(text.range(i, i + 2), .zip, score: 0.6))                    // ZIP+4
             }
         }
-        return found
+        // "City, ST 12345-6789" is also a bare ZIP+4: report each span once.
+        var seen = Set<Range<Int>>()
+        return found.filter { seen.insert($0.range).inserted }
     }
 
     /// A state abbreviation (all caps) or full state name starting at `i`; returns its last token.

@@ -407,7 +407,7 @@ public struct NameRecognizer: Recognizer {
         if run.isCommaForm { return (run.first, run.last, 0.85) }
         let keys = run.words.map { wordKey(t, $0.0, $0.1) }
         let shapes = run.words.map { t.tokens[$0.0].shape }
-        let initials = run.words.map { isInitial(t, $0.0) }
+        let initials = run.words.map { $0.0 == $0.1 && isInitial(t, $0.0) }
         let safe = keys.map { lexicons.isSafe($0) || FunctionWords.words.contains($0) || MonthNames.numbers[$0] != nil ||
             USStates.names.contains($0) }
         let allCaps = shapes.allSatisfy { $0 == .allCaps }

@@ -19,6 +19,12 @@ public final class StreamingDeidentifier {
         public var scalars: [Unicode.Scalar]
         /// Spans with absolute offsets, inside `offset..<offset + scalars.count`.
         public var detections: [Detection]
+
+        public init(offset: Int, scalars: [Unicode.Scalar], detections: [Detection]) {
+            self.offset = offset
+            self.scalars = scalars
+            self.detections = detections
+        }
     }
 
     public let deidentifier: Deidentifier

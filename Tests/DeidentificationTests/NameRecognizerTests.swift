@@ -1,0 +1,113 @@
+import Testing
+@testable import Deidentification
+
+struct NameRecognizerTests {
+    let names = NameRecognizer(lexicons: TestLexicons.small)
+
+    @Test(arguments: [
+        ("Seen by Dr. Ana Ruiz today", ["Ana Ruiz"]),                       // title stays outside
+        ("Mrs. Parkinson reports", ["Parkinson"]),                          // title beats the eponym list
+        ("Patient: ROE, JANE A    MRN: 1", ["ROE, JANE A"]),                // label, LAST, FIRST, initial
+        ("Her son John called", ["John"]),                                  // relation
+        ("Jane Roe, MD", ["Jane Roe"]),                                     // credential stays outside
+        ("Sincerely,\n\nAna Ruiz, MD", ["Ana Ruiz"]),                       // signature
+        ("Dictated by: Ana Ruiz\nAR/km", ["Ana Ruiz", "AR", "km"]),         // typist initials
+        ("RM 318  PEMBERTON, HAROLD 93M", ["PEMBERTON, HAROLD"]),           // ALL CAPS comma form
+        ("Mary Smith's daughter", ["Mary Smith"]),                          // possessive 's outside
+        ("patient Francis O'Shaughnessy, DOB", ["Francis O'Shaughnessy"]),
+        ("PID|QUINTERO^ALEJANDRA^M||", ["QUINTERO", "ALEJANDRA", "M"]),    // HL7
+        ("user jdoyle opened the chart", ["jdoyle"]),                      // initial + surname login
+        ("key: kpw = Kathleen P. Wojcik, RN\nflu shot kpw", ["kpw", "Kathleen P. Wojcik", "kpw"]),
+        ("Jane Roe was seen. Later Roe called.", ["Jane Roe", "Roe"]),      // propagation
+        ("On-coming RN: Will Smith", ["Will Smith"]),                       // safe word with label context
+        ("daughters Mary and Grace visited", ["Mary", "Grace"]),
+    ])
+    func finds(_ text: String, _ expected: [String]) {
+        #expect(found(names, text) == expected)
+    }
+
+    @Test(arguments: [
+        "History of Parkinson disease and Graves disease.",
+        "Foley catheter placed; Apgar 8 and 9.",
+        "Epley\nmaneuver not indicated.",
+        "Bell's palsy on the left.",
+        "Will continue current meds. Hope to taper.",
+        "Hoehn and Yahr stage 2.5",
+        "Triage RN: reviewed",
+        "DEA AB1234563 CPT 99213",
+    ])
+    func ignores(_ text: String) {
+        #expect(found(names, text).isEmpty, "false names in: \(text)")
+    }
+
+    @Test func ambiguousCandidatesAreOffered() {
+        let t = TokenizedText("The family said Hope would visit on Sunday with Xochitl.")
+        let candidates = names.ambiguousCandidates(t).map { t.text($0) }
+        #expect(candidates.contains("Hope"))
+        #expect(candidates.contains("Xochitl"))
+        #expect(!candidates.contains("The"))
+    }
+
+    @Test func worksWithoutLexiconsOnContextAlone() {
+        #expect(found(NameRecognizer(lexicons: .empty), "Seen by Dr. Ana Ruiz; son John called") == ["Ana Ruiz", "John"])
+    }
+}
+
+struct PipelineTests {
+    @Test func spanRulesKeepLabelsTitlesAndPossessivesOutside() {
+        let text = "MRN: 4451882. Dr. Ruiz's note, Jane Roe, MD."
+        #expect(labelled(pipeline, text) == ["MRN:4451882", "NAME:Ruiz", "NAME:Jane Roe"])
+    }
+
+    @Test func negativesFromTheIssue() {
+        let text = """
+            Parkinson disease, Foley catheter, Apgar 8/9, Epley maneuver. Will follow up; hope for the best.
+            CPT 99213, ICD-10 I10 and E11.9. In 2019 for 4 weeks. GCS 15. BP 120/80, HR 88, SpO2 97%.
+            Metformin 500 mg twice daily, tooth #14, room 4.
+            """
+        #expect(labelled(pipeline, text) == [])
+    }
+
+    @Test func emptyInputGivesNoSpans() {
+        #expect(pipeline.analyze("").isEmpty)
+        #expect(pipeline.analyze("\n\n  \n").isEmpty)
+    }
+
+    @Test func offsetsCountUnicodeScalars() {
+        // "é" written as e + U+0301 is two scalars; the emoji is one scalar; Python would index the same.
+        let text = "Ame\u{301}lie 😀 seen 03/04/2023"
+        let spans = pipeline.analyze(text)
+        let date = spans.first { $0.kind == .date }
+        #expect(date?.start == 15 && date?.end == 25)
+    }
+
+    @Test func megabyteLineDoesNotCrash() {
+        let line = String(repeating: "word 12345 x ", count: 80_000)   // ~1 MB, no line breaks
+        let spans = pipeline.analyze(line)
+        #expect(spans.count < 200_000)
+    }
+}
+
+struct OverlapResolverTests {
+    func d(_ s: Int, _ e: Int, _ k: PHIKind, _ score: Double) -> Detection {
+        Detection(start: s, end: e, kind: k, score: score, recognizer: "t")
+    }
+
+    @Test func sameKindMerges() {
+        let text = Array("0123456789abcdef".unicodeScalars)
+        let out = OverlapResolver().resolve([d(0, 5, .address, 0.9), d(4, 9, .address, 0.8)], in: text)
+        #expect(out == [d(0, 9, .address, 0.9)])
+    }
+
+    @Test func higherScoreWinsAndTheRestIsKept() {
+        let text = Array("Jane Roe 555-1234".unicodeScalars)
+        let out = OverlapResolver().resolve([d(0, 17, .idOther, 0.3), d(9, 17, .phone, 0.9)], in: text)
+        #expect(out == [d(0, 8, .idOther, 0.3), d(9, 17, .phone, 0.9)])
+    }
+
+    @Test func containedLoserDisappears() {
+        let text = Array("abcdefghij".unicodeScalars)
+        let out = OverlapResolver().resolve([d(2, 4, .name, 0.5), d(0, 10, .address, 0.9)], in: text)
+        #expect(out == [d(0, 10, .address, 0.9)])
+    }
+}
