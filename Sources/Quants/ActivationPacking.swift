@@ -21,10 +21,11 @@ let packedVectorBytes = 64
 
 /// Writes `vectorCount` widened activation vectors for one packed group.
 ///
-/// The weight kernels view 64 bytes of weight quants as 16 little-endian UInt32 lanes and cut each lane into
-/// int16 pairs: vector `p` pairs byte `4k + (p & 1)` with byte `4k + (p & 1) + 2` of lane `k`, taking the low
-/// nibble for `p < 2` and the high nibble for `p >= 2` (for 8-bit weights only `p` = 0, 1 exist). `element`
-/// maps (byte, nibble) of the weight vector to the activation element it multiplies.
+/// The weight kernels view 64 bytes of weight quants as 16 little-endian UInt32 lanes, as one "byte plane" (8-bit
+/// quants) or two (the low and the high nibbles of 4-bit quants), and `bytePlaneDot` multiplies byte `b` of
+/// lane `k` with int16 lane `2k + b / 2` of activation vector `b % 2`. Vector `p` of the group here serves plane
+/// `p >> 1` (high nibbles for `p >= 2`), bytes `4k + (p & 1)` (low half) and `4k + (p & 1) + 2` (high half).
+/// `element` maps (byte, nibble) of the weight vector to the activation element it multiplies.
 @inline(__always)
 func packWidenedVectors(
     _ quants: UnsafePointer<Int8>, vectorCount: Int,
@@ -45,25 +46,3 @@ func storeLanes<V: SIMD>(_ v: V, _ base: UnsafeMutableRawPointer, _ offset: Int)
     base.storeBytes(of: v, toByteOffset: offset, as: V.self)
 }
 
-/// The packed region opens with these two 64-byte lines of masks (16 Int32 lanes each), then the groups:
-///   +0   0x000F000F  keeps one nibble per int16 half
-///   +64  0x00FF00FF  keeps one byte per int16 half
-///
-/// Why masks live in the buffer instead of the code: with compile-time-constant masks LLVM knows which bits of the
-/// int16 pairs are zero, rewrites `pairwiseMultiplyAdd` into one product per nibble and loses the `vpdpwssd`
-/// match (seen in the Q4_K disassembly: 22 instead of 11 vector instructions per 64 weight bytes). Loaded from
-/// memory they are opaque, and the kernels also shift arithmetically (Int32 lanes) so no sign bit is known.
-enum UnpackMasks {
-    static let bytes = 128
-
-    static func store(into packed: UnsafeMutableRawPointer) {
-        storeLanes(SIMD16<Int32>(repeating: 0x000F_000F), packed, 0)
-        storeLanes(SIMD16<Int32>(repeating: 0x00FF_00FF), packed, 64)
-    }
-
-    @inline(__always)
-    static func nibblePairs(_ packed: UnsafeRawPointer) -> SIMD16<Int32> { packed.load(as: SIMD16<Int32>.self) }
-
-    @inline(__always)
-    static func bytePairs(_ packed: UnsafeRawPointer) -> SIMD16<Int32> { packed.load(fromByteOffset: 64, as: SIMD16<Int32>.self) }
-}

@@ -105,13 +105,12 @@ public enum Q4_K {
     static let groupBytes = 576
 
     static func activationBytes(count: Int) -> Int {
-        KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes + count / blockElements * groupBytes
+        KQuantPacking.packedOffset(count: count) + count / blockElements * groupBytes
     }
 
     static func prepareActivation(_ x: UnsafePointer<Float>, count: Int, into dst: UnsafeMutableRawPointer) {
         Q8_K.quantize(x, count: count, into: dst)
-        UnpackMasks.store(into: dst + KQuantPacking.packedOffset(count: count))
-        let packed = dst + KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes
+        let packed = dst + KQuantPacking.packedOffset(count: count)
         for i in 0..<count / blockElements {
             let block = UnsafeRawPointer(dst) + i * Q8_K.blockBytes
             let group = packed + i * groupBytes
@@ -137,11 +136,9 @@ enum KQuantDot {
     @inline(__always)
     static func scaledNibbleDot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int,
                                 blockBytes: Int, qsOffset: Int, qhOffset: Int?) -> Float {
-        let nibbles = UnpackMasks.nibblePairs(act + KQuantPacking.packedOffset(count: count))
-        let packed = act + KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes
+        let packed = act + KQuantPacking.packedOffset(count: count)
         var sum = SIMD16<Float>()
         var minSum = SIMD8<Float>()
-        let fifth = SIMD16<Int32>(repeating: 0x0010_0010)
         // Byte k of a scale word goes to the lanes of its sub-block: the low-nibble vectors hold sub-blocks
         // 4h (lanes 0-7) and 4h + 2 (lanes 8-15), the high-nibble vectors 4h + 1 and 4h + 3.
         let lowShift = SIMD16<UInt32>(lowHalf: SIMD8(repeating: 0), highHalf: SIMD8(repeating: 16))
@@ -154,23 +151,20 @@ enum KQuantDot {
             let (scaleWords, minWords) = Q4_K.unpackScales(block)
             // One half (128 elements, 64 quant bytes) with its four scales; written out twice below rather than
             // looped, because LLVM vectorizes a two-trip loop across its trips (with gathers).
+            // Fifth bits (Q5_K): qh byte l, bit 2j (low nibble) / 2j + 1 (high nibble) for 64-element chunk j = 2h + b / 32.
+            // Loaded once here: loaded inside `half`, LLVM merged the two loads into gathers.
+            let qh = qhOffset.map { block.loadUnaligned(fromByteOffset: $0, as: SIMD8<UInt32>.self) } ?? SIMD8()
             @inline(__always) func half(_ h: Int, _ scaleWord: UInt32) -> SIMD16<Int32> {
-                let q = block.loadUnaligned(fromByteOffset: qsOffset + 64 * h, as: SIMD16<Int32>.self)
-                var p0 = q & nibbles, p1 = (q &>> 8) & nibbles, p2 = (q &>> 4) & nibbles, p3 = (q &>> 12) & nibbles
-                if let qhOffset {
-                    // Fifth bits: qh byte l, bit 2j (low nibble) / 2j + 1 (high nibble) for 64-element chunk j = 2h + b / 32.
-                    let qh = block.loadUnaligned(fromByteOffset: qhOffset, as: SIMD8<Int32>.self)
-                    let bits = SIMD16(lowHalf: qh &>> Int32(4 * h), highHalf: qh &>> Int32(4 * h + 2))
-                    p0 |= (bits &<< 4) & fifth
-                    p1 |= (bits &>> 4) & fifth
-                    p2 |= (bits &<< 3) & fifth
-                    p3 |= (bits &>> 5) & fifth
+                let q = block.loadUnaligned(fromByteOffset: qsOffset + 64 * h, as: SIMD16<UInt32>.self)
+                var low = q & 0x0F0F_0F0F, high = (q &>> 4) & 0x0F0F_0F0F
+                if qhOffset != nil {
+                    let bits = SIMD16(lowHalf: qh &>> UInt32(4 * h), highHalf: qh &>> UInt32(4 * h + 2))
+                    low |= (bits &<< 4) & 0x1010_1010
+                    high |= (bits &<< 3) & 0x1010_1010
                 }
                 let x = pa + 256 * h
-                var lo = pairwiseMultiplyAdd(SIMD16<Int32>(), p0, x.load(as: SIMD16<Int32>.self))
-                lo = pairwiseMultiplyAdd(lo, p1, x.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
-                var hi = pairwiseMultiplyAdd(SIMD16<Int32>(), p2, x.load(fromByteOffset: 128, as: SIMD16<Int32>.self))
-                hi = pairwiseMultiplyAdd(hi, p3, x.load(fromByteOffset: 192, as: SIMD16<Int32>.self))
+                let lo = bytePlaneDot(SIMD16<Int32>(), low, x)
+                let hi = bytePlaneDot(SIMD16<Int32>(), high, x + 128)
                 let word = SIMD16<UInt32>(repeating: scaleWord)
                 let scLo = unsafeBitCast((word &>> lowShift) & 0xFF, to: SIMD16<Int32>.self)
                 let scHi = unsafeBitCast((word &>> highShift) & 0xFF, to: SIMD16<Int32>.self)
@@ -190,6 +184,14 @@ enum KQuantDot {
 
 /// The SIMD dequantization shared by Q4_K and Q5_K.
 enum KQuantDequantize {
+    /// Byte lanes to Int32 lanes (one `vpmovzxbd`).
+    @inline(__always)
+    static func widenLanes(_ v: SIMD16<UInt8>) -> SIMD16<Int32> {
+        var r = SIMD16<Int32>()
+        for l in 0..<16 { r[l] = Int32(v[l]) }
+        return r
+    }
+
     @inline(__always)
     static func scaledNibbles(_ src: UnsafeRawPointer, count: Int, into y: UnsafeMutablePointer<Float>,
                               blockBytes: Int, qsOffset: Int, qhOffset: Int?) {
@@ -204,15 +206,13 @@ enum KQuantDequantize {
                 let d2 = SIMD16(repeating: d * Float(sc2)), min2 = SIMD16(repeating: dmin * Float(m2))
                 for half in 0..<2 {
                     let bytes = block.loadUnaligned(fromByteOffset: qsOffset + 32 * j + 16 * half, as: SIMD16<UInt8>.self)
-                    var lo = SIMD16<Int32>(), hi = SIMD16<Int32>()
-                    for l in 0..<16 { lo[l] = Int32(bytes[l] & 0xF); hi[l] = Int32(bytes[l] >> 4) }
+                    var low = bytes & 0x0F, high = bytes &>> 4
                     if let qhOffset {
                         let qh = block.loadUnaligned(fromByteOffset: qhOffset + 16 * half, as: SIMD16<UInt8>.self)
-                        for l in 0..<16 {
-                            lo[l] |= Int32((qh[l] >> UInt8(2 * j)) & 1) << 4
-                            hi[l] |= Int32((qh[l] >> UInt8(2 * j + 1)) & 1) << 4
-                        }
+                        low |= ((qh &>> UInt8(2 * j)) & 1) &<< 4
+                        high |= ((qh &>> UInt8(2 * j + 1)) & 1) &<< 4
                     }
+                    let lo = widenLanes(low), hi = widenLanes(high)
                     let base = 4 * (256 * i + 64 * j + 16 * half)
                     out.storeBytes(of: d1 * floatLanes(lo) - min1, toByteOffset: base, as: SIMD16<Float>.self)
                     out.storeBytes(of: d2 * floatLanes(hi) - min2, toByteOffset: base + 128, as: SIMD16<Float>.self)

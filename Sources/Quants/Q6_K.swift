@@ -100,20 +100,24 @@ public enum Q6_K {
         for i in 0..<count / blockElements {
             let block = src + i * blockBytes
             let d = loadHalf(block, dOffset)
-            for n in 0..<2 {
-                let (low, high) = sixBitQuants(block, half: n)
-                for (part, bytes) in [(0, low), (1, high)] {
+            // 64 elements from one byte vector: element 128n + 64part + 16s + l is byte 16s + l.
+            @inline(__always) func store(_ bytes: SIMD16<UInt32>, half n: Int, part: Int) {
+                for s in 0..<4 {
                     let b = unsafeBitCast(bytes, to: SIMD64<UInt8>.self)
-                    for s in 0..<4 {  // 16 elements with one scale
-                        let e = 64 * part + 16 * s
-                        var q = SIMD16<Int32>()
-                        for l in 0..<16 { q[l] = Int32(b[16 * s + l]) }
-                        let scale = d * Float(block.load(fromByteOffset: scalesOffset + 8 * n + e / 16, as: Int8.self))
-                        out.storeBytes(of: SIMD16(repeating: scale) * floatLanes(q &- 32),
-                                       toByteOffset: 4 * (256 * i + 128 * n + e), as: SIMD16<Float>.self)
-                    }
+                    var q = SIMD16<Int32>()
+                    for l in 0..<16 { q[l] = Int32(b[16 * s + l]) }
+                    let e = 64 * part + 16 * s
+                    let scale = d * Float(block.load(fromByteOffset: scalesOffset + 8 * n + e / 16, as: Int8.self))
+                    out.storeBytes(of: SIMD16(repeating: scale) * floatLanes(q &- 32),
+                                   toByteOffset: 4 * (256 * i + 128 * n + e), as: SIMD16<Float>.self)
                 }
             }
+            let (low0, high0) = sixBitQuants(block, half: 0)
+            store(low0, half: 0, part: 0)
+            store(high0, half: 0, part: 1)
+            let (low1, high1) = sixBitQuants(block, half: 1)
+            store(low1, half: 1, part: 0)
+            store(high1, half: 1, part: 1)
         }
     }
 
@@ -128,13 +132,12 @@ public enum Q6_K {
     static let halfBytes = 384
 
     static func activationBytes(count: Int) -> Int {
-        KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes + count / blockElements * groupBytes
+        KQuantPacking.packedOffset(count: count) + count / blockElements * groupBytes
     }
 
     static func prepareActivation(_ x: UnsafePointer<Float>, count: Int, into dst: UnsafeMutableRawPointer) {
         Q8_K.quantize(x, count: count, into: dst)
-        UnpackMasks.store(into: dst + KQuantPacking.packedOffset(count: count))
-        let packed = dst + KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes
+        let packed = dst + KQuantPacking.packedOffset(count: count)
         for i in 0..<count / blockElements {
             let block = UnsafeRawPointer(dst) + i * Q8_K.blockBytes
             let group = packed + i * groupBytes
@@ -157,8 +160,7 @@ public enum Q6_K {
     /// Q6_K row · prepared activation. Equal to `dotReference` up to float summation order.
     @inline(__always)
     static func dot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int) -> Float {
-        let bytePairs = UnpackMasks.bytePairs(act + KQuantPacking.packedOffset(count: count))
-        let packed = act + KQuantPacking.packedOffset(count: count) + UnpackMasks.bytes
+        let packed = act + KQuantPacking.packedOffset(count: count)
         var sum = SIMD16<Float>()
         // Scale k of a word of four goes to lanes 4k..4k+3, sign-extended from its byte.
         let scaleShift = SIMD16<Int32>(24, 24, 24, 24, 16, 16, 16, 16, 8, 8, 8, 8, 0, 0, 0, 0)
@@ -168,13 +170,10 @@ public enum Q6_K {
             let pa = packed + i * groupBytes
             // Each half written out rather than looped (LLVM vectorizes a two-trip loop across its trips).
             @inline(__always) func half(_ n: Int) -> SIMD16<Int32> {
-                let (lowBytes, highBytes) = sixBitQuants(block, half: n)
-                let low = unsafeBitCast(lowBytes, to: SIMD16<Int32>.self), high = unsafeBitCast(highBytes, to: SIMD16<Int32>.self)
+                let (low, high) = sixBitQuants(block, half: n)
                 let x = pa + halfBytes * n
-                var lo = pairwiseMultiplyAdd(x.load(fromByteOffset: 256, as: SIMD16<Int32>.self), low & bytePairs, x.load(as: SIMD16<Int32>.self))
-                lo = pairwiseMultiplyAdd(lo, (low &>> 8) & bytePairs, x.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
-                var hi = pairwiseMultiplyAdd(x.load(fromByteOffset: 320, as: SIMD16<Int32>.self), high & bytePairs, x.load(fromByteOffset: 128, as: SIMD16<Int32>.self))
-                hi = pairwiseMultiplyAdd(hi, (high &>> 8) & bytePairs, x.load(fromByteOffset: 192, as: SIMD16<Int32>.self))
+                let lo = bytePlaneDot(x.load(fromByteOffset: 256, as: SIMD16<Int32>.self), low, x)
+                let hi = bytePlaneDot(x.load(fromByteOffset: 320, as: SIMD16<Int32>.self), high, x + 128)
                 let scLo = SIMD16(repeating: block.loadUnaligned(fromByteOffset: scalesOffset + 8 * n, as: Int32.self))
                 let scHi = SIMD16(repeating: block.loadUnaligned(fromByteOffset: scalesOffset + 8 * n + 4, as: Int32.self))
                 return lo &* ((scLo &<< scaleShift) &>> 24) &+ hi &* ((scHi &<< scaleShift) &>> 24)

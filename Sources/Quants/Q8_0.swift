@@ -122,8 +122,8 @@ public enum Q8_0 {
     // MARK: Packed activation and SIMD dot
     //
     // Weights are read two blocks (64 quants) at a time into one zmm: block 0 in lanes 0-7, block 1 in 8-15.
-    // Flipping each byte's sign bit turns q into the unsigned q + 128, whose bytes split into int16 pairs with
-    // one mask (no per-byte sign extension); the extra 128 * sum(q8) per block is cancelled by a packed bias.
+    // Flipping each byte's sign bit turns q into the unsigned q + 128 that `bytePlaneDot` takes; the extra
+    // 128 * sum(q8) per block is cancelled by a packed bias.
     // Packed group per block pair (256 bytes):
     //   +0    int16 pairs for bytes (4k, 4k + 2)       (vector p = 0 of `packWidenedVectors`)
     //   +64   int16 pairs for bytes (4k + 1, 4k + 3)   (p = 1)
@@ -134,14 +134,13 @@ public enum Q8_0 {
     static func packedOffset(count: Int) -> Int { alignedTo64(count / blockElements * blockBytes) }
 
     static func activationBytes(count: Int) -> Int {
-        packedOffset(count: count) + UnpackMasks.bytes + count / 64 * groupBytes
+        packedOffset(count: count) + count / 64 * groupBytes
     }
 
     /// Quantizes `x` to Q8_0 blocks and packs them for `dot`.
     static func prepareActivation(_ x: UnsafePointer<Float>, count: Int, into dst: UnsafeMutableRawPointer) {
         quantize(x, count: count, into: dst)
-        UnpackMasks.store(into: dst + packedOffset(count: count))
-        let packed = dst + packedOffset(count: count) + UnpackMasks.bytes
+        let packed = dst + packedOffset(count: count)
         for g in 0..<count / 64 {
             let b0 = UnsafeRawPointer(dst) + 2 * g * blockBytes, b1 = b0 + blockBytes
             let group = packed + g * groupBytes
@@ -164,18 +163,16 @@ public enum Q8_0 {
     /// Q8_0 row · prepared activation. Equal to `dotReference` up to float summation order.
     @inline(__always)
     static func dot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int) -> Float {
-        let bytePairs = UnpackMasks.bytePairs(act + packedOffset(count: count))
-        let packed = act + packedOffset(count: count) + UnpackMasks.bytes
+        let packed = act + packedOffset(count: count)
         var sum = SIMD16<Float>()
         var g = 0
         while g < count / 64 {
             let b0 = w + 2 * g * blockBytes
             let pa = packed + g * groupBytes
-            let q = SIMD16<Int32>(
-                lowHalf: b0.loadUnaligned(fromByteOffset: qsOffset, as: SIMD8<Int32>.self),
-                highHalf: b0.loadUnaligned(fromByteOffset: blockBytes + qsOffset, as: SIMD8<Int32>.self)) ^ -0x7F7F_7F80
-            var acc = pairwiseMultiplyAdd(pa.load(fromByteOffset: 192, as: SIMD16<Int32>.self), q & bytePairs, pa.load(as: SIMD16<Int32>.self))
-            acc = pairwiseMultiplyAdd(acc, (q &>> 8) & bytePairs, pa.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
+            let q = SIMD16<UInt32>(
+                lowHalf: b0.loadUnaligned(fromByteOffset: qsOffset, as: SIMD8<UInt32>.self),
+                highHalf: b0.loadUnaligned(fromByteOffset: blockBytes + qsOffset, as: SIMD8<UInt32>.self)) ^ 0x8080_8080
+            let acc = bytePlaneDot(pa.load(fromByteOffset: 192, as: SIMD16<Int32>.self), q, pa)
             let scale = spreadPerHalf(loadHalf(b0, 0), loadHalf(b0, blockBytes))
                 * pa.load(fromByteOffset: 128, as: SIMD16<Float>.self)
             sum.addProduct(floatLanes(acc), scale)

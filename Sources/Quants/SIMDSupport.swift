@@ -5,13 +5,24 @@
 // while a fixed 16-lane loop over subscripts is SLP-vectorized into one `vcvtdq2ps`; the pairwise
 // multiply-add below becomes `vpdpwssd`. Small changes to these expressions can lose those matches.
 
-/// acc + (lo16(a) * lo16(b) + hi16(a) * hi16(b)) per 32-bit lane, with both halves read as signed 16-bit.
-/// LLVM lowers this to one `vpdpwssd` (AVX-512 VNNI) per call. The parentheses matter: the pair sum must be
-/// one `add` node (the `pmaddwd` pattern) before the accumulator joins; `acc + lo*lo + hi*hi` compiled to a
-/// `vpmaddwd` plus a `vpdpwssd` plus four masks and shifts.
+/// The integer heart of every quantized dot: `acc` plus, per 32-bit lane, the four products of the lane's four
+/// unsigned weight bytes with four int16 activations. `x` holds two 64-byte vectors of int16 pairs: vector 0
+/// pairs bytes 0 and 2 of each weight lane (low and high half), vector 1 bytes 1 and 3.
+///
+/// Each byte is isolated into its own 32-bit lane with a *constant* mask, so LLVM knows its high half is zero;
+/// `w * sext(lo16(x))` then lowers to one `vpdpwssd` with `x` as a memory operand (the sign extension vanishes,
+/// since the zero half of `w` never reads the other half of `x`), and `w * (x >> 16)` to a shift plus a
+/// `vpdpwssd`. Eight vector instructions for 64 products. (A true 2-pair `vpdpwssd` per weight vector,
+/// `lo*lo + hi*hi`, is what one would write, but LLVM 21 splits it into a `vpmaddwd` and a `vpdpwssd` plus four
+/// masks and shifts; `vpdpbusd` is not reachable from Swift at all.)
 @inline(__always)
-func pairwiseMultiplyAdd(_ acc: SIMD16<Int32>, _ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD16<Int32> {
-    acc &+ (((a &<< 16) &>> 16) &* ((b &<< 16) &>> 16) &+ (a &>> 16) &* (b &>> 16))
+func bytePlaneDot(_ acc: SIMD16<Int32>, _ plane: SIMD16<UInt32>, _ x: UnsafeRawPointer) -> SIMD16<Int32> {
+    let b0 = unsafeBitCast(plane & 0xFF, to: SIMD16<Int32>.self)
+    let b1 = unsafeBitCast((plane &>> 8) & 0xFF, to: SIMD16<Int32>.self)
+    let b2 = unsafeBitCast((plane &>> 16) & 0xFF, to: SIMD16<Int32>.self)
+    let b3 = unsafeBitCast(plane &>> 24, to: SIMD16<Int32>.self)
+    let x02 = x.load(as: SIMD16<Int32>.self), x13 = x.load(fromByteOffset: 64, as: SIMD16<Int32>.self)
+    return acc &+ b0 &* ((x02 &<< 16) &>> 16) &+ b2 &* (x02 &>> 16) &+ b1 &* ((x13 &<< 16) &>> 16) &+ b3 &* (x13 &>> 16)
 }
 
 /// Int32 lanes to Float lanes (one `vcvtdq2ps`).

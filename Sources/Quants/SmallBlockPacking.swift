@@ -2,7 +2,7 @@
 // element j in the low nibble and element j + 16 in the high nibble of byte j.
 //
 // Their SIMD dots read four blocks at a time: the four 16-byte `qs` fields fill one zmm (block i in 128-bit
-// lane i), cut into four int16-pair vectors by `nibbleDot`. Packed activation group per four blocks (384 bytes):
+// lane i), split into a low- and a high-nibble byte plane for `bytePlaneDot`. Packed activation group per four blocks (384 bytes):
 //   +0    4 widened activation vectors (see `packWidenedVectors`)
 //   +256  Float lanes: activation d of block i in lanes 4i..4i+3
 //   +320  extra lanes, lane 4i of block i (others 0): Int32 bias -offset * sum(q8) for Q4_0/Q5_0, or the
@@ -41,14 +41,13 @@ enum SmallBlockPacking {
     }
 
     static func activationBytes(count: Int, activationBlockBytes: Int) -> Int {
-        packedOffset(count: count, activationBlockBytes: activationBlockBytes) + UnpackMasks.bytes + count / groupElements * groupBytes
+        packedOffset(count: count, activationBlockBytes: activationBlockBytes) + count / groupElements * groupBytes
     }
 
     /// Packs the activation blocks at the start of `dst` into its packed region.
     static func pack(_ blocks: UnsafeMutableRawPointer, count: Int, activationBlockBytes: Int, quantsOffset: Int,
                      into dst: UnsafeMutableRawPointer, extra: Extra) {
-        UnpackMasks.store(into: dst + packedOffset(count: count, activationBlockBytes: activationBlockBytes))
-        let packed = dst + packedOffset(count: count, activationBlockBytes: activationBlockBytes) + UnpackMasks.bytes
+        let packed = dst + packedOffset(count: count, activationBlockBytes: activationBlockBytes)
         // Four blocks of 32 quants: 128 bytes of staging.
         var staging = (SIMD64<Int8>(), SIMD64<Int8>())
         for g in 0..<count / groupElements {
@@ -82,28 +81,21 @@ enum SmallBlockPacking {
 
     /// The `qs` fields of four consecutive blocks, block i in 128-bit lane i.
     @inline(__always)
-    static func loadQuants(_ qs: UnsafeRawPointer, stride: Int) -> SIMD16<Int32> {
-        SIMD16(lowHalf: SIMD8(lowHalf: qs.loadUnaligned(as: SIMD4<Int32>.self),
-                              highHalf: qs.loadUnaligned(fromByteOffset: stride, as: SIMD4<Int32>.self)),
-               highHalf: SIMD8(lowHalf: qs.loadUnaligned(fromByteOffset: 2 * stride, as: SIMD4<Int32>.self),
-                               highHalf: qs.loadUnaligned(fromByteOffset: 3 * stride, as: SIMD4<Int32>.self)))
+    static func loadQuants(_ qs: UnsafeRawPointer, stride: Int) -> SIMD16<UInt32> {
+        SIMD16(lowHalf: SIMD8(lowHalf: qs.loadUnaligned(as: SIMD4<UInt32>.self),
+                              highHalf: qs.loadUnaligned(fromByteOffset: stride, as: SIMD4<UInt32>.self)),
+               highHalf: SIMD8(lowHalf: qs.loadUnaligned(fromByteOffset: 2 * stride, as: SIMD4<UInt32>.self),
+                               highHalf: qs.loadUnaligned(fromByteOffset: 3 * stride, as: SIMD4<UInt32>.self)))
     }
 
-    /// Integer dot of 4 blocks' nibbles (plus optional 5th bits already merged in) with the packed activation:
-    /// lane 4i..4i+3 partial sums of block i, starting from `start`.
+    /// Integer dot of 4 blocks' nibbles (plus their fifth bits, if any) with the packed activation:
+    /// lanes 4i..4i+3 hold partial sums of block i, starting from `start`.
     @inline(__always)
-    static func nibbleDot(_ q: SIMD16<Int32>, _ pa: UnsafeRawPointer, start: SIMD16<Int32>, mask: SIMD16<Int32>,
-                          highBits: (SIMD16<UInt32>, SIMD16<UInt32>, SIMD16<UInt32>, SIMD16<UInt32>)? = nil) -> SIMD16<Int32> {
-        var p0 = q & mask, p1 = (q &>> 8) & mask, p2 = (q &>> 4) & mask, p3 = (q &>> 12) & mask
-        if let h = highBits {
-            p0 |= unsafeBitCast(h.0, to: SIMD16<Int32>.self); p1 |= unsafeBitCast(h.1, to: SIMD16<Int32>.self)
-            p2 |= unsafeBitCast(h.2, to: SIMD16<Int32>.self); p3 |= unsafeBitCast(h.3, to: SIMD16<Int32>.self)
-        }
-        var acc = pairwiseMultiplyAdd(start, p0, pa.load(as: SIMD16<Int32>.self))
-        acc = pairwiseMultiplyAdd(acc, p1, pa.load(fromByteOffset: 64, as: SIMD16<Int32>.self))
-        acc = pairwiseMultiplyAdd(acc, p2, pa.load(fromByteOffset: 128, as: SIMD16<Int32>.self))
-        acc = pairwiseMultiplyAdd(acc, p3, pa.load(fromByteOffset: 192, as: SIMD16<Int32>.self))
-        return acc
+    static func nibbleDot(_ q: SIMD16<UInt32>, _ pa: UnsafeRawPointer, start: SIMD16<Int32>,
+                          highBits: (low: SIMD16<UInt32>, high: SIMD16<UInt32>)? = nil) -> SIMD16<Int32> {
+        var low = q & 0x0F0F_0F0F, high = (q &>> 4) & 0x0F0F_0F0F
+        if let h = highBits { low |= h.low; high |= h.high }
+        return bytePlaneDot(bytePlaneDot(start, low, pa), high, pa + 128)
     }
 }
 
@@ -115,25 +107,19 @@ func floatLanes4(_ v: SIMD4<Float16>) -> SIMD4<Float> {
 }
 
 extension SmallBlockPacking {
-    /// Fifth bits of Q5_0/Q5_1 for four blocks, placed where `nibbleDot`'s four pair vectors need them
-    /// (value 16 in the int16 half of each element whose `qh` bit is set; element e's bit is bit e of qh).
+    /// Fifth bits of Q5_0/Q5_1 for four blocks as byte planes (0x10 in each byte whose element has its qh bit
+    /// set; element e's bit is bit e of qh): the low-nibble plane of lane k needs bits 4k..4k+3, the high one
+    /// bits 16 + 4k..16 + 4k + 3.
     @inline(__always)
-    static func fifthBits(_ group: UnsafeRawPointer, blockBytes: Int, qhOffset: Int)
-        -> (SIMD16<UInt32>, SIMD16<UInt32>, SIMD16<UInt32>, SIMD16<UInt32>) {
+    static func fifthBits(_ group: UnsafeRawPointer, blockBytes: Int, qhOffset: Int) -> (low: SIMD16<UInt32>, high: SIMD16<UInt32>) {
         let qh = spreadPerQuarter(group.loadUnaligned(fromByteOffset: qhOffset, as: UInt32.self),
                                   group.loadUnaligned(fromByteOffset: qhOffset + blockBytes, as: UInt32.self),
                                   group.loadUnaligned(fromByteOffset: qhOffset + 2 * blockBytes, as: UInt32.self),
                                   group.loadUnaligned(fromByteOffset: qhOffset + 3 * blockBytes, as: UInt32.self))
-        // Lane k of a block pairs bytes 4k + o and 4k + o + 2, i.e. bits (4k + o, 4k + o + 2) of qh for low
-        // nibbles and (16 + 4k + o, 18 + 4k + o) for high nibbles. Shift them to bits 0 and 2, then one multiply
-        // moves bit 0 to bit 4 and bit 2 to bit 20 (no overlapping partial products), i.e. +16 per int16 half.
-        let k4 = SIMD16<UInt32>(0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12)
-        let spread = SIMD16<UInt32>(repeating: 16 + (1 << 18))
-        let keep = SIMD16<UInt32>(repeating: 0x0010_0010)
-        @inline(__always) func place(_ shift: UInt32) -> SIMD16<UInt32> {
-            (((qh &>> (k4 &+ shift)) & 5) &* spread) & keep
-        }
-        return (place(0), place(1), place(16), place(17))
+        let t = qh &>> SIMD16<UInt32>(0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12)
+        // One multiply moves bit b (b < 4) to bit 8b + 4: the partial products 2^(b + 7c + 4) never collide.
+        @inline(__always) func spread(_ bits: SIMD16<UInt32>) -> SIMD16<UInt32> { ((bits & 0xF) &* 0x0204_0810) & 0x1010_1010 }
+        return (spread(t), spread(t &>> 16))
     }
 
     /// Four consecutive block scales (f16 at `offset` in each block) as Float lanes.
@@ -149,8 +135,7 @@ extension SmallBlockPacking {
     @inline(__always)
     static func dotWithOffset(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int, blockBytes: Int, qsOffset: Int,
                               qhOffset: Int?, tail: (UnsafeRawPointer, UnsafeRawPointer) -> Float) -> Float {
-        let mask = UnpackMasks.nibblePairs(act + packedOffset(count: count, activationBlockBytes: Q8_0.blockBytes))
-        let packed = act + packedOffset(count: count, activationBlockBytes: Q8_0.blockBytes) + UnpackMasks.bytes
+        let packed = act + packedOffset(count: count, activationBlockBytes: Q8_0.blockBytes)
         var sum = SIMD16<Float>()
         let groups = count / groupElements
         var g = 0
@@ -159,7 +144,7 @@ extension SmallBlockPacking {
             let pa = packed + g * groupBytes
             let q = loadQuants(b + qsOffset, stride: blockBytes)
             let bias = pa.load(fromByteOffset: extraOffset, as: SIMD16<Int32>.self)
-            let acc = nibbleDot(q, pa, start: bias, mask: mask, highBits: qhOffset.map { fifthBits(b, blockBytes: blockBytes, qhOffset: $0) })
+            let acc = nibbleDot(q, pa, start: bias, highBits: qhOffset.map { fifthBits(b, blockBytes: blockBytes, qhOffset: $0) })
             let scale = spreadPerQuarter(blockHalves(b, offset: 0, blockBytes: blockBytes))
                 * pa.load(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
             sum.addProduct(floatLanes(acc), scale)
@@ -176,8 +161,7 @@ extension SmallBlockPacking {
     @inline(__always)
     static func dotWithMinimum(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int, blockBytes: Int, qsOffset: Int,
                                qhOffset: Int?, tail: (UnsafeRawPointer, UnsafeRawPointer) -> Float) -> Float {
-        let mask = UnpackMasks.nibblePairs(act + packedOffset(count: count, activationBlockBytes: Q8_1.blockBytes))
-        let packed = act + packedOffset(count: count, activationBlockBytes: Q8_1.blockBytes) + UnpackMasks.bytes
+        let packed = act + packedOffset(count: count, activationBlockBytes: Q8_1.blockBytes)
         var sum = SIMD16<Float>()
         let groups = count / groupElements
         var g = 0
@@ -185,7 +169,7 @@ extension SmallBlockPacking {
             let b = w + g * 4 * blockBytes
             let pa = packed + g * groupBytes
             let q = loadQuants(b + qsOffset, stride: blockBytes)
-            let acc = nibbleDot(q, pa, start: SIMD16<Int32>(), mask: mask,
+            let acc = nibbleDot(q, pa, start: SIMD16<Int32>(),
                                 highBits: qhOffset.map { fifthBits(b, blockBytes: blockBytes, qhOffset: $0) })
             let scale = spreadPerQuarter(blockHalves(b, offset: 0, blockBytes: blockBytes))
                 * pa.load(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
