@@ -15,7 +15,25 @@ final class ReferenceModelTests: XCTestCase {
 
     /// (model file, prompt index) -> greedy step at which our choice is allowed to differ from llama.cpp's,
     /// because llama.cpp's top two logits there are within the tolerance (their margin in the comment).
-    static let knownNearTies: [String: [Int: Int]] = [:]
+    /// Measured 2026-11-29. Where llama.cpp's own alternative configuration (flash attention off, F32 KV
+    /// cache) forked at the same step, the comment says so: the fork is a property of the prompt, not of us.
+    static let knownNearTies: [String: [Int: Int]] = [
+        "SmolLM2-135M-Instruct.Q4_1.gguf": [
+            0: 5,   // margin 0.26; llama.cpp's alt config forks here too
+            1: 3,   // margin 0.079
+            2: 6,   // margin 0.148; llama.cpp's alt config forks here too
+        ],
+        "gemma-3-270m-q4_k_m.gguf": [
+            1: 7,   // margin 0.014
+            2: 18,  // margin 0.008; llama.cpp's alt config forks here too
+        ],
+        "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf": [
+            1: 14,  // margin 0.00007; llama.cpp's alt config forks here too
+        ],
+        "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf": [
+            0: 23,  // margin 0.084
+        ],
+    ]
 
     func testSmolLM2() throws { try check("SmolLM2-135M-Instruct.Q4_1.gguf", reference: "SmolLM2-135M-Instruct.Q4_1.json") }
     func testGemma3() throws { try check("gemma-3-270m-q4_k_m.gguf", reference: "gemma-3-270m-q4_k_m.json") }
