@@ -40,7 +40,7 @@ func packWidenedVectors(
     }
 }
 
-/// Stores 16 lanes at `offset` (packed buffers are 64-byte aligned within the activation buffer).
+/// Stores a vector at `offset` (kernels read them back with unaligned loads; 64-byte alignment is only faster).
 @inline(__always)
 func storeLanes<V: SIMD>(_ v: V, _ base: UnsafeMutableRawPointer, _ offset: Int) {
     base.storeBytes(of: v, toByteOffset: offset, as: V.self)

@@ -171,10 +171,10 @@ enum KQuantDot {
                 return lo &* scLo &+ hi &* scHi
             }
             let isum = half(0, scaleWords.0) &+ half(1, scaleWords.1)
-            let d8 = pa.load(fromByteOffset: 544, as: Float.self)
+            let d8 = pa.loadUnaligned(fromByteOffset: 544, as: Float.self)
             sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, 0) * d8))
             let mins = (SIMD8(lowHalf: SIMD4(repeating: minWords.0), highHalf: SIMD4(repeating: minWords.1)) &>> minShift) & 0xFF
-            let minDot = unsafeBitCast(mins, to: SIMD8<Int32>.self) &* pa.load(fromByteOffset: 512, as: SIMD8<Int32>.self)
+            let minDot = unsafeBitCast(mins, to: SIMD8<Int32>.self) &* pa.loadUnaligned(fromByteOffset: 512, as: SIMD8<Int32>.self)
             minSum.addProduct(floatLanes(minDot), SIMD8(repeating: loadHalf(block, 2) * d8))
             i += 1
         }

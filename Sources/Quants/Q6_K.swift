@@ -172,14 +172,14 @@ public enum Q6_K {
             @inline(__always) func half(_ n: Int) -> SIMD16<Int32> {
                 let (low, high) = sixBitQuants(block, half: n)
                 let x = pa + halfBytes * n
-                let lo = bytePlaneDot(x.load(fromByteOffset: 256, as: SIMD16<Int32>.self), low, x)
-                let hi = bytePlaneDot(x.load(fromByteOffset: 320, as: SIMD16<Int32>.self), high, x + 128)
+                let lo = bytePlaneDot(x.loadUnaligned(fromByteOffset: 256, as: SIMD16<Int32>.self), low, x)
+                let hi = bytePlaneDot(x.loadUnaligned(fromByteOffset: 320, as: SIMD16<Int32>.self), high, x + 128)
                 let scLo = SIMD16(repeating: block.loadUnaligned(fromByteOffset: scalesOffset + 8 * n, as: Int32.self))
                 let scHi = SIMD16(repeating: block.loadUnaligned(fromByteOffset: scalesOffset + 8 * n + 4, as: Int32.self))
                 return lo &* ((scLo &<< scaleShift) &>> 24) &+ hi &* ((scHi &<< scaleShift) &>> 24)
             }
             let isum = half(0) &+ half(1)
-            sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, dOffset) * pa.load(fromByteOffset: 768, as: Float.self)))
+            sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, dOffset) * pa.loadUnaligned(fromByteOffset: 768, as: Float.self)))
             i += 1
         }
         return horizontalSum(sum)

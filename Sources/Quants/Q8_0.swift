@@ -172,9 +172,9 @@ public enum Q8_0 {
             let q = SIMD16<UInt32>(
                 lowHalf: b0.loadUnaligned(fromByteOffset: qsOffset, as: SIMD8<UInt32>.self),
                 highHalf: b0.loadUnaligned(fromByteOffset: blockBytes + qsOffset, as: SIMD8<UInt32>.self)) ^ 0x8080_8080
-            let acc = bytePlaneDot(pa.load(fromByteOffset: 192, as: SIMD16<Int32>.self), q, pa)
+            let acc = bytePlaneDot(pa.loadUnaligned(fromByteOffset: 192, as: SIMD16<Int32>.self), q, pa)
             let scale = spreadPerHalf(loadHalf(b0, 0), loadHalf(b0, blockBytes))
-                * pa.load(fromByteOffset: 128, as: SIMD16<Float>.self)
+                * pa.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
             sum.addProduct(floatLanes(acc), scale)
             g += 1
         }

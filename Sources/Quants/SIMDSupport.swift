@@ -21,7 +21,7 @@ func bytePlaneDot(_ acc: SIMD16<Int32>, _ plane: SIMD16<UInt32>, _ x: UnsafeRawP
     let b1 = unsafeBitCast((plane &>> 8) & 0xFF, to: SIMD16<Int32>.self)
     let b2 = unsafeBitCast((plane &>> 16) & 0xFF, to: SIMD16<Int32>.self)
     let b3 = unsafeBitCast(plane &>> 24, to: SIMD16<Int32>.self)
-    let x02 = x.load(as: SIMD16<Int32>.self), x13 = x.load(fromByteOffset: 64, as: SIMD16<Int32>.self)
+    let x02 = x.loadUnaligned(as: SIMD16<Int32>.self), x13 = x.loadUnaligned(fromByteOffset: 64, as: SIMD16<Int32>.self)
     return acc &+ b0 &* ((x02 &<< 16) &>> 16) &+ b2 &* (x02 &>> 16) &+ b1 &* ((x13 &<< 16) &>> 16) &+ b3 &* (x13 &>> 16)
 }
 

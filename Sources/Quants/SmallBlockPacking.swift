@@ -112,10 +112,11 @@ extension SmallBlockPacking {
     /// bits 16 + 4k..16 + 4k + 3.
     @inline(__always)
     static func fifthBits(_ group: UnsafeRawPointer, blockBytes: Int, qhOffset: Int) -> (low: SIMD16<UInt32>, high: SIMD16<UInt32>) {
-        let qh = spreadPerQuarter(group.loadUnaligned(fromByteOffset: qhOffset, as: UInt32.self),
-                                  group.loadUnaligned(fromByteOffset: qhOffset + blockBytes, as: UInt32.self),
-                                  group.loadUnaligned(fromByteOffset: qhOffset + 2 * blockBytes, as: UInt32.self),
-                                  group.loadUnaligned(fromByteOffset: qhOffset + 3 * blockBytes, as: UInt32.self))
+        // Each block's qh in every lane of its quarter. Four 16-byte loads (qh plus the first 12 quant bytes, all
+        // inside the block) and one in-lane broadcast: built from four scalar loads, LLVM emitted a slow gather.
+        let words = loadQuants(group + qhOffset, stride: blockBytes)
+        let qh = SIMD16<UInt32>(words[0], words[0], words[0], words[0], words[4], words[4], words[4], words[4],
+                                words[8], words[8], words[8], words[8], words[12], words[12], words[12], words[12])
         let t = qh &>> SIMD16<UInt32>(0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12)
         // One multiply moves bit b (b < 4) to bit 8b + 4: the partial products 2^(b + 7c + 4) never collide.
         @inline(__always) func spread(_ bits: SIMD16<UInt32>) -> SIMD16<UInt32> { ((bits & 0xF) &* 0x0204_0810) & 0x1010_1010 }
@@ -143,10 +144,10 @@ extension SmallBlockPacking {
             let b = w + g * 4 * blockBytes
             let pa = packed + g * groupBytes
             let q = loadQuants(b + qsOffset, stride: blockBytes)
-            let bias = pa.load(fromByteOffset: extraOffset, as: SIMD16<Int32>.self)
+            let bias = pa.loadUnaligned(fromByteOffset: extraOffset, as: SIMD16<Int32>.self)
             let acc = nibbleDot(q, pa, start: bias, highBits: qhOffset.map { fifthBits(b, blockBytes: blockBytes, qhOffset: $0) })
             let scale = spreadPerQuarter(blockHalves(b, offset: 0, blockBytes: blockBytes))
-                * pa.load(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
+                * pa.loadUnaligned(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
             sum.addProduct(floatLanes(acc), scale)
             g += 1
         }
@@ -172,10 +173,10 @@ extension SmallBlockPacking {
             let acc = nibbleDot(q, pa, start: SIMD16<Int32>(),
                                 highBits: qhOffset.map { fifthBits(b, blockBytes: blockBytes, qhOffset: $0) })
             let scale = spreadPerQuarter(blockHalves(b, offset: 0, blockBytes: blockBytes))
-                * pa.load(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
+                * pa.loadUnaligned(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
             let minimum = spreadPerQuarter(blockHalves(b, offset: 2, blockBytes: blockBytes))
             sum.addProduct(floatLanes(acc), scale)
-            sum.addProduct(minimum, pa.load(fromByteOffset: extraOffset, as: SIMD16<Float>.self))
+            sum.addProduct(minimum, pa.loadUnaligned(fromByteOffset: extraOffset, as: SIMD16<Float>.self))
             g += 1
         }
         var total = horizontalSum(sum)
