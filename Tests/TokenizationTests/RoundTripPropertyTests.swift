@@ -1,3 +1,4 @@
+import Foundation
 import Tokenization
 import XCTest
 
@@ -34,6 +35,30 @@ final class RoundTripPropertyTests: XCTestCase {
     func testSmolLM2() throws { try checkRoundTrips(.smolLM2) }
     func testGemma3() throws { try checkRoundTrips(.gemma3) }
     func testQwenCoder05B() throws { try checkRoundTrips(.qwenCoder05B) }
+
+    /// One tokenizer shared by several threads gives each the same ids as a lone caller (libsentencepiece's
+    /// processor and the BPE tables are read-only after loading).
+    func testConcurrentEncodingMatchesSequential() throws {
+        for model in [ReferenceModel.gemma3, .qwenCoder05B] {
+            let tokenizer = try TokenizerCache.shared.tokenizer(model)
+            var generator = SeededGenerator(state: 7)
+            let texts = (0..<64).map { _ in randomText(&generator) }
+            let sequential = texts.map { tokenizer.encode($0, parseSpecial: true) }
+            let results = ConcurrentResults(count: texts.count)
+            DispatchQueue.concurrentPerform(iterations: texts.count) { i in
+                results.set(i, tokenizer.encode(texts[i], parseSpecial: true))
+            }
+            XCTAssertEqual(results.values, sequential, model.rawValue)
+        }
+    }
+
+    private final class ConcurrentResults: @unchecked Sendable {
+        private let lock = NSLock()
+        private var storage: [[Int32]]
+        init(count: Int) { storage = Array(repeating: [], count: count) }
+        func set(_ index: Int, _ value: [Int32]) { lock.lock(); storage[index] = value; lock.unlock() }
+        var values: [[Int32]] { lock.lock(); defer { lock.unlock() }; return storage }
+    }
 
     private func checkRoundTrips(_ model: ReferenceModel) throws {
         let tokenizer = try TokenizerCache.shared.tokenizer(model)

@@ -1,5 +1,7 @@
 // Reads hex-encoded texts (one per line) on stdin; prints the ids llama_tokenize gives, one line per text.
 // usage: tok_driver MODEL.gguf ADD_SPECIAL(0/1) PARSE_SPECIAL(0/1)
+//        tok_driver MODEL.gguf detokenize   (reads lines of space-separated ids, prints the hex of
+//                                            llama_detokenize(remove_special = false, unparse_special = true))
 #include "llama.h"
 #include <cstdio>
 #include <cstdlib>
@@ -14,7 +16,7 @@ static std::string unhex(const std::string & h) {
 }
 
 int main(int argc, char ** argv) {
-    if (argc < 4) return 2;
+    if (argc < 3) return 2;
     llama_log_set([](ggml_log_level, const char *, void *) {}, nullptr);
     llama_backend_init();
     auto params = llama_model_default_params();
@@ -22,8 +24,26 @@ int main(int argc, char ** argv) {
     llama_model * model = llama_model_load_from_file(argv[1], params);
     if (!model) { fprintf(stderr, "load failed\n"); return 1; }
     const llama_vocab * vocab = llama_model_get_vocab(model);
-    bool add_special = atoi(argv[2]) != 0, parse_special = atoi(argv[3]) != 0;
     std::string line;
+    if (std::string(argv[2]) == "detokenize") {
+        while (std::getline(std::cin, line)) {
+            std::vector<llama_token> ids;
+            size_t pos = 0;
+            while (pos < line.size()) {
+                size_t next = line.find(' ', pos);
+                if (next == std::string::npos) next = line.size();
+                if (next > pos) ids.push_back(atoi(line.substr(pos, next - pos).c_str()));
+                pos = next + 1;
+            }
+            std::vector<char> text(ids.size() * 64 + 16);
+            int n = llama_detokenize(vocab, ids.data(), (int) ids.size(), text.data(), (int) text.size(), false, true);
+            for (int i = 0; i < n; ++i) printf("%02x", (unsigned char) text[i]);
+            printf("\n");
+        }
+        llama_model_free(model);
+        return 0;
+    }
+    bool add_special = atoi(argv[2]) != 0, parse_special = atoi(argv[3]) != 0;
     while (std::getline(std::cin, line)) {
         std::string text = unhex(line);
         std::vector<llama_token> ids(text.size() + 16);
