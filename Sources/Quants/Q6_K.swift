@@ -94,30 +94,31 @@ public enum Q6_K {
         return (low, high)
     }
 
+    /// Same loop structure as `dequantize_row_q6_K`, 16 elements per vector.
     public static func dequantize(_ src: UnsafeRawPointer, count: Int, into y: UnsafeMutablePointer<Float>) {
         precondition(count % blockElements == 0, "Q6_K row length \(count) is not a multiple of 256")
         let out = UnsafeMutableRawPointer(y)
         for i in 0..<count / blockElements {
             let block = src + i * blockBytes
             let d = loadHalf(block, dOffset)
-            // 64 elements from one byte vector: element 128n + 64part + 16s + l is byte 16s + l.
-            @inline(__always) func store(_ bytes: SIMD16<UInt32>, half n: Int, part: Int) {
-                for s in 0..<4 {
-                    let b = unsafeBitCast(bytes, to: SIMD64<UInt8>.self)
-                    var q = SIMD16<Int32>()
-                    for l in 0..<16 { q[l] = Int32(b[16 * s + l]) }
-                    let e = 64 * part + 16 * s
-                    let scale = d * Float(block.load(fromByteOffset: scalesOffset + 8 * n + e / 16, as: Int8.self))
-                    out.storeBytes(of: SIMD16(repeating: scale) * floatLanes(q &- 32),
-                                   toByteOffset: 4 * (256 * i + 128 * n + e), as: SIMD16<Float>.self)
+            for n in 0..<2 {
+                for l in stride(from: 0, to: 32, by: 16) {
+                    let a = block.loadUnaligned(fromByteOffset: 64 * n + l, as: SIMD16<UInt8>.self)
+                    let b = block.loadUnaligned(fromByteOffset: 64 * n + 32 + l, as: SIMD16<UInt8>.self)
+                    let h = block.loadUnaligned(fromByteOffset: qhOffset + 32 * n + l, as: SIMD16<UInt8>.self)
+                    let quants = ((a & 0xF) | ((h & 3) &<< 4), (b & 0xF) | (((h &>> 2) & 3) &<< 4),
+                                  (a &>> 4) | (((h &>> 4) & 3) &<< 4), (b &>> 4) | ((h &>> 6) &<< 4))
+                    @inline(__always) func store(_ q: SIMD16<UInt8>, _ part: Int) {
+                        let scale = d * Float(block.load(fromByteOffset: scalesOffset + 8 * n + l / 16 + 2 * part, as: Int8.self))
+                        out.storeBytes(of: SIMD16(repeating: scale) * floatLanes(KQuantDequantize.widenLanes(q) &- 32),
+                                       toByteOffset: 4 * (256 * i + 128 * n + 32 * part + l), as: SIMD16<Float>.self)
+                    }
+                    store(quants.0, 0)
+                    store(quants.1, 1)
+                    store(quants.2, 2)
+                    store(quants.3, 3)
                 }
             }
-            let (low0, high0) = sixBitQuants(block, half: 0)
-            store(low0, half: 0, part: 0)
-            store(high0, half: 0, part: 1)
-            let (low1, high1) = sixBitQuants(block, half: 1)
-            store(low1, half: 1, part: 0)
-            store(high1, half: 1, part: 1)
         }
     }
 
