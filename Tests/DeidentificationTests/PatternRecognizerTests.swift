@@ -163,7 +163,7 @@ struct IdentifierRecognizerTests {
         (.healthPlan, "our medical policy MP-114 requires", []),
         (.accountNumber, "Acct #: 0045512", ["0045512"]),
         (.accountNumber, "Card ending in 4417 on file", ["4417"]),
-        (.license, "license ME 118734,", ["ME 118734"]),
+        (.license, "license ME 118734,", ["118734"]),
         (.license, "Drug levels 0.70-1.30 mg/dL 70-99", []),   // "dL" is not a driver's licence label
         (.deviceIdentifier, "pacemaker serial no. PZX-300112", ["PZX-300112"]),
         (.otherIdentifier, "Accession # S23-4411", ["S23-4411"]),

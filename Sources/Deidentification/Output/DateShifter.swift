@@ -29,6 +29,7 @@ public struct DateShifter: Sendable {
     public func shift(_ text: String) -> String? {
         let t = TokenizedText(text)
         let numbers = (0..<t.count).filter { t.isNumber($0) }
+        guard numbers.allSatisfy({ t.tokens[$0].length <= 8 }) else { return nil }
         let monthWord = (0..<t.count).first { t.isWord($0) && MonthNames.numbers[t.key($0)] != nil }
         var year: Int?, month: Int?, day: Int?
         var yearToken: Int?, monthToken: Int?, dayToken: Int?

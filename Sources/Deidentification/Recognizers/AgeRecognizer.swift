@@ -48,8 +48,8 @@ public struct AgeRecognizer: Recognizer {
             if t.isWord(p), ["is", "was"].contains(t.key(p)), let q = t.previous(p), t.isWord(q),
                ["who", "he", "she", "father", "mother", "patient", "pt"].contains(t.key(q)) { return true }
             // An appositive after a name: "Lemuel Abernathy,\n90, is ...".
-            if t.isSymbol(p, ","), let q = t.previousSkippingLines(p), t.isWord(q), t.tokens[q].shape == .capitalized,
-               let n = t.next(numberEnd), t.isSymbol(n, ",") { return true }
+            if let c = t.previousSkippingLines(numberStart), t.isSymbol(c, ","), let q = t.previousSkippingLines(c), t.isWord(q),
+               t.tokens[q].shape == .capitalized, let n = t.next(numberEnd), t.isSymbol(n, ",") { return true }
         }
         // "93M", "93F": sex letter glued to the age.
         let after = numberEnd + 1

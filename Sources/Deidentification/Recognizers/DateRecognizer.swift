@@ -83,11 +83,13 @@ public struct DateRecognizer: Recognizer {
         }
         let sep = t.key(i + 1)
         guard sep == "/" || sep == "-" || sep == "." else { return nil }
-        let a = t.intValue(i)!, b = t.intValue(i + 2)!
+        // Date parts are at most four digits; longer numbers are something else (and may not fit an Int).
+        guard firstLength <= 4, t.tokens[i + 2].length <= 4, let a = t.intValue(i), let b = t.intValue(i + 2) else { return nil }
         let secondLength = t.tokens[i + 2].length
         // Third component?
         if i + 4 < t.count, t.key(i + 3) == sep, t.isNumber(i + 4), !continuesChain(t, after: i + 4) {
-            let c = t.intValue(i + 4)!, thirdLength = t.tokens[i + 4].length
+            let thirdLength = t.tokens[i + 4].length
+            guard thirdLength <= 4, let c = t.intValue(i + 4) else { return nil }
             if firstLength == 4 && secondLength <= 2 && thirdLength <= 2 {            // 2023-03-04
                 return Checksums.isValidDate(year: a, month: b, day: c) ? (i + 4, 0.95) : nil
             }

@@ -4,13 +4,26 @@ public struct EmployerRecognizer: Recognizer {
     public let name = "employer"
     public let supportedKinds: Set<PHIKind> = [.employer]
     static let introductions = PhraseSet(EmployerWords.phrases)
+    /// Words that put an organization named shortly after "at", "for" or a comma in an employment context:
+    /// "teaches fourth grade at Birchwood Elementary School", "Work note for Northgate Credit Union".
+    static let workWords: Set<String> = ["work", "works", "working", "worked", "job", "employed", "employer",
+                                         "teaches", "taught", "occupation", "retired", "career", "shift", "shifts"]
     public init() {}
 
     public func analyze(_ text: TokenizedText) -> [Detection] {
         var found: [Detection] = []
         var i = 0
         while i < text.count {
-            guard text.isWord(i), let phraseEnd = Self.introductions.match(text, at: i) else { i += 1; continue }
+            guard text.isWord(i) else { i += 1; continue }
+            guard let phraseEnd = Self.introductions.match(text, at: i) else {
+                if Self.workWords.contains(text.key(i)), let (start, end) = organizationAfterWorkWord(text, i) {
+                    found.append(detection(text.range(start, end), .employer, score: 0.7))
+                    i = end + 1
+                } else {
+                    i += 1
+                }
+                continue
+            }
             var j = phraseEnd
             if let c = text.next(j), text.isSymbol(c, ":") { j = c }
             // "works as a cashier at Shop-Rite": skip a short lowercase job title up to "at"/"for".
@@ -22,17 +35,51 @@ public struct EmployerRecognizer: Recognizer {
                 if text.isWord(n), text.key(n) == "the", let m = text.next(n) { n = m }
                 if let end = OrganizationNameScanner.nameEnd(text, from: n), !FunctionWords.words.contains(text.key(n)) ||
                     EmployerWords.companySuffixes.contains(text.key(end)) {
-                    var last = end
-                    // "Co." and "Inc." keep their period; "Schools." ends a sentence.
-                    if text.isSymbol(last + 1, "."), EmployerWords.companySuffixes.contains(text.key(last)),
-                       text.tokens[last].length <= 4 { last += 1 }
+                    let last = Self.legalSuffixEnd(text, end)
                     found.append(detection(text.range(n, last), .employer, score: 0.8))
                     i = last + 1
                     continue
                 }
             }
+            // "occupation: bookkeeper, Marion Citrus Cooperative": the organization after a job title.
+            if let (start, end) = organizationAfterWorkWord(text, phraseEnd) {
+                found.append(detection(text.range(start, end), .employer, score: 0.7))
+                i = end + 1
+                continue
+            }
             i = phraseEnd + 1
         }
         return found
+    }
+
+    /// "Tri-State Freight Lines, Inc.": a legal suffix after a comma belongs to the name; "Co." and "Inc."
+    /// keep their period, "Schools." ends a sentence.
+    static func legalSuffixEnd(_ t: TokenizedText, _ end: Int) -> Int {
+        var last = end
+        if t.isSymbol(last + 1, ","), let s = t.next(last + 1), ["inc", "llc", "llp", "ltd", "corp", "co"].contains(t.key(s)) {
+            last = s
+        }
+        if t.isSymbol(last + 1, "."), EmployerWords.companySuffixes.contains(t.key(last)), t.tokens[last].length <= 4 { last += 1 }
+        return last
+    }
+
+    /// Looks up to eight tokens ahead, within the sentence, for "at"/"for"/"," and a capitalized organization.
+    private func organizationAfterWorkWord(_ t: TokenizedText, _ i: Int) -> (Int, Int)? {
+        var j = i
+        var lines = 0
+        for _ in 0..<8 {
+            guard let n = t.next(j) else { return nil }
+            if t.kind(n) == .newline { lines += 1; if lines > 1 { return nil }; j = n; continue }
+            if t.isSymbol(n, ".") || t.isSymbol(n, ";") { return nil }
+            if t.key(n) == "at" || t.key(n) == "for" || t.isSymbol(n, ",") {
+                guard var o = t.nextSkippingLines(n) else { return nil }
+                if t.key(o) == "the", let p = t.next(o) { o = p }
+                guard !FunctionWords.words.contains(t.key(o)), t.tokens[o].shape == .capitalized || t.tokens[o].shape == .allCaps,
+                      let end = OrganizationNameScanner.nameEnd(t, from: o, allowLineBreaks: true) else { j = n; continue }
+                return (o, Self.legalSuffixEnd(t, end))
+            }
+            j = n
+        }
+        return nil
     }
 }

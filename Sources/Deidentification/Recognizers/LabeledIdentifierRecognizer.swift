@@ -46,6 +46,11 @@ public struct LabeledIdentifierRecognizer: Recognizer {
                 if let nextLabelEnd = labels.match(text, at: start), let after = text.valueStart(afterLabel: nextLabelEnd) {
                     start = after
                 }
+                // "license TX 40918273": the issuing state's code is not part of the number.
+                if text.isWord(start), text.tokens[start].length == 2, text.tokens[start].shape == .allCaps,
+                   USStates.abbreviations.contains(text.key(start)), text.isSpace(start + 1), text.isNumber(start + 2) {
+                    start += 2
+                }
                 guard
                       let end = text.identifierEnd(startingAt: start, minimumLength: minimumLength, requireDigit: requireDigit,
                                                    allowSpacedGroups: true),

@@ -52,12 +52,15 @@ public struct LocationRecognizer: Recognizer {
     private func cityStateZip(_ t: TokenizedText, stateStart: Int, stateEnd: Int) -> [Detection] {
         var found: [Detection] = []
         var zip: Int?
-        if let z = t.next(stateEnd), t.isNumber(z), let end = zipEnd(t, z) {
+        // HL7 fields separate city, state and ZIP with "^": "MONTEREY^CA^93940".
+        var zipStart = t.next(stateEnd)
+        if let z = zipStart, t.isSymbol(z, "^") { zipStart = z + 1 }
+        if let z = zipStart, t.isNumber(z), let end = zipEnd(t, z) {
             zip = end
             found.append(detection(t.range(z, end), .zip, score: 0.95))
         }
         guard let comma = t.previous(stateStart) else { return found }
-        let beforeCity = t.isSymbol(comma, ",") ? t.previous(comma) : (zip != nil ? comma : nil)
+        let beforeCity = t.isSymbol(comma, ",") || t.isSymbol(comma, "^") ? t.previous(comma) : (zip != nil ? comma : nil)
         guard let cityEnd = beforeCity, t.isWord(cityEnd), t.tokens[cityEnd].shape != .lower,
               let cityStart = capitalizedRunStart(t, endingBefore: cityEnd + 1) else { return found }
         let cityKey = (cityStart...cityEnd).filter { t.isWord($0) }.map { t.key($0) }.joined(separator: " ")

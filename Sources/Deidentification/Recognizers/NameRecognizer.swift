@@ -235,7 +235,8 @@ public struct NameRecognizer: Recognizer {
             return afterTitle(t, n)
         }
         // Lowercase initials or a user name after "Taken by:", "Registrar:" ("jmc", "tgarza").
-        if t.isWord(n), t.tokens[n].shape == .lower, (2...8).contains(t.tokens[n].length), !lexicons.isSafe(t.key(n)),
+        if t.isWord(n), t.tokens[n].shape == .lower, (2...8).contains(t.tokens[n].length),
+           !lexicons.isSafe(t.key(n)) || t.tokens[n].length <= 3,
            !FunctionWords.words.contains(t.key(n)), !(n + 1 < t.count && (t.isWord(n + 1) || t.isNumber(n + 1))) {
             return (n, n)
         }
@@ -250,7 +251,8 @@ public struct NameRecognizer: Recognizer {
 
     /// Extends "ROE" to "ROE, JANE A" when a given name follows the comma.
     private func commaFirst(_ t: TokenizedText, _ f: Int, _ l: Int) -> (Int, Int)? {
-        guard t.isSymbol(l + 1, ","), let n = t.next(l + 1), t.isWord(n), !isCredential(t, n),
+        // Only a lone surname takes a given name after a comma; "Colette Ambrose, Privacy Officer" does not.
+        guard nameWord(t, f) == l, t.isSymbol(l + 1, ","), let n = t.next(l + 1), t.isWord(n), !isCredential(t, n),
               let (_, l2) = sequence(t, from: n) else { return nil }
         return (f, l2)
     }
@@ -328,6 +330,8 @@ public struct NameRecognizer: Recognizer {
             }
             // "EpiPen Jr": with lexicons at hand, one word of the run must be a known name or an initial.
             let evidence = lexicons.firstNames.isEmpty || (first...p).contains { t.isWord($0) && (lexicons.isName(t.key($0)) || isInitial(t, $0)) }
+            // "Part II", "EpiPen Jr": a generational suffix after a single word is no evidence of a person.
+            if words == 1 && ["ii", "iii", "iv", "jr", "sr"].contains(t.key(c)) { continue }
             if words > 0 && evidence { found.append((first, p)) }
         }
         return found
@@ -409,7 +413,7 @@ public struct NameRecognizer: Recognizer {
         let shapes = run.words.map { t.tokens[$0.0].shape }
         let initials = run.words.map { $0.0 == $0.1 && isInitial(t, $0.0) }
         let safe = keys.map { lexicons.isSafe($0) || FunctionWords.words.contains($0) || MonthNames.numbers[$0] != nil ||
-            USStates.names.contains($0) }
+            USStates.names.contains($0) || StreetWords.directions.contains($0) }
         let allCaps = shapes.allSatisfy { $0 == .allCaps }
         // ALL CAPS words of two or three letters are abbreviations (DEA, CPT, ICD) far more often than names.
         let usable = zip(keys, initials).map { key, initial in initial || !(allCaps && key.count <= 2) }

@@ -5,7 +5,7 @@ enum OrganizationNameScanner {
     static let connectors: Set<String> = ["of", "and", "the", "for", "&", "at", "on", "de", "la", "del"]
 
     /// The last token of a capitalized name starting at `i` (up to `maxWords` words), or nil.
-    static func nameEnd(_ t: TokenizedText, from i: Int, maxWords: Int = 7) -> Int? {
+    static func nameEnd(_ t: TokenizedText, from i: Int, maxWords: Int = 7, allowLineBreaks: Bool = false) -> Int? {
         guard isNameWord(t, i) else { return nil }
         var last = i
         var cursor = i
@@ -16,6 +16,10 @@ enum OrganizationNameScanner {
             if t.isSymbol(j, "'") || t.isSymbol(j, "’"), t.isWord(j + 1), t.key(j + 1) == "s" { cursor = j + 1; last = cursor; continue }
             if t.isSymbol(j, "-") || t.isSymbol(j, "&"), isNameWord(t, j + 1) { cursor = j + 1; last = cursor; continue }
             if t.isSymbol(j, "."), t.tokens[cursor].length <= 3 { cursor = j; last = j; j += 1 }
+            // A name wrapped onto the next line ("Tualatin\nValley Parks District") when the caller allows it.
+            if allowLineBreaks, t.kind(j) == .newline, isNameWord(t, j + 1) {
+                cursor = j + 1; last = j + 1; words += 1; continue
+            }
             guard t.isSpace(j), t.tokens[j].length <= 2 else { break }
             j += 1
             if j < t.count, (t.isWord(j) && connectors.contains(t.key(j)) && t.tokens[j].shape == .lower) || t.isSymbol(j, "&") {

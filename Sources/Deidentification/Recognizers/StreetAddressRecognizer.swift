@@ -2,7 +2,7 @@
 /// and a unit alone ("Suite 300"). The house number and unit are part of the ADDRESS span.
 public struct StreetAddressRecognizer: Recognizer {
     public let name = "street_address"
-    public let supportedKinds: Set<PHIKind> = [.address]
+    public let supportedKinds: Set<PHIKind> = [.address, .city]
     let suffixes: Set<String>
 
     /// Suffixes that also work as street words when written in lowercase ("12 main street").
@@ -20,7 +20,11 @@ public struct StreetAddressRecognizer: Recognizer {
             if text.isNumber(i), let end = street(text, i) {
                 let withUnit = unit(text, after: end) ?? end
                 found.append(detection(text.range(i, withUnit), .address, score: 0.9))
+                if let (c0, c1) = cityAfterStreet(text, withUnit) { found.append(detection(text.range(c0, c1), .city, score: 0.8)) }
                 i = withUnit + 1
+            } else if text.isWord(i), let (start, end) = namedStreet(text, i) {
+                found.append(detection(text.range(start, end), .address, score: 0.7))
+                i = end + 1
             } else if text.isWord(i), let end = poBox(text, i) ?? standaloneUnit(text, i) {
                 found.append(detection(text.range(i, end), .address, score: 0.8))
                 i = end + 1
@@ -56,6 +60,11 @@ public struct StreetAddressRecognizer: Recognizer {
                         if t.isSymbol(end + 1, ".") { end += 1 }
                         return end
                     }
+                    // "County Road 14", "Route 9", "Highway 101": a number names the road.
+                    if ["road", "rd", "route", "rte", "highway", "hwy"].contains(key), let num = t.next(end), t.isNumber(num),
+                       !(num + 1 < t.count && t.isSymbol(num + 1, "/")) {
+                        return num
+                    }
                     best = end
                     words += 1
                     cursor = n
@@ -76,6 +85,56 @@ public struct StreetAddressRecognizer: Recognizer {
             }
         }
         return best
+    }
+
+    /// "Kimball Street and 3rd Avenue" (an intersection) or "on Bridge Street": a street named without a
+    /// house number. The suffix must be written out in full and capitalized.
+    private func namedStreet(_ t: TokenizedText, _ i: Int) -> (Int, Int)? {
+        guard t.tokens[i].shape == .capitalized, i == 0 || !t.isNumber(t.previous(i) ?? 0) else { return nil }
+        guard let (first, suffix) = streetName(t, from: i) else { return nil }
+        // Intersection: "X Street and Y Avenue", "X St & Y Ave".
+        if let a = t.next(suffix), t.key(a) == "and" || t.isSymbol(a, "&"), let n = t.nextSkippingLines(a),
+           let (_, suffix2) = streetName(t, from: n) {
+            return (first, suffix2)
+        }
+        guard let p = t.previous(first), t.isWord(p), ["on", "at", "near", "off", "along", "down", "up", "across"].contains(t.key(p)),
+              ["street", "avenue", "road", "boulevard", "lane", "drive", "parkway", "highway"].contains(t.key(suffix)) else { return nil }
+        return (first, suffix)
+    }
+
+    /// One or two capitalized words (or an ordinal such as "3rd") and a capitalized full suffix.
+    private func streetName(_ t: TokenizedText, from i: Int) -> (Int, Int)? {
+        var j = i
+        var words = 0
+        while words < 3 {
+            if t.isWord(j), t.tokens[j].shape == .capitalized, !suffixes.contains(t.key(j)) || words > 0 {
+                if words > 0, suffixes.contains(t.key(j)), ["street", "avenue", "road", "boulevard", "lane", "drive", "way",
+                                                            "place", "court", "parkway", "highway", "terrace", "circle"].contains(t.key(j)) {
+                    return (i, j)
+                }
+                if FunctionWords.words.contains(t.key(j)) { return nil }
+            } else if t.isNumber(j), t.isWord(j + 1), DateRecognizer.ordinalSuffixes.contains(t.key(j + 1)) {
+                j += 1
+            } else {
+                return nil
+            }
+            words += 1
+            guard let n = t.nextSkippingLines(j) else { return nil }
+            j = n
+        }
+        return nil
+    }
+
+    /// "..., Ocala," or "..., Springfield, IL": the town after a street line.
+    private func cityAfterStreet(_ t: TokenizedText, _ end: Int) -> (Int, Int)? {
+        guard let c = t.next(end), t.isSymbol(c, ","), let first = t.nextSkippingLines(c), t.isWord(first),
+              t.tokens[first].shape == .capitalized || t.tokens[first].shape == .allCaps else { return nil }
+        var last = first
+        while let n = t.next(last), t.isWord(n), t.tokens[n].shape == .capitalized, last - first < 4 { last = n }
+        guard let after = t.next(last) else { return (first, last) }
+        if t.isSymbol(after, ",") || t.kind(after) == .newline || t.isNumber(after) { return (first, last) }
+        if t.isWord(after), t.tokens[after].length == 2, t.tokens[after].shape == .allCaps { return (first, last) }
+        return nil
     }
 
     /// ", Apt 5B", " Suite 300", " #12", " Unit C-4" after a street.

@@ -92,6 +92,7 @@ extension TokenizedText {
         var alnum = tokens[i].length
         var digits = isNumber(i) ? tokens[i].length : 0
         var j = i + 1
+        var spacedGroups = 0
         while j < count {
             if isWord(j) || isNumber(j) {
                 alnum += tokens[j].length
@@ -102,8 +103,10 @@ extension TokenizedText {
                 if key(j) == "." && isWord(j + 1) && tokens[j + 1].shape == .capitalized { break }   // sentence end
                 j += 1
             } else if allowSpacedGroups, isSpace(j), tokens[j].length == 1, j + 1 < count, isNumber(j + 1),
-                      tokens[j + 1].length >= 3 || (isWord(last) && tokens[last].shape == .allCaps && tokens[last].length <= 4),
-                      isNumber(last) || (isWord(last) && tokens[last].shape == .allCaps && tokens[last].length <= 4) {
+                      tokens[j + 1].length >= 3 || spacedGroups > 0 && tokens[j + 1].length >= 2 || isShortPrefix(last),
+                      isNumber(last) || isShortPrefix(last) {
+                // "CMI 4471 0293 88": once groups are joined by spaces, a two-digit tail belongs too.
+                spacedGroups += 1
                 j += 1
             } else {
                 break
@@ -111,6 +114,13 @@ extension TokenizedText {
         }
         if requireDigit && digits == 0 { return nil }
         return alnum >= minimumLength ? last : nil
+    }
+
+    /// A short ALL CAPS prefix that may lead a spaced identifier ("PSY 0033"); a state code ("TX 4091") is
+    /// not part of a licence number.
+    private func isShortPrefix(_ i: Int) -> Bool {
+        isWord(i) && tokens[i].shape == .allCaps && tokens[i].length <= 4 &&
+            !(tokens[i].length == 2 && USStates.abbreviations.contains(keys[i]))
     }
 
     /// Digits of a number token as an integer (nil for more than 18 digits).
