@@ -63,7 +63,10 @@ public final class Tokenizer: Sendable {
     public var bos: Int32? { vocabulary.bos }
     /// End-of-sequence id, if the vocabulary has one.
     public var eos: Int32? { vocabulary.eos }
-    /// End-of-turn id (`<|im_end|>`, `<end_of_turn>`, ...), if the vocabulary has one.
+    /// End-of-turn id (`<|im_end|>`, `<end_of_turn>`, ...), if the vocabulary has one. From the metadata, else
+    /// found by text; when a vocabulary has several candidates, llama.cpp's pick depends on hash-map order and
+    /// this one takes the first in llama.cpp's candidate list (SmolLM2: `<|im_end|>` here, `<|endoftext|>` there).
+    /// Both are in `endOfGeneration` either way.
     public var eot: Int32? { vocabulary.eot }
     /// Every token that ends generation, as llama.cpp's `llama_vocab_is_eog` decides it.
     public var endOfGeneration: Set<Int32> { vocabulary.endOfGeneration }

@@ -13,7 +13,8 @@ llama_cpp_python==0.3.36) as ../llama-reference. To regenerate:
         build/src/libllama.a build/ggml/src/libggml*.a -lpthread -o tok_driver
     python3 make_goldens.py ./tok_driver /path/to/models
 
-tok_driver.cpp (next to this script) reads hex-encoded texts on stdin and prints llama_tokenize's ids per line.
+tok_driver.cpp (next to this script) reads hex-encoded texts on stdin and prints llama_tokenize's ids per line;
+its "facts" mode prints the vocabulary's special ids, end-of-generation set and token attributes.
 All text is synthetic; no patient data.
 """
 import json
@@ -88,9 +89,12 @@ def main():
             ids = run(driver, models_dir / f"{name}.gguf", texts, add_special, parse_special)
             for text, case_ids in zip(texts, ids):
                 cases.append({"text": text, "add_special": add_special, "parse_special": parse_special, "ids": case_ids})
+        facts = json.loads(subprocess.run([driver, str(models_dir / f"{name}.gguf"), "facts"],
+                                          capture_output=True, text=True, check=True).stdout)
         out = Path(__file__).with_name(f"{name}.json")
         out.write_text(json.dumps({
             "generated_by": "llama.cpp 0c1e57098 (llama_cpp_python 0.3.36 sdist), llama_tokenize via tok_driver.cpp, vocab_only",
+            "facts": facts,
             "cases": cases,
         }, ensure_ascii=False, separators=(",", ":")) + "\n")
         print(out, len(cases))

@@ -1,5 +1,7 @@
 // Reads hex-encoded texts (one per line) on stdin; prints the ids llama_tokenize gives, one line per text.
 // usage: tok_driver MODEL.gguf ADD_SPECIAL(0/1) PARSE_SPECIAL(0/1)
+//        tok_driver MODEL.gguf facts        (prints one JSON object: vocabulary size, special ids, add_bos/add_eos,
+//                                            end-of-generation ids, token attributes as [first id, count, attr] runs)
 //        tok_driver MODEL.gguf detokenize   (reads lines of space-separated ids, prints the hex of
 //                                            llama_detokenize(remove_special = false, unparse_special = true))
 #include "llama.h"
@@ -25,6 +27,27 @@ int main(int argc, char ** argv) {
     if (!model) { fprintf(stderr, "load failed\n"); return 1; }
     const llama_vocab * vocab = llama_model_get_vocab(model);
     std::string line;
+    if (std::string(argv[2]) == "facts") {
+        const int n = llama_vocab_n_tokens(vocab);
+        printf("{\"n_vocab\":%d,\"bos\":%d,\"eos\":%d,\"eot\":%d,\"add_bos\":%s,\"add_eos\":%s,\"eog\":[",
+               n, llama_vocab_bos(vocab), llama_vocab_eos(vocab), llama_vocab_eot(vocab),
+               llama_vocab_get_add_bos(vocab) ? "true" : "false", llama_vocab_get_add_eos(vocab) ? "true" : "false");
+        bool first = true;
+        for (int id = 0; id < n; ++id) {
+            if (llama_vocab_is_eog(vocab, id)) { printf(first ? "%d" : ",%d", id); first = false; }
+        }
+        printf("],\"attribute_runs\":[");
+        int start = 0;
+        for (int id = 1; id <= n; ++id) {
+            if (id == n || llama_vocab_get_attr(vocab, id) != llama_vocab_get_attr(vocab, start)) {
+                printf(start ? ",[%d,%d,%d]" : "[%d,%d,%d]", start, id - start, (int) llama_vocab_get_attr(vocab, start));
+                start = id;
+            }
+        }
+        printf("]}\n");
+        llama_model_free(model);
+        return 0;
+    }
     if (std::string(argv[2]) == "detokenize") {
         while (std::getline(std::cin, line)) {
             std::vector<llama_token> ids;
