@@ -41,6 +41,11 @@ enum GPT2ByteMapping {
     static func decode(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
+        decode(text, appendingTo: &bytes)
+        return bytes
+    }
+
+    static func decode(_ text: String, appendingTo bytes: inout [UInt8]) {
         for scalar in text.unicodeScalars {
             if let byte = byteForScalar[scalar.value] {
                 bytes.append(byte)
@@ -53,7 +58,6 @@ enum GPT2ByteMapping {
                 bytes += Array(text.utf8) + [UInt8(ascii: "]")]
             }
         }
-        return bytes
     }
 }
 

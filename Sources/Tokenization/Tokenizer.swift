@@ -201,11 +201,11 @@ public final class Tokenizer: Sendable {
             let text = vocabulary.texts[id]
             let attributes = vocabulary.attributes[id]
             if !attributes.isDisjoint(with: [.unknown, .control, .userDefined]) {
-                bytes += Array(text.utf8)
+                bytes.append(contentsOf: text.utf8)
             } else if attributes.contains(.normal) {
                 switch vocabulary.kind {
-                case .sentencePiece: bytes += Tokenizer.unescapeWhitespace(text)
-                case .byteLevelBPE: bytes += GPT2ByteMapping.decode(text)
+                case .sentencePiece: Tokenizer.appendUnescapingWhitespace(text, to: &bytes)
+                case .byteLevelBPE: GPT2ByteMapping.decode(text, appendingTo: &bytes)
                 }
             } else if attributes.contains(.byte) {
                 // "<0xAB>": llama.cpp's `strtol(text.substr(3, 2), 16)`.
@@ -220,13 +220,18 @@ public final class Tokenizer: Sendable {
         return (bytes, offsets)
     }
 
-    /// SentencePiece's whitespace marker U+2581 back to a space (llama.cpp's `llama_unescape_whitespace`).
-    static func unescapeWhitespace(_ text: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        for scalar in text.unicodeScalars {
-            if scalar == "\u{2581}" { bytes.append(UInt8(ascii: " ")) } else { bytes += Array(String(scalar).utf8) }
+    /// Appends `text` with SentencePiece's whitespace marker U+2581 turned back into a space (llama.cpp's
+    /// `llama_unescape_whitespace`). In valid UTF-8 the bytes E2 96 81 can only be that character.
+    static func appendUnescapingWhitespace(_ text: String, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        for byte in text.utf8 {
+            bytes.append(byte)
+            let end = bytes.count
+            if byte == 0x81, end - start >= 3, bytes[end - 2] == 0x96, bytes[end - 3] == 0xE2 {
+                bytes.removeLast(3)
+                bytes.append(UInt8(ascii: " "))
+            }
         }
-        return bytes
     }
 
     /// llama.cpp's `clean_spaces` passes over detokenized text: " ?" " !" " ." " ," lose their space, a lone
