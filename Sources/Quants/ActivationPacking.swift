@@ -16,28 +16,32 @@
 @inline(__always)
 func alignedTo64(_ n: Int) -> Int { (n + 63) & ~63 }
 
-/// Bytes of one packed "pair vector": 32 int16 lanes = one zmm.
-let packedVectorBytes = 64
-
-/// Writes `vectorCount` widened activation vectors for one packed group.
+/// Widens 64 activation quants into the two int16-pair vectors that `bytePlaneDot` reads for one byte plane.
 ///
-/// The weight kernels view 64 bytes of weight quants as 16 little-endian UInt32 lanes, as one "byte plane" (8-bit
-/// quants) or two (the low and the high nibbles of 4-bit quants), and `bytePlaneDot` multiplies byte `b` of
-/// lane `k` with int16 lane `2k + b / 2` of activation vector `b % 2`. Vector `p` of the group here serves plane
-/// `p >> 1` (high nibbles for `p >= 2`), bytes `4k + (p & 1)` (low half) and `4k + (p & 1) + 2` (high half).
-/// `element` maps (byte, nibble) of the weight vector to the activation element it multiplies.
+/// The weight kernels view 64 bytes of weight quants as 16 little-endian 32-bit lanes: one "byte plane" (8-bit
+/// quants) or two (the low and the high nibbles of 4-bit quants). `quants` holds the activation int8s in the byte
+/// order of the plane they multiply; vector 0 (at `out`) pairs byte 0 (low int16 half) with byte 2 (high half)
+/// of every lane, vector 1 (at `out + 64`) bytes 1 and 3.
 @inline(__always)
-func packWidenedVectors(
-    _ quants: UnsafePointer<Int8>, vectorCount: Int,
-    into out: UnsafeMutableRawPointer, element: (_ byte: Int, _ highNibble: Bool) -> Int
-) {
-    let lanes = out.assumingMemoryBound(to: Int16.self)
-    for p in 0..<vectorCount {
-        for t in 0..<32 {
-            let byte = 4 * (t >> 1) + (p & 1) + 2 * (t & 1)
-            lanes[p * 32 + t] = Int16(quants[element(byte, p >= 2)])
-        }
-    }
+func storeWidenedPlane(_ quants: SIMD16<Int32>, into out: UnsafeMutableRawPointer) {
+    let b0 = (quants &<< 24) &>> 24, b1 = (quants &<< 16) &>> 24, b2 = (quants &<< 8) &>> 24, b3 = quants &>> 24
+    storeLanes((b0 & 0xFFFF) | (b2 &<< 16), out, 0)
+    storeLanes((b1 & 0xFFFF) | (b3 &<< 16), out, 64)
+}
+
+/// 64 int8 quants as 16 lanes: 32 bytes from `first` (lanes 0-7), then 32 from `second` (lanes 8-15).
+@inline(__always)
+func quantRuns(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer) -> SIMD16<Int32> {
+    SIMD16(lowHalf: first.loadUnaligned(as: SIMD8<Int32>.self), highHalf: second.loadUnaligned(as: SIMD8<Int32>.self))
+}
+
+/// Sum of 32 int8 quants.
+@inline(__always)
+func quantSum32(_ p: UnsafeRawPointer) -> Int32 {
+    let v = p.loadUnaligned(as: SIMD8<Int32>.self)
+    let s = ((v &<< 24) &>> 24) &+ ((v &<< 16) &>> 24) &+ ((v &<< 8) &>> 24) &+ (v &>> 24)
+    let s4 = s.lowHalf &+ s.highHalf, s2 = s4.lowHalf &+ s4.highHalf
+    return s2.x &+ s2.y
 }
 
 /// Stores a vector at `offset` (kernels read them back with unaligned loads; 64-byte alignment is only faster).

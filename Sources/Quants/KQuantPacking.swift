@@ -1,20 +1,25 @@
 // Packing of Q8_K activations for the K-quant SIMD dots (Q4_K, Q5_K, Q6_K).
 //
-// Each super-block's 256 weight quants are read as two 64-byte vectors (the nibble bytes of 128 elements each),
-// cut into four int16-pair vectors per the rule in `packWidenedVectors`. The packing puts the matching Q8_K
-// quants, widened to int16, in that order, plus per-super-block values each kernel needs (documented there).
+// Each super-block's 256 weight quants are read as two 64-byte vectors per 128 elements, a low and a high byte
+// plane (see `storeWidenedPlane`). The packing puts the matching Q8_K quants, widened to int16, in that order,
+// plus per-super-block values each kernel needs (documented there).
 
 enum KQuantPacking {
     static func packedOffset(count: Int) -> Int { alignedTo64(count / Q8_K.blockElements * Q8_K.blockBytes) }
 
-    /// Widens and permutes one Q8_K block's quants: 2 x 4 vectors (512 bytes) at `out`, where half `h`'s byte
-    /// `byte`/nibble `high` multiplies element `element(h, byte, high)`.
+    /// Widens one Q8_K block's quants for a kernel whose weight vectors hold, per 128-element half `h`, a low and
+    /// a high plane: `runs(h, high)` gives the element offsets of the two 32-quant runs behind weight bytes 0..31
+    /// and 32..63 of that plane. Writes the half's low plane at `out + h * halfStride`, its high plane 128 bytes on.
     @inline(__always)
     static func packQuants(_ block: UnsafeRawPointer, into out: UnsafeMutableRawPointer, halfStride: Int,
-                           element: (_ half: Int, _ byte: Int, _ high: Bool) -> Int) {
-        let q = block.advanced(by: Q8_K.qsOffset).assumingMemoryBound(to: Int8.self)
+                           runs: (_ half: Int, _ high: Bool) -> (Int, Int)) {
+        let q = block + Q8_K.qsOffset
         for h in 0..<2 {
-            packWidenedVectors(q, vectorCount: 4, into: out + h * halfStride) { byte, high in element(h, byte, high) }
+            for plane in 0..<2 {
+                let high = plane == 1
+                let (first, second) = runs(h, high)
+                storeWidenedPlane(quantRuns(q + first, q + second), into: out + h * halfStride + (high ? 128 : 0))
+            }
         }
     }
 

@@ -98,8 +98,8 @@ public enum Q4_K {
     }
 
     // Packed activation per super-block (576 bytes), shared with Q5_K:
-    //   +0    vectors of elements 0..127   (half h = 0): byte b of the 64 nibble bytes, nibble n ->
-    //   +256  vectors of elements 128..255 (h = 1)       element 128h + 64(b / 32) + 32n + b % 32
+    //   +0    half h = 0 (elements 0..127): widened low-nibble plane (128 bytes), then high-nibble plane;
+    //   +256  half h = 1    byte b, nibble n of the half's 64 quant bytes is element 128h + 64(b / 32) + 32n + b % 32
     //   +512  8 Int32: sum of q8 over each 32-element sub-block (bsums[2j] + bsums[2j + 1])
     //   +544  Float d8
     static let groupBytes = 576
@@ -114,8 +114,10 @@ public enum Q4_K {
         for i in 0..<count / blockElements {
             let block = UnsafeRawPointer(dst) + i * Q8_K.blockBytes
             let group = packed + i * groupBytes
-            KQuantPacking.packQuants(block, into: group, halfStride: 256) { h, byte, high in
-                128 * h + 64 * (byte >> 5) + (high ? 32 : 0) + (byte & 31)
+            // Weight bytes 0..31 of half h hold elements 128h + 0..31 (low nibbles) and 128h + 32..63 (high);
+            // bytes 32..63 hold 128h + 64..95 and 128h + 96..127.
+            KQuantPacking.packQuants(block, into: group, halfStride: 256) { h, high in
+                (128 * h + (high ? 32 : 0), 128 * h + 64 + (high ? 32 : 0))
             }
             var sums = SIMD8<Int32>()
             for j in 0..<8 { sums[j] = KQuantPacking.bsum(block, 2 * j) + KQuantPacking.bsum(block, 2 * j + 1) }

@@ -123,8 +123,8 @@ public enum Q6_K {
     }
 
     // Packed activation per super-block (832 bytes):
-    //   +0, +384    half n's four vectors: byte b of a 64-byte quant vector, `high` vector ->
-    //               element 128n + 32(b / 32) + 64 high + b % 32
+    //   +0, +384    half n's widened low plane (128 bytes), then high plane: byte b of the plane is element
+    //               128n + b (low) or 128n + 64 + b (high)
     //   +256, +640  Int32 bias lanes for the low vector's accumulator: lane 4g = -32 * bsums[8n + g]
     //   +320, +704  the same for the high vector: lane 4g = -32 * bsums[8n + 4 + g]
     //   +768        Float d8
@@ -142,8 +142,9 @@ public enum Q6_K {
         for i in 0..<count / blockElements {
             let block = UnsafeRawPointer(dst) + i * Q8_K.blockBytes
             let group = packed + i * groupBytes
-            KQuantPacking.packQuants(block, into: group, halfStride: halfBytes) { n, byte, high in
-                128 * n + 32 * (byte >> 5) + (high ? 64 : 0) + (byte & 31)
+            // The low plane of half n is elements 128n + 0..63, the high plane 128n + 64..127.
+            KQuantPacking.packQuants(block, into: group, halfStride: halfBytes) { n, high in
+                (128 * n + (high ? 64 : 0), 128 * n + 32 + (high ? 64 : 0))
             }
             for n in 0..<2 {
                 var low = SIMD16<Int32>(), high = SIMD16<Int32>()

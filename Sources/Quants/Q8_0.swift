@@ -125,8 +125,7 @@ public enum Q8_0 {
     // Flipping each byte's sign bit turns q into the unsigned q + 128 that `bytePlaneDot` takes; the extra
     // 128 * sum(q8) per block is cancelled by a packed bias.
     // Packed group per block pair (256 bytes):
-    //   +0    int16 pairs for bytes (4k, 4k + 2)       (vector p = 0 of `packWidenedVectors`)
-    //   +64   int16 pairs for bytes (4k + 1, 4k + 3)   (p = 1)
+    //   +0    the widened quants of both blocks (`storeWidenedPlane`, 128 bytes)
     //   +128  Float lanes: activation d of block 0 in lanes 0-7, of block 1 in lanes 8-15
     //   +192  Int32 bias: -128 * sum(q8) of block 0 in lane 0, of block 1 in lane 8
     static let groupBytes = 256
@@ -144,18 +143,12 @@ public enum Q8_0 {
         for g in 0..<count / 64 {
             let b0 = UnsafeRawPointer(dst) + 2 * g * blockBytes, b1 = b0 + blockBytes
             let group = packed + g * groupBytes
-            var bias = SIMD16<Int32>()
-            for (lane, block) in [(0, b0), (8, b1)] {
-                var sum: Int32 = 0
-                for j in 0..<32 { sum += Int32(block.load(fromByteOffset: qsOffset + j, as: Int8.self)) }
-                bias[lane] = -128 * sum
-            }
             // Bytes 0..31 of the weight vector are block 0's quants, 32..63 block 1's.
-            let q0 = (b0 + qsOffset).assumingMemoryBound(to: Int8.self), q1 = (b1 + qsOffset).assumingMemoryBound(to: Int8.self)
-            var staging = [Int8](repeating: 0, count: 64)
-            for j in 0..<32 { staging[j] = q0[j]; staging[32 + j] = q1[j] }
-            staging.withUnsafeBufferPointer { packWidenedVectors($0.baseAddress!, vectorCount: 2, into: group) { byte, _ in byte } }
+            storeWidenedPlane(quantRuns(b0 + qsOffset, b1 + qsOffset), into: group)
             storeLanes(spreadPerHalf(loadHalf(b0, 0), loadHalf(b1, 0)), group, 128)
+            var bias = SIMD16<Int32>()
+            bias[0] = -128 * quantSum32(b0 + qsOffset)
+            bias[8] = -128 * quantSum32(b1 + qsOffset)
             storeLanes(bias, group, 192)
         }
     }

@@ -63,6 +63,18 @@ public enum QuantKernels {
         }
     }
 
+    /// ggml's `quantize_row_q8_0` (fast path, byte-identical to `Q8_0.quantizeReference`): `count / 32` blocks
+    /// of 34 bytes at `dst`.
+    public static func quantizeRowQ8_0(_ x: UnsafePointer<Float>, count: Int, into dst: UnsafeMutableRawPointer) {
+        Q8_0.quantize(x, count: count, into: dst)
+    }
+
+    /// ggml's `quantize_row_q8_K` (fast path, byte-identical to `Q8_K.quantizeReference`): `count / 256` blocks
+    /// of 292 bytes at `dst`.
+    public static func quantizeRowQ8_K(_ x: UnsafePointer<Float>, count: Int, into dst: UnsafeMutableRawPointer) {
+        Q8_K.quantize(x, count: count, into: dst)
+    }
+
     /// Dot of one weight row (`count` elements of `type`) with a prepared activation.
     @inline(__always)
     public static func dot(type: GGMLType, row: UnsafeRawPointer, count: Int, activation: UnsafeRawPointer) -> Float {

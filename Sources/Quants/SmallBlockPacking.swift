@@ -3,7 +3,7 @@
 //
 // Their SIMD dots read four blocks at a time: the four 16-byte `qs` fields fill one zmm (block i in 128-bit
 // lane i), split into a low- and a high-nibble byte plane for `bytePlaneDot`. Packed activation group per four blocks (384 bytes):
-//   +0    4 widened activation vectors (see `packWidenedVectors`)
+//   +0    widened activation quants: low-nibble plane (128 bytes), high-nibble plane (128 bytes)
 //   +256  Float lanes: activation d of block i in lanes 4i..4i+3
 //   +320  extra lanes, lane 4i of block i (others 0): Int32 bias -offset * sum(q8) for Q4_0/Q5_0, or the
 //         Float Q8_1 `s` (= d * sum(q8)) for Q4_1/Q5_1
@@ -48,33 +48,22 @@ enum SmallBlockPacking {
     static func pack(_ blocks: UnsafeMutableRawPointer, count: Int, activationBlockBytes: Int, quantsOffset: Int,
                      into dst: UnsafeMutableRawPointer, extra: Extra) {
         let packed = dst + packedOffset(count: count, activationBlockBytes: activationBlockBytes)
-        // Four blocks of 32 quants: 128 bytes of staging.
-        var staging = (SIMD64<Int8>(), SIMD64<Int8>())
         for g in 0..<count / groupElements {
             let group = packed + g * groupBytes
-            var scales = SIMD16<Float>()
+            let first = UnsafeRawPointer(blocks) + 4 * g * activationBlockBytes
+            // Weight byte j of block i (128-bit lane i) holds elements j (low nibble) and j + 16 (high nibble).
+            let qs = first + quantsOffset
+            storeWidenedPlane(unsafeBitCast(loadQuants(qs, stride: activationBlockBytes), to: SIMD16<Int32>.self), into: group)
+            storeWidenedPlane(unsafeBitCast(loadQuants(qs + 16, stride: activationBlockBytes), to: SIMD16<Int32>.self), into: group + 128)
+            storeLanes(spreadPerQuarter(blockHalves(first, offset: 0, blockBytes: activationBlockBytes)), group, scaleOffset)
             var extras = SIMD16<Int32>()
-            withUnsafeMutableBytes(of: &staging) { s in
-                for i in 0..<4 {
-                    let block = UnsafeRawPointer(blocks) + (4 * g + i) * activationBlockBytes
-                    (s.baseAddress! + 32 * i).copyMemory(from: block + quantsOffset, byteCount: 32)
-                    for l in 0..<4 { scales[4 * i + l] = loadHalf(block, 0) }
-                    switch extra {
-                    case .bias(let offset):
-                        var sum: Int32 = 0
-                        for j in 0..<32 { sum += Int32(block.load(fromByteOffset: quantsOffset + j, as: Int8.self)) }
-                        extras[4 * i] = -offset * sum
-                    case .q8_1Sum:
-                        extras[4 * i] = Int32(bitPattern: loadHalf(block, 2).bitPattern)
-                    }
-                }
-                // Weight vector byte 16i + j of block i holds elements 32i + j (low) and 32i + j + 16 (high).
-                let q = s.baseAddress!.assumingMemoryBound(to: Int8.self)
-                packWidenedVectors(q, vectorCount: 4, into: group) { byte, high in
-                    32 * (byte >> 4) + (byte & 15) + (high ? 16 : 0)
+            for i in 0..<4 {
+                let block = first + i * activationBlockBytes
+                switch extra {
+                case .bias(let offset): extras[4 * i] = -offset * quantSum32(block + quantsOffset)
+                case .q8_1Sum: extras[4 * i] = Int32(bitPattern: loadHalf(block, 2).bitPattern)
                 }
             }
-            storeLanes(scales, group, scaleOffset)
             storeLanes(extras, group, extraOffset)
         }
     }
