@@ -50,6 +50,15 @@ public struct ScoredSpan: Codable, Equatable, Sendable {
     public var label: PHIKind
     public var text: String
     public var tokens: [String]
+
+    public init(document: String, start: Int, end: Int, label: PHIKind, text: String, tokens: [String]) {
+        self.document = document
+        self.start = start
+        self.end = end
+        self.label = label
+        self.text = text
+        self.tokens = tokens
+    }
 }
 
 /// Everything one scoring run found.
