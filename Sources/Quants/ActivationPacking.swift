@@ -16,6 +16,9 @@
 @inline(__always)
 func alignedTo64(_ n: Int) -> Int { (n + 63) & ~63 }
 
+/// Bytes of one widened plane (64 activation quants as two vectors of int16 pairs).
+let widenedPlaneBytes = 128
+
 /// Widens 64 activation quants into the two int16-pair vectors that `bytePlaneDot` reads for one byte plane.
 ///
 /// The weight kernels view 64 bytes of weight quants as 16 little-endian 32-bit lanes: one "byte plane" (8-bit

@@ -9,7 +9,7 @@ enum KQuantPacking {
 
     /// Widens one Q8_K block's quants for a kernel whose weight vectors hold, per 128-element half `h`, a low and
     /// a high plane: `runs(h, high)` gives the element offsets of the two 32-quant runs behind weight bytes 0..31
-    /// and 32..63 of that plane. Writes the half's low plane at `out + h * halfStride`, its high plane 128 bytes on.
+    /// and 32..63 of that plane. Writes the half's low plane at `out + h * halfStride`, its high plane right after.
     @inline(__always)
     static func packQuants(_ block: UnsafeRawPointer, into out: UnsafeMutableRawPointer, halfStride: Int,
                            runs: (_ half: Int, _ high: Bool) -> (Int, Int)) {
@@ -18,7 +18,7 @@ enum KQuantPacking {
             for plane in 0..<2 {
                 let high = plane == 1
                 let (first, second) = runs(h, high)
-                storeWidenedPlane(quantRuns(q + first, q + second), into: out + h * halfStride + (high ? 128 : 0))
+                storeWidenedPlane(quantRuns(q + first, q + second), into: out + h * halfStride + (high ? widenedPlaneBytes : 0))
             }
         }
     }

@@ -97,12 +97,15 @@ public enum Q4_K {
         KQuantDequantize.scaledNibbles(src, count: count, into: y, blockBytes: blockBytes, qsOffset: qsOffset, qhOffset: nil)
     }
 
-    // Packed activation per super-block (576 bytes), shared with Q5_K:
-    //   +0    half h = 0 (elements 0..127): widened low-nibble plane (128 bytes), then high-nibble plane;
-    //   +256  half h = 1    byte b, nibble n of the half's 64 quant bytes is element 128h + 64(b / 32) + 32n + b % 32
-    //   +512  8 Int32: sum of q8 over each 32-element sub-block (bsums[2j] + bsums[2j + 1])
-    //   +544  Float d8
-    static let groupBytes = 576
+    // Packed activation per super-block, shared with Q5_K (P = widenedPlaneBytes):
+    //   +0      half h = 0 (elements 0..127): widened low-nibble plane, then high-nibble plane;
+    //   +2P     half h = 1    byte b, nibble n of the half's 64 quant bytes is element 128h + 64(b / 32) + 32n + b % 32
+    //   +4P     8 Int32: sum of q8 over each 32-element sub-block (bsums[2j] + bsums[2j + 1])
+    //   +4P+32  Float d8
+    static let halfBytes = 2 * widenedPlaneBytes
+    static let bsumsOffset = 2 * halfBytes
+    static let scaleOffset = bsumsOffset + 32
+    static let groupBytes = bsumsOffset + 64
 
     static func activationBytes(count: Int) -> Int {
         KQuantPacking.packedOffset(count: count) + count / blockElements * groupBytes
@@ -116,13 +119,13 @@ public enum Q4_K {
             let group = packed + i * groupBytes
             // Weight bytes 0..31 of half h hold elements 128h + 0..31 (low nibbles) and 128h + 32..63 (high);
             // bytes 32..63 hold 128h + 64..95 and 128h + 96..127.
-            KQuantPacking.packQuants(block, into: group, halfStride: 256) { h, high in
+            KQuantPacking.packQuants(block, into: group, halfStride: halfBytes) { h, high in
                 (128 * h + (high ? 32 : 0), 128 * h + 64 + (high ? 32 : 0))
             }
             var sums = SIMD8<Int32>()
             for j in 0..<8 { sums[j] = KQuantPacking.bsum(block, 2 * j) + KQuantPacking.bsum(block, 2 * j + 1) }
-            storeLanes(sums, group, 512)
-            group.storeBytes(of: KQuantPacking.scale(block), toByteOffset: 544, as: Float.self)
+            storeLanes(sums, group, bsumsOffset)
+            group.storeBytes(of: KQuantPacking.scale(block), toByteOffset: scaleOffset, as: Float.self)
         }
     }
 
@@ -164,19 +167,19 @@ enum KQuantDot {
                     low |= (bits &<< 4) & 0x1010_1010
                     high |= (bits &<< 3) & 0x1010_1010
                 }
-                let x = pa + 256 * h
+                let x = pa + Q4_K.halfBytes * h
                 let lo = bytePlaneDot(SIMD16<Int32>(), low, x)
-                let hi = bytePlaneDot(SIMD16<Int32>(), high, x + 128)
+                let hi = bytePlaneDot(SIMD16<Int32>(), high, x + widenedPlaneBytes)
                 let word = SIMD16<UInt32>(repeating: scaleWord)
                 let scLo = unsafeBitCast((word &>> lowShift) & 0xFF, to: SIMD16<Int32>.self)
                 let scHi = unsafeBitCast((word &>> highShift) & 0xFF, to: SIMD16<Int32>.self)
                 return lo &* scLo &+ hi &* scHi
             }
             let isum = half(0, scaleWords.0) &+ half(1, scaleWords.1)
-            let d8 = pa.loadUnaligned(fromByteOffset: 544, as: Float.self)
+            let d8 = pa.loadUnaligned(fromByteOffset: Q4_K.scaleOffset, as: Float.self)
             sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, 0) * d8))
             let mins = (SIMD8(lowHalf: SIMD4(repeating: minWords.0), highHalf: SIMD4(repeating: minWords.1)) &>> minShift) & 0xFF
-            let minDot = unsafeBitCast(mins, to: SIMD8<Int32>.self) &* pa.loadUnaligned(fromByteOffset: 512, as: SIMD8<Int32>.self)
+            let minDot = unsafeBitCast(mins, to: SIMD8<Int32>.self) &* pa.loadUnaligned(fromByteOffset: Q4_K.bsumsOffset, as: SIMD8<Int32>.self)
             minSum.addProduct(floatLanes(minDot), SIMD8(repeating: loadHalf(block, 2) * d8))
             i += 1
         }

@@ -122,15 +122,17 @@ public enum Q6_K {
         }
     }
 
-    // Packed activation per super-block (832 bytes):
-    //   +0, +384    half n's widened low plane (128 bytes), then high plane: byte b of the plane is element
+    // Packed activation per super-block (P = widenedPlaneBytes, H = halfBytes = 2P + 128):
+    //   +nH         half n's widened low plane, then high plane: byte b of the plane is element
     //               128n + b (low) or 128n + 64 + b (high)
-    //   +256, +640  Int32 bias lanes for the low vector's accumulator: lane 4g = -32 * bsums[8n + g]
-    //   +320, +704  the same for the high vector: lane 4g = -32 * bsums[8n + 4 + g]
-    //   +768        Float d8
+    //   +nH+2P      Int32 bias lanes for the low plane's accumulator: lane 4g = -32 * bsums[8n + g]
+    //   +nH+2P+64   the same for the high plane: lane 4g = -32 * bsums[8n + 4 + g]
+    //   +2H         Float d8
     // The bias folds the -32 offset of every 16-element sub-block into the accumulator before its scale.
-    static let groupBytes = 832
-    static let halfBytes = 384
+    static let biasOffset = 2 * widenedPlaneBytes
+    static let halfBytes = biasOffset + 128
+    static let scaleOffset = 2 * halfBytes
+    static let groupBytes = scaleOffset + 64
 
     static func activationBytes(count: Int) -> Int {
         KQuantPacking.packedOffset(count: count) + count / blockElements * groupBytes
@@ -152,10 +154,10 @@ public enum Q6_K {
                     low[4 * g] = -32 * KQuantPacking.bsum(block, 8 * n + g)
                     high[4 * g] = -32 * KQuantPacking.bsum(block, 8 * n + 4 + g)
                 }
-                storeLanes(low, group, halfBytes * n + 256)
-                storeLanes(high, group, halfBytes * n + 320)
+                storeLanes(low, group, halfBytes * n + biasOffset)
+                storeLanes(high, group, halfBytes * n + biasOffset + 64)
             }
-            group.storeBytes(of: KQuantPacking.scale(block), toByteOffset: 768, as: Float.self)
+            group.storeBytes(of: KQuantPacking.scale(block), toByteOffset: scaleOffset, as: Float.self)
         }
     }
 
@@ -174,14 +176,14 @@ public enum Q6_K {
             @inline(__always) func half(_ n: Int) -> SIMD16<Int32> {
                 let (low, high) = sixBitQuants(block, half: n)
                 let x = pa + halfBytes * n
-                let lo = bytePlaneDot(x.loadUnaligned(fromByteOffset: 256, as: SIMD16<Int32>.self), low, x)
-                let hi = bytePlaneDot(x.loadUnaligned(fromByteOffset: 320, as: SIMD16<Int32>.self), high, x + 128)
+                let lo = bytePlaneDot(x.loadUnaligned(fromByteOffset: biasOffset, as: SIMD16<Int32>.self), low, x)
+                let hi = bytePlaneDot(x.loadUnaligned(fromByteOffset: biasOffset + 64, as: SIMD16<Int32>.self), high, x + widenedPlaneBytes)
                 let scLo = SIMD16(repeating: block.loadUnaligned(fromByteOffset: scalesOffset + 8 * n, as: Int32.self))
                 let scHi = SIMD16(repeating: block.loadUnaligned(fromByteOffset: scalesOffset + 8 * n + 4, as: Int32.self))
                 return lo &* ((scLo &<< scaleShift) &>> 24) &+ hi &* ((scHi &<< scaleShift) &>> 24)
             }
             let isum = half(0) &+ half(1)
-            sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, dOffset) * pa.loadUnaligned(fromByteOffset: 768, as: Float.self)))
+            sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, dOffset) * pa.loadUnaligned(fromByteOffset: scaleOffset, as: Float.self)))
             i += 1
         }
         return horizontalSum(sum)

@@ -124,11 +124,13 @@ public enum Q8_0 {
     // Weights are read two blocks (64 quants) at a time into one zmm: block 0 in lanes 0-7, block 1 in 8-15.
     // Flipping each byte's sign bit turns q into the unsigned q + 128 that `bytePlaneDot` takes; the extra
     // 128 * sum(q8) per block is cancelled by a packed bias.
-    // Packed group per block pair (256 bytes):
-    //   +0    the widened quants of both blocks (`storeWidenedPlane`, 128 bytes)
-    //   +128  Float lanes: activation d of block 0 in lanes 0-7, of block 1 in lanes 8-15
-    //   +192  Int32 bias: -128 * sum(q8) of block 0 in lane 0, of block 1 in lane 8
-    static let groupBytes = 256
+    // Packed group per block pair (P = widenedPlaneBytes):
+    //   +0     the widened quants of both blocks (`storeWidenedPlane`)
+    //   +P     Float lanes: activation d of block 0 in lanes 0-7, of block 1 in lanes 8-15
+    //   +P+64  Int32 bias: -128 * sum(q8) of block 0 in lane 0, of block 1 in lane 8
+    static let scaleOffset = widenedPlaneBytes
+    static let biasOffset = scaleOffset + 64
+    static let groupBytes = biasOffset + 64
 
     static func packedOffset(count: Int) -> Int { alignedTo64(count / blockElements * blockBytes) }
 
@@ -145,11 +147,11 @@ public enum Q8_0 {
             let group = packed + g * groupBytes
             // Bytes 0..31 of the weight vector are block 0's quants, 32..63 block 1's.
             storeWidenedPlane(quantRuns(b0 + qsOffset, b1 + qsOffset), into: group)
-            storeLanes(spreadPerHalf(loadHalf(b0, 0), loadHalf(b1, 0)), group, 128)
+            storeLanes(spreadPerHalf(loadHalf(b0, 0), loadHalf(b1, 0)), group, scaleOffset)
             var bias = SIMD16<Int32>()
             bias[0] = -128 * quantSum32(b0 + qsOffset)
             bias[8] = -128 * quantSum32(b1 + qsOffset)
-            storeLanes(bias, group, 192)
+            storeLanes(bias, group, biasOffset)
         }
     }
 
@@ -165,9 +167,9 @@ public enum Q8_0 {
             let q = SIMD16<UInt32>(
                 lowHalf: b0.loadUnaligned(fromByteOffset: qsOffset, as: SIMD8<UInt32>.self),
                 highHalf: b0.loadUnaligned(fromByteOffset: blockBytes + qsOffset, as: SIMD8<UInt32>.self)) ^ 0x8080_8080
-            let acc = bytePlaneDot(pa.loadUnaligned(fromByteOffset: 192, as: SIMD16<Int32>.self), q, pa)
+            let acc = bytePlaneDot(pa.loadUnaligned(fromByteOffset: biasOffset, as: SIMD16<Int32>.self), q, pa)
             let scale = spreadPerHalf(loadHalf(b0, 0), loadHalf(b0, blockBytes))
-                * pa.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+                * pa.loadUnaligned(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
             sum.addProduct(floatLanes(acc), scale)
             g += 1
         }

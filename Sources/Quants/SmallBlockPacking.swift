@@ -2,10 +2,11 @@
 // element j in the low nibble and element j + 16 in the high nibble of byte j.
 //
 // Their SIMD dots read four blocks at a time: the four 16-byte `qs` fields fill one zmm (block i in 128-bit
-// lane i), split into a low- and a high-nibble byte plane for `bytePlaneDot`. Packed activation group per four blocks (384 bytes):
-//   +0    widened activation quants: low-nibble plane (128 bytes), high-nibble plane (128 bytes)
-//   +256  Float lanes: activation d of block i in lanes 4i..4i+3
-//   +320  extra lanes, lane 4i of block i (others 0): Int32 bias -offset * sum(q8) for Q4_0/Q5_0, or the
+// lane i), split into a low- and a high-nibble byte plane for `bytePlaneDot`. Packed activation group per four
+// blocks (P = widenedPlaneBytes):
+//   +0    widened activation quants: low-nibble plane, then high-nibble plane
+//   +2P   Float lanes: activation d of block i in lanes 4i..4i+3
+//   +2P+64 extra lanes, lane 4i of block i (others 0): Int32 bias -offset * sum(q8) for Q4_0/Q5_0, or the
 //         Float Q8_1 `s` (= d * sum(q8)) for Q4_1/Q5_1
 
 /// Nibble extraction for one 32-element block (element j low nibble of byte j, j + 16 high nibble).
@@ -25,9 +26,9 @@ enum SmallBlockNibbles {
 
 enum SmallBlockPacking {
     static let groupElements = 128
-    static let groupBytes = 384
-    static let scaleOffset = 256
-    static let extraOffset = 320
+    static let scaleOffset = 2 * widenedPlaneBytes
+    static let extraOffset = scaleOffset + 64
+    static let groupBytes = extraOffset + 64
 
     enum Extra {
         /// Int32 start value of each block's accumulator: -nibbleOffset * sum(q8).
@@ -54,7 +55,7 @@ enum SmallBlockPacking {
             // Weight byte j of block i (128-bit lane i) holds elements j (low nibble) and j + 16 (high nibble).
             let qs = first + quantsOffset
             storeWidenedPlane(unsafeBitCast(loadQuants(qs, stride: activationBlockBytes), to: SIMD16<Int32>.self), into: group)
-            storeWidenedPlane(unsafeBitCast(loadQuants(qs + 16, stride: activationBlockBytes), to: SIMD16<Int32>.self), into: group + 128)
+            storeWidenedPlane(unsafeBitCast(loadQuants(qs + 16, stride: activationBlockBytes), to: SIMD16<Int32>.self), into: group + widenedPlaneBytes)
             storeLanes(spreadPerQuarter(blockHalves(first, offset: 0, blockBytes: activationBlockBytes)), group, scaleOffset)
             var extras = SIMD16<Int32>()
             for i in 0..<4 {
@@ -84,7 +85,7 @@ enum SmallBlockPacking {
                           highBits: (low: SIMD16<UInt32>, high: SIMD16<UInt32>)? = nil) -> SIMD16<Int32> {
         var low = q & 0x0F0F_0F0F, high = (q &>> 4) & 0x0F0F_0F0F
         if let h = highBits { low |= h.low; high |= h.high }
-        return bytePlaneDot(bytePlaneDot(start, low, pa), high, pa + 128)
+        return bytePlaneDot(bytePlaneDot(start, low, pa), high, pa + widenedPlaneBytes)
     }
 }
 
