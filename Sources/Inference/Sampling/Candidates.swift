@@ -63,9 +63,10 @@ public struct CandidateBuffer {
         hasProbabilities = false
     }
 
-    /// Drops all candidates after the first `newCount` (meaningful once sorted).
+    /// Keeps the first `newCount` candidates, which must already be in descending order (`sortBest`).
     mutating func truncate(to newCount: Int) {
         count = max(1, min(count, newCount))
+        isSorted = true
         hasProbabilities = false
     }
 
@@ -101,22 +102,28 @@ public struct CandidateBuffer {
         return best
     }
 
-    /// Moves the best `k` candidates to the front in descending order and drops the rest, without sorting the
-    /// whole set: a heap of the `k` best seen so far, whose root is the worst of them, is compared with each
-    /// remaining candidate — O(n log k), and for n = 262,144, k = 40 nearly every candidate costs one compare.
+    /// Keeps only the best `k` candidates, in descending order (top-k).
     mutating func keepBest(_ k: Int) {
+        sortBest(k)
+        count = max(1, min(k, count))
+        isSorted = true
+        hasProbabilities = false
+    }
+
+    /// Moves the best `k` candidates to the front in descending order, keeping the others (unordered) behind
+    /// them, without sorting the whole set: a heap of the `k` best seen so far, whose root is the worst of
+    /// them, is compared with each remaining candidate — O(n log k), and for n = 262,144, k = 40 nearly every
+    /// candidate costs one compare. Probabilities travel with their candidates and stay valid.
+    mutating func sortBest(_ k: Int) {
         guard k < count else { return sortDescending() }
         let k = max(k, 1)
         let heap = UnsafeMutableBufferPointer(rebasing: storage[0..<k])
         Self.buildHeap(heap)
         for i in k..<count where Self.precedes(storage[i], heap[0]) {
-            heap[0] = storage[i]
+            storage.swapAt(0, i)
             Self.siftDown(heap, from: 0, size: k)
         }
         Self.sortHeap(heap)
-        count = k
-        isSorted = true
-        hasProbabilities = false
     }
 
     /// Sorts the remaining candidates by descending logit. Heapsort: in place, O(n log n), allocation-free
@@ -167,12 +174,20 @@ public struct CandidateBuffer {
 
     // MARK: Probabilities
 
-    /// Sets each remaining candidate's probability to the softmax of the remaining logits. Subtracting the
-    /// largest logit first keeps `exp` from overflowing; the largest term is exactly 1, so the sum is at least 1.
-    /// The sum is kept in Double: over a flat quarter-million-token distribution a Float sum drifts by about
-    /// 1e-5, several tokens' worth of probability, which would move the top-p boundary.
+    /// Sets each remaining candidate's probability to the softmax of the remaining logits.
     mutating func softmax() {
         guard !hasProbabilities else { return }
+        let scale = Float(1 / exponentiate())
+        for i in 0..<count { storage[i].probability *= scale }
+        hasProbabilities = true
+    }
+
+    /// Sets each remaining candidate's `probability` to the unnormalized weight exp(logit − max) and returns
+    /// the weights' sum, which is what a draw needs (it scales its target instead of the weights). Subtracting
+    /// the largest logit keeps `exp` from overflowing; that term is exactly 1, so the sum is at least 1. The sum
+    /// is kept in Double: over a flat quarter-million-token distribution a Float sum drifts by about 1e-5,
+    /// several tokens' worth of probability, which would move the top-p boundary.
+    mutating func exponentiate() -> Double {
         let maximum = storage[indexOfBest()].logit
         var sum: Double = 0
         for i in 0..<count {
@@ -182,8 +197,7 @@ public struct CandidateBuffer {
             storage[i].probability = e
             sum += Double(e)
         }
-        let scale = Float(1 / sum)
-        for i in 0..<count { storage[i].probability *= scale }
-        hasProbabilities = true
+        hasProbabilities = false
+        return sum
     }
 }

@@ -93,12 +93,10 @@ public final class Sampler {
     }
 
     /// The final link (llama.cpp `dist`): a token drawn with probability softmax(logit). A uniform number in
-    /// [0, total) is located in the running sum of the probabilities; Double sums keep the walk exact enough
-    /// over a quarter-million candidates.
+    /// [0, total) is located in the running sum of the weights exp(logit − max) — no normalizing pass needed;
+    /// Double sums keep the walk exact enough over a quarter-million candidates.
     private func draw() -> Int32 {
-        candidates.softmax()
-        var total: Double = 0
-        for i in 0..<candidates.count { total += Double(candidates[i].probability) }
+        let total = candidates.exponentiate()
         let target = random.nextUnitInterval() * total
         var cumulative: Double = 0
         for i in 0..<candidates.count {

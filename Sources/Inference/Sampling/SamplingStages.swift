@@ -82,30 +82,37 @@ public struct TopK: SamplingStage {
 /// candidates under that cutoff number at most n - 1, so together they hold less than (n - 1) × cutoff
 /// = 1 - p of the mass; the ones above it therefore hold more than p, and the nucleus — built from the most
 /// likely tokens down — is complete before it reaches any token under the cutoff. So drop those first, in one
-/// pass, and sort only what is left, which for a peaked distribution is a few dozen tokens.
+/// pass. Then, instead of sorting what is left, sort only its best 64 and widen (×8) until the running sum
+/// reaches `p`: a peaked distribution, the usual case, is settled by the first partial selection.
 public struct TopP: SamplingStage {
     public let p: Float
     public init?(_ p: Float) {
         guard p < 1 else { return nil }
         self.p = p
     }
+
     public func apply(to candidates: inout CandidateBuffer) {
         candidates.softmax()
         if !candidates.isSorted, candidates.count > 1 {
             let cutoff = (1 - p) / Float(candidates.count - 1)
             candidates.retain { $0.probability >= cutoff }  // keeps the probabilities: they stay full-set ones
-            candidates.sortDescending()
         }
-        var cumulative: Double = 0  // Double for the same reason as in `softmax`
-        var keep = candidates.count
-        for i in 0..<candidates.count {
-            cumulative += Double(candidates[i].probability)
-            if cumulative >= Double(p) {
-                keep = i + 1
-                break
+        var sortedPrefix = candidates.isSorted ? candidates.count : min(64, candidates.count)
+        while true {
+            candidates.sortBest(sortedPrefix)
+            var cumulative: Double = 0  // Double for the same reason as in `softmax`
+            for i in 0..<sortedPrefix {
+                cumulative += Double(candidates[i].probability)
+                if cumulative >= Double(p) { return candidates.truncate(to: i + 1) }
             }
+            if sortedPrefix == candidates.count { return }  // rounding left the sum a hair short of p: keep all
+            // Every candidate beyond the prefix is at most as likely as its last one, so at least `needed` more
+            // are required. Widen by that or ×8, whichever is more; past a quarter of the set, sort it all.
+            let last = Double(candidates[sortedPrefix - 1].probability)
+            let needed = last > 0 ? (Double(p) - cumulative) / last : Double(candidates.count)
+            let next = max(sortedPrefix * 8, sortedPrefix + Int(min(needed.rounded(.up), Double(candidates.count))))
+            sortedPrefix = next * 4 > candidates.count ? candidates.count : next
         }
-        candidates.truncate(to: keep)
     }
 }
 
