@@ -16,20 +16,20 @@
 @inline(__always)
 func alignedTo64(_ n: Int) -> Int { (n + 63) & ~63 }
 
-/// Bytes of one widened plane (64 activation quants as two vectors of int16 pairs).
-let widenedPlaneBytes = 128
+/// Bytes of one widened plane: 64 activation quants as four vectors of 16 sign-extended Int32s.
+let widenedPlaneBytes = 256
 
-/// Widens 64 activation quants into the two int16-pair vectors that `bytePlaneDot` reads for one byte plane.
+/// Widens 64 activation quants into the four vectors that `bytePlaneDot` reads for one byte plane.
 ///
 /// The weight kernels view 64 bytes of weight quants as 16 little-endian 32-bit lanes: one "byte plane" (8-bit
 /// quants) or two (the low and the high nibbles of 4-bit quants). `quants` holds the activation int8s in the byte
-/// order of the plane they multiply; vector 0 (at `out`) pairs byte 0 (low int16 half) with byte 2 (high half)
-/// of every lane, vector 1 (at `out + 64`) bytes 1 and 3.
+/// order of the plane they multiply; vector b (at `out + 64 b`) holds byte b of every lane, sign-extended.
 @inline(__always)
 func storeWidenedPlane(_ quants: SIMD16<Int32>, into out: UnsafeMutableRawPointer) {
-    let b0 = (quants &<< 24) &>> 24, b1 = (quants &<< 16) &>> 24, b2 = (quants &<< 8) &>> 24, b3 = quants &>> 24
-    storeLanes((b0 & 0xFFFF) | (b2 &<< 16), out, 0)
-    storeLanes((b1 & 0xFFFF) | (b3 &<< 16), out, 64)
+    storeLanes((quants &<< 24) &>> 24, out, 0)
+    storeLanes((quants &<< 16) &>> 24, out, 64)
+    storeLanes((quants &<< 8) &>> 24, out, 128)
+    storeLanes(quants &>> 24, out, 192)
 }
 
 /// 64 int8 quants as 16 lanes: 32 bytes from `first` (lanes 0-7), then 32 from `second` (lanes 8-15).

@@ -6,23 +6,25 @@
 // multiply-add below becomes `vpdpwssd`. Small changes to these expressions can lose those matches.
 
 /// The integer heart of every quantized dot: `acc` plus, per 32-bit lane, the four products of the lane's four
-/// unsigned weight bytes with four int16 activations. `x` holds two 64-byte vectors of int16 pairs: vector 0
-/// pairs bytes 0 and 2 of each weight lane (low and high half), vector 1 bytes 1 and 3.
+/// unsigned weight bytes with four activations; `x` holds four 64-byte vectors, vector b the activations of
+/// byte b of every lane (int16 values, sign-extended; see `storeWidenedPlane`).
 ///
 /// Each byte is isolated into its own 32-bit lane with a *constant* mask, so LLVM knows its high half is zero;
 /// `w * sext(lo16(x))` then lowers to one `vpdpwssd` with `x` as a memory operand (the sign extension vanishes,
-/// since the zero half of `w` never reads the other half of `x`), and `w * (x >> 16)` to a shift plus a
-/// `vpdpwssd`. Eight vector instructions for 64 products. (A true 2-pair `vpdpwssd` per weight vector,
-/// `lo*lo + hi*hi`, is what one would write, but LLVM 21 splits it into a `vpmaddwd` and a `vpdpwssd` plus four
-/// masks and shifts; `vpdpbusd` is not reachable from Swift at all.)
+/// since the zero half of `w` never reads the other half of `x`): six bit operations and four `vpdpwssd` for
+/// 64 products. (A 2-pair `vpdpwssd` per weight vector, `lo*lo + hi*hi`, is what one would write, but LLVM 21
+/// splits it into a `vpmaddwd` and a `vpdpwssd` plus four masks and shifts; `vpdpbusd` is not reachable from
+/// Swift at all.)
 @inline(__always)
 func bytePlaneDot(_ acc: SIMD16<Int32>, _ plane: SIMD16<UInt32>, _ x: UnsafeRawPointer) -> SIMD16<Int32> {
     let b0 = unsafeBitCast(plane & 0xFF, to: SIMD16<Int32>.self)
     let b1 = unsafeBitCast((plane &>> 8) & 0xFF, to: SIMD16<Int32>.self)
     let b2 = unsafeBitCast((plane &>> 16) & 0xFF, to: SIMD16<Int32>.self)
     let b3 = unsafeBitCast(plane &>> 24, to: SIMD16<Int32>.self)
-    let x02 = x.loadUnaligned(as: SIMD16<Int32>.self), x13 = x.loadUnaligned(fromByteOffset: 64, as: SIMD16<Int32>.self)
-    return acc &+ b0 &* ((x02 &<< 16) &>> 16) &+ b2 &* (x02 &>> 16) &+ b1 &* ((x13 &<< 16) &>> 16) &+ b3 &* (x13 &>> 16)
+    @inline(__always) func activation(_ b: Int) -> SIMD16<Int32> {
+        (x.loadUnaligned(fromByteOffset: 64 * b, as: SIMD16<Int32>.self) &<< 16) &>> 16
+    }
+    return acc &+ b0 &* activation(0) &+ b1 &* activation(1) &+ b2 &* activation(2) &+ b3 &* activation(3)
 }
 
 /// Int32 lanes to Float lanes (one `vcvtdq2ps`).
