@@ -90,15 +90,19 @@ final class SentencePieceModel: @unchecked Sendable {
         return model.buffer
     }
 
-    /// GGUF token types map one to one onto sentencepiece's, with two exceptions. libsentencepiece 0.1.97
-    /// refuses a model whose unknown id is not of type UNKNOWN ("unk is not defined"), and Gemma's GGUF marks
-    /// `<unk>` as a control token, so the unknown id is forced to UNKNOWN (and any other UNKNOWN demoted to
-    /// CONTROL, since there may be only one). Undefined types (0) are treated as normal pieces.
+    /// Token attributes map onto sentencepiece's piece types nearly one to one. The exceptions:
+    /// - libsentencepiece 0.1.97 refuses a model whose unknown id is not of type UNKNOWN ("unk is not
+    ///   defined"), and Gemma's GGUF marks `<unk>` as a control token, so the unknown id is forced to UNKNOWN
+    ///   (and any other UNKNOWN demoted to CONTROL, since there may be only one);
+    /// - a token that is both user-defined and control (llama.cpp makes Phi-3's user-defined `</s>` control
+    ///   because it ends generation) is CONTROL: libsentencepiece matches USER_DEFINED pieces in raw text
+    ///   itself, and with special parsing off llama.cpp leaves control text as text;
+    /// - undefined types (0) are treated as normal pieces.
     static func pieceType(_ attributes: TokenAttributes, isUnknown: Bool) -> PieceType {
         if isUnknown { return .unknown }
         if attributes.contains(.byte) { return .byte }
-        if attributes.contains(.userDefined) { return .userDefined }
         if attributes.contains(.control) || attributes.contains(.unknown) { return .control }
+        if attributes.contains(.userDefined) { return .userDefined }
         if attributes.contains(.unused) { return .unused }
         return .normal
     }

@@ -25,6 +25,9 @@ struct SpecialTokenMatcher: Sendable {
         let text: [UInt8]
         /// Control and unknown tokens are found only when special parsing is on; user-defined tokens always.
         let needsSpecialParsing: Bool
+        /// llama.cpp's LSTRIP / RSTRIP: whitespace just before / after the token is dropped from the text.
+        let stripsLeft: Bool
+        let stripsRight: Bool
     }
 
     init(vocabulary: Vocabulary) {
@@ -33,7 +36,9 @@ struct SpecialTokenMatcher: Sendable {
             let attributes = vocabulary.attributes[id]
             guard !attributes.isDisjoint(with: [.control, .userDefined, .unknown]) else { continue }
             candidates.append(Candidate(id: Int32(id), text: Array(vocabulary.texts[id].utf8),
-                                        needsSpecialParsing: !attributes.isDisjoint(with: [.control, .unknown])))
+                                        needsSpecialParsing: !attributes.isDisjoint(with: [.control, .unknown]),
+                                        stripsLeft: attributes.contains(.stripsLeft),
+                                        stripsRight: attributes.contains(.stripsRight)))
         }
         candidates.sort { $0.text.count != $1.text.count ? $0.text.count > $1.text.count : $0.id < $1.id }
         self.candidates = candidates
@@ -62,25 +67,51 @@ struct SpecialTokenMatcher: Sendable {
         guard !occurrences.isEmpty else { return [.raw(0..<text.count)] }
         occurrences.sort { $0.priority != $1.priority ? $0.priority < $1.priority : $0.start < $1.start }
 
-        var covered = [Bool](repeating: false, count: text.count)
-        var accepted: [(range: Range<Int>, id: Int32)] = []
+        // What each byte has become: still raw text, part of an accepted token, or dropped by LSTRIP/RSTRIP.
+        // Only raw bytes can take a token, so a token never straddles an earlier one (llama.cpp searches each
+        // raw fragment separately).
+        enum ByteState: UInt8 { case raw, token, dropped }
+        var state = [ByteState](repeating: .raw, count: text.count)
+        var tokenAt: [Int: (id: Int32, length: Int)] = [:]  // keyed by start byte
         for occurrence in occurrences {
             let candidate = candidates[Int(occurrence.priority)]
             let range = occurrence.start..<(occurrence.start + candidate.text.count)
-            guard !covered[range].contains(true) else { continue }
-            for i in range { covered[i] = true }
-            accepted.append((range, candidate.id))
+            guard state[range].allSatisfy({ $0 == .raw }) else { continue }
+            for i in range { state[i] = .token }
+            tokenAt[range.lowerBound] = (candidate.id, range.count)
+            // C's isspace in the "C" locale, as llama.cpp uses.
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+            if candidate.stripsLeft {
+                var i = range.lowerBound - 1
+                while i >= 0, state[i] == .raw, isSpace(text[i]) { state[i] = .dropped; i -= 1 }
+            }
+            if candidate.stripsRight {
+                var i = range.upperBound
+                while i < text.count, state[i] == .raw, isSpace(text[i]) { state[i] = .dropped; i += 1 }
+            }
         }
-        accepted.sort { $0.range.lowerBound < $1.range.lowerBound }
 
         var fragments: [TextFragment] = []
+        var rawStart: Int?
         var position = 0
-        for (range, id) in accepted {
-            if range.lowerBound > position { fragments.append(.raw(position..<range.lowerBound)) }
-            fragments.append(.token(id))
-            position = range.upperBound
+        while position < text.count {
+            switch state[position] {
+            case .raw:
+                if rawStart == nil { rawStart = position }
+                position += 1
+                continue
+            case .token, .dropped:
+                if let start = rawStart { fragments.append(.raw(start..<position)) }
+                rawStart = nil
+            }
+            if let token = tokenAt[position] {
+                fragments.append(.token(token.id))
+                position += token.length
+            } else {
+                position += 1
+            }
         }
-        if position < text.count { fragments.append(.raw(position..<text.count)) }
+        if let start = rawStart { fragments.append(.raw(start..<text.count)) }
         return fragments
     }
 }

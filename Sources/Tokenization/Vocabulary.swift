@@ -35,6 +35,10 @@ public struct TokenAttributes: OptionSet, Sendable, Hashable {
     public static let control = TokenAttributes(rawValue: 1 << 3)
     public static let userDefined = TokenAttributes(rawValue: 1 << 4)
     public static let byte = TokenAttributes(rawValue: 1 << 5)
+    /// llama.cpp's LSTRIP: when found as a special token, whitespace before it is dropped.
+    public static let stripsLeft = TokenAttributes(rawValue: 1 << 7)
+    /// llama.cpp's RSTRIP: when found as a special token, whitespace after it is dropped.
+    public static let stripsRight = TokenAttributes(rawValue: 1 << 8)
 
     /// From a GGUF `tokenizer.ggml.token_type` value (llama.cpp's `LLAMA_TOKEN_TYPE_*`); 0 and unknown values
     /// are "undefined": no bits.
@@ -199,6 +203,25 @@ final class Vocabulary: Sendable {
            isEndOfGeneration("<|tool_response>") || isEndOfGeneration("<|plamo:eos|>") {
             endOfGeneration.remove(closeID)
             attributes[Int(closeID)] = .normal
+        }
+
+        // Per-model whitespace stripping around special tokens, chosen by model name as llama.cpp does (the
+        // GGUF has no field for it). The set of special tokens is taken before these changes, as there.
+        let modelName = (try file.optional("general.name", file.string) ?? "").lowercased()
+        let preLabel = try file.optional(TokenizerKey.pre, file.string) ?? ""
+        let architecture = try file.optional("general.architecture", file.string) ?? ""
+        if ["jina-v2-de", "jina-v2-es", "jina-v2-code"].contains(where: preLabel.contains)
+            || ["nomic-bert-moe", "jina-bert-v3"].contains(where: architecture.contains) {
+            if let id = idsByText[Array("<mask>".utf8)] { attributes[Int(id)].insert(.stripsLeft) }
+        } else if modelName.contains("phi-3") || modelName.contains("phi3") {
+            for i in 0..<count where !attributes[i].isDisjoint(with: [.control, .userDefined, .unknown]) {
+                attributes[i].insert(.stripsRight)
+            }
+            for text in ["<unk>", "<s>", "<|endoftext|>"] {
+                if let id = idsByText[Array(text.utf8)] { attributes[Int(id)].remove(.stripsRight) }
+            }
+        } else if modelName.contains("modern-bert"), let id = idsByText[Array("[MASK]".utf8)] {
+            attributes[Int(id)].insert(.stripsLeft)
         }
 
         // BOS/EOS policy: the family default, the pre-tokenizer's, then the metadata's word.

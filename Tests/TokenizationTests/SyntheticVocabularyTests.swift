@@ -144,6 +144,27 @@ final class SyntheticVocabularyTests: XCTestCase {
         XCTAssertEqual(tokenizer.decode([imStart, toolCall], renderSpecial: false), "<tool_call>")
     }
 
+    func testPhi3SpecialTokensDropTheWhitespaceAfterThem() throws {
+        // llama.cpp gives every special token of a model named Phi-3 the RSTRIP attribute (except <unk>, <s>
+        // and <|endoftext|>): whitespace right after it is dropped, whitespace before it kept.
+        var gguf = MetadataOnlyGGUF.byteLevelBPE(pre: "gpt-2", extra: [("<|end|>", controlType), ("<|endoftext|>", controlType)])
+        gguf.entries.append(("general.name", .string("Phi-3 mini (synthetic)")))
+        let tokenizer = try tokenizer(gguf)
+        let end = try XCTUnwrap(tokenizer.specialToken("<|end|>"))
+        let endOfText = try XCTUnwrap(tokenizer.specialToken("<|endoftext|>"))
+        XCTAssertTrue(tokenizer.attributes(of: end).contains(.stripsRight))
+        XCTAssertFalse(tokenizer.attributes(of: endOfText).contains(.stripsRight))
+        let a = try XCTUnwrap(tokenizer.tokenID(forVocabularyText: "a"))
+        let b = try XCTUnwrap(tokenizer.tokenID(forVocabularyText: "b"))
+        let space = try XCTUnwrap(tokenizer.tokenID(forVocabularyText: "\u{120}"))  // GPT-2's mapped " "
+        XCTAssertEqual(tokenizer.encode("a <|end|> \n b", addBOS: false, parseSpecial: true), [a, space, end, b])
+        XCTAssertEqual(tokenizer.encode("a <|endoftext|> b", addBOS: false, parseSpecial: true), [a, space, endOfText, space, b])
+        // The same vocabulary under another name strips nothing.
+        gguf.entries.removeLast()
+        let plain = try self.tokenizer(gguf)
+        XCTAssertEqual(plain.encode("a <|end|> b", addBOS: false, parseSpecial: true), [a, space, end, space, b])
+    }
+
     func testEndOfGenerationTokensAreFoundByText() throws {
         let tokenizer = try tokenizer(.byteLevelBPE(pre: "qwen2", extra: [("<|endoftext|>", controlType), ("<|im_end|>", controlType), ("<|fim_pad|>", controlType)]))
         let expected = Set(["<|endoftext|>", "<|im_end|>", "<|fim_pad|>"].compactMap { tokenizer.specialToken($0) })
