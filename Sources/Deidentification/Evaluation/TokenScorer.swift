@@ -13,7 +13,9 @@
 ///   a gold Safe Harbor span, is ignored when it lies in a gold FACILITY span (removing a facility name is not a
 ///   mistake, only a choice), and is a false positive otherwise. **Strict** precision counts a predicted token as
 ///   correct only when one of the labels predicted on it is its gold label.
-/// - FACILITY is scored on its own row with FACILITY predictions and FACILITY gold, outside the overall figures.
+/// - FACILITY has its own row, outside the overall figures: its gold tokens count as recalled when a prediction of
+///   any kind covers them (strict: a FACILITY prediction), and a FACILITY prediction is correct on any gold token
+///   (strict: on a FACILITY gold token).
 ///
 /// ```swift
 /// let report = TokenScorer().score([(document, predictedSpans)])
