@@ -17,6 +17,10 @@ public struct Candidate: Equatable, Sendable {
 /// Candidates start in id order and unsorted; stages that need an order sort them by descending logit, with
 /// ties going to the lower id. That total order makes every result independent of the algorithm that
 /// produced it, so partial selection and a full sort agree exactly.
+///
+/// Every loop over the whole vocabulary lives in this file, as a concrete method rather than one taking a
+/// closure: without whole-module optimization Swift does not inline across files, and a call per element
+/// on 262,144 candidates costs milliseconds.
 public struct CandidateBuffer {
     private let storage: UnsafeMutableBufferPointer<Candidate>
     /// How many candidates are still in the running (they occupy the first `count` slots).
@@ -57,9 +61,9 @@ public struct CandidateBuffer {
         hasProbabilities = false
     }
 
-    /// Applies `transform` to every remaining logit (order-preserving transforms only, like a positive scale).
-    mutating func transformLogits(_ transform: (Float) -> Float) {
-        for i in 0..<count { storage[i].logit = transform(storage[i].logit) }
+    /// Multiplies every remaining logit by `factor` (positive, so the order is kept).
+    mutating func scaleLogits(by factor: Float) {
+        for i in 0..<count { storage[i].logit *= factor }
         hasProbabilities = false
     }
 
@@ -70,9 +74,21 @@ public struct CandidateBuffer {
         hasProbabilities = false
     }
 
+    /// Keeps the candidates whose logit is at least `threshold`, in their current order.
+    mutating func retainLogits(atLeast threshold: Float) {
+        retain { $0.logit >= threshold }
+    }
+
+    /// Keeps the candidates whose (current) probability is at least `threshold`, in their current order;
+    /// the probabilities are kept too, so they still refer to the set they were computed over.
+    mutating func retainProbabilities(atLeast threshold: Float) {
+        retain { $0.probability >= threshold }
+    }
+
     /// Keeps the candidates for which `keep` holds, in their current order (so a sorted set stays sorted).
     /// At least one candidate always survives: if none would, the best one stays.
-    mutating func retain(where keep: (Candidate) -> Bool) {
+    @inline(__always)
+    private mutating func retain(where keep: (Candidate) -> Bool) {
         var kept = 0
         for i in 0..<count where keep(storage[i]) {
             storage[kept] = storage[i]
@@ -189,15 +205,47 @@ public struct CandidateBuffer {
     /// several tokens' worth of probability, which would move the top-p boundary.
     mutating func exponentiate() -> Double {
         let maximum = storage[indexOfBest()].logit
-        var sum: Double = 0
-        for i in 0..<count {
-            // -inf - -inf is NaN: when every logit is -inf, treat them all as equal.
-            let shifted = maximum == -.infinity ? 0 : storage[i].logit - maximum
-            let e = expf(shifted)
-            storage[i].probability = e
-            sum += Double(e)
+        let shift = maximum == -.infinity ? 0 : maximum  // all -inf: exp(-inf - -inf) would be NaN; treat as equal
+        for i in 0..<count { storage[i].probability = expf(storage[i].logit - shift) }
+        // A separate pass with four independent sums: one running Double sum would serialize on add latency.
+        var sums: (Double, Double, Double, Double) = (0, 0, 0, 0)
+        var i = 0
+        while i + 4 <= count {
+            sums.0 += Double(storage[i].probability)
+            sums.1 += Double(storage[i + 1].probability)
+            sums.2 += Double(storage[i + 2].probability)
+            sums.3 += Double(storage[i + 3].probability)
+            i += 4
+        }
+        while i < count {
+            sums.0 += Double(storage[i].probability)
+            i += 1
         }
         hasProbabilities = false
-        return sum
+        return (sums.0 + sums.1) + (sums.2 + sums.3)
+    }
+
+    // MARK: Walks over the running sum
+
+    /// The length of the shortest prefix of the first `prefix` candidates (sorted) whose probabilities reach
+    /// `p`, or nil when even all `prefix` fall short. Summed in Double, for the reason given at `exponentiate`.
+    func nucleusLength(reaching p: Float, within prefix: Int) -> (length: Int?, sum: Double) {
+        var cumulative: Double = 0
+        for i in 0..<prefix {
+            cumulative += Double(storage[i].probability)
+            if cumulative >= Double(p) { return (i + 1, cumulative) }
+        }
+        return (nil, cumulative)
+    }
+
+    /// The candidate in whose interval of the running sum of `probability` (weights, after `exponentiate`)
+    /// `target` falls. A target at or past the total (only through rounding) gives the last candidate.
+    func id(atCumulativeWeight target: Double) -> Int32 {
+        var cumulative: Double = 0
+        for i in 0..<count {
+            cumulative += Double(storage[i].probability)
+            if target < cumulative { return storage[i].id }
+        }
+        return storage[count - 1].id
     }
 }

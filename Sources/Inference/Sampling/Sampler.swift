@@ -97,12 +97,6 @@ public final class Sampler {
     /// Double sums keep the walk exact enough over a quarter-million candidates.
     private func draw() -> Int32 {
         let total = candidates.exponentiate()
-        let target = random.nextUnitInterval() * total
-        var cumulative: Double = 0
-        for i in 0..<candidates.count {
-            cumulative += Double(candidates[i].probability)
-            if target < cumulative { return candidates[i].id }
-        }
-        return candidates[candidates.count - 1].id  // only reachable through rounding at the very top
+        return candidates.id(atCumulativeWeight: random.nextUnitInterval() * total)
     }
 }

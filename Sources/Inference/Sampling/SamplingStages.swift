@@ -95,16 +95,13 @@ public struct TopP: SamplingStage {
         candidates.softmax()
         if !candidates.isSorted, candidates.count > 1 {
             let cutoff = (1 - p) / Float(candidates.count - 1)
-            candidates.retain { $0.probability >= cutoff }  // keeps the probabilities: they stay full-set ones
+            candidates.retainProbabilities(atLeast: cutoff)  // they stay full-set probabilities, as needed
         }
         var sortedPrefix = candidates.isSorted ? candidates.count : min(64, candidates.count)
         while true {
             candidates.sortBest(sortedPrefix)
-            var cumulative: Double = 0  // Double for the same reason as in `softmax`
-            for i in 0..<sortedPrefix {
-                cumulative += Double(candidates[i].probability)
-                if cumulative >= Double(p) { return candidates.truncate(to: i + 1) }
-            }
+            let (length, cumulative) = candidates.nucleusLength(reaching: p, within: sortedPrefix)
+            if let length { return candidates.truncate(to: length) }
             if sortedPrefix == candidates.count { return }  // rounding left the sum a hair short of p: keep all
             // Every candidate beyond the prefix is at most as likely as its last one, so at least `needed` more
             // are required. Widen by that or ×8, whichever is more; past a quarter of the set, sort it all.
@@ -127,8 +124,7 @@ public struct MinP: SamplingStage {
         self.p = p
     }
     public func apply(to candidates: inout CandidateBuffer) {
-        let threshold = candidates[candidates.indexOfBest()].logit + logf(p)
-        candidates.retain { $0.logit >= threshold }
+        candidates.retainLogits(atLeast: candidates[candidates.indexOfBest()].logit + logf(p))
     }
 }
 
@@ -143,7 +139,6 @@ public struct Temperature: SamplingStage {
         self.temperature = temperature
     }
     public func apply(to candidates: inout CandidateBuffer) {
-        let inverse = 1 / temperature
-        candidates.transformLogits { $0 * inverse }
+        candidates.scaleLogits(by: 1 / temperature)
     }
 }
