@@ -82,8 +82,8 @@ public struct TopK: SamplingStage {
 /// candidates under that cutoff number at most n - 1, so together they hold less than (n - 1) × cutoff
 /// = 1 - p of the mass; the ones above it therefore hold more than p, and the nucleus — built from the most
 /// likely tokens down — is complete before it reaches any token under the cutoff. So drop those first, in one
-/// pass. Then, instead of sorting what is left, sort only its best 64 and widen (×8) until the running sum
-/// reaches `p`: a peaked distribution, the usual case, is settled by the first partial selection.
+/// pass. Then, instead of sorting what is left, sort only its best 64 and widen the sorted prefix until the
+/// running sum reaches `p`: a peaked distribution, the usual case, is settled by the first partial selection.
 public struct TopP: SamplingStage {
     public let p: Float
     public init?(_ p: Float) {
