@@ -144,11 +144,6 @@ enum KQuantDot {
         let packed = act + KQuantPacking.packedOffset(count: count)
         var sum = SIMD16<Float>()
         var minSum = SIMD8<Float>()
-        // Byte k of a scale word goes to the lanes of its sub-block: the low-nibble vectors hold sub-blocks
-        // 4h (lanes 0-7) and 4h + 2 (lanes 8-15), the high-nibble vectors 4h + 1 and 4h + 3.
-        let lowShift = SIMD16<UInt32>(lowHalf: SIMD8(repeating: 0), highHalf: SIMD8(repeating: 16))
-        let highShift = lowShift &+ 8
-        let minShift = SIMD8<UInt32>(0, 8, 16, 24, 0, 8, 16, 24)
         var i = 0
         while i < count / 256 {
             let block = w + i * blockBytes
@@ -159,7 +154,14 @@ enum KQuantDot {
             // Fifth bits (Q5_K): qh byte l, bit 2j (low nibble) / 2j + 1 (high nibble) for 64-element chunk j = 2h + b / 32.
             // Loaded once here: loaded inside `half`, LLVM merged the two loads into gathers.
             let qh = qhOffset.map { block.loadUnaligned(fromByteOffset: $0, as: SIMD8<UInt32>.self) } ?? SIMD8()
-            @inline(__always) func half(_ h: Int, _ scaleWord: UInt32) -> SIMD16<Int32> {
+            // The eight scales as Int32 lanes (one `vpmovzxbd`), then each half's lane pattern: the low-nibble plane
+            // holds sub-blocks 4h (lanes 0-7) and 4h + 2 (lanes 8-15), the high-nibble plane 4h + 1 and 4h + 3.
+            let scales = widenBytes(UInt64(scaleWords.0) | UInt64(scaleWords.1) << 32)
+            @inline(__always) func spread(_ a: Int, _ b: Int) -> SIMD16<Int32> {
+                SIMD16(scales[a], scales[a], scales[a], scales[a], scales[a], scales[a], scales[a], scales[a],
+                       scales[b], scales[b], scales[b], scales[b], scales[b], scales[b], scales[b], scales[b])
+            }
+            @inline(__always) func half(_ h: Int) -> SIMD16<Int32> {
                 let q = block.loadUnaligned(fromByteOffset: qsOffset + 64 * h, as: SIMD16<UInt32>.self)
                 var low = q & 0x0F0F_0F0F, high = (q &>> 4) & 0x0F0F_0F0F
                 if qhOffset != nil {
@@ -170,21 +172,28 @@ enum KQuantDot {
                 let x = pa + Q4_K.halfBytes * h
                 let lo = bytePlaneDot(SIMD16<Int32>(), low, x)
                 let hi = bytePlaneDot(SIMD16<Int32>(), high, x + widenedPlaneBytes)
-                let word = SIMD16<UInt32>(repeating: scaleWord)
-                let scLo = unsafeBitCast((word &>> lowShift) & 0xFF, to: SIMD16<Int32>.self)
-                let scHi = unsafeBitCast((word &>> highShift) & 0xFF, to: SIMD16<Int32>.self)
-                return lo &* scLo &+ hi &* scHi
+                return lo &* spread(4 * h, 4 * h + 2) &+ hi &* spread(4 * h + 1, 4 * h + 3)
             }
-            let isum = half(0, scaleWords.0) &+ half(1, scaleWords.1)
+            let isum = half(0) &+ half(1)
             let d8 = pa.loadUnaligned(fromByteOffset: Q4_K.scaleOffset, as: Float.self)
             sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, 0) * d8))
-            let mins = (SIMD8(lowHalf: SIMD4(repeating: minWords.0), highHalf: SIMD4(repeating: minWords.1)) &>> minShift) & 0xFF
-            let minDot = unsafeBitCast(mins, to: SIMD8<Int32>.self) &* pa.loadUnaligned(fromByteOffset: Q4_K.bsumsOffset, as: SIMD8<Int32>.self)
+            // (Building these from broadcast words instead took ~20 shuffles and blends per super-block.)
+            let mins = widenBytes(UInt64(minWords.0) | UInt64(minWords.1) << 32)
+            let minDot = mins &* pa.loadUnaligned(fromByteOffset: Q4_K.bsumsOffset, as: SIMD8<Int32>.self)
             minSum.addProduct(floatLanes(minDot), SIMD8(repeating: loadHalf(block, 2) * d8))
             i += 1
         }
         return horizontalSum(sum) - horizontalSum(minSum)
     }
+}
+
+/// The eight bytes of `v` (little-endian) as Int32 lanes: one `vpmovzxbd`.
+@inline(__always)
+func widenBytes(_ v: UInt64) -> SIMD8<Int32> {
+    let bytes = unsafeBitCast(v, to: SIMD8<UInt8>.self)
+    var r = SIMD8<Int32>()
+    for j in 0..<8 { r[j] = Int32(bytes[j]) }
+    return r
 }
 
 /// The SIMD dequantization shared by Q4_K and Q5_K.

@@ -166,21 +166,25 @@ public enum Q6_K {
     static func dot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int) -> Float {
         let packed = act + KQuantPacking.packedOffset(count: count)
         var sum = SIMD16<Float>()
-        // Scale k of a word of four goes to lanes 4k..4k+3, sign-extended from its byte.
-        let scaleShift = SIMD16<Int32>(24, 24, 24, 24, 16, 16, 16, 16, 8, 8, 8, 8, 0, 0, 0, 0)
         var i = 0
         while i < count / 256 {
             let block = w + i * blockBytes
             let pa = packed + i * groupBytes
             // Each half written out rather than looped (LLVM vectorizes a two-trip loop across its trips).
+            // The 16 int8 scales as Int32 lanes (one `vpmovsxbd`); scale k + g goes to lanes 4g..4g+3.
+            let bytes = block.loadUnaligned(fromByteOffset: scalesOffset, as: SIMD16<Int8>.self)
+            var scales = SIMD16<Int32>()
+            for j in 0..<16 { scales[j] = Int32(bytes[j]) }
+            @inline(__always) func spread(_ k: Int) -> SIMD16<Int32> {
+                SIMD16(scales[k], scales[k], scales[k], scales[k], scales[k + 1], scales[k + 1], scales[k + 1], scales[k + 1],
+                       scales[k + 2], scales[k + 2], scales[k + 2], scales[k + 2], scales[k + 3], scales[k + 3], scales[k + 3], scales[k + 3])
+            }
             @inline(__always) func half(_ n: Int) -> SIMD16<Int32> {
                 let (low, high) = sixBitQuants(block, half: n)
                 let x = pa + halfBytes * n
                 let lo = bytePlaneDot(x.loadUnaligned(fromByteOffset: biasOffset, as: SIMD16<Int32>.self), low, x)
                 let hi = bytePlaneDot(x.loadUnaligned(fromByteOffset: biasOffset + 64, as: SIMD16<Int32>.self), high, x + widenedPlaneBytes)
-                let scLo = SIMD16(repeating: block.loadUnaligned(fromByteOffset: scalesOffset + 8 * n, as: Int32.self))
-                let scHi = SIMD16(repeating: block.loadUnaligned(fromByteOffset: scalesOffset + 8 * n + 4, as: Int32.self))
-                return lo &* ((scLo &<< scaleShift) &>> 24) &+ hi &* ((scHi &<< scaleShift) &>> 24)
+                return lo &* spread(8 * n) &+ hi &* spread(8 * n + 4)
             }
             let isum = half(0) &+ half(1)
             sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, dOffset) * pa.loadUnaligned(fromByteOffset: scaleOffset, as: Float.self)))
