@@ -11,7 +11,11 @@ llama_cpp_python==0.3.36) as ../llama-reference. To regenerate:
     cmake --build build --target llama
     g++ -O2 -std=c++17 tok_driver.cpp -Ivendor/llama.cpp/include -Ivendor/llama.cpp/ggml/include \
         build/src/libllama.a build/ggml/src/libggml*.a -lpthread -o tok_driver
-    python3 make_goldens.py ./tok_driver /path/to/models
+    python3 make_goldens.py ./tok_driver /path/to/models [vendor/llama.cpp/models]
+
+With the third argument it also writes llama-cpp-vocabs.json: special-token and random texts for llama.cpp's own
+vocabulary-only test files (ggml-vocab-*.gguf), read by LlamaCppVocabularyTests when VELLUM_LLAMA_CPP_MODELS
+points at that directory.
 
 tok_driver.cpp (next to this script) reads hex-encoded texts on stdin and prints llama_tokenize's ids per line;
 its "facts" mode prints the vocabulary's special ids, end-of-generation set and token attributes.
@@ -100,5 +104,33 @@ def main():
         print(out, len(cases))
 
 
+LLAMA_CPP_VOCABS = ["llama-spm", "phi-3", "gpt-2", "llama-bpe", "mpt", "qwen2", "starcoder", "refact", "command-r"]
+LLAMA_CPP_SPECIALS = ["<s>", "</s>", "<unk>", "[INST]", "[/INST]", "<|begin_of_text|>", "<|eot_id|>",
+                      "<|start_header_id|>", "<|end_header_id|>", "<|user|>", "<|assistant|>", "<|end|>",
+                      " <s> ", "  </s>\n"]
+
+
+def llama_cpp_vocab_goldens(driver, vocab_dir):
+    rng = random.Random(11)
+    fragments = FRAGMENTS + LLAMA_CPP_SPECIALS
+    texts = CHAT_PROMPTS + ["".join(rng.choice(fragments) for _ in range(rng.randint(1, 20))) for _ in range(24)]
+    vocabs = {}
+    for name in LLAMA_CPP_VOCABS:
+        path = Path(vocab_dir) / f"ggml-vocab-{name}.gguf"
+        cases = []
+        for add_special, parse_special in [(False, False), (True, True), (True, False), (False, True)]:
+            for text, ids in zip(texts, run(driver, path, texts, add_special, parse_special)):
+                cases.append({"text": text, "add_special": add_special, "parse_special": parse_special, "ids": ids})
+        vocabs[name] = cases
+    out = Path(__file__).with_name("llama-cpp-vocabs.json")
+    out.write_text(json.dumps({
+        "generated_by": "llama.cpp 0c1e57098 (llama_cpp_python 0.3.36 sdist), llama_tokenize via tok_driver.cpp, vocab_only",
+        "vocabularies": vocabs,
+    }, ensure_ascii=False, separators=(",", ":")) + "\n")
+    print(out, sum(len(c) for c in vocabs.values()))
+
+
 if __name__ == "__main__":
     main()
+    if len(sys.argv) > 3:
+        llama_cpp_vocab_goldens(sys.argv[1], sys.argv[3])
