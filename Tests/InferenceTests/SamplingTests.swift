@@ -251,6 +251,26 @@ final class SamplingTests: XCTestCase {
         XCTAssertEqual(sample(Sampler(p, vocabularySize: 3), [3, 2, 1], [0, 0, 0]), 0)
     }
 
+    func testTheLogitsAreNeverWritten() {
+        let logits = Self.randomLogits(count: 3000, seed: 21, spread: 2)
+        var copy = logits
+        let p = SamplingParameters(temperature: 0.7, topK: 100, topP: 0.9, minP: 0.01, repetitionPenalty: 1.3,
+                                   repetitionWindow: 16, frequencyPenalty: 0.1, presencePenalty: 0.1)
+        let sampler = Sampler(p, vocabularySize: copy.count)
+        let history = ArraySlice<Int32>((0..<40).map { Int32($0 * 61) })  // any Collection of ids will do
+        _ = copy.withUnsafeMutableBufferPointer { sampler.sample(logits: $0, history: history) }
+        XCTAssertEqual(copy, logits)
+    }
+
+    func testMaskedTokensAreNeverDrawn() {
+        let logits: [Float] = [0, -.infinity, 0.5, -.infinity, .nan, -1]
+        let sampler = Sampler(SamplingParameters(temperature: 1.5, topK: 0, topP: 1, minP: 0, seed: 5),
+                              vocabularySize: logits.count)
+        var seen = Set<Int32>()
+        for _ in 0..<2000 { seen.insert(sample(sampler, logits, [])) }
+        XCTAssertEqual(seen, [0, 2, 5])
+    }
+
     // MARK: The draw's frequencies
 
     /// 20,000 draws from a known distribution land within 4.5 standard deviations of each probability
