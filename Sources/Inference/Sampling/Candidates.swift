@@ -19,8 +19,8 @@ public struct Candidate: Equatable, Sendable {
 /// produced it, so partial selection and a full sort agree exactly.
 ///
 /// Every loop over the whole vocabulary lives in this file, as a concrete method rather than one taking a
-/// closure: without whole-module optimization Swift does not inline across files, and a call per element
-/// on 262,144 candidates costs milliseconds.
+/// closure from another file: without whole-module optimization Swift does not inline across files, and a
+/// call per element on 262,144 candidates costs milliseconds.
 public struct CandidateBuffer {
     private let storage: UnsafeMutableBufferPointer<Candidate>
     /// How many candidates are still in the running (they occupy the first `count` slots).
