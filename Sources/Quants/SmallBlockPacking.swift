@@ -102,11 +102,14 @@ extension SmallBlockPacking {
     /// bits 16 + 4k..16 + 4k + 3.
     @inline(__always)
     static func fifthBits(_ group: UnsafeRawPointer, blockBytes: Int, qhOffset: Int) -> (low: SIMD16<UInt32>, high: SIMD16<UInt32>) {
-        // Each block's qh in every lane of its quarter. Four 16-byte loads (qh plus the first 12 quant bytes, all
-        // inside the block) and one in-lane broadcast: built from four scalar loads, LLVM emitted a slow gather.
-        let words = loadQuants(group + qhOffset, stride: blockBytes)
-        let qh = SIMD16<UInt32>(words[0], words[0], words[0], words[0], words[4], words[4], words[4], words[4],
-                                words[8], words[8], words[8], words[8], words[12], words[12], words[12], words[12])
+        // Each block's qh in every lane of its quarter, assembled from 16-bit halves: LLVM turns those into one
+        // masked load and a `vpermw`, while four 32-bit loads at the odd block stride became a slow gather.
+        @inline(__always) func half(_ offset: Int) -> UInt16 { group.loadUnaligned(fromByteOffset: qhOffset + offset, as: UInt16.self) }
+        let words = unsafeBitCast(SIMD8<UInt16>(half(0), half(2), half(blockBytes), half(blockBytes + 2),
+                                                half(2 * blockBytes), half(2 * blockBytes + 2),
+                                                half(3 * blockBytes), half(3 * blockBytes + 2)), to: SIMD4<UInt32>.self)
+        let qh = SIMD16<UInt32>(words[0], words[0], words[0], words[0], words[1], words[1], words[1], words[1],
+                                words[2], words[2], words[2], words[2], words[3], words[3], words[3], words[3])
         let t = qh &>> SIMD16<UInt32>(0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12)
         // One multiply moves bit b (b < 4) to bit 8b + 4: the partial products 2^(b + 7c + 4) never collide.
         @inline(__always) func spread(_ bits: SIMD16<UInt32>) -> SIMD16<UInt32> { ((bits & 0xF) &* 0x0204_0810) & 0x1010_1010 }
