@@ -5,7 +5,8 @@
 // fragments still raw, left to right. That is not "longest match at each position": a longer token later in the
 // text beats a shorter one that overlaps it earlier. The same outcome is computed here in one pass: a trie finds
 // every occurrence of every candidate token, and occurrences are then accepted in llama.cpp's order (token
-// priority, then position) when they still lie entirely in raw text.
+// priority, then position) when they still lie entirely in raw text. Tokens with llama.cpp's LSTRIP/RSTRIP
+// attributes also drop the whitespace next to them, as far as it is still raw.
 
 /// A piece of the text after partitioning: raw bytes for the model, or a special token.
 enum TextFragment: Equatable {
@@ -47,6 +48,9 @@ struct SpecialTokenMatcher: Sendable {
         self.trie = trie
     }
 
+    /// C's `isspace` in the "C" locale, which llama.cpp's LSTRIP/RSTRIP use.
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+
     /// The special token whose text is exactly `text`, if any.
     func token(forText text: String) -> Int32? {
         trie.exactMatch(Array(text.utf8)).map { candidates[Int($0)].id }
@@ -79,15 +83,13 @@ struct SpecialTokenMatcher: Sendable {
             guard state[range].allSatisfy({ $0 == .raw }) else { continue }
             for i in range { state[i] = .token }
             tokenAt[range.lowerBound] = (candidate.id, range.count)
-            // C's isspace in the "C" locale, as llama.cpp uses.
-            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
             if candidate.stripsLeft {
                 var i = range.lowerBound - 1
-                while i >= 0, state[i] == .raw, isSpace(text[i]) { state[i] = .dropped; i -= 1 }
+                while i >= 0, state[i] == .raw, SpecialTokenMatcher.isSpace(text[i]) { state[i] = .dropped; i -= 1 }
             }
             if candidate.stripsRight {
                 var i = range.upperBound
-                while i < text.count, state[i] == .raw, isSpace(text[i]) { state[i] = .dropped; i += 1 }
+                while i < text.count, state[i] == .raw, SpecialTokenMatcher.isSpace(text[i]) { state[i] = .dropped; i += 1 }
             }
         }
 
