@@ -81,10 +81,7 @@ public enum Q8_0 {
     /// One 32-element block of `quantize_row_q8_0_ref`/`_q8_1_ref`: the unrounded scale and the quants.
     @inline(__always)
     static func quantizeBlock32(_ v0: SIMD16<Float>, _ v1: SIMD16<Float>) -> (Float, SIMD16<Int8>, SIMD16<Int8>) {
-        let m = pointwiseMax(abs16(v0), abs16(v1))
-        let m8 = pointwiseMax(m.lowHalf, m.highHalf)
-        let m4 = pointwiseMax(m8.lowHalf, m8.highHalf)
-        let amax = max(max(m4[0], m4[1]), max(m4[2], m4[3]))
+        let amax = maxLane(laneMax(abs16(v0), abs16(v1)))
         let d = amax / 127
         let id: Float = d != 0 ? 1 / d : 0
         return (d, roundToInt8(v0 * id), roundToInt8(v1 * id))
@@ -182,7 +179,20 @@ public enum Q8_0 {
     }
 }
 
+/// Lane-wise maximum, written as a lane loop: the stdlib's mask-based `replacing(with:where:)` and `.<` were
+/// lowered lane by lane with a branch per lane; this becomes one `vmaxps`.
 @inline(__always)
-func pointwiseMax<V: SIMD>(_ a: V, _ b: V) -> V where V.Scalar: Comparable & FloatingPoint {
-    a.replacing(with: b, where: a .< b)
+func laneMax(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+    var r = SIMD16<Float>()
+    for i in 0..<16 { r[i] = a[i] > b[i] ? a[i] : b[i] }
+    return r
+}
+
+/// The largest lane (a tree of lane-wise maxima).
+@inline(__always)
+func maxLane(_ v: SIMD16<Float>) -> Float {
+    var m8 = SIMD8<Float>(), m4 = SIMD4<Float>()
+    for i in 0..<8 { m8[i] = v[i] > v[i + 8] ? v[i] : v[i + 8] }
+    for i in 0..<4 { m4[i] = m8[i] > m8[i + 4] ? m8[i] : m8[i + 4] }
+    return max(max(m4[0], m4[1]), max(m4[2], m4[3]))
 }

@@ -51,32 +51,27 @@ public enum Q8_K {
             let xb = raw + i * 1024
             let block = dst + i * blockBytes
             var m = SIMD16<Float>()
-            for c in 0..<16 { m = pointwiseMax(m, Q8_0.abs16(xb.loadUnaligned(fromByteOffset: 64 * c, as: SIMD16<Float>.self))) }
-            let m8 = pointwiseMax(m.lowHalf, m.highHalf), m4 = pointwiseMax(m8.lowHalf, m8.highHalf)
-            let amax = max(max(m4[0], m4[1]), max(m4[2], m4[3]))
+            for c in 0..<16 { m = laneMax(m, Q8_0.abs16(xb.loadUnaligned(fromByteOffset: 64 * c, as: SIMD16<Float>.self))) }
+            let amax = maxLane(m)
             if amax == 0 {
                 block.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes)
                 continue
             }
             // The first element whose magnitude is amax decides the sign, as in the reference's strict `>` scan.
-            var maxValue: Float = amax
-            for c in 0..<16 {
-                let v = xb.loadUnaligned(fromByteOffset: 64 * c, as: SIMD16<Float>.self)
-                let hits = Q8_0.abs16(v) .== SIMD16(repeating: amax)
-                if any(hits) {
-                    for l in 0..<16 where hits[l] { maxValue = v[l]; break }
-                    break
-                }
-            }
+            // (A scalar scan: the vector compare-and-`any` form compiled to a branch per lane.)
+            let x0 = x + i * 256
+            var first = 0
+            while abs(x0[first]) != amax { first += 1 }
+            let maxValue = x0[first]
             let iscale = SIMD16<Float>(repeating: -127 / maxValue)
             var bsums = SIMD16<Int16>()
             for c in 0..<16 {
                 let scaled = xb.loadUnaligned(fromByteOffset: 64 * c, as: SIMD16<Float>.self) * iscale
                 // nearest_int, lane-wise: add 1.5 * 2^23 and read the mantissa.
                 let bits = unsafeBitCast(scaled + 12_582_912.0, to: SIMD16<Int32>.self)
-                var q = (bits & 0x007F_FFFF) &- 0x0040_0000
-                q.replace(with: 127, where: q .> 127)
-                var q8 = SIMD16<Int8>()
+                let rounded = (bits & 0x007F_FFFF) &- 0x0040_0000
+                var q = SIMD16<Int32>(), q8 = SIMD16<Int8>()
+                for l in 0..<16 { q[l] = min(rounded[l], 127) }  // MIN(127, v): only +128 can occur
                 for l in 0..<16 { q8[l] = Int8(truncatingIfNeeded: q[l]) }
                 block.storeBytes(of: q8, toByteOffset: qsOffset + 16 * c, as: SIMD16<Int8>.self)
                 bsums[c] = Int16(truncatingIfNeeded: q.wrappedSum())

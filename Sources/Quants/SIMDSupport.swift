@@ -2,8 +2,10 @@
 //
 // Every helper here was checked in `objdump -d` of a release build with `-target-cpu native` (AVX-512 VNNI):
 // stdlib element-type conversion initializers (`SIMD16<Float>(someInt32Vector)`) are lowered lane by lane,
-// while a fixed 16-lane loop over subscripts is SLP-vectorized into one `vcvtdq2ps`; the pairwise
-// multiply-add below becomes `vpdpwssd`. Small changes to these expressions can lose those matches.
+// while a fixed 16-lane loop over subscripts is SLP-vectorized into one `vcvtdq2ps` (or `vpmovzxbd` for bytes);
+// a `SIMD16(v[a], v[a], ..., v[b])` with constant indices becomes one `vpermd`; building vectors from broadcast
+// words and variable shifts became long `vpinsrd`/blend chains (20% of the Q4_K loop before it was removed).
+// Small changes to these expressions can lose those matches: check the disassembly after editing a kernel.
 
 /// The integer heart of every quantized dot: `acc` plus, per 32-bit lane, the four products of the lane's four
 /// unsigned weight bytes with four activations; `x` holds four 64-byte vectors, vector b the activations of
@@ -89,13 +91,6 @@ func spreadPerQuarter(_ s: SIMD4<Float>) -> SIMD16<Float> {
 @inline(__always)
 func spreadPerHalf(_ a: Float, _ b: Float) -> SIMD16<Float> {
     SIMD16(lowHalf: SIMD8(repeating: a), highHalf: SIMD8(repeating: b))
-}
-
-/// Four 32-bit words, one per 128-bit lane group.
-@inline(__always)
-func spreadPerQuarter(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) -> SIMD16<UInt32> {
-    SIMD16(lowHalf: SIMD8(lowHalf: SIMD4(repeating: a), highHalf: SIMD4(repeating: b)),
-           highHalf: SIMD8(lowHalf: SIMD4(repeating: c), highHalf: SIMD4(repeating: d)))
 }
 
 /// Round half away from zero, as C `roundf` (ggml's quantize_row_q8_0_ref).
