@@ -50,9 +50,21 @@ public enum Q8_K {
         for i in 0..<count / blockElements {
             let xb = raw + i * 1024
             let block = dst + i * blockBytes
-            var m = SIMD16<Float>()
-            for c in 0..<16 { m = laneMax(m, Q8_0.abs16(xb.loadUnaligned(fromByteOffset: 64 * c, as: SIMD16<Float>.self))) }
-            let amax = maxLane(m)
+            // |x| compares like its bit pattern as an unsigned integer: an integer max tree (vpmaxud), which LLVM
+            // keeps in zmm registers where the float version was re-split into 128-bit pieces.
+            @inline(__always) func absBits(_ c: Int) -> SIMD16<UInt32> {
+                xb.loadUnaligned(fromByteOffset: 64 * c, as: SIMD16<UInt32>.self) & 0x7FFF_FFFF
+            }
+            @inline(__always) func maxBits(_ a: SIMD16<UInt32>, _ b: SIMD16<UInt32>) -> SIMD16<UInt32> {
+                var r = SIMD16<UInt32>()
+                for l in 0..<16 { r[l] = a[l] > b[l] ? a[l] : b[l] }
+                return r
+            }
+            var m0 = maxBits(absBits(0), absBits(1)), m1 = maxBits(absBits(2), absBits(3))
+            m0 = maxBits(m0, maxBits(absBits(4), absBits(5))); m1 = maxBits(m1, maxBits(absBits(6), absBits(7)))
+            m0 = maxBits(m0, maxBits(absBits(8), absBits(9))); m1 = maxBits(m1, maxBits(absBits(10), absBits(11)))
+            m0 = maxBits(m0, maxBits(absBits(12), absBits(13))); m1 = maxBits(m1, maxBits(absBits(14), absBits(15)))
+            let amax = maxLane(unsafeBitCast(maxBits(m0, m1), to: SIMD16<Float>.self))
             if amax == 0 {
                 block.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes)
                 continue
