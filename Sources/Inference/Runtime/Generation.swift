@@ -55,7 +55,7 @@ extension Session {
 
         let decodeStart = DispatchTime.now()
         while result.ids.count < options.maxTokens {
-            let id = sampler.sample(logits: UnsafeMutableBufferPointer(mutating: logits), history: tokens)
+            let id = sampler.sample(logits: logits.buffer, history: tokens)
             if tokenizer.isEndOfGeneration(id) { result.stopReason = .endOfGeneration; break }
             result.ids.append(id)
             let piece = detokenizer.append(id)

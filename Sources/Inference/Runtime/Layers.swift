@@ -140,7 +140,7 @@ func dotF16(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float16>, count n: Int
     var acc = SIMD16<Float>()
     while i + 16 <= n {
         let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
-        let y = SIMD16<Float>(UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float16>.self))
+        let y = widen(UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float16>.self))
         acc += x * y
         i += 16
     }
@@ -154,10 +154,19 @@ func dotF16(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float16>, count n: Int
 func accumulateF16(_ out: UnsafeMutablePointer<Float>, _ v: UnsafePointer<Float16>, weight: Float, count n: Int) {
     var i = 0
     while i + 16 <= n {
-        let y = SIMD16<Float>(UnsafeRawPointer(v + i).loadUnaligned(as: SIMD16<Float16>.self))
+        let y = widen(UnsafeRawPointer(v + i).loadUnaligned(as: SIMD16<Float16>.self))
         let o = UnsafeMutableRawPointer(out + i)
         o.storeBytes(of: o.loadUnaligned(as: SIMD16<Float>.self) + weight * y, as: SIMD16<Float>.self)
         i += 16
     }
     while i < n { out[i] += weight * Float(v[i]); i += 1 }
+}
+
+/// F16 lanes to F32 lanes. Written as a lane loop because LLVM turns that into one `vcvtph2ps`, while the
+/// stdlib's converting initializer is lowered lane by lane (docs/swift-simd-notes.md).
+@inline(__always)
+func widen(_ v: SIMD16<Float16>) -> SIMD16<Float> {
+    var r = SIMD16<Float>()
+    for i in 0..<16 { r[i] = Float(v[i]) }
+    return r
 }

@@ -23,6 +23,20 @@ public struct ModelShape: Sendable, Equatable {
     public var queryDim: Int { headCount * headDim }
     public var kvDim: Int { kvHeadCount * headDim }
 
+    /// A shape given directly (tests, synthetic models).
+    public init(embeddingLength: Int, layerCount: Int, headCount: Int, kvHeadCount: Int, headDim: Int,
+                feedForwardLength: Int, trainedContextLength: Int, vocabularySize: Int, rmsEpsilon: Float) {
+        self.embeddingLength = embeddingLength
+        self.layerCount = layerCount
+        self.headCount = headCount
+        self.kvHeadCount = kvHeadCount
+        self.headDim = headDim
+        self.feedForwardLength = feedForwardLength
+        self.trainedContextLength = trainedContextLength
+        self.vocabularySize = vocabularySize
+        self.rmsEpsilon = rmsEpsilon
+    }
+
     /// Reads the shared keys of architecture `arch` and checks them for consistency.
     public init(file: GGUFFile, arch: String) throws {
         func key(_ suffix: String) -> String { "\(arch).\(suffix)" }

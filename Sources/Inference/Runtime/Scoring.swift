@@ -7,7 +7,7 @@ extension Session {
     /// This is how fixed answers are compared, e.g. " yes" against " no" after a question: the larger sum
     /// wins, and `exp(a) / (exp(a) + exp(b))` is the model's relative confidence.
     public func logProbabilities(of continuations: [[Int32]], after prompt: [Int32]) throws -> [Double] {
-        let first = logSoftmax(try evaluate(prompt: prompt))
+        let first = logSoftmax(try evaluate(prompt: prompt).row(0))
         let promptCount = prompt.count
         var results: [Double] = []
         results.reserveCapacity(continuations.count)
@@ -19,15 +19,13 @@ extension Session {
             var total = first[Int(head)]
             // The logits after continuation token i score token i + 1, so all but the last token are fed,
             // in slices of at most `maxLogitRows` tokens whose every row of logits is kept.
-            let vocabulary = vocabularySize
             var position = 0
             while position < continuation.count - 1 {
                 let end = min(continuation.count - 1, position + state.maxLogitRows)
                 let slice = Array(continuation[position..<end])
                 let logits = try appendReturningLogits(slice, logitRows: slice.count)
                 for r in 0..<slice.count {
-                    let row = UnsafeBufferPointer(rebasing: logits[(r * vocabulary)..<((r + 1) * vocabulary)])
-                    total += logSoftmax(row)[Int(continuation[position + r + 1])]
+                    total += logSoftmax(logits.row(r))[Int(continuation[position + r + 1])]
                 }
                 position = end
             }

@@ -41,7 +41,7 @@ public final class Session: @unchecked Sendable {
     /// Makes the cache hold exactly `prompt`, evaluating only what differs from what it holds now, and
     /// returns the logits after its last token. At least the last token is always evaluated, so logits are fresh.
     @discardableResult
-    public func evaluate(prompt: [Int32]) throws -> UnsafeBufferPointer<Float> {
+    public func evaluate(prompt: [Int32]) throws -> Logits {
         guard !prompt.isEmpty else { throw ModelError.emptyPrompt }
         var common = 0
         while common < min(prompt.count - 1, tokens.count), prompt[common] == tokens[common] { common += 1 }
@@ -51,16 +51,16 @@ public final class Session: @unchecked Sendable {
 
     /// Evaluates `newTokens` after what the cache holds and returns the logits after the last one.
     @discardableResult
-    public func append(_ newTokens: [Int32]) throws -> UnsafeBufferPointer<Float> {
+    public func append(_ newTokens: [Int32]) throws -> Logits {
         try run(newTokens, logitRows: 1)
-        return UnsafeBufferPointer(start: state.logits, count: vocabularySize)
+        return Logits(owner: state, rows: 1, rowLength: vocabularySize)
     }
 
     /// Evaluates `newTokens` and returns the logits after each of the last `logitRows` of them, as rows of
     /// the vocabulary size, valid until the next call. Batches longer than `maxBatch` are split.
-    public func appendReturningLogits(_ newTokens: [Int32], logitRows: Int) throws -> UnsafeBufferPointer<Float> {
+    public func appendReturningLogits(_ newTokens: [Int32], logitRows: Int) throws -> Logits {
         try run(newTokens, logitRows: logitRows)
-        return UnsafeBufferPointer(start: state.logits, count: logitRows * vocabularySize)
+        return Logits(owner: state, rows: logitRows, rowLength: vocabularySize)
     }
 
     private func run(_ newTokens: [Int32], logitRows: Int) throws {

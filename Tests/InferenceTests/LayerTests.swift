@@ -1,0 +1,74 @@
+@testable import Inference
+import XCTest
+
+/// The transformer building blocks against hand-computed values.
+final class LayerTests: XCTestCase {
+    func testRMSNorm() {
+        let x: [Float] = [1, 2, 3, 4]
+        let weight: [Float] = [1, 1, 2, 0.5]
+        var out = [Float](repeating: 0, count: 4)
+        rmsNorm(x, weight: weight, into: &out, count: 4, epsilon: 0)
+        let rms = (30 / 4 as Float).squareRoot()
+        for (got, want) in zip(out, [1 / rms, 2 / rms, 6 / rms, 2 / rms]) { XCTAssertEqual(got, want, accuracy: 1e-6) }
+    }
+
+    func testRopeStylesRotateTheirOwnPairs() {
+        // headDim 4, base 1: every pair rotates by the position itself (θ_i = 1).
+        var interleaved: [Float] = [1, 0, 1, 0]
+        Rope(style: .interleaved, headDim: 4, base: 1).apply(&interleaved, heads: 1, position: 1)
+        XCTAssertEqual(interleaved[0], cosf(1), accuracy: 1e-6)
+        XCTAssertEqual(interleaved[1], sinf(1), accuracy: 1e-6)
+
+        var halves: [Float] = [1, 1, 0, 0]
+        Rope(style: .halves, headDim: 4, base: 1).apply(&halves, heads: 1, position: 1)
+        XCTAssertEqual(halves[0], cosf(1), accuracy: 1e-6)
+        XCTAssertEqual(halves[2], sinf(1), accuracy: 1e-6)
+
+        var zero: [Float] = [0.3, -2, 5, 1]
+        let original = zero
+        Rope(style: .halves, headDim: 4, base: 10_000).apply(&zero, heads: 1, position: 0)
+        XCTAssertEqual(zero, original, "position 0 is the identity")
+    }
+
+    func testSlidingWindowAttendsOnlyToRecentPositions() throws {
+        // One head of dim 16; all keys zero, so attention is uniform over whatever it may see. Value at
+        // position p is p in every lane: the output is the mean of the visible positions.
+        let shape = try ModelShapeFixture.make(headDim: 16, heads: 1, kvHeads: 1)
+        let cache = KVCache(layerCount: 1, capacity: 8, kvDim: 16)
+        for p in 0..<6 {
+            let key = [Float](repeating: 0, count: 16), value = [Float](repeating: Float(p), count: 16)
+            storeKV(key: key, value: value, layer: 0, position: p, cache: cache)
+        }
+        cache.count = 6
+        let pool = ThreadPool(threadCount: 2)
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 8)
+        defer { scores.deallocate() }
+        var output = [Float](repeating: 0, count: 16)
+        let query = [Float](repeating: 1, count: 16)
+        attention(queries: query, tokens: 1, startPosition: 5, layer: 0, cache: cache, shape: shape, scale: 1,
+                  window: 2, output: &output, scores: scores, pool: pool)
+        XCTAssertEqual(output[0], 4.5, accuracy: 1e-3, "window 2 at position 5 sees positions 4 and 5")
+        attention(queries: query, tokens: 1, startPosition: 5, layer: 0, cache: cache, shape: shape, scale: 1,
+                  window: nil, output: &output, scores: scores, pool: pool)
+        XCTAssertEqual(output[3], 2.5, accuracy: 1e-3, "no window: positions 0 through 5")
+    }
+
+    func testThreadPoolCoversEveryIndexOnce() {
+        let pool = ThreadPool(threadCount: 3)
+        var hits = [Int](repeating: 0, count: 1000)
+        hits.withUnsafeMutableBufferPointer { buffer in
+            for _ in 0..<200 {
+                pool.parallelFor(buffer.count) { range, _ in for i in range { buffer[i] += 1 } }
+            }
+        }
+        XCTAssertEqual(Set(hits), [200])
+    }
+}
+
+enum ModelShapeFixture {
+    static func make(headDim: Int, heads: Int, kvHeads: Int) throws -> ModelShape {
+        ModelShape(embeddingLength: headDim * heads, layerCount: 1, headCount: heads, kvHeadCount: kvHeads,
+                   headDim: headDim, feedForwardLength: 4, trainedContextLength: 8, vocabularySize: 4,
+                   rmsEpsilon: 1e-6)
+    }
+}
