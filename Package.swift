@@ -47,6 +47,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Measurement: GB/s of every quantized matVec and dequantize (`swift run -c release QuantKernelBench`).
+        .executableTarget(
+            name: "QuantKernelBench", dependencies: ["GGUF", "Quants"], path: "Benchmarks/QuantKernelBench",
+            swiftSettings: kernelFlags
+        ),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "QuantsTests", dependencies: ["Quants"], swiftSettings: optimizedFlags),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"], resources: [.copy("Fixtures")]),
