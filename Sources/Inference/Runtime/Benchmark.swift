@@ -41,7 +41,7 @@ public enum BenchmarkTest: Sendable, Equatable, CustomStringConvertible {
         case .prompt:
             try session.append(ids)
         case .generation:
-            for id in ids { try session.append([id]) }
+            for id in ids { try session.append(token: id) }
         }
         let elapsed = seconds(since: start)
         session.rewind(to: 0)

@@ -67,7 +67,7 @@ extension Session {
             if stopped { result.stopReason = .stopString; return finish(result, decodeStart) }
             if result.ids.count == options.maxTokens { break }
             guard tokens.count < contextLength else { result.stopReason = .contextFull; break }
-            logits = try append([id])
+            logits = try append(token: id)
         }
         let tail = stops.flush(detokenizer.flush())
         if !tail.isEmpty {

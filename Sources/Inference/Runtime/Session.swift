@@ -27,6 +27,7 @@ public final class Session: @unchecked Sendable {
         cache = KVCache(layerCount: shape.layerCount, capacity: context, kvDim: shape.kvDim)
         state = RunState(shape: shape, contextLength: context, maxBatch: max(1, maxBatch),
                          maxLogitRows: max(1, maxLogitRows), pool: model.threadPool(threads))
+        tokens.reserveCapacity(context)
     }
 
     public var vocabularySize: Int { model.architecture.shape.vocabularySize }
@@ -34,7 +35,7 @@ public final class Session: @unchecked Sendable {
     /// Drops everything after the first `count` tokens.
     public func rewind(to count: Int) {
         let keep = min(max(0, count), tokens.count)
-        tokens.removeLast(tokens.count - keep)
+        tokens.removeLast(tokens.count - keep)  // keeps the storage: no reallocation on the next append
         cache.truncate(to: keep)
     }
 
@@ -52,18 +53,27 @@ public final class Session: @unchecked Sendable {
     /// Evaluates `newTokens` after what the cache holds and returns the logits after the last one.
     @discardableResult
     public func append(_ newTokens: [Int32]) throws -> Logits {
-        try run(newTokens, logitRows: 1)
+        try newTokens.withUnsafeBufferPointer { try run($0, logitRows: 1) }
+        return Logits(owner: state, rows: 1, rowLength: vocabularySize)
+    }
+
+    /// One decode step: evaluates `token` and returns the logits after it. Allocates nothing (once the
+    /// token history has grown its storage), which is what a generation loop calls per token.
+    @discardableResult
+    public func append(token: Int32) throws -> Logits {
+        var token = token
+        try withUnsafePointer(to: &token) { try run(UnsafeBufferPointer(start: $0, count: 1), logitRows: 1) }
         return Logits(owner: state, rows: 1, rowLength: vocabularySize)
     }
 
     /// Evaluates `newTokens` and returns the logits after each of the last `logitRows` of them, as rows of
     /// the vocabulary size, valid until the next call. Batches longer than `maxBatch` are split.
     public func appendReturningLogits(_ newTokens: [Int32], logitRows: Int) throws -> Logits {
-        try run(newTokens, logitRows: logitRows)
+        try newTokens.withUnsafeBufferPointer { try run($0, logitRows: logitRows) }
         return Logits(owner: state, rows: logitRows, rowLength: vocabularySize)
     }
 
-    private func run(_ newTokens: [Int32], logitRows: Int) throws {
+    private func run(_ newTokens: UnsafeBufferPointer<Int32>, logitRows: Int) throws {
         guard !newTokens.isEmpty else { throw ModelError.emptyPrompt }
         precondition(logitRows >= 1 && logitRows <= min(newTokens.count, state.maxLogitRows), "logitRows out of range")
         let needed = tokens.count + newTokens.count
@@ -79,11 +89,10 @@ public final class Session: @unchecked Sendable {
             let tail = newTokens.count - end
             if tail > 0 && tail < logitRows { end = newTokens.count - logitRows }  // keep wanted rows together
             let isLast = end == newTokens.count
-            newTokens[start..<end].withUnsafeBufferPointer { batch in
-                model.architecture.forward(batch, startPosition: tokens.count, logitRows: isLast ? logitRows : 1,
-                                           state: state, cache: cache)
-            }
-            tokens.append(contentsOf: newTokens[start..<end])
+            let batch = UnsafeBufferPointer(rebasing: newTokens[start..<end])
+            model.architecture.forward(batch, startPosition: tokens.count, logitRows: isLast ? logitRows : 1,
+                                       state: state, cache: cache)
+            tokens.append(contentsOf: batch)
             cache.count = tokens.count
             start = end
         }
