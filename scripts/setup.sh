@@ -20,4 +20,5 @@ swift build -c release --product vellum
 DEFAULT_MODEL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["default"])' models/manifest.json)
 PROMPT="Write a two-sentence referral note asking ophthalmology to see a 58-year-old patient with type 2 diabetes for routine retinal screening."
 log "4/4 drafting with $DEFAULT_MODEL"
-.build/release/vellum generate --model "$DEFAULT_MODEL" --prompt "$PROMPT" --max-tokens 48 --temperature 0
+# --chat wraps the request in the model's chat template, so the instruct model answers it instead of continuing it.
+.build/release/vellum generate --model "$DEFAULT_MODEL" --chat --prompt "$PROMPT" --max-tokens 48 --temperature 0
