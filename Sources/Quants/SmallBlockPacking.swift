@@ -85,7 +85,8 @@ enum SmallBlockPacking {
                           highBits: (low: SIMD16<UInt32>, high: SIMD16<UInt32>)? = nil) -> SIMD16<Int32> {
         var low = q & 0x0F0F_0F0F, high = (q &>> 4) & 0x0F0F_0F0F
         if let h = highBits { low |= h.low; high |= h.high }
-        return bytePlaneDot(bytePlaneDot(start, low, pa), high, pa + widenedPlaneBytes)
+        // Two independent chains of four `vpdpwssd` rather than one of eight: half the latency per group.
+        return bytePlaneDot(start, low, pa) &+ bytePlaneDot(SIMD16<Int32>(), high, pa + widenedPlaneBytes)
     }
 }
 
@@ -156,7 +157,8 @@ extension SmallBlockPacking {
     static func dotWithMinimum(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int, blockBytes: Int, qsOffset: Int,
                                qhOffset: Int?, tail: (UnsafeRawPointer, UnsafeRawPointer) -> Float) -> Float {
         let packed = act + packedOffset(count: count, activationBlockBytes: Q8_1.blockBytes)
-        var sum = SIMD16<Float>()
+        // Scales and minimums accumulate separately, so each group adds one FMA to each loop-carried chain.
+        var sum = SIMD16<Float>(), minimumSum = SIMD16<Float>()
         let groups = count / groupElements
         var g = 0
         while g < groups {
@@ -169,10 +171,10 @@ extension SmallBlockPacking {
                 * pa.loadUnaligned(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
             let minimum = spreadPerQuarter(blockHalves(b, offset: 2, blockBytes: blockBytes))
             sum.addProduct(floatLanes(acc), scale)
-            sum.addProduct(minimum, pa.loadUnaligned(fromByteOffset: extraOffset, as: SIMD16<Float>.self))
+            minimumSum.addProduct(minimum, pa.loadUnaligned(fromByteOffset: extraOffset, as: SIMD16<Float>.self))
             g += 1
         }
-        var total = horizontalSum(sum)
+        var total = horizontalSum(sum + minimumSum)
         for i in groups * 4..<count / 32 {
             total += tail(w + i * blockBytes, act + i * Q8_1.blockBytes)
         }
