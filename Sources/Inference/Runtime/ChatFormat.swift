@@ -35,12 +35,16 @@ public enum ChatFormat: String, Sendable {
     /// `<|im_start|>system\n` and `<|im_end|>` inside the template.
     static func defaultSystemPrompt(in template: String) -> String? {
         let opener = "<|im_start|>system\\n"
-        guard let start = template.range(of: opener),
-              let end = template.range(of: "<|im_end|>", range: start.upperBound..<template.endIndex) else { return nil }
-        let text = template[start.upperBound..<end.lowerBound]
-        // Only a literal default counts; a Jinja expression there means "the user's system message".
-        guard !text.contains("{{"), !text.contains("{%"), !text.isEmpty else { return nil }
-        return String(text)
+        var searchFrom = template.startIndex
+        // The template may open a system turn in several branches (Qwen2.5 has one for tool use, whose text
+        // is built from expressions); the default is the first whose whole text is literal.
+        while let start = template.range(of: opener, range: searchFrom..<template.endIndex) {
+            searchFrom = start.upperBound
+            guard let end = template.range(of: "<|im_end|>", range: start.upperBound..<template.endIndex) else { break }
+            let text = template[start.upperBound..<end.lowerBound]
+            if !text.isEmpty, !text.contains("{"), !text.contains("}"), !text.contains("'") { return String(text) }
+        }
+        return nil
     }
 
     /// The prompt text for `messages`, ending with the opening of the assistant's turn. Special markers are
