@@ -93,6 +93,8 @@ struct DeidEval: ParsableCommand {
             return
         }
         print(report.table(title: title))
+        let errorSummary = report.errorSummary()
+        if !errorSummary.isEmpty { print(errorSummary) }
         if !summary {
             let listing = report.errorListing()
             print(listing.isEmpty ? "\nno misses, no false positives" : "\n" + listing)

@@ -51,6 +51,7 @@ final class EvaluationScorerTests: XCTestCase {
         XCTAssertEqual(report.misses, [ScoredSpan(document: "doc", start: 5, end: 12, label: .name,
                                                   text: "Ann Lee", tokens: ["Lee"])])
         XCTAssertEqual(report.falsePositives, [])
+        XCTAssertEqual(report.errorSummary(), "missed tokens by gold kind: NAME 1")
     }
 
     func testFalsePositiveAndFacilityTokensNeitherRightNorWrong() throws {
@@ -74,6 +75,7 @@ final class EvaluationScorerTests: XCTestCase {
         XCTAssertEqual(report.falsePositives, [ScoredSpan(document: "doc", start: 27, end: 36, label: .name,
                                                           text: "Parkinson", tokens: ["Parkinson"])])
         XCTAssertEqual(report.misses, [])
+        XCTAssertEqual(report.errorSummary(), "false-positive tokens by predicted kind: NAME 1")
     }
 
     func testAPartlyCoveredTokenIsMissed() throws {

@@ -146,6 +146,21 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// Missed tokens per gold kind and false-positive tokens per predicted kind, largest first: where the
+    /// remaining work is. Empty when there is nothing to report.
+    public func errorSummary() -> String {
+        func tally(_ spans: [ScoredSpan]) -> String {
+            var counts: [PHIKind: Int] = [:]
+            for span in spans { counts[span.label, default: 0] += span.tokens.count }
+            return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+        }
+        var lines: [String] = []
+        if !misses.isEmpty { lines.append("missed tokens by gold kind: " + tally(misses)) }
+        if !falsePositives.isEmpty { lines.append("false-positive tokens by predicted kind: " + tally(falsePositives)) }
+        return lines.joined(separator: "\n")
+    }
+
     /// Every missed gold span and every false-positive predicted span, one per line.
     public func errorListing() -> String {
         var lines: [String] = []
