@@ -99,6 +99,24 @@ final class SyntheticVocabularyTests: XCTestCase {
         }
     }
 
+    func testMalformedVocabulariesAreErrorsNamingTheProblem() throws {
+        // The same text twice: llama.cpp aborts on this; here it is an error naming the text and both ids.
+        XCTAssertThrowsError(try tokenizer(.byteLevelBPE(pre: "gpt-2", extra: [("ab", 1), ("ab", 1)]))) { error in
+            XCTAssertEqual(error as? TokenizerError, .duplicateToken("ab", ids: (256, 257)))
+        }
+        // Fewer token types than tokens.
+        var gguf = MetadataOnlyGGUF.byteLevelBPE(pre: "gpt-2", extra: [])
+        gguf.entries[4] = ("tokenizer.ggml.token_type", .int32s([1, 1, 1]))
+        XCTAssertThrowsError(try tokenizer(gguf)) { error in
+            XCTAssertEqual(error as? TokenizerError, .arrayTooShort(key: "tokenizer.ggml.token_type", count: 3, tokens: 256))
+        }
+        // A metadata value of the wrong type is the GGUF reader's error, naming the key.
+        gguf.entries[4] = ("tokenizer.ggml.token_type", .string("normal"))
+        XCTAssertThrowsError(try tokenizer(gguf)) { error in
+            XCTAssertTrue("\(error)".contains("tokenizer.ggml.token_type"), "\(error)")
+        }
+    }
+
     func testMergesApplyByRankWithTiesToTheLeft() throws {
         // "aaa": the pair "a a" can merge at 0 or 1; the leftmost goes first, leaving "aa" + "a".
         let tokenizer = try tokenizer(.byteLevelBPE(pre: "gpt-2", extra: [("aa", 1)], merges: ["a a"]))
