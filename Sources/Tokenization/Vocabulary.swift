@@ -13,7 +13,6 @@ enum TokenizerKey {
     static let eotID = "tokenizer.ggml.eot_token_id"
     static let eomID = "tokenizer.ggml.eom_token_id"
     static let unknownID = "tokenizer.ggml.unknown_token_id"
-    static let separatorID = "tokenizer.ggml.seperator_token_id"  // sic: llama.cpp's spelling
     static let paddingID = "tokenizer.ggml.padding_token_id"
     static let fimPadID = "tokenizer.ggml.fim_pad_token_id"
     static let fimRepID = "tokenizer.ggml.fim_rep_token_id"
@@ -21,6 +20,9 @@ enum TokenizerKey {
     static let addBOS = "tokenizer.ggml.add_bos_token"
     static let addEOS = "tokenizer.ggml.add_eos_token"
     static let addSpacePrefix = "tokenizer.ggml.add_space_prefix"
+    /// Read only for llama.cpp's per-model special-token whitespace rules.
+    static let generalName = "general.name"
+    static let generalArchitecture = "general.architecture"
 }
 
 /// What a token is, as llama.cpp's `llama_token_attr` bits (the GGUF stores a `token_type` per token; llama.cpp
@@ -207,9 +209,9 @@ final class Vocabulary: Sendable {
 
         // Per-model whitespace stripping around special tokens, chosen by model name as llama.cpp does (the
         // GGUF has no field for it). The set of special tokens is taken before these changes, as there.
-        let modelName = (try file.optional("general.name", file.string) ?? "").lowercased()
+        let modelName = (try file.optional(TokenizerKey.generalName, file.string) ?? "").lowercased()
         let preLabel = try file.optional(TokenizerKey.pre, file.string) ?? ""
-        let architecture = try file.optional("general.architecture", file.string) ?? ""
+        let architecture = try file.optional(TokenizerKey.generalArchitecture, file.string) ?? ""
         if ["jina-v2-de", "jina-v2-es", "jina-v2-code"].contains(where: preLabel.contains)
             || ["nomic-bert-moe", "jina-bert-v3"].contains(where: architecture.contains) {
             if let id = idsByText[Array("<mask>".utf8)] { attributes[Int(id)].insert(.stripsLeft) }
