@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Inference
 
+extension BatchedProduct: ExpressibleByArgument {}
+
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure prompt and generation tokens per second, llama-bench style.",
@@ -16,6 +18,8 @@ struct Bench: ParsableCommand {
     var tests: [String] = ["pp512", "tg128"]
     @Option(name: .shortAndLong, help: "Timed repetitions per test.")
     var repetitions: Int = 5
+    @Option(help: "Product for prompt batches: blas (sgemm on dequantized tiles, the default) or quantized (integer dots, llama.cpp's numerics).")
+    var batchedProduct: BatchedProduct = .blas
     @Flag(help: "Print a JSON list of results (fields as llama-bench's JSON: avg_ts, stddev_ts, ...).")
     var json = false
 
@@ -48,7 +52,7 @@ struct Bench: ParsableCommand {
         let parsed = tests.compactMap(BenchmarkTest.init)
         let longest = parsed.map(\.tokenCount).max() ?? 1
         let session = Session(model: model, contextLength: max(longest, 16), threads: modelOptions.threads,
-                              maxBatch: 512)
+                              maxBatch: 512, batchedProduct: batchedProduct)
         var rows: [Row] = []
         if !json {
             print("| model | size | threads | test | t/s | peak RSS |")

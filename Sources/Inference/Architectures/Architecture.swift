@@ -56,12 +56,13 @@ public final class RunState: @unchecked Sendable {
     private var owned: [UnsafeMutablePointer<Float>] = []
 
     public init(shape: ModelShape, contextLength: Int, maxBatch: Int = 256, maxLogitRows: Int = 1,
-                pool: ThreadPool) {
+                batchedProduct: BatchedProduct = .blas, pool: ThreadPool) {
         self.maxBatch = maxBatch
         self.maxLogitRows = maxLogitRows
         self.pool = pool
         let wide = max(shape.embeddingLength, shape.queryDim)
-        scratch = Scratch(maxCols: max(wide, shape.feedForwardLength), threads: pool.threadCount)
+        scratch = Scratch(maxCols: max(wide, shape.feedForwardLength), maxBatch: maxBatch,
+                          threads: pool.threadCount, batchedProduct: batchedProduct)
         var owned: [UnsafeMutablePointer<Float>] = []
         func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
             let pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)

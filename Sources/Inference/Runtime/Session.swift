@@ -20,13 +20,14 @@ public final class Session: @unchecked Sendable {
     public var contextLength: Int { cache.capacity }
 
     public init(model: LanguageModel, contextLength: Int = 4096, threads: Int = 2, maxBatch: Int = 256,
-                maxLogitRows: Int = 32) {
+                maxLogitRows: Int = 32, batchedProduct: BatchedProduct = .blas) {
         let shape = model.architecture.shape
         let context = max(1, contextLength)
         self.model = model
         cache = KVCache(layerCount: shape.layerCount, capacity: context, kvDim: shape.kvDim)
         state = RunState(shape: shape, contextLength: context, maxBatch: max(1, maxBatch),
-                         maxLogitRows: max(1, maxLogitRows), pool: model.threadPool(threads))
+                         maxLogitRows: max(1, maxLogitRows), batchedProduct: batchedProduct,
+                         pool: model.threadPool(threads))
         tokens.reserveCapacity(context)
     }
 

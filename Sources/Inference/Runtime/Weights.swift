@@ -62,23 +62,49 @@ public struct WeightLoader {
 extension Linear {
     /// `output[t] = W·input[t] (+ bias)` for `count` input vectors laid out back to back.
     ///
-    /// One vector (decode) takes the quantized path: the activation is quantized once to the weight's
-    /// `vec_dot_type`, then each thread runs the integer dot over its share of rows. Several vectors
-    /// (prefill) go through the batched kernel, which reads each weight row once for all of them.
+    /// Each activation vector is quantized once to the weight's `vec_dot_type` (as llama.cpp does), then
+    /// each thread runs the integer dot over its share of rows. With several vectors (prefill), a tile of
+    /// tokens whose activations fit in L2 is dotted with each weight row while the row is in L1; the
+    /// alternative `.blas` path dequantizes weight tiles to F32 and calls sgemm.
     func apply(_ input: UnsafePointer<Float>, count: Int, into output: UnsafeMutablePointer<Float>,
                scratch: Scratch, pool: ThreadPool) {
-        if count == 1 {
-            let activation = scratch.activation
-            QuantKernels.quantizeActivation(input, count: cols, for: type, into: activation)
-            pool.parallelFor(rows) { range, _ in
-                QuantKernels.matVec(type: type, weights: data, cols: cols, rows: range,
-                                    activation: UnsafeRawPointer(activation), into: output)
-            }
-        } else {
+        if count > 1 && scratch.batchedProduct == .blas {
             pool.parallelFor(rows) { range, thread in
                 QuantKernels.matMul(type: type, weights: data, cols: cols, rows: range,
                                     input: input, batch: count, output: output, outputStride: rows,
                                     scratch: scratch.tile(thread), scratchCount: scratch.tileFloats)
+            }
+        } else {
+            let stride = Scratch.activationStride(type: type, cols: cols)
+            let activations = scratch.activations
+            if count == 1 {
+                QuantKernels.quantizeActivation(input, count: cols, for: type, into: activations)
+            } else {
+                pool.parallelFor(count) { tokens, _ in
+                    for t in tokens {
+                        QuantKernels.quantizeActivation(input + t * cols, count: cols, for: type, into: activations + t * stride)
+                    }
+                }
+            }
+            let tokenTile = max(1, Scratch.activationTileBytes / stride)
+            pool.parallelFor(rows) { range, _ in
+                if count == 1 {
+                    QuantKernels.matVec(type: type, weights: data, cols: cols, rows: range,
+                                        activation: UnsafeRawPointer(activations), into: output)
+                    return
+                }
+                var first = 0
+                while first < count {
+                    let last = min(count, first + tokenTile)
+                    for r in range {
+                        let row = data + r * rowBytes
+                        for t in first..<last {
+                            output[t * rows + r] = QuantKernels.dot(type: type, row: row, count: cols,
+                                                                    activation: activations + t * stride)
+                        }
+                    }
+                    first = last
+                }
             }
         }
         if let bias {
@@ -90,21 +116,33 @@ extension Linear {
     }
 }
 
+/// How products over several tokens are computed (see `Linear.apply`).
+public enum BatchedProduct: String, Sendable, CaseIterable {
+    /// Integer dots of quantized activations with the quantized weights, as in decode (llama.cpp's numerics).
+    case quantized
+    /// OpenBLAS sgemm on F32 weight tiles dequantized on the fly.
+    case blas
+}
+
 /// Per-model scratch memory for the matrix kernels, allocated once so a decode step allocates nothing.
 final class Scratch {
-    /// Holds one quantized activation vector of the widest input.
-    let activation: UnsafeMutableRawPointer
+    /// Quantized activations of up to `maxBatch` tokens, `activationStride` bytes apart.
+    let activations: UnsafeMutableRawPointer
+    let batchedProduct: BatchedProduct
+    /// Activations dotted against one weight row at a time are kept to about half of L2.
+    static let activationTileBytes = 512 * 1024
     /// One dequantized weight tile per thread for the batched path.
     let tiles: UnsafeMutablePointer<Float>
     let tileFloats: Int
     let threads: Int
 
-    init(maxCols: Int, threads: Int) {
+    init(maxCols: Int, maxBatch: Int, threads: Int, batchedProduct: BatchedProduct) {
         // Large enough for the activation format of any weight type at the widest input (rounded up to whole
         // super-blocks, since the K types pack 256 values per block).
         let widest = (maxCols + 255) / 256 * 256
-        let bytes = QuantKernels.supportedWeightTypes.map { QuantKernels.activationBytes(for: $0, count: widest) }.max()!
-        activation = .allocate(byteCount: bytes, alignment: 64)
+        let stride = QuantKernels.supportedWeightTypes.map { Scratch.activationStride(type: $0, cols: widest) }.max()!
+        activations = .allocate(byteCount: stride * maxBatch, alignment: 64)
+        self.batchedProduct = batchedProduct
         tileFloats = QuantKernels.matMulScratchCount(cols: maxCols)
         self.threads = threads
         tiles = .allocate(capacity: tileFloats * threads)
@@ -112,8 +150,13 @@ final class Scratch {
 
     func tile(_ thread: Int) -> UnsafeMutablePointer<Float> { tiles + thread * tileFloats }
 
+    /// Bytes between consecutive tokens' quantized activations (64-byte aligned, as the kernels want).
+    static func activationStride(type: GGMLType, cols: Int) -> Int {
+        (QuantKernels.activationBytes(for: type, count: cols) + 63) / 64 * 64
+    }
+
     deinit {
-        activation.deallocate()
+        activations.deallocate()
         tiles.deallocate()
     }
 }
