@@ -20,17 +20,26 @@ struct ThroughputBenchmarkTests {
         let copies = max(1, 4_000_000 / max(1, oneCopy))
         let deid = Deidentifier(registry: .default(lexicons: lexicons))
         _ = documents.map { deid.analyze($0) }                      // warm up
+        // Thread CPU time measures one core's work even when other processes share the machine.
+        func cpuSeconds() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        }
         var best = Double.infinity
+        var bestWall = Double.infinity
         for _ in 0..<3 {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = cpuSeconds()
+            let wallStart = DispatchTime.now().uptimeNanoseconds
             var spans = 0
             for _ in 0..<copies { for d in documents { spans += deid.analyze(d).count } }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            best = min(best, seconds)
+            best = min(best, cpuSeconds() - start)
+            bestWall = min(bestWall, Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9)
             #expect(spans > 0)
         }
         let megabytes = Double(oneCopy * copies) / 1_000_000
-        print("deid throughput: \(String(format: "%.2f", megabytes / best)) MB/s on one core (\(String(format: "%.1f", megabytes)) MB, best of 3)")
+        print("deid throughput: \(String(format: "%.2f", megabytes / best)) MB/s per core (CPU time), " +
+              "\(String(format: "%.2f", megabytes / bestWall)) MB/s wall, \(String(format: "%.1f", megabytes)) MB, best of 3")
         #expect(megabytes / best >= 1.0)
     }
 }

@@ -14,6 +14,17 @@ public struct AgeRecognizer: Recognizer {
     public func analyze(_ text: TokenizedText) -> [Detection] {
         var found: [Detection] = []
         for i in 0..<text.count {
+            if text.isWord(i), ["nonagenarian", "centenarian", "supercentenarian", "nonagenarians", "centenarians"].contains(text.key(i)) {
+                found.append(detection(text.range(i, i), .ageOver89, score: 0.8))
+                continue
+            }
+            // "in her 90s", "his late 90's": a decade over 89.
+            if text.isNumber(i), let v = text.intValue(i), [90, 100, 110].contains(v), i + 1 < text.count,
+               text.isWord(i + 1) && text.key(i + 1) == "s" || (text.isSymbol(i + 1, "'") && text.isWord(i + 2) && text.key(i + 2) == "s"),
+               let p = text.previous(i), text.isWord(p), ["her", "his", "their", "late", "mid", "early", "the"].contains(text.key(p)) {
+                found.append(detection(text.range(i, text.isWord(i + 1) ? i + 1 : i + 2), .ageOver89, score: 0.8))
+                continue
+            }
             if text.isNumber(i), let v = text.intValue(i), (90...130).contains(v), text.tokens[i].length <= 3 {
                 if i > 0, text.isWord(i - 1) || text.isSymbol(i - 1, ".") || text.isSymbol(i - 1, "/") { continue }
                 if isAge(text, numberStart: i, numberEnd: i) {

@@ -14,6 +14,7 @@ public struct DateRecognizer: Recognizer {
         "received", "expires", "exp", "doi", "dos", "dod", "service", "birth", "died", "deceased", "around",
         "over", "during", "at", "this", "past", "of", "to", "between", "and", "returned", "arrived", "called",
         "injury", "onset", "follow", "f/u", "due", "in", "as", "reviewed", "signed", "drawn", "resulted",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     ]
     /// Words right before a short form "3/4" that make it a date.
     static let strongDateContext: Set<String> = [
@@ -175,6 +176,8 @@ public struct DateRecognizer: Recognizer {
         if t.key(m) == "may" && t.tokens[m].shape == .lower { return nil }
         var end = m
         if let dot = t.next(end), t.isSymbol(dot, ".") { end = dot }
+        // "cycle 5 Feb 27": a day after the month makes it month-led; the number before is something else.
+        if !hyphenated, let n = t.next(end), t.isNumber(n), t.tokens[n].length <= 2 { return nil }
         if let y = year(t, after: end, allowTwoDigit: hyphenated) { end = y }
         return end
     }
@@ -202,6 +205,11 @@ public struct DateRecognizer: Recognizer {
                 guard Self.ordinalSuffixes.contains(t.key(n + 1)) else { return standalone(t, i, isFull: isFull) }
                 end = n + 1
             }
+            // A day range: "Feb 27-28, 2024".
+            if t.isSymbol(end + 1, "-") || t.isSymbol(end + 1, "–"), t.isNumber(end + 2), t.tokens[end + 2].length <= 2,
+               let d2 = t.intValue(end + 2), Checksums.isValidDate(year: nil, month: month, day: d2) {
+                end += 2
+            }
             // "Mar 4 mg" or "May 2 times" are not dates; require a plausible follower.
             if let f = t.next(end), t.isWord(f), ["mg", "times", "tabs", "units", "ml", "weeks", "days"].contains(t.key(f)) {
                 return nil
@@ -221,7 +229,13 @@ public struct DateRecognizer: Recognizer {
 
     /// A month name alone ("in March") is a date element; "May" alone is usually the verb.
     private func standalone(_ t: TokenizedText, _ i: Int, isFull: Bool) -> (Int, Double)? {
-        guard isFull, t.key(i) != "may", t.tokens[i].shape != .lower else { return nil }
+        guard isFull, t.tokens[i].shape != .lower else { return nil }
+        if t.key(i) == "may" {
+            // "the end of May." is the month; "May improve" is the verb.
+            guard let p = t.previous(i), t.isWord(p), ["of", "in", "since", "until", "through", "during", "early", "late",
+                                                         "mid", "last", "next", "this"].contains(t.key(p)),
+                  !(t.next(i).map { t.isWord($0) && t.tokens[$0].shape == .lower } ?? false) else { return nil }
+        }
         return (i, 0.5)
     }
 

@@ -7,7 +7,8 @@ public struct EmployerRecognizer: Recognizer {
     /// Words that put an organization named shortly after "at", "for" or a comma in an employment context:
     /// "teaches fourth grade at Birchwood Elementary School", "Work note for Northgate Credit Union".
     static let workWords: Set<String> = ["work", "works", "working", "worked", "job", "employed", "employer",
-                                         "teaches", "taught", "occupation", "retired", "career", "shift", "shifts"]
+                                         "teaches", "taught", "occupation", "retired", "career", "shift", "shifts",
+                                         "workplace", "employment", "employs", "hired"]
     public init() {}
 
     public func analyze(_ text: TokenizedText) -> [Detection] {
@@ -73,8 +74,10 @@ public struct EmployerRecognizer: Recognizer {
             if t.isSymbol(n, ".") || t.isSymbol(n, ";") { return nil }
             if t.key(n) == "at" || t.key(n) == "for" || t.isSymbol(n, ",") {
                 guard var o = t.nextSkippingLines(n) else { return nil }
-                if t.key(o) == "the", let p = t.next(o) { o = p }
-                guard !FunctionWords.words.contains(t.key(o)), t.tokens[o].shape == .capitalized || t.tokens[o].shape == .allCaps,
+                if t.key(o) == "the", let p = t.nextSkippingLines(o) { o = p }
+                // "City of Springfield ...": a generic word opens the name only when "of" follows it.
+                let opensWithOf = t.next(o).map { t.key($0) == "of" } ?? false
+                guard !FunctionWords.words.contains(t.key(o)) || opensWithOf, t.tokens[o].shape == .capitalized || t.tokens[o].shape == .allCaps,
                       let end = OrganizationNameScanner.nameEnd(t, from: o, allowLineBreaks: true) else { j = n; continue }
                 return (o, Self.legalSuffixEnd(t, end))
             }

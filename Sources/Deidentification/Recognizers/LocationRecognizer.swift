@@ -10,6 +10,8 @@ public struct LocationRecognizer: Recognizer {
         "in", "from", "to", "near", "at", "of", "resides", "lives", "moved", "born", "visiting", "visited",
         "relocated", "traveled", "travelled", "returned", "outside", "city", "town", "hometown", "village",
     ]
+    static let residenceVerbs: Set<String> = ["lives", "living", "live", "moved", "resides", "residing", "born", "relocated",
+                                              "visiting", "traveled", "travelled", "drove", "flew", "raised", "grew"]
     static let zipLabels = PhraseSet(["zip", "zip code", "zipcode", "postal code", "postcode", "zip+4"])
 
     public init(lexicons: Lexicons = .empty) { self.lexicons = lexicons }
@@ -104,9 +106,11 @@ public struct LocationRecognizer: Recognizer {
               let p = t.previous(i), t.isWord(p), Self.placePrepositions.contains(t.key(p)) else { return nil }
         var key = t.key(i)
         var best: Int?
+        // "lives in Peoria": a residence verb makes even a common word a place.
+        let residence = t.previous(p).map { t.isWord($0) && Self.residenceVerbs.contains(t.key($0)) } ?? false
         var j = i
         for _ in 0..<3 {
-            if lexicons.cities.contains(key) && !(j == i && lexicons.isSafe(key)) { best = j }
+            if lexicons.cities.contains(key) && (!(j == i && lexicons.isSafe(key)) || residence) { best = j }
             guard let n = t.next(j), t.isWord(n), t.tokens[n].shape == .capitalized else { break }
             key += " " + t.key(n)
             j = n

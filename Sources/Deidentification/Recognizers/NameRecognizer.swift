@@ -24,6 +24,12 @@ public struct NameRecognizer: Recognizer {
                                                 "attending", "therapist", "pharmacist", "interpreter", "anesthesia",
                                                 "consultant", "guardian", "attention", "caller", "scribe", "chaplain"]
 
+    /// Clinical roles written before a name like a title: "receiving RN Priyanka", "PCT K. Lo".
+    static let roleTitles: Set<String> = ["rn", "lpn", "np", "pa", "cna", "pct", "rt", "ma", "emt", "crna", "md", "do", "dr"]
+    /// Lowercase particles inside surnames: "van der Berg", "de la Cruz", "St. John".
+    static let particles: Set<String> = ["van", "der", "den", "de", "la", "le", "del", "della", "di", "da", "du", "von",
+                                         "dos", "das", "ten", "ter", "bin", "ibn", "al", "el", "st"]
+
     /// Street suffix abbreviations that end a street name, never a person's name ("Oak Hill Rd").
     static let streetAbbreviations: Set<String> = ["rd", "st", "ave", "blvd", "ln", "ct", "hwy", "pkwy", "ter", "cir", "pl"]
 
@@ -83,6 +89,14 @@ public struct NameRecognizer: Recognizer {
                 }
                 continue
             }
+            if Self.roleTitles.contains(key), t.tokens[i].shape == .allCaps, let n = t.next(i), t.isWord(n),
+               t.tokens[n].shape == .capitalized || isInitial(t, n),
+               // "PCT K. Lo" (an initial, a period, a surname) or "RN Priyanka" (a given name); not "MD   D: 03/09".
+               isInitial(t, n) ? (t.isSymbol(n + 1, ".") && t.isSpace(n + 2) && t.isWord(n + 3) && t.tokens[n + 3].shape == .capitalized)
+                               : (lexicons.isFirstName(t.key(n)) && !lexicons.safeWords.contains(t.key(n))),
+               let (f, l) = sequence(t, from: n, allowFunctionWords: true) {
+                add(f, l, 0.85, confirm: true); i = l; continue
+            }
             if PersonLabels.closings.contains(key), let (f, l) = signature(t, i) {
                 add(f, l, 0.85, confirm: true); i = l; continue
             }
@@ -116,8 +130,9 @@ public struct NameRecognizer: Recognizer {
                 add(k, k, 0.8, confirm: false)
             }
         }
-        let named = Set(result.names.flatMap { t.tokenIndices(covering: $0.range).map(Array.init) ?? [] })
-        result.ambiguous.removeAll { r in t.tokenIndices(covering: r).map { named.contains($0.lowerBound) } ?? true }
+        if !result.ambiguous.isEmpty {
+            result.ambiguous.removeAll { r in t.tokenIndices(covering: r).map { isName[$0.lowerBound] } ?? true }
+        }
         return result
     }
 
@@ -161,15 +176,30 @@ public struct NameRecognizer: Recognizer {
     /// A sequence of up to four name words starting at `i` ("Mary A. Smith-Jones"). Stops before credentials,
     /// titles, eponym nouns and line breaks. Returns first and last token.
     func sequence(_ t: TokenizedText, from i: Int, allowFunctionWords: Bool = false) -> (Int, Int)? {
-        guard let firstEnd = nameWord(t, i), !isCredential(t, i), !Titles.honorifics.contains(t.key(i)) else { return nil }
+        // A word glued to digits ("2F", "5TH") is part of a code or an address, not a name.
+        guard let firstEnd = nameWord(t, i), !isCredential(t, i), !Titles.honorifics.contains(t.key(i)),
+              !(i > 0 && t.isNumber(i - 1)) else { return nil }
         if !allowFunctionWords, FunctionWords.words.contains(t.key(i)) { return nil }
         var last = firstEnd
         var words = 1
         var cursor = firstEnd
-        while words < 4 {
+        while words < 5 {
             var j = cursor + 1
-            if isInitial(t, cursor), t.isSymbol(j, ".") { j += 1 }
+            if isInitial(t, cursor) || t.key(cursor) == "st", t.isSymbol(j, ".") { j += 1 }
             if t.isSpace(j), t.tokens[j].length <= 2 { j += 1 } else if j == cursor + 1 { break }
+            // Particles ("van der Berg", "de la Cruz") and a quoted nickname ("Mateo "Teo" Villalobos").
+            var particle = j
+            while particle < t.count, t.isWord(particle), Self.particles.contains(t.key(particle)),
+                  t.tokens[particle].shape != .allCaps, t.isSpace(particle + 1) || t.isSymbol(particle + 1, "."), particle - j < 6 {
+                particle = t.isSymbol(particle + 1, ".") ? particle + 3 : particle + 2
+            }
+            if particle != j, particle < t.count, let end = nameWord(t, particle), t.tokens[particle].shape == .capitalized {
+                last = end; cursor = end; words += 1; continue
+            }
+            if t.isSymbol(j, "\""), t.isWord(j + 1), t.isSymbol(j + 2, "\""), t.tokens[j + 1].shape == .capitalized,
+               t.isSpace(j + 3), let end = nameWord(t, j + 4) {
+                last = end; cursor = end; words += 2; continue
+            }
             guard j < t.count, let end = nameWord(t, j), !isCredential(t, j), !Titles.honorifics.contains(t.key(j)),
                   !FunctionWords.words.contains(t.key(j)) || isInitial(t, j), !EponymNouns.words.contains(t.key(j)),
                   !(Self.streetAbbreviations.contains(t.key(j)) && t.tokens[j].shape == .capitalized),
@@ -213,6 +243,9 @@ public struct NameRecognizer: Recognizer {
         var j = i
         if t.isSymbol(j + 1, ".") { j += 1 }
         guard var n = t.next(j), t.kind(n) == .word else { return nil }
+        // "NURSE ADVICE LINE": a title in a capitalized heading needs a known name after it.
+        if t.tokens[i].shape == .allCaps, t.tokens[n].shape == .allCaps, !lexicons.firstNames.isEmpty,
+           !lexicons.isName(t.key(n)) || lexicons.safeWords.contains(t.key(n)) { return nil }
         // "Baby Girl Roe": the newborn's surname follows.
         if t.key(i) == "baby", ["girl", "boy"].contains(t.key(n)), let m = t.next(n) { n = m }
         // "Dr. Parkinson" is a person even though "Parkinson" is a safe word: the title is the context.
@@ -241,12 +274,14 @@ public struct NameRecognizer: Recognizer {
             return (n, n)
         }
         guard let (f, l) = sequence(t, from: n, allowFunctionWords: true) else { return nil }
-        // "Attn: Appeals and Grievances", "ANESTHESIA: General": a safe word that is no given name.
+        // "Attn: Appeals and Grievances", "ANESTHESIA: General": a safe word that is no given name, unless a
+        // given name follows after a comma ("Patient: Price, Mark").
+        if let withGiven = commaFirst(t, f, l) { return withGiven }
         let leading = t.key(f)
-        if (lexicons.isSafe(leading) || FunctionWords.words.contains(leading)) && !lexicons.commonFirstNames.contains(leading) && !isInitial(t, f) {
+        if (lexicons.safeWords.contains(leading) || FunctionWords.words.contains(leading)) && !lexicons.commonFirstNames.contains(leading) && !isInitial(t, f) {
             return nil
         }
-        return commaFirst(t, f, l) ?? (f, l)
+        return (f, l)
     }
 
     /// Extends "ROE" to "ROE, JANE A" when a given name follows the comma.
@@ -365,11 +400,14 @@ public struct NameRecognizer: Recognizer {
 
     /// A login name built from an initial and a known surname ("jdoyle", "mfinch"), written in lowercase.
     private func isUserName(_ t: TokenizedText, _ k: Int) -> Bool {
-        let key = t.key(k)
-        guard (5...12).contains(key.count), !lexicons.isSafe(key), !lexicons.isName(key), !FunctionWords.words.contains(key),
+        // Cheapest tests first: this runs for every lowercase word of the document.
+        guard (5...12).contains(t.tokens[k].length),
               !(k > 0 && (t.isSymbol(k - 1, "@") || t.isSymbol(k - 1, ".") || t.isSymbol(k - 1, "/"))),
               !(k + 1 < t.count && (t.isSymbol(k + 1, "@") || t.isSymbol(k + 1, ".") && t.isWord(k + 2))) else { return false }
-        return lexicons.commonLastNames.contains(String(key.dropFirst())) && !lexicons.safeWords.contains(String(key.dropFirst()))
+        let key = t.key(k)
+        let surname = String(key.dropFirst())
+        guard lexicons.commonLastNames.contains(surname), !lexicons.safeWords.contains(surname) else { return false }
+        return !lexicons.isSafe(key) && !lexicons.isName(key) && !FunctionWords.words.contains(key)
     }
 
     // MARK: - Lexicon rules
@@ -382,7 +420,8 @@ public struct NameRecognizer: Recognizer {
         var words: [(Int, Int)] = []
         var k = f
         while k <= l {
-            guard let e = nameWord(t, k) else { k += 1; continue }
+            // Particles ("van", "de", "St.") join a name but are not name words of their own.
+            guard let e = nameWord(t, k), k == f || !Self.particles.contains(t.key(k)) else { k += 1; continue }
             words.append((k, e))
             k = e + 1
         }
@@ -409,6 +448,7 @@ public struct NameRecognizer: Recognizer {
            StreetWords.suffixes.contains(t.key(n)) || StreetWords.suffixes.contains(t.key(run.words.last!.0)) { return nil }
         if let n = t.next(run.last), t.isSymbol(n, ":") { return nil }
         if run.isCommaForm { return (run.first, run.last, 0.85) }
+        if run.words.count == 1 { return singleWordDecision(t, run) }
         let keys = run.words.map { wordKey(t, $0.0, $0.1) }
         let shapes = run.words.map { t.tokens[$0.0].shape }
         let initials = run.words.map { $0.0 == $0.1 && isInitial(t, $0.0) }
@@ -422,6 +462,11 @@ public struct NameRecognizer: Recognizer {
         let common = words.filter { lexicons.isCommonName(keys[$0]) && !safe[$0] }
         let known = words.filter { lexicons.isName(keys[$0]) }
 
+        // A line holding only "ZHANG WEI": two known names in capitals, either order.
+        if allCaps, words.count == 2, known.count == 2, !common.isEmpty, safe.allSatisfy({ !$0 }),
+           t.previous(run.first).map({ t.kind($0) == .newline }) ?? true, t.next(run.last).map({ t.kind($0) == .newline }) ?? true {
+            return (run.first, run.last, 0.75)
+        }
         if words.count >= 2 {
             let firstIsGiven = lexicons.isFirstName(keys[words[0]])
             let lastIsSurname = lexicons.isLastName(keys[words[words.count - 1]])
@@ -449,6 +494,21 @@ public struct NameRecognizer: Recognizer {
             return (w.0, w.1, t.startsSentence(run.first) ? 0.5 : 0.6)
         }
         return nil
+    }
+
+    /// The common case, one capitalized word, decided without building arrays: a frequent name that is no
+    /// safe word, in mixed case ("Smith", not "SMITH": ALL CAPS single words are headings more often than not).
+    private func singleWordDecision(_ t: TokenizedText, _ run: Run) -> (Int, Int, Double)? {
+        let (first, last) = run.words[0]
+        guard t.tokens[first].shape == .capitalized, !(first == last && isInitial(t, first)) else { return nil }
+        let key = wordKey(t, first, last)
+        guard lexicons.isCommonName(key), !lexicons.isSafe(key), !FunctionWords.words.contains(key),
+              MonthNames.numbers[key] == nil, !USStates.names.contains(key), !StreetWords.directions.contains(key) else { return nil }
+        // "Privacy Officer", "Part II": a title or numeral after the word makes it a job or a heading.
+        if let n = t.next(run.last), t.isWord(n), Titles.honorifics.contains(t.key(n)) || ["ii", "iii", "iv"].contains(t.key(n)) {
+            return nil
+        }
+        return (first, last, t.startsSentence(run.first) ? 0.5 : 0.6)
     }
 
     /// A run that is not decided but may be a name: capitalized safe words in mid-sentence, or an unknown

@@ -19,6 +19,7 @@ extension LabeledIdentifierRecognizer {
                  "prescription #", "prescription number", "transaction id", "ssi #", "file #", "file number", "job",
                  "job #", "job number", "incident", "incident #", "incident number", "case", "sample", "path",
                  "rx", "rx number", "rx numbers", "image", "image #", "enrollment id", "registry id", "registry #",
-                 "message id", "message #", "run #", "run number", "episode #", "event #"],
+                 "message id", "message #", "run #", "run number", "episode #", "event #", "uid", "study uid",
+                 "series uid", "instance uid", "sop instance uid", "accession uid", "dicom uid"],
         minimumLength: 4, score: 0.85)
 }

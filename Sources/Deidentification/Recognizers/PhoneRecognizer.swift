@@ -13,6 +13,7 @@ public struct PhoneRecognizer: Recognizer {
     ]
     static let faxContext: Set<String> = ["fax", "facsimile", "f", "efax", "telefax", "faxed"]
     static let extensionWords: Set<String> = ["x", "ext", "extension", "ex"]
+    static let anyContext = phoneContext.union(faxContext)
 
     public func analyze(_ text: TokenizedText) -> [Detection] {
         var found: [Detection] = []
@@ -65,6 +66,17 @@ public struct PhoneRecognizer: Recognizer {
                 start = i + 1
             }
             if t.isSpace(start) || t.isSymbol(start, "-") || t.isSymbol(start, ".") { start += 1 }
+            // Outside the NANP: "+44 20 7946 0958", "+33 1 42 68 53 00": digit groups after the country code.
+            if t.isSymbol(i, "+"), t.key(i + 1) != "1", t.isNumber(start) {
+                var last = start
+                var total = t.tokens[start].length
+                while let sep = Optional(last + 1), t.isSpace(sep) || t.isSymbol(sep, "-") || t.isSymbol(sep, "."),
+                      t.tokens[sep].length == 1, t.isNumber(sep + 1), t.tokens[sep + 1].length <= 4, total < 13 {
+                    last = sep + 1
+                    total += t.tokens[last].length
+                }
+                return total >= 7 && total <= 13 ? (last, 0.85) : nil
+            }
             guard digits(t, start, 3) || t.isSymbol(start, "(") || (t.isSymbol(i, "+") && t.isNumber(start)) else {
                 return nil
             }
@@ -87,7 +99,7 @@ public struct PhoneRecognizer: Recognizer {
             // 555-123-4567; SSN is 3-2-4 and never matches.
             return (last, 0.85)
         }
-        let context = t.hasContext(before: i, window: 4, in: Self.phoneContext.union(Self.faxContext))
+        let context = t.hasContext(before: i, window: 4, in: Self.anyContext)
         if len == 10, !continues(t, start), context || international {
             return (start, 0.75)
         }

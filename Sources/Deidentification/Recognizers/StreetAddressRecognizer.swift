@@ -145,6 +145,11 @@ public struct StreetAddressRecognizer: Recognizer {
         if t.isSymbol(u, "#"), let v = t.next(u), t.isNumber(v) || t.isWord(v) {
             return t.identifierEnd(startingAt: v, minimumLength: 1, requireDigit: false)
         }
+        // ", 14th Floor", "3rd floor"
+        if t.isNumber(u), t.isWord(u + 1), DateRecognizer.ordinalSuffixes.contains(t.key(u + 1)), let f = t.next(u + 1),
+           t.isWord(f), ["floor", "fl"].contains(t.key(f)) {
+            return f
+        }
         guard t.isWord(u), StreetWords.units.contains(t.key(u)) else { return nil }
         return unitValue(t, after: u)
     }
@@ -176,6 +181,14 @@ public struct StreetAddressRecognizer: Recognizer {
             if t.isSymbol(j + 1, ".") { j += 1 }
         } else if key == "post", let o = t.next(i), t.key(o) == "office" {
             j = o
+        } else if key == "rural" || key == "rr" || key == "hc", t.tokens[i].shape != .lower {
+            // "Rural Route 2 Box 14", "RR 3 Box 7", "HC 61 Box 12".
+            var r = i
+            if key == "rural" { guard let route = t.next(i), t.key(route) == "route" else { return nil }; r = route }
+            // "RR 18" is a respiratory rate: the short forms need their box number.
+            guard let number = t.next(r), t.isNumber(number) else { return nil }
+            if let box = t.next(number), t.key(box) == "box", let n = t.next(box), t.isNumber(n) { return n }
+            return key == "rural" ? number : nil
         } else {
             return nil
         }

@@ -4,7 +4,8 @@ extension LabeledIdentifierRecognizer {
         name: "license_plate", kind: .vehicle,
         labels: ["plate", "plates", "plate #", "plate number", "license plate", "licence plate", "tag", "tag #",
                  "tag number", "registration plate", "vehicle plate", "vin", "vin #", "vin number",
-                 "vehicle identification number", "vehicle id"],
+                 "vehicle identification number", "vehicle id", "tail number", "tail #", "tail no", "aircraft registration",
+                 "hull number", "boat registration"],
         minimumLength: 4, requireDigit: false, score: 0.9)
 }
 

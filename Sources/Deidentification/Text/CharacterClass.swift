@@ -52,20 +52,34 @@ enum CharacterClass {
     static func lowercasedKey(_ word: ArraySlice<Unicode.Scalar>) -> String {
         var ascii = true
         for s in word where s.value >= 128 { ascii = false; break }
-        if ascii {
-            let bytes = word.map { s -> UInt8 in
-                let v = UInt8(truncatingIfNeeded: s.value)
-                return v &- 65 < 26 ? v | 0x20 : v
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        if ascii { return asciiString(word, lowercase: true) }
         return verbatim(word).lowercased()
     }
 
+    /// One-scalar ASCII strings, built once: most symbol tokens are one of these.
+    private static let asciiSingles: [String] = (0..<128).map { String(Unicode.Scalar(UInt8($0))) }
+
     static func verbatim(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        if scalars.count == 1, let s = scalars.first, s.value < 128 { return asciiSingles[Int(s.value)] }
+        var ascii = true
+        for s in scalars where s.value >= 128 { ascii = false; break }
+        if ascii { return asciiString(scalars, lowercase: false) }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)
         return String(view)
+    }
+
+    /// Builds an ASCII string in place, without an intermediate array (short ones stay inline).
+    private static func asciiString(_ scalars: ArraySlice<Unicode.Scalar>, lowercase: Bool) -> String {
+        String(unsafeUninitializedCapacity: scalars.count) { buffer in
+            var n = 0
+            for s in scalars {
+                let v = UInt8(truncatingIfNeeded: s.value)
+                buffer[n] = lowercase && v &- 65 < 26 ? v | 0x20 : v
+                n += 1
+            }
+            return n
+        }
     }
 
     @inline(__always) static func digitValue(_ s: Unicode.Scalar) -> Int { Int(s.value) - 48 }

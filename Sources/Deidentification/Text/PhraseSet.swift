@@ -5,6 +5,12 @@
 struct PhraseSet: Sendable {
     /// Phrases by their first token key, longest first.
     private let byFirstKey: [String: [[String]]]
+    /// (first scalar, length) pairs of the first keys: a token failing this test is rejected without hashing.
+    private let gate: [Bool]
+
+    @inline(__always) private static func gateIndex(_ first: Unicode.Scalar, _ length: Int) -> Int {
+        Int(first.value & 0x7F) &* 32 &+ min(length, 31)
+    }
 
     init(_ phrases: [String]) {
         var index: [String: [[String]]] = [:]
@@ -15,11 +21,25 @@ struct PhraseSet: Sendable {
             index[first, default: []].append(keys)
         }
         byFirstKey = index.mapValues { $0.sorted { $0.count > $1.count } }
+        var gate = [Bool](repeating: false, count: 128 * 32)
+        for key in index.keys {
+            let scalars = Array(key.unicodeScalars)
+            gate[Self.gateIndex(scalars[0], scalars.count)] = true
+            // Keys are lowercase; documents may be capitalized.
+            if let upper = String(scalars[0]).uppercased().unicodeScalars.first {
+                gate[Self.gateIndex(upper, scalars.count)] = true
+            }
+        }
+        self.gate = gate
     }
 
     /// If a phrase starts at token `i`, the index of its last token (longest match).
     func match(_ text: TokenizedText, at i: Int) -> Int? {
-        guard i < text.count, let candidates = byFirstKey[text.key(i)] else { return nil }
+        guard i < text.count else { return nil }
+        let token = text.tokens[i]
+        guard token.kind != .space, token.kind != .newline,
+              gate[Self.gateIndex(text.scalars[token.start], token.length)] || text.scalars[token.start].value >= 128,
+              let candidates = byFirstKey[text.key(i)] else { return nil }
         for phrase in candidates {
             var t = i
             var matched = true

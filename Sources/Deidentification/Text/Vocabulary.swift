@@ -38,7 +38,8 @@ enum PersonLabels {
         "ordering", "copy to", "copies to", "taken by", "drawn by", "collected by", "registrar", "user",
         "infant", "child", "newborn", "mother's name", "father's name", "on-coming rn", "off-going rn",
         "charge", "charge nurse", "informant", "decedent", "certifier", "pronounced by", "crew", "driver",
-        "given by", "administered by", "entered by", "coder", "pt name", "patient's name", "rn name",
+        "given by", "administered by", "entered by", "coder", "counselor", "counsellor", "genetic counselor",
+        "navigator", "coordinator", "advocate", "dietitian", "nutritionist", "psychologist", "provider name", "pt name", "patient's name", "rn name",
         "discharging physician", "reported by", "prepared by", "approved by", "completed by", "entered by",
     ]
     /// Closings after which the next line is a signature.
