@@ -2,9 +2,9 @@
 //
 // llama.cpp quantizes the activation vector once per matrix-vector product (`vec_dot_type`: Q8_0, Q8_1 or Q8_K)
 // and every weight row is dotted against it. We do the same, and then additionally *pack* the quantized
-// activation for the SIMD kernels: its int8 quants are widened to int16 and permuted into exactly the order in
-// which a kernel unpacks one 64-byte vector of weight quants, so that the kernel's inner loop is bit operations
-// plus `vpdpwssd` with the activation as a memory operand. The packing costs O(cols) once per product and is
+// activation for the SIMD kernels: its int8 quants are sign-extended to 32-bit lanes and permuted into exactly
+// the order in which a kernel unpacks one 64-byte vector of weight quants, so that the kernel's inner loop is
+// bit operations plus `vpdpwssd` with the activation as a memory operand (see `bytePlaneDot`). The packing costs O(cols) once per product and is
 // reused by all rows; the weights, read once per row, are never rearranged.
 //
 // Activation buffer of one product (sizes from `QuantKernels.activationBytes`):

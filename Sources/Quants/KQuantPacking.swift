@@ -1,8 +1,8 @@
 // Packing of Q8_K activations for the K-quant SIMD dots (Q4_K, Q5_K, Q6_K).
 //
 // Each super-block's 256 weight quants are read as two 64-byte vectors per 128 elements, a low and a high byte
-// plane (see `storeWidenedPlane`). The packing puts the matching Q8_K quants, widened to int16, in that order,
-// plus per-super-block values each kernel needs (documented there).
+// plane (see `storeWidenedPlane`). The packing puts the matching Q8_K quants, widened, in that order, plus the
+// per-super-block values each kernel needs (documented there).
 
 enum KQuantPacking {
     static func packedOffset(count: Int) -> Int { alignedTo64(count / Q8_K.blockElements * Q8_K.blockBytes) }

@@ -9,14 +9,15 @@
 
 /// The integer heart of every quantized dot: `acc` plus, per 32-bit lane, the four products of the lane's four
 /// unsigned weight bytes with four activations; `x` holds four 64-byte vectors, vector b the activations of
-/// byte b of every lane (int16 values, sign-extended; see `storeWidenedPlane`).
+/// byte b of every lane (int8 values sign-extended to 32 bits; see `storeWidenedPlane`).
 ///
 /// Each byte is isolated into its own 32-bit lane with a *constant* mask, so LLVM knows its high half is zero;
 /// `w * sext(lo16(x))` then lowers to one `vpdpwssd` with `x` as a memory operand (the sign extension vanishes,
 /// since the zero half of `w` never reads the other half of `x`): six bit operations and four `vpdpwssd` for
-/// 64 products. (A 2-pair `vpdpwssd` per weight vector, `lo*lo + hi*hi`, is what one would write, but LLVM 21
-/// splits it into a `vpmaddwd` and a `vpdpwssd` plus four masks and shifts; `vpdpbusd` is not reachable from
-/// Swift at all.)
+/// 64 products. (A 2-pair `vpdpwssd` per weight vector, `lo*lo + hi*hi`, is what one would write, but LLVM
+/// splits it into a `vpmaddwd` and a `vpdpwssd` plus four masks and shifts. `vpdpbusd` is formed by LLVM only
+/// for a whole-loop reduction of u8 x s8 products (its X86PartialReduction pass), which per-block scales rule
+/// out, and declaring the intrinsic with `@_silgen_name` crashes the compiler: SIMD16 returns indirectly.)
 @inline(__always)
 func bytePlaneDot(_ acc: SIMD16<Int32>, _ plane: SIMD16<UInt32>, _ x: UnsafeRawPointer) -> SIMD16<Int32> {
     let b0 = unsafeBitCast(plane & 0xFF, to: SIMD16<Int32>.self)
