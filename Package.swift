@@ -20,7 +20,7 @@ let package = Package(
     ],
     targets: [
         // Format: memory-mapped, bounds-checked GGUF reader.
-        .target(name: "GGUF"),
+        .target(name: "GGUF", swiftSettings: optimizedFlags),
         // Kernels: quant block layouts, scalar reference and SIMD dot/dequantize, BLAS products.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Quants", dependencies: ["GGUF", "CBLAS"], swiftSettings: kernelFlags),

@@ -248,6 +248,9 @@ public final class GGUFFile: @unchecked Sendable {
 
 /// A cursor over the mapped bytes that checks every read against the end of the file.
 struct ByteReader {
+    /// The most elements one metadata array may hold (see `value(rawType:...)`).
+    static let maximumArrayElements = 1 << 24
+
     let base: UnsafeRawPointer
     let length: Int
     private(set) var offset = 0
@@ -337,7 +340,14 @@ struct ByteReader {
             }
             // A string takes at least its 8-byte length; nested arrays at least their 12-byte header.
             let minimum = elementType.fixedSize ?? (elementType == .string ? 8 : 12)
+            let countOffset = offset
             let count = try count(field: "element count of '\(key)'", minimumBytesEach: minimum)
+            // Each element costs a 24-byte `GGUFValue` in memory however small it is in the file, so a forged
+            // array of a billion bytes would ask for tens of gigabytes. The largest real metadata arrays are
+            // vocabularies of a few hundred thousand entries.
+            guard count <= Self.maximumArrayElements else {
+                throw GGUFError.countTooLarge(field: "element count of '\(key)'", offset: countOffset, count: UInt64(count))
+            }
             var values: [GGUFValue] = []
             values.reserveCapacity(count)
             for _ in 0..<count {
