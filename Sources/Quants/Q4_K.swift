@@ -79,16 +79,16 @@ public enum Q4_K {
 
     // MARK: Fast paths
 
-    /// The 8 scales and 8 mins as two UInt64s of bytes, by ggml's kmask shuffle of the 12 bytes.
+    /// The 8 scales and 8 mins, one byte each (little-endian), by ggml's kmask shuffle of the 12 bytes.
     @inline(__always)
-    static func unpackScales(_ block: UnsafeRawPointer) -> (scales: (UInt32, UInt32), mins: (UInt32, UInt32)) {
+    static func unpackScales(_ block: UnsafeRawPointer) -> (scales: UInt64, mins: UInt64) {
         let kmask1: UInt32 = 0x3f3f_3f3f, kmask2: UInt32 = 0x0f0f_0f0f, kmask3: UInt32 = 0x0303_0303
         let u0 = block.loadUnaligned(fromByteOffset: scalesOffset, as: UInt32.self)
         let u1 = block.loadUnaligned(fromByteOffset: scalesOffset + 4, as: UInt32.self)
         let u2 = block.loadUnaligned(fromByteOffset: scalesOffset + 8, as: UInt32.self)
         let scalesHigh = (u2 & kmask2) | (((u0 >> 6) & kmask3) << 4)
         let minsHigh = ((u2 >> 4) & kmask2) | (((u1 >> 6) & kmask3) << 4)
-        return ((u0 & kmask1, scalesHigh), (u1 & kmask1, minsHigh))
+        return (UInt64(u0 & kmask1) | UInt64(scalesHigh) << 32, UInt64(u1 & kmask1) | UInt64(minsHigh) << 32)
     }
 
     /// Dequantize 64 elements per step in 16-lane vectors (same float expressions as the reference).
@@ -148,19 +148,20 @@ enum KQuantDot {
         while i < count / 256 {
             let block = w + i * blockBytes
             let pa = packed + i * Q4_K.groupBytes
-            let (scaleWords, minWords) = Q4_K.unpackScales(block)
-            // One half (128 elements, 64 quant bytes) with its four scales; written out twice below rather than
-            // looped, because LLVM vectorizes a two-trip loop across its trips (with gathers).
-            // Fifth bits (Q5_K): qh byte l, bit 2j (low nibble) / 2j + 1 (high nibble) for 64-element chunk j = 2h + b / 32.
-            // Loaded once here: loaded inside `half`, LLVM merged the two loads into gathers.
-            let qh = qhOffset.map { block.loadUnaligned(fromByteOffset: $0, as: SIMD8<UInt32>.self) } ?? SIMD8()
+            let (scaleBytes, minBytes) = Q4_K.unpackScales(block)
             // The eight scales as Int32 lanes (one `vpmovzxbd`), then each half's lane pattern: the low-nibble plane
             // holds sub-blocks 4h (lanes 0-7) and 4h + 2 (lanes 8-15), the high-nibble plane 4h + 1 and 4h + 3.
-            let scales = widenBytes(UInt64(scaleWords.0) | UInt64(scaleWords.1) << 32)
+            // (Building these from broadcast words instead took ~20 shuffles and blends per super-block.)
+            let scales = widenBytes(scaleBytes)
             @inline(__always) func spread(_ a: Int, _ b: Int) -> SIMD16<Int32> {
                 SIMD16(scales[a], scales[a], scales[a], scales[a], scales[a], scales[a], scales[a], scales[a],
                        scales[b], scales[b], scales[b], scales[b], scales[b], scales[b], scales[b], scales[b])
             }
+            // Fifth bits (Q5_K): qh byte l, bit 2j (low nibble) / 2j + 1 (high nibble) for 64-element chunk
+            // j = 2h + b / 32. Loaded once here: loaded inside `half`, LLVM merged the two loads into gathers.
+            let qh = qhOffset.map { block.loadUnaligned(fromByteOffset: $0, as: SIMD8<UInt32>.self) } ?? SIMD8()
+            // One half (128 elements, 64 quant bytes) with its four sub-blocks; called twice rather than looped,
+            // because LLVM vectorizes a two-trip loop across its trips (with gathers).
             @inline(__always) func half(_ h: Int) -> SIMD16<Int32> {
                 let q = block.loadUnaligned(fromByteOffset: qsOffset + 64 * h, as: SIMD16<UInt32>.self)
                 var low = q & 0x0F0F_0F0F, high = (q &>> 4) & 0x0F0F_0F0F
@@ -177,9 +178,7 @@ enum KQuantDot {
             let isum = half(0) &+ half(1)
             let d8 = pa.loadUnaligned(fromByteOffset: Q4_K.scaleOffset, as: Float.self)
             sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, 0) * d8))
-            // (Building these from broadcast words instead took ~20 shuffles and blends per super-block.)
-            let mins = widenBytes(UInt64(minWords.0) | UInt64(minWords.1) << 32)
-            let minDot = mins &* pa.loadUnaligned(fromByteOffset: Q4_K.bsumsOffset, as: SIMD8<Int32>.self)
+            let minDot = widenBytes(minBytes) &* pa.loadUnaligned(fromByteOffset: Q4_K.bsumsOffset, as: SIMD8<Int32>.self)
             minSum.addProduct(floatLanes(minDot), SIMD8(repeating: loadHalf(block, 2) * d8))
             i += 1
         }
