@@ -232,6 +232,19 @@ final class GGUFBrokenFileTests: XCTestCase {
         assertOpening(writer.build().bytes, throws: .wrongType(key: "general.alignment", expected: "integer", found: "string"))
     }
 
+    func testArrayTooLargeToHoldInMemoryIsRefusedBeforeAllocating() {
+        // 2^24 + 1 one-byte elements, really present in the file: they fit the file, but would cost 24 bytes
+        // each in memory, so the reader refuses the count instead of allocating ~400 MB.
+        var writer = GGUFTestWriter()
+        writer.metadata = [("general.architecture", .string("llama")), ("forged.bytes", .array(.uint8, [.uint8(0)]))]
+        var (bytes, layout) = writer.build()
+        let countOffset = layout.metadata[1].valueOffset + 4  // after the u32 element type
+        let count: UInt64 = (1 << 24) + 1
+        bytes.patch(count, at: countOffset)
+        bytes += [UInt8](repeating: 0, count: Int(count))
+        assertOpening(bytes, throws: .countTooLarge(field: "element count of 'forged.bytes'", offset: countOffset, count: count))
+    }
+
     // MARK: Duplicates
 
     func testDuplicateKey() {
