@@ -50,15 +50,15 @@ public enum Q8_K {
         for i in 0..<count / blockElements {
             let xb = raw + i * 1024
             let block = dst + i * blockBytes
-            // |x| compares like its bit pattern as an unsigned integer: an integer max tree (vpmaxud), which LLVM
-            // keeps in zmm registers where the float version was re-split into 128-bit pieces.
-            @inline(__always) func absBits(_ c: Int) -> SIMD16<UInt32> {
-                xb.loadUnaligned(fromByteOffset: 64 * c, as: SIMD16<UInt32>.self) & 0x7FFF_FFFF
+            // |x| compares like its bit pattern as an integer (all below 2^31), so the maximum is an integer tree
+            // written with subtract/shift/and: LLVM keeps that in zmm registers, where both the float `max` and a
+            // lane-wise `a > b ? a : b` were scalarized into inserts.
+            @inline(__always) func absBits(_ c: Int) -> SIMD16<Int32> {
+                xb.loadUnaligned(fromByteOffset: 64 * c, as: SIMD16<Int32>.self) & 0x7FFF_FFFF
             }
-            @inline(__always) func maxBits(_ a: SIMD16<UInt32>, _ b: SIMD16<UInt32>) -> SIMD16<UInt32> {
-                var r = SIMD16<UInt32>()
-                for l in 0..<16 { r[l] = a[l] > b[l] ? a[l] : b[l] }
-                return r
+            @inline(__always) func maxBits(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD16<Int32> {
+                let d = b &- a
+                return b &- (d & (d &>> 31))
             }
             var m0 = maxBits(absBits(0), absBits(1)), m1 = maxBits(absBits(2), absBits(3))
             m0 = maxBits(m0, maxBits(absBits(4), absBits(5))); m1 = maxBits(m1, maxBits(absBits(6), absBits(7)))
