@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deidentification
 import Foundation
+import Inference
 
 /// `vellum deid`: find protected health information and write it out as spans, tags, surrogates or
 /// redactions; `vellum deid reidentify` restores originals in a draft from the encrypted vault.
@@ -75,6 +76,12 @@ struct DeidAnalyze: ParsableCommand {
     @Option(help: "Write each input's output to this folder (needed for text formats with several files).")
     var outputDirectory: String?
 
+    @Option(help: "Local GGUF model that decides ambiguous name candidates (yes/no scoring, no generation).")
+    var model: String?
+
+    @Option(help: "Threads for the model recognizer.")
+    var threads: Int = 2
+
     func validate() throws {
         if format == .surrogate && patientKey == nil && !jsonl {
             throw ValidationError("--format surrogate needs --patient-key")
@@ -99,7 +106,13 @@ struct DeidAnalyze: ParsableCommand {
         }
         var kinds = Set(PHIKind.allCases)
         if keepFacilities { kinds.remove(.facility) }
-        let deidentifier = Deidentifier(registry: .default(lexicons: lexiconSet), kinds: kinds)
+        var registry = RecognizerRegistry.default(lexicons: lexiconSet)
+        if let model {
+            let languageModel = try LanguageModel(path: model)
+            registry.add(ModelNameRecognizer(scorer: RuntimeCandidateScorer(model: languageModel, threads: threads),
+                                             names: NameRecognizer(lexicons: lexiconSet)))
+        }
+        let deidentifier = Deidentifier(registry: registry, kinds: kinds)
         let vaultStore = try vault.map { try Vault.open(at: URL(fileURLWithPath: $0), keyFile: keyFile.map { URL(fileURLWithPath: $0) }) }
         let renderer = DocumentRenderer(format: format, lexicons: lexiconSet, vault: vaultStore, patientKey: patientKey)
 

@@ -21,6 +21,11 @@ struct NameRecognizerTests {
         ("Jane Roe was seen. Later Roe called.", ["Jane Roe", "Roe"]),      // propagation
         ("On-coming RN: Will Smith", ["Will Smith"]),                       // safe word with label context
         ("daughters Mary and Grace visited", ["Mary", "Grace"]),
+        ("Patient: Annika van der Berg   DOB", ["Annika van der Berg"]),   // particles
+        ("Patient: Jane \"Janie\" Roe   DOB", ["Jane \"Janie\" Roe"]),   // a quoted nickname
+        ("called receiving RN Mary at 14:05", ["Mary"]),                    // a role written as a title
+        ("Patient: Price, Mark   DOB", ["Price, Mark"]),                   // eponym-like surname, given name after
+
     ])
     func finds(_ text: String, _ expected: [String]) {
         #expect(found(names, text) == expected)
@@ -35,6 +40,8 @@ struct NameRecognizerTests {
         "Hoehn and Yahr stage 2.5",
         "Triage RN: reviewed",
         "DEA AB1234563 CPT 99213",
+        "NURSE ADVICE LINE - CALL RECORD",
+        "1234 N. 5TH ST. APT. 2F, SACRAMENTO CA 95811",
     ])
     func ignores(_ text: String) {
         #expect(found(names, text).isEmpty, "false names in: \(text)")
@@ -103,6 +110,13 @@ struct OverlapResolverTests {
         let text = Array("Jane Roe 555-1234".unicodeScalars)
         let out = OverlapResolver().resolve([d(0, 17, .idOther, 0.3), d(9, 17, .phone, 0.9)], in: text)
         #expect(out == [d(0, 8, .idOther, 0.3), d(9, 17, .phone, 0.9)])
+    }
+
+    @Test func manySpansResolveInLinearTime() {
+        // 200,000 disjoint spans; an insertion-sorted list would take minutes.
+        let text = Array(String(repeating: "ab ", count: 200_000).unicodeScalars)
+        let spans = (0..<200_000).reversed().map { d($0 * 3, $0 * 3 + 2, .name, 0.5) }
+        #expect(OverlapResolver().resolve(spans, in: text).count == 200_000)
     }
 
     @Test func containedLoserDisappears() {

@@ -23,6 +23,9 @@ struct DateRecognizerTests {
         ("seen on 3/4 for follow-up", ["3/4"]),
         ("2024-04-02T08:14:09 login", ["2024-04-02"]),
         ("25/12/2023 in Lyon", ["25/12/2023"]),
+        ("cycle 5 Feb 27-28, 2024 (split)", ["Feb 27-28, 2024"]),   // a range; "5" is the cycle
+        ("since the end of May.", ["May"]),
+        ("Admission: Wednesday the 12th", ["12th"]),
     ])
     func finds(_ text: String, _ expected: [String]) {
         #expect(found(DateRecognizer(), text) == expected)
@@ -53,6 +56,7 @@ struct PhoneRecognizerTests {
         ("cell 555-123-4567 x204", ["555-123-4567 x204"], .phone),
         ("tel 555.123.4567 ext. 12", ["555.123.4567 ext. 12"], .phone),
         ("+1 555 123 4567", ["+1 555 123 4567"], .phone),
+        ("sent to +44 20 7946 0958 ok", ["+44 20 7946 0958"], .phone),
         ("1-800-555-0199", ["1-800-555-0199"], .phone),
         ("phone 5551234567", ["5551234567"], .phone),
         ("HCP, 555-0199.", ["555-0199"], .phone),
@@ -144,6 +148,8 @@ struct SSNAndAgeTests {
         ("her father, who is 92, has", ["92"]),
         ("a brother, ninety-seven, in Oslo", ["ninety-seven"]),
         ("Age: one hundred and one", ["one hundred and one"]),
+        ("is in her 90s and lives alone", ["90s"]),
+        ("grandmother, a nonagenarian until", ["nonagenarian"]),
         ("an 89-year-old man", []),
         ("glucose 95 mg/dL, SpO2 92%", []),
         ("for 92 days", []),
@@ -215,6 +221,9 @@ struct LocationRecognizerTests {
         ("P.O. Box 77", ["P.O. Box 77"]),
         ("Suite 300", ["Suite 300"]),
         ("take 2 tabs daily", []),
+        ("Residence: Rural Route 2 Box 14, Millersburg", ["Rural Route 2 Box 14"]),
+        ("BP 112/64, RR 18, SpO2 95%", []),                         // a respiratory rate, not a rural route
+        ("One Commerce Square, 2005 Market Street, 14th Floor, Philadelphia, PA", ["2005 Market Street, 14th Floor", "Philadelphia"]),
         ("3 times a day", []),
     ])
     func streets(_ text: String, _ expected: [String]) {
@@ -252,6 +261,7 @@ struct OrganizationRecognizerTests {
         ("employed by Northfield Public Schools.", ["Northfield Public Schools"]),
         ("works as a cashier at Shop Rite", ["Shop Rite"]),
         ("works hard at home", []),
+        ("works days for the\nCity of Springfield Water Department and", ["City of Springfield Water Department"]),
     ])
     func employers(_ text: String, _ expected: [String]) {
         #expect(found(EmployerRecognizer(), text) == expected)

@@ -4,13 +4,13 @@
 enum TestLexicons {
     static let small = Lexicons(
         firstNames: ["jane", "john", "mary", "ana", "harold", "michael", "will", "hope", "grace", "francis", "reuben",
-                     "adelaide", "kathleen", "colin", "alejandra", "rafael", "bell"],
+                     "adelaide", "kathleen", "colin", "alejandra", "rafael", "bell", "mark", "annika"],
         lastNames: ["roe", "smith", "ruiz", "pemberton", "doyle", "finch", "parkinson", "foley", "bell", "fenwick",
-                    "quintero", "oshaughnessy", "wojcik", "hope", "will", "apgar", "epley", "graves", "oak"],
-        safeWords: ["will", "hope", "foley", "apgar", "grace", "hill", "disease", "catheter"],
+                    "quintero", "oshaughnessy", "wojcik", "hope", "will", "apgar", "epley", "graves", "oak", "price", "berg"],
+        safeWords: ["will", "hope", "foley", "apgar", "grace", "hill", "disease", "catheter", "mark", "advice", "line"],
         cities: ["springfield", "boston", "san antonio"],
         counties: ["cook"],
-        eponyms: ["parkinson", "epley", "graves"]
+        eponyms: ["parkinson", "epley", "graves", "price"]
     )
 }
 

@@ -19,17 +19,31 @@ public struct OverlapResolver: Sendable {
             if a.kind != b.kind { return a.kind < b.kind }
             return a.start < b.start
         }
-        var taken: [Detection] = []  // kept sorted by start, disjoint
+        // Scalars already claimed by a taken span: linear in the text, however many spans there are.
+        var covered = [Bool](repeating: false, count: scalars.count)
+        var taken: [Detection] = []
         for candidate in ordered {
-            for piece in subtract(candidate, taken) {
+            let start = max(0, candidate.start), end = min(candidate.end, scalars.count)
+            guard start < end else { continue }
+            var p = start
+            while p < end {
+                while p < end && covered[p] { p += 1 }
+                guard p < end else { break }
+                var q = p
+                while q < end && !covered[q] { q += 1 }
+                var piece = candidate
+                piece.start = p
+                piece.end = q
                 // Only a piece cut out of a larger span is trimmed; a whole span keeps its "(" or "::".
-                let isWhole = piece.start == candidate.start && piece.end == candidate.end
-                guard let trimmed = isWhole ? piece : trim(piece, in: scalars) else { continue }
-                let at = insertionIndex(trimmed.start, in: taken)
-                taken.insert(trimmed, at: at)
+                let isWhole = p == candidate.start && q == candidate.end
+                if let kept = isWhole ? piece : trim(piece, in: scalars) {
+                    for k in kept.start..<kept.end { covered[k] = true }
+                    taken.append(kept)
+                }
+                p = q
             }
         }
-        return taken
+        return taken.sorted { $0.start < $1.start }
     }
 
     private func mergeSameKind(_ detections: [Detection]) -> [Detection] {
@@ -53,29 +67,6 @@ public struct OverlapResolver: Sendable {
         return out
     }
 
-    /// Parts of `d` not covered by the disjoint, start-sorted spans `taken`.
-    private func subtract(_ d: Detection, _ taken: [Detection]) -> [Detection] {
-        var pieces: [Detection] = []
-        var cursor = d.start
-        var i = max(0, insertionIndex(d.start, in: taken) - 1)
-        while i < taken.count && taken[i].start < d.end {
-            let t = taken[i]
-            if t.end > cursor {
-                if t.start > cursor {
-                    var piece = d; piece.start = cursor; piece.end = t.start
-                    pieces.append(piece)
-                }
-                cursor = max(cursor, t.end)
-            }
-            i += 1
-        }
-        if cursor < d.end {
-            var piece = d; piece.start = cursor
-            pieces.append(piece)
-        }
-        return pieces
-    }
-
     /// Strips surrounding space and punctuation; nil when nothing alphanumeric is left.
     private func trim(_ d: Detection, in scalars: [Unicode.Scalar]) -> Detection? {
         var s = d.start, e = d.end
@@ -87,12 +78,4 @@ public struct OverlapResolver: Sendable {
         return out
     }
 
-    private func insertionIndex(_ start: Int, in taken: [Detection]) -> Int {
-        var lo = 0, hi = taken.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if taken[mid].start < start { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
 }
