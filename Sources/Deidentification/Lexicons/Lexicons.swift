@@ -73,13 +73,19 @@ public struct Lexicons: Sendable {
             guard let text = String(data: data, encoding: .utf8) else { throw .notUTF8(file: url.path) }
             var set = Set<String>()
             set.reserveCapacity(data.count / 8)
-            for line in text.split(whereSeparator: \.isNewline) {
-                let columns = line.split(separator: "\t")
+            // Split on bytes: Foundation's line and trimming helpers cost more than the whole lookup table.
+            for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
+                let columns = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2)
                 guard let first = columns.first else { continue }
-                if let maxRank, columns.count > 1, let rank = Int(columns[1].trimmingCharacters(in: .whitespaces)),
-                   rank > maxRank || rank == 0 { continue }
-                let entry = first.trimmingCharacters(in: .whitespaces).lowercased()
-                if !entry.isEmpty && !entry.hasPrefix("#") { set.insert(entry) }
+                if let maxRank, columns.count > 1,
+                   let rank = Int(String(decoding: Self.trimmed(columns[1]), as: UTF8.self)), rank > maxRank || rank == 0 {
+                    continue
+                }
+                let entryBytes = Self.trimmed(first)
+                guard !entryBytes.isEmpty, entryBytes.first != UInt8(ascii: "#") else { continue }
+                var entry = String(decoding: entryBytes, as: UTF8.self)
+                if entryBytes.contains(where: { $0 &- 65 < 26 || $0 >= 128 }) { entry = entry.lowercased() }
+                set.insert(entry)
             }
             return set
         }
@@ -119,6 +125,14 @@ public struct Lexicons: Sendable {
             }
         }
         return URL(fileURLWithPath: ".cache/deid-data")
+    }
+
+    static func trimmed(_ bytes: Substring.UTF8View.SubSequence) -> Substring.UTF8View.SubSequence {
+        var s = bytes.startIndex, e = bytes.endIndex
+        func space(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 13 }
+        while s < e, space(bytes[s]) { s = bytes.index(after: s) }
+        while e > s, space(bytes[bytes.index(before: e)]) { e = bytes.index(before: e) }
+        return bytes[s..<e]
     }
 
     @inline(__always) func isFirstName(_ key: String) -> Bool { firstNames.contains(key) }

@@ -6,16 +6,15 @@ enum Replacement {
     ///   - spans: disjoint spans sorted by start (``OverlapResolver`` output).
     ///   - replacement: the text for one span.
     static func render(_ scalars: [Unicode.Scalar], _ spans: [Detection], _ replacement: (Detection) -> String) -> String {
-        var out = String.UnicodeScalarView()
-        out.reserveCapacity(scalars.count + spans.count * 8)
+        var out = ScalarStringBuilder(capacity: scalars.count + spans.count * 8)
         var cursor = 0
         for span in spans where span.start >= cursor && span.end <= scalars.count {
             out.append(contentsOf: scalars[cursor..<span.start])
-            out.append(contentsOf: replacement(span).unicodeScalars)
+            out.append(replacement(span))
             cursor = span.end
         }
         out.append(contentsOf: scalars[cursor...])
-        return String(out)
+        return out.build()
     }
 }
 

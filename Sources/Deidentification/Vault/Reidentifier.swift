@@ -24,7 +24,7 @@ public struct Reidentifier {
 
     public func restore(_ draft: String) -> Result {
         let scalars = Array(draft.unicodeScalars)
-        var out = String.UnicodeScalarView()
+        var out = ScalarStringBuilder(capacity: scalars.count)
         var unknown: [UnknownPlaceholder] = []
         var restored = 0
         let surrogates = entries.keys.filter { PlaceholderTagger.parse($0) == nil }
@@ -34,7 +34,7 @@ public struct Reidentifier {
             if scalars[i] == "[", let close = placeholderEnd(scalars, from: i) {
                 let placeholder = String(String.UnicodeScalarView(scalars[i...close]))
                 if let entry = entries[placeholder] {
-                    out.append(contentsOf: entry.original.unicodeScalars)
+                    out.append(entry.original)
                     restored += 1
                 } else {
                     unknown.append(UnknownPlaceholder(placeholder: placeholder, offset: i))
@@ -44,7 +44,7 @@ public struct Reidentifier {
                 continue
             }
             if isWordStart(scalars, i), let match = surrogates.first(where: { matches($0, scalars, at: i) }) {
-                out.append(contentsOf: entries[String(String.UnicodeScalarView(match))]!.original.unicodeScalars)
+                out.append(entries[String(String.UnicodeScalarView(match))]!.original)
                 restored += 1
                 i += match.count
                 continue
@@ -52,7 +52,7 @@ public struct Reidentifier {
             out.append(scalars[i])
             i += 1
         }
-        return Result(text: String(out), unknown: unknown, restoredCount: restored)
+        return Result(text: out.build(), unknown: unknown, restoredCount: restored)
     }
 
     /// "[KIND_N]" with a known kind name: the index of "]".
