@@ -38,6 +38,12 @@ struct DeidEval: ParsableCommand {
     @Option(help: "Timed passes over the corpus for throughput; the fastest pass is reported.")
     var passes: Int = 3
 
+    @Option(help: "Exit with status 1 when Safe Harbor token recall is below this fraction (e.g. 0.99).")
+    var minRecall: Double?
+
+    @Option(help: "Exit with status 1 when Safe Harbor token precision is below this fraction (e.g. 0.90).")
+    var minPrecision: Double?
+
     @Flag(help: "Print the report as JSON (per-kind counts, misses and false positives).")
     var json = false
 
@@ -46,6 +52,9 @@ struct DeidEval: ParsableCommand {
 
     func validate() throws {
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
+        for (flag, value) in [("--min-recall", minRecall), ("--min-precision", minPrecision)] {
+            if let value, !(0...1).contains(value) { throw ValidationError("\(flag) must be between 0 and 1") }
+        }
         if predictions != nil && writePredictions != nil {
             throw ValidationError("--write-predictions saves the built-in pipeline's spans; it cannot go with --predictions")
         }
@@ -90,14 +99,30 @@ struct DeidEval: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let output = EvaluationOutput(tool: title, report: report)
             print(String(decoding: try encoder.encode(output), as: UTF8.self))
-            return
+        } else {
+            print(report.table(title: title))
+            let errorSummary = report.errorSummary()
+            if !errorSummary.isEmpty { print(errorSummary) }
+            if !summary {
+                let listing = report.errorListing()
+                print(listing.isEmpty ? "\nno misses, no false positives" : "\n" + listing)
+            }
         }
-        print(report.table(title: title))
-        let errorSummary = report.errorSummary()
-        if !errorSummary.isEmpty { print(errorSummary) }
-        if !summary {
-            let listing = report.errorListing()
-            print(listing.isEmpty ? "\nno misses, no false positives" : "\n" + listing)
+        try enforceTargets(report)
+    }
+
+    /// The gate for scripts: a missing figure (no gold or no predictions) counts as a failure.
+    private func enforceTargets(_ report: EvaluationReport) throws {
+        var failures: [String] = []
+        if let minRecall, (report.overall.recall ?? 0) < minRecall {
+            failures.append(String(format: "recall %.4f < %.4f", report.overall.recall ?? 0, minRecall))
+        }
+        if let minPrecision, (report.overall.precision ?? 0) < minPrecision {
+            failures.append(String(format: "precision %.4f < %.4f", report.overall.precision ?? 0, minPrecision))
+        }
+        guard failures.isEmpty else {
+            FileHandle.standardError.write(Data("deid-eval: below target: \(failures.joined(separator: ", "))\n".utf8))
+            throw ExitCode(1)
         }
     }
 }
