@@ -3,8 +3,8 @@
 /// Strategy, in order:
 /// 1. Detections of the same kind that overlap or touch are merged into one span (highest score kept),
 ///    so "123 Main St" found as a street and "Apt 4" found as a unit become one ADDRESS.
-/// 2. Remaining detections are taken in priority order: higher score, then longer span, then Safe Harbor
-///    kinds before quasi-identifiers. A detection overlapping spans already taken keeps only the parts
+/// 2. Remaining detections are taken in priority order: Safe Harbor kinds before quasi-identifiers, then
+///    higher score, then longer span. A detection overlapping spans already taken keeps only the parts
 ///    outside them, and only parts that still hold a letter or digit. Recall comes first: a loser's
 ///    non-overlapping remainder is kept rather than dropped.
 public struct OverlapResolver: Sendable {
@@ -13,9 +13,11 @@ public struct OverlapResolver: Sendable {
     public func resolve(_ detections: [Detection], in scalars: [Unicode.Scalar]) -> [Detection] {
         let merged = mergeSameKind(detections)
         let ordered = merged.sorted { a, b in
+            // A quasi-identifier never takes text from a Safe Harbor span: a practice that keeps facility
+            // names must not keep an address or a name with them.
+            if a.kind.isSafeHarbor != b.kind.isSafeHarbor { return a.kind.isSafeHarbor }
             if a.score != b.score { return a.score > b.score }
             if a.length != b.length { return a.length > b.length }
-            if a.kind.isSafeHarbor != b.kind.isSafeHarbor { return a.kind.isSafeHarbor }
             if a.kind != b.kind { return a.kind < b.kind }
             return a.start < b.start
         }

@@ -57,7 +57,8 @@ public struct AgeRecognizer: Recognizer {
             // "who is 92", "she turned 91", "now 95".
             if t.isWord(p), ["turned", "turns", "now"].contains(t.key(p)) { return true }
             if t.isWord(p), ["is", "was"].contains(t.key(p)), let q = t.previous(p), t.isWord(q),
-               ["who", "he", "she", "father", "mother", "patient", "pt"].contains(t.key(q)) { return true }
+               ["who", "he", "she", "father", "mother", "patient", "pt", "resident", "client", "husband", "wife", "man",
+                "woman", "member", "decedent", "grandmother", "grandfather", "aunt", "uncle"].contains(t.key(q)) { return true }
             // An appositive after a name: "Lemuel Abernathy,\n90, is ...".
             if let c = t.previousSkippingLines(numberStart), t.isSymbol(c, ","), let q = t.previousSkippingLines(c), t.isWord(q),
                t.tokens[q].shape == .capitalized, let n = t.next(numberEnd), t.isSymbol(n, ",") { return true }

@@ -8,8 +8,7 @@ extension LabeledIdentifierRecognizer {
                  "plan #", "plan number", "medicaid", "medicaid id", "medicaid #", "medicaid number", "medicare",
                  "medicare id", "medicare #", "medicare number", "mbi", "medicare beneficiary identifier",
                  "beneficiary id", "hicn", "hic #", "health plan", "health plan id", "health plan number",
-                 "insured id", "id card", "coverage id", "certificate of coverage", "rx bin", "rxbin", "rx pcn",
-                 "rx group", "bin", "pcn", "cardholder id", "enrollee id", "tricare", "champva"],
+                 "insured id", "id card", "coverage id", "certificate of coverage", "cardholder id", "enrollee id", "tricare", "champva"],
         minimumLength: 5, score: 0.9)
 }
 

@@ -248,6 +248,8 @@ public struct NameRecognizer: Recognizer {
            !lexicons.isName(t.key(n)) || lexicons.safeWords.contains(t.key(n)) { return nil }
         // "Baby Girl Roe": the newborn's surname follows.
         if t.key(i) == "baby", ["girl", "boy"].contains(t.key(n)), let m = t.next(n) { n = m }
+        // "MR. She meets ...": a pronoun or article after a title-like abbreviation is not a name.
+        if FunctionWords.words.contains(t.key(n)) && !lexicons.commonFirstNames.contains(t.key(n)) { return nil }
         // "Dr. Parkinson" is a person even though "Parkinson" is a safe word: the title is the context.
         guard let (f, l) = sequence(t, from: n, allowFunctionWords: true) else {
             return nameWord(t, n).map { (n, $0) }
@@ -430,7 +432,8 @@ public struct NameRecognizer: Recognizer {
         if words.count == 1, t.isSymbol(l + 1, ","), let n = t.next(l + 1), t.isWord(n), let (f2, l2) = sequence(t, from: n) {
             let surname = t.key(f).replacingOccurrences(of: "-", with: ""), given = t.key(f2)
             let caps = t.tokens[f].shape == .allCaps && t.tokens[f2].shape == .allCaps
-            if (lexicons.isLastName(surname) || caps) && lexicons.isFirstName(given) && !lexicons.isSafe(given) {
+            if (lexicons.isLastName(surname) || caps) && lexicons.isFirstName(given) && !lexicons.isSafe(given),
+               !USStates.names.contains(given), !USStates.abbreviations.contains(given) || t.tokens[f2].length > 2 {
                 var k2 = f2
                 while k2 <= l2 { if let e = nameWord(t, k2) { run.words.append((k2, e)); k2 = e + 1 } else { k2 += 1 } }
                 run.last = l2

@@ -52,7 +52,8 @@ public struct StreetAddressRecognizer: Recognizer {
                 let key = t.key(n)
                 let shape = t.tokens[n].shape
                 if words > 0, suffixes.contains(key), shape != .lower || Self.unambiguousSuffixes.contains(key) {
-                    if sawLowercase && shape == .lower && !Self.unambiguousSuffixes.contains(key) { return best }
+                    // After lowercase words only an unambiguous suffix counts: "2022 note by Dr. Amstutz" is no street.
+                    if sawLowercase && !Self.unambiguousSuffixes.contains(key) { return best }
                     var end = n
                     if t.isSymbol(end + 1, ".") { end += 1 }
                     if let d = t.next(end), t.isWord(d), StreetWords.directions.contains(t.key(d)), t.tokens[d].shape != .lower {
