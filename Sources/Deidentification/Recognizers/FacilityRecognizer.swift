@@ -26,7 +26,9 @@ public struct FacilityRecognizer: Recognizer {
     private func facilitySpan(_ t: TokenizedText, _ first: Int, _ last: Int) -> (Int, Int, Double)? {
         var start = first
         // A leading "The" or a sentence-initial function word is not part of the name.
-        while start < last, t.isWord(start), ["the", "a", "an", "at", "to", "from", "in"].contains(t.key(start)),
+        // A leading credential ("Helen Bergstrom, NP at Millbrook ...") is not part of the name either.
+        while start < last, t.isWord(start), ["the", "a", "an", "at", "to", "from", "in"].contains(t.key(start)) ||
+                (Titles.credentials.contains(t.key(start)) && t.tokens[start].shape == .allCaps),
               let n = t.next(start) { start = n }
         // Find the last facility head inside the run.
         var head: Int?

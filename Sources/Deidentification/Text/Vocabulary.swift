@@ -151,11 +151,20 @@ enum FacilityWords {
         "pharmacy", "laboratory", "laboratories", "labs", "healthcare", "health", "center", "centre",
         "medical", "institute", "practice", "associates", "partners", "group", "home", "manor", "rehab",
         "rehabilitation", "care", "system", "network", "university", "college", "school", "ymca", "va",
+        "pediatrics", "therapy", "pathology", "plan", "insurance", "mutual", "casualty", "dental", "drug", "drugs",
+        "bank", "ambulance", "ems", "house", "alliance", "cooperative", "supply", "supplies", "orthopedics",
+        "cardiology", "dermatology", "oncology", "radiology", "imaging", "gastroenterology", "neurology", "urology",
+        "surgical", "pharmaceuticals", "nursing", "ophthalmology", "optometry", "chiropractic", "podiatry",
+        "dialysis", "diagnostics", "obgyn",
     ]
     /// A capitalized run ending in one of these is a facility without further evidence.
     static let strongHeads: Set<String> = [
         "hospital", "hospitals", "clinic", "clinics", "infirmary", "hospice", "sanatorium", "sanitarium",
-        "pharmacy", "healthcare", "laboratories", "rehab", "rehabilitation",
+        "pharmacy", "healthcare", "laboratories", "rehab", "rehabilitation", "pediatrics", "medicine", "therapy",
+        "pathology", "insurance", "mutual", "casualty", "dental", "drug", "drugs", "ambulance", "ems", "alliance",
+        "cooperative", "supply", "supplies", "orthopedics", "cardiology", "dermatology", "oncology", "radiology",
+        "imaging", "gastroenterology", "neurology", "urology", "surgical", "pharmaceuticals", "nursing", "obgyn",
+        "ophthalmology", "optometry", "chiropractic", "podiatry", "dialysis", "diagnostics", "medical",
     ]
     /// Two-word heads: "Medical Center", "Health System", "Nursing Home", "Urgent Care".
     static let compoundHeads: Set<String> = [
@@ -173,6 +182,12 @@ enum FacilityWords {
         "the", "emergency", "department", "our", "your", "this", "that", "a", "an", "local", "outside",
         "same", "other", "new", "general", "regional", "community", "county", "state", "city", "university",
         "memorial", "medical", "family", "primary", "urgent", "main", "north", "south", "east", "west",
+        "internal", "physical", "occupational", "speech", "pediatric", "adult", "sleep", "skilled", "behavioral",
+        "mental", "health", "plan", "durable", "equipment", "certificate", "letter", "necessity", "patient", "note",
+        "report", "clinic", "hospital", "orthopedic", "cardiac", "surgical", "dental", "nursing", "home", "medicine",
+        "pathology", "radiology", "oncology", "neurology", "dermatology", "cardiology", "urology", "imaging",
+        "department", "division", "service", "services", "unit", "office", "center", "spiritual", "care",
+        "advice", "line", "call", "record", "summary", "consult", "consultation", "progress", "follow", "up",
     ]
 }
 
