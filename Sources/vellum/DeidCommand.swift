@@ -121,13 +121,12 @@ struct DeidAnalyze: ParsableCommand {
         } else {
             var anyPHI = false
             let inputs: [String?] = files.isEmpty ? [nil] : files
-            for (n, file) in inputs.enumerated() {
+            for file in inputs {
                 let sink = try OutputSink(directory: outputDirectory, input: file, format: format, check: check)
                 let source = file ?? "stdin"
                 let found = try processStream(file: file, source: source, deidentifier: deidentifier, renderer: renderer,
                                               sink: sink, label: files.count > 1 && format == .spans && outputDirectory == nil ? file : nil)
                 anyPHI = anyPHI || found
-                _ = n
                 sink.close()
             }
             if check && anyPHI { throw ExitCode(1) }

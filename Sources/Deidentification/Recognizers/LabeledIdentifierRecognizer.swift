@@ -10,7 +10,6 @@ public struct LabeledIdentifierRecognizer: Recognizer {
     let labels: PhraseSet
     let minimumLength: Int
     let requireDigit: Bool
-    /// Words that end the label search when they follow it, e.g. "license" in "driver's license expired".
     let score: Double
 
     /// - Parameters:
@@ -19,6 +18,7 @@ public struct LabeledIdentifierRecognizer: Recognizer {
     ///   - labels: lowercase label phrases ("medical record number", "mrn").
     ///   - minimumLength: fewest alphanumerics in a value.
     ///   - requireDigit: values must contain a digit (true for all but plates).
+    ///   - score: confidence reported for each value.
     public init(name: String, kind: PHIKind, labels: [String], minimumLength: Int = 4, requireDigit: Bool = true,
                 score: Double = 0.9) {
         self.name = name

@@ -36,11 +36,10 @@ public struct PhoneRecognizer: Recognizer {
         i < t.count && t.isNumber(i) && t.tokens[i].length == count
     }
 
-    /// A separator between digit groups: "-", ".", one space, or nothing. Returns the index of the next group.
-    private func group(after i: Int, in t: TokenizedText, allowNone: Bool = false) -> Int? {
+    /// A separator between digit groups ("-", ".", "–" or up to two spaces); returns the index of the next group.
+    private func group(after i: Int, in t: TokenizedText) -> Int? {
         let j = i + 1
         guard j < t.count else { return nil }
-        if t.isNumber(j) { return allowNone ? j : nil }
         if t.kind(j) == .symbol, ["-", ".", "–"].contains(t.key(j)) {
             return j + 1 < t.count && t.isNumber(j + 1) ? j + 1 : (t.isSpace(j + 1) && t.isNumber(j + 2) ? j + 2 : nil)
         }
