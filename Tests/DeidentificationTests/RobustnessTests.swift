@@ -1,0 +1,70 @@
+import Testing
+@testable import Deidentification
+
+/// Seeded random documents built from fragments that stress the recognizers (digits, separators, titles,
+/// month names, combining marks, emoji, CRLF): nothing may crash, spans must be disjoint and inside the
+/// text, and every output mode must keep the text outside the spans.
+struct RobustnessTests {
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let fragments = [
+        "Dr.", "Mr", "Jane", "ROE", ",", " ", "  ", "\n", "\r\n", "-", "/", ".", ":", "#", "(", ")", "'", "\"", "@",
+        "03", "4", "2023", "1234567890", "99999999999999999999999", "555", "123", "45", "6789", "x", "ext", "MRN",
+        "March", "4th", "the", "on", "Christmas", "St", "Apt", "5B", "Springfield", "IL", "62704", "e\u{301}", "😀",
+        "::", "fe80", "192.168.1.1", "http://", "www", "com", "age", "92", "years", "old", "SSN", "000", "NPI",
+        "A", "b", "Z", "^", "=", "kpw", "County", "Hospital", "works", "at", "Acme", "Inc", "ninety", "-seven",
+    ]
+
+    @Test func randomDocumentsNeverBreakTheInvariants() {
+        var rng = SplitMix64(state: 20_241_129)
+        let surrogates = SurrogateGenerator(patientKey: "fuzz", lexicons: TestLexicons.small)
+        for _ in 0..<300 {
+            let count = Int.random(in: 0..<120, using: &rng)
+            let text = (0..<count).map { _ in Self.fragments.randomElement(using: &rng)! }.joined()
+            let t = TokenizedText(text)
+            let spans = pipeline.analyze(t)
+            var previousEnd = 0
+            for s in spans {
+                #expect(s.start >= previousEnd && s.start < s.end && s.end <= t.scalars.count)
+                previousEnd = s.end
+            }
+            let redacted = Redactor.render(t, spans)
+            let tagged = PlaceholderTagger().render(t, spans)
+            let fake = surrogates.render(t, spans)
+            for rendered in [redacted, tagged, fake] where spans.isEmpty {
+                #expect(rendered == text)
+            }
+            for s in spans where s.kind == .date { _ = DateShifter(days: 400).shift(t.text(s.range)) }
+        }
+    }
+
+    @Test func streamingHandlesTinyWindowsOverRandomText() {
+        var rng = SplitMix64(state: 7)
+        let text = (0..<3000).map { _ in Self.fragments.randomElement(using: &rng)! }.joined()
+        let scalars = Array(text.unicodeScalars)
+        let stream = StreamingDeidentifier(deidentifier: pipeline, chunkScalars: 257, overlapScalars: 64, contextScalars: 32)
+        var out: [StreamingDeidentifier.Segment] = []
+        var i = 0
+        while i < scalars.count {
+            let n = Int.random(in: 1..<500, using: &rng)
+            out += stream.feed(Array(scalars[i..<min(scalars.count, i + n)]))
+            i += n
+        }
+        out += stream.finish()
+        #expect(out.flatMap(\.scalars) == scalars)
+        var previousEnd = 0
+        for d in out.flatMap(\.detections) {
+            #expect(d.start >= previousEnd && d.start < d.end)
+            previousEnd = d.end
+        }
+    }
+}
