@@ -62,12 +62,18 @@ struct PhoneRecognizerTests {
         ("HCP, 555-0199.", ["555-0199"], .phone),
         ("Fax: (555) 987-6543", ["(555) 987-6543"], .fax),
         ("F: 555-987-6543", ["555-987-6543"], .fax),
+        ("Fax number: 555-987-6543", ["555-987-6543"], .fax),
     ])
     func finds(_ text: String, _ expected: [String], _ kind: PHIKind) {
         let t = TokenizedText(text)
         let spans = PhoneRecognizer().analyze(t)
         #expect(spans.map { t.text($0.range) } == expected)
         #expect(spans.allSatisfy { $0.kind == kind })
+    }
+
+    @Test func nearestLabelDecidesPhoneOrFax() {
+        let t = TokenizedText("Fax: 555-111-2222 Phone: 555-333-4444")
+        #expect(PhoneRecognizer().analyze(t).map(\.kind) == [.fax, .phone])
     }
 
     @Test(arguments: ["SSN 123-45-6789", "CPT 99213", "ICD-10 I10", "1234567890", "take 100-1000 mg"])

@@ -22,7 +22,7 @@ public struct PhoneRecognizer: Recognizer {
             guard text.isNumber(i) || text.isSymbol(i, "(") || text.isSymbol(i, "+") else { i += 1; continue }
             if let (end, score) = match(text, at: i) {
                 let finalEnd = extensionEnd(text, after: end) ?? end
-                let kind: PHIKind = text.hasContext(before: i, window: 4, in: Self.faxContext) ? .fax : .phone
+                let kind: PHIKind = isFax(text, before: i) ? .fax : .phone
                 found.append(detection(text.range(i, finalEnd), kind, score: score))
                 i = finalEnd + 1
             } else {
@@ -30,6 +30,26 @@ public struct PhoneRecognizer: Recognizer {
             }
         }
         return found
+    }
+
+    /// The nearest context word before the number decides: "Fax: 555-1111  Phone: 555-2222" has one of each.
+    private func isFax(_ t: TokenizedText, before i: Int) -> Bool {
+        var j = i
+        var words = 0
+        while words < 4, let p = t.previous(j), t.kind(p) != .newline {
+            if t.isWord(p) {
+                if Self.faxContext.contains(t.key(p)) { return true }
+                // "Fax number:" is a fax; only a word naming another kind of line ends the search.
+                if Self.phoneContext.contains(t.key(p)), !["number", "line", "contact", "message", "msg"].contains(t.key(p)) {
+                    return false
+                }
+                words += 1
+            } else if t.isNumber(p) {
+                return false   // another number sits between the label and this one
+            }
+            j = p
+        }
+        return false
     }
 
     private func digits(_ t: TokenizedText, _ i: Int, _ count: Int) -> Bool {

@@ -6,7 +6,7 @@
 enum Titles {
     static let honorifics: Set<String> = [
         "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "doctor", "sr", "sister", "father",
-        "rev", "reverend", "mister", "madam", "nurse", "judge", "capt", "sgt", "officer", "pastor", "chaplain",
+        "rev", "reverend", "mister", "madam", "drs", "messrs", "mmes", "nurse", "judge", "capt", "sgt", "officer", "pastor", "chaplain",
         "rabbi", "imam", "fr", "deacon", "baby", "elder", "coach", "dra", "sra", "srta", "herr", "frau",
     ]
     /// Credentials written after a name ("Jane Roe, MD"); they stay outside the span.
