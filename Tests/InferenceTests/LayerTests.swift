@@ -45,10 +45,10 @@ final class LayerTests: XCTestCase {
         defer { scores.deallocate() }
         var output = [Float](repeating: 0, count: 16)
         let query = [Float](repeating: 1, count: 16)
-        attention(queries: query, tokens: 1, startPosition: 5, layer: 0, cache: cache, shape: shape, scale: 1,
+        attention(queries: query, queryStride: 16, tokens: 1, startPosition: 5, layer: 0, cache: cache, shape: shape, scale: 1,
                   window: 2, output: &output, scores: scores, pool: pool)
         XCTAssertEqual(output[0], 4.5, accuracy: 1e-3, "window 2 at position 5 sees positions 4 and 5")
-        attention(queries: query, tokens: 1, startPosition: 5, layer: 0, cache: cache, shape: shape, scale: 1,
+        attention(queries: query, queryStride: 16, tokens: 1, startPosition: 5, layer: 0, cache: cache, shape: shape, scale: 1,
                   window: nil, output: &output, scores: scores, pool: pool)
         XCTAssertEqual(output[3], 2.5, accuracy: 1e-3, "no window: positions 0 through 5")
     }

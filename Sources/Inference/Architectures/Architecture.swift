@@ -42,13 +42,11 @@ public final class RunState: @unchecked Sendable {
     /// Normalized input of the current sub-layer and its output, [batch][max(n_embd, n_head*head_dim)].
     let xb: UnsafeMutablePointer<Float>
     let xb2: UnsafeMutablePointer<Float>
-    /// Queries, keys and values of the batch, [batch][n_head*head_dim] and [batch][n_head_kv*head_dim].
-    let q: UnsafeMutablePointer<Float>
-    let k: UnsafeMutablePointer<Float>
-    let v: UnsafeMutablePointer<Float>
-    /// Feed-forward gate and up projections, [batch][n_ff].
+    /// Queries, keys and values of the batch side by side, [batch][n_head*head_dim + 2*n_head_kv*head_dim].
+    let qkv: UnsafeMutablePointer<Float>
+    /// Feed-forward gate and up projections side by side, [batch][2*n_ff], and their product, [batch][n_ff].
+    let gateUp: UnsafeMutablePointer<Float>
     let hb: UnsafeMutablePointer<Float>
-    let hb2: UnsafeMutablePointer<Float>
     /// Attention scores, one row of the context length per thread.
     let scores: UnsafeMutablePointer<Float>
     /// Output logits, [logitRows][n_vocab].
@@ -73,17 +71,23 @@ public final class RunState: @unchecked Sendable {
         x = buffer(maxBatch * shape.embeddingLength)
         xb = buffer(maxBatch * wide)
         xb2 = buffer(maxBatch * wide)
-        q = buffer(maxBatch * shape.queryDim)
-        k = buffer(maxBatch * shape.kvDim)
-        v = buffer(maxBatch * shape.kvDim)
+        qkv = buffer(maxBatch * (shape.queryDim + 2 * shape.kvDim))
+        gateUp = buffer(maxBatch * 2 * shape.feedForwardLength)
         hb = buffer(maxBatch * shape.feedForwardLength)
-        hb2 = buffer(maxBatch * shape.feedForwardLength)
         scores = buffer(pool.threadCount * contextLength)
         logits = buffer(maxLogitRows * shape.vocabularySize)
         self.owned = owned
     }
 
     deinit { owned.forEach { $0.deallocate() } }
+}
+
+extension FusedLinear {
+    @inline(__always)
+    func callAsFunction(_ input: UnsafePointer<Float>, count: Int, into output: UnsafeMutablePointer<Float>,
+                        _ state: RunState) {
+        apply(input, count: count, into: output, state)
+    }
 }
 
 extension Linear {

@@ -10,11 +10,15 @@ final class Gemma3: Architecture {
     /// Views into the read-only memory map, immutable after loading.
     struct Layer: @unchecked Sendable {
         let attnNorm: UnsafePointer<Float>
-        let wq, wk, wv, wo: Linear
+        /// attn_q, attn_k, attn_v applied together: [q | k | v]
+        let qkv: FusedLinear
+        let wo: Linear
         let qNorm, kNorm: UnsafePointer<Float>
         let postAttentionNorm: UnsafePointer<Float>
         let ffnNorm: UnsafePointer<Float>
-        let ffnGate, ffnUp, ffnDown: Linear
+        /// ffn_gate, ffn_up applied together: [gate | up]
+        let gateUp: FusedLinear
+        let ffnDown: Linear
         let postFfnNorm: UnsafePointer<Float>
         /// Sliding-window layers see only the last `window` positions and use the local rope.
         let slidingWindow: Bool
@@ -49,16 +53,16 @@ final class Gemma3: Architecture {
             let blk = "blk.\(i)"
             return Layer(
                 attnNorm: try loader.vector("\(blk).attn_norm.weight", count: d),
-                wq: try loader.linear("\(blk).attn_q", rows: shape.queryDim, cols: d),
-                wk: try loader.linear("\(blk).attn_k", rows: shape.kvDim, cols: d),
-                wv: try loader.linear("\(blk).attn_v", rows: shape.kvDim, cols: d),
+                qkv: FusedLinear([try loader.linear("\(blk).attn_q", rows: shape.queryDim, cols: d),
+                                  try loader.linear("\(blk).attn_k", rows: shape.kvDim, cols: d),
+                                  try loader.linear("\(blk).attn_v", rows: shape.kvDim, cols: d)]),
                 wo: try loader.linear("\(blk).attn_output", rows: d, cols: shape.queryDim),
                 qNorm: try loader.vector("\(blk).attn_q_norm.weight", count: shape.headDim),
                 kNorm: try loader.vector("\(blk).attn_k_norm.weight", count: shape.headDim),
                 postAttentionNorm: try loader.vector("\(blk).post_attention_norm.weight", count: d),
                 ffnNorm: try loader.vector("\(blk).ffn_norm.weight", count: d),
-                ffnGate: try loader.linear("\(blk).ffn_gate", rows: ff, cols: d),
-                ffnUp: try loader.linear("\(blk).ffn_up", rows: ff, cols: d),
+                gateUp: FusedLinear([try loader.linear("\(blk).ffn_gate", rows: ff, cols: d),
+                                     try loader.linear("\(blk).ffn_up", rows: ff, cols: d)]),
                 ffnDown: try loader.linear("\(blk).ffn_down", rows: d, cols: ff),
                 postFfnNorm: try loader.vector("\(blk).post_ffw_norm.weight", count: d),
                 slidingWindow: (i + 1) % Self.slidingWindowPattern != 0)
@@ -69,6 +73,7 @@ final class Gemma3: Architecture {
     func forward(_ tokens: UnsafeBufferPointer<Int32>, startPosition: Int, logitRows: Int,
                  state s: RunState, cache: KVCache) {
         let n = tokens.count, d = shape.embeddingLength, ff = shape.feedForwardLength
+        let qDim = shape.queryDim, kvDim = shape.kvDim, qkvWidth = qDim + 2 * kvDim
         let eps = shape.rmsEpsilon
         // Gemma's query scale is 1/sqrt(head_dim) (hparams.f_attention_scale for the small models).
         let scale = 1 / Float(shape.headDim).squareRoot()
@@ -78,20 +83,18 @@ final class Gemma3: Architecture {
             let rope = layer.slidingWindow ? localRope : globalRope
             // attention with per-head q/k norms, then a norm on its output before the residual add
             rmsNormRows(s.x, weight: layer.attnNorm, into: s.xb, rows: n, count: d, epsilon: eps)
-            layer.wq(s.xb, count: n, into: s.q, s)
-            layer.wk(s.xb, count: n, into: s.k, s)
-            layer.wv(s.xb, count: n, into: s.v, s)
-            rmsNormRows(s.q, weight: layer.qNorm, into: s.q, rows: n * shape.headCount, count: shape.headDim, epsilon: eps)
-            rmsNormRows(s.k, weight: layer.kNorm, into: s.k, rows: n * shape.kvHeadCount, count: shape.headDim, epsilon: eps)
+            layer.qkv(s.xb, count: n, into: s.qkv, s)
             for t in 0..<n {
                 let position = startPosition + t
-                rope.apply(s.q + t * shape.queryDim, heads: shape.headCount, position: position)
-                rope.apply(s.k + t * shape.kvDim, heads: shape.kvHeadCount, position: position)
-                storeKV(key: s.k + t * shape.kvDim, value: s.v + t * shape.kvDim,
-                        layer: il, position: position, cache: cache)
+                let q = s.qkv + t * qkvWidth, k = q + qDim, v = k + kvDim
+                rmsNormRows(q, weight: layer.qNorm, into: q, rows: shape.headCount, count: shape.headDim, epsilon: eps)
+                rmsNormRows(k, weight: layer.kNorm, into: k, rows: shape.kvHeadCount, count: shape.headDim, epsilon: eps)
+                rope.apply(q, heads: shape.headCount, position: position)
+                rope.apply(k, heads: shape.kvHeadCount, position: position)
+                storeKV(key: k, value: v, layer: il, position: position, cache: cache)
             }
-            attention(queries: s.q, tokens: n, startPosition: startPosition, layer: il, cache: cache,
-                      shape: shape, scale: scale, window: layer.slidingWindow ? window : nil,
+            attention(queries: s.qkv, queryStride: qkvWidth, tokens: n, startPosition: startPosition, layer: il,
+                      cache: cache, shape: shape, scale: scale, window: layer.slidingWindow ? window : nil,
                       output: s.xb2, scores: s.scores, pool: s.pool)
             layer.wo(s.xb2, count: n, into: s.xb, s)
             rmsNormRows(s.xb, weight: layer.postAttentionNorm, into: s.xb, rows: n, count: d, epsilon: eps)
@@ -99,9 +102,8 @@ final class Gemma3: Architecture {
 
             // feed-forward: x += norm(down · (gelu(gate · norm(x)) * (up · norm(x))))
             rmsNormRows(s.x, weight: layer.ffnNorm, into: s.xb, rows: n, count: d, epsilon: eps)
-            layer.ffnGate(s.xb, count: n, into: s.hb, s)
-            layer.ffnUp(s.xb, count: n, into: s.hb2, s)
-            geglu(s.hb, s.hb2, count: n * ff)
+            layer.gateUp(s.xb, count: n, into: s.gateUp, s)
+            GatedActivation.gelu.apply(s.gateUp, tokens: n, width: ff, into: s.hb)
             layer.ffnDown(s.hb, count: n, into: s.xb, s)
             rmsNormRows(s.xb, weight: layer.postFfnNorm, into: s.xb, rows: n, count: d, epsilon: eps)
             addInPlace(s.x, s.xb, count: n * d)

@@ -8,9 +8,13 @@ final class Llama: Architecture {
     /// Views into the read-only memory map, immutable after loading.
     struct Layer: @unchecked Sendable {
         let attnNorm: UnsafePointer<Float>
-        let wq, wk, wv, wo: Linear
+        /// attn_q, attn_k, attn_v applied together: [q | k | v]
+        let qkv: FusedLinear
+        let wo: Linear
         let ffnNorm: UnsafePointer<Float>
-        let ffnGate, ffnUp, ffnDown: Linear
+        /// ffn_gate, ffn_up applied together: [gate | up]
+        let gateUp: FusedLinear
+        let ffnDown: Linear
     }
 
     let shape: ModelShape
@@ -33,13 +37,13 @@ final class Llama: Architecture {
             let blk = "blk.\(i)"
             return Layer(
                 attnNorm: try loader.vector("\(blk).attn_norm.weight", count: d),
-                wq: try loader.linear("\(blk).attn_q", rows: shape.queryDim, cols: d),
-                wk: try loader.linear("\(blk).attn_k", rows: shape.kvDim, cols: d),
-                wv: try loader.linear("\(blk).attn_v", rows: shape.kvDim, cols: d),
+                qkv: FusedLinear([try loader.linear("\(blk).attn_q", rows: shape.queryDim, cols: d),
+                                  try loader.linear("\(blk).attn_k", rows: shape.kvDim, cols: d),
+                                  try loader.linear("\(blk).attn_v", rows: shape.kvDim, cols: d)]),
                 wo: try loader.linear("\(blk).attn_output", rows: d, cols: shape.queryDim),
                 ffnNorm: try loader.vector("\(blk).ffn_norm.weight", count: d),
-                ffnGate: try loader.linear("\(blk).ffn_gate", rows: ff, cols: d),
-                ffnUp: try loader.linear("\(blk).ffn_up", rows: ff, cols: d),
+                gateUp: FusedLinear([try loader.linear("\(blk).ffn_gate", rows: ff, cols: d),
+                                     try loader.linear("\(blk).ffn_up", rows: ff, cols: d)]),
                 ffnDown: try loader.linear("\(blk).ffn_down", rows: d, cols: ff))
         }
         output = try OutputHead(loader: loader, shape: shape, embedding: embedding)
@@ -48,32 +52,31 @@ final class Llama: Architecture {
     func forward(_ tokens: UnsafeBufferPointer<Int32>, startPosition: Int, logitRows: Int,
                  state s: RunState, cache: KVCache) {
         let n = tokens.count, d = shape.embeddingLength, ff = shape.feedForwardLength
+        let qDim = shape.queryDim, kvDim = shape.kvDim, qkvWidth = qDim + 2 * kvDim
         let scale = 1 / Float(shape.headDim).squareRoot()
         embedding.lookup(tokens, into: s.x)
 
         for (il, layer) in layers.enumerated() {
             // attention: x += wo · attention(rope(wq·norm(x)), rope(wk·norm(x)), wv·norm(x))
             rmsNormRows(s.x, weight: layer.attnNorm, into: s.xb, rows: n, count: d, epsilon: shape.rmsEpsilon)
-            layer.wq(s.xb, count: n, into: s.q, s)
-            layer.wk(s.xb, count: n, into: s.k, s)
-            layer.wv(s.xb, count: n, into: s.v, s)
+            layer.qkv(s.xb, count: n, into: s.qkv, s)
             for t in 0..<n {
                 let position = startPosition + t
-                rope.apply(s.q + t * shape.queryDim, heads: shape.headCount, position: position)
-                rope.apply(s.k + t * shape.kvDim, heads: shape.kvHeadCount, position: position)
-                storeKV(key: s.k + t * shape.kvDim, value: s.v + t * shape.kvDim,
-                        layer: il, position: position, cache: cache)
+                let q = s.qkv + t * qkvWidth, k = q + qDim, v = k + kvDim
+                rope.apply(q, heads: shape.headCount, position: position)
+                rope.apply(k, heads: shape.kvHeadCount, position: position)
+                storeKV(key: k, value: v, layer: il, position: position, cache: cache)
             }
-            attention(queries: s.q, tokens: n, startPosition: startPosition, layer: il, cache: cache,
-                      shape: shape, scale: scale, window: nil, output: s.xb2, scores: s.scores, pool: s.pool)
+            attention(queries: s.qkv, queryStride: qkvWidth, tokens: n, startPosition: startPosition, layer: il,
+                      cache: cache, shape: shape, scale: scale, window: nil, output: s.xb2, scores: s.scores,
+                      pool: s.pool)
             layer.wo(s.xb2, count: n, into: s.xb, s)
             addInPlace(s.x, s.xb, count: n * d)
 
             // feed-forward: x += down · (silu(gate · norm(x)) * (up · norm(x)))
             rmsNormRows(s.x, weight: layer.ffnNorm, into: s.xb, rows: n, count: d, epsilon: shape.rmsEpsilon)
-            layer.ffnGate(s.xb, count: n, into: s.hb, s)
-            layer.ffnUp(s.xb, count: n, into: s.hb2, s)
-            swiglu(s.hb, s.hb2, count: n * ff)
+            layer.gateUp(s.xb, count: n, into: s.gateUp, s)
+            GatedActivation.swiglu.apply(s.gateUp, tokens: n, width: ff, into: s.hb)
             layer.ffnDown(s.hb, count: n, into: s.xb, s)
             addInPlace(s.x, s.xb, count: n * d)
         }

@@ -7,9 +7,9 @@ import GGUF
 enum Qwen2 {
     static func load(_ loader: WeightLoader) throws -> any Architecture {
         let model = try Llama(loader: loader, architecture: "qwen2", ropeStyle: .halves)
-        for (i, layer) in model.layers.enumerated() {
-            for projection in [layer.wq, layer.wk, layer.wv] where projection.bias == nil {
-                throw GGUFError.missingTensor("blk.\(i).\(projection.name.split(separator: ".").last!).bias")
+        for layer in model.layers {
+            for projection in layer.qkv.parts where projection.bias == nil {
+                throw GGUFError.missingTensor("\(projection.name).bias")
             }
         }
         return model

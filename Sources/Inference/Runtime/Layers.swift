@@ -26,20 +26,28 @@ func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, cou
     for i in 0..<n { x[i] += y[i] }
 }
 
-/// SwiGLU: `gate = silu(gate) * up`, with silu(x) = x * sigmoid(x) (Llama, Qwen2).
-func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count n: Int) {
-    for i in 0..<n {
-        let g = gate[i]
-        gate[i] = g / (1 + expf(-g)) * up[i]
-    }
-}
+/// The gated activations of the feed-forward block, over `[gate | up]` rows of `2 * width` values per token,
+/// writing `width` values per token to `out`.
+enum GatedActivation {
+    /// SwiGLU: silu(gate) * up, with silu(x) = x * sigmoid(x) (Llama, Qwen2).
+    case swiglu
+    /// GeGLU with the tanh approximation of GELU, as ggml_gelu computes it (Gemma).
+    case gelu
 
-/// GeGLU with the tanh approximation of GELU, as ggml_gelu computes it (Gemma).
-func geglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count n: Int) {
-    let sqrt2OverPi: Float = 0.797_884_560_802_865_4
-    for i in 0..<n {
-        let g = gate[i]
-        gate[i] = 0.5 * g * (1 + tanhf(sqrt2OverPi * g * (1 + 0.044715 * g * g))) * up[i]
+    func apply(_ gateUp: UnsafePointer<Float>, tokens: Int, width n: Int, into out: UnsafeMutablePointer<Float>) {
+        let sqrt2OverPi: Float = 0.797_884_560_802_865_4
+        for t in 0..<tokens {
+            let gate = gateUp + t * 2 * n, up = gate + n, o = out + t * n
+            switch self {
+            case .swiglu:
+                for i in 0..<n { o[i] = gate[i] / (1 + expf(-gate[i])) * up[i] }
+            case .gelu:
+                for i in 0..<n {
+                    let g = gate[i]
+                    o[i] = 0.5 * g * (1 + tanhf(sqrt2OverPi * g * (1 + 0.044715 * g * g))) * up[i]
+                }
+            }
+        }
     }
 }
 
@@ -90,12 +98,11 @@ struct Rope {
 /// Each query head attends to the key/value head its group shares (GQA). `window`, when set, limits a query
 /// at position p to keys at positions greater than p - window (sliding-window layers).
 /// Work is split over (token, head) pairs across the pool; each thread has its own row of scores.
-func attention(queries: UnsafePointer<Float>, tokens: Int, startPosition: Int, layer: Int, cache: KVCache,
-               shape: ModelShape, scale: Float, window: Int?, output: UnsafeMutablePointer<Float>,
+func attention(queries: UnsafePointer<Float>, queryStride qStride: Int, tokens: Int, startPosition: Int, layer: Int,
+               cache: KVCache, shape: ModelShape, scale: Float, window: Int?, output: UnsafeMutablePointer<Float>,
                scores: UnsafeMutablePointer<Float>, pool: ThreadPool) {
     let headDim = shape.headDim
     let group = shape.headCount / shape.kvHeadCount
-    let qStride = shape.queryDim
     pool.parallelFor(tokens * shape.headCount) { range, thread in
         let threadScores = scores + thread * cache.capacity
         for work in range {
@@ -116,7 +123,7 @@ func attention(queries: UnsafePointer<Float>, tokens: Int, startPosition: Int, l
                 threadScores[p] = e
                 total += e
             }
-            let out = output + t * qStride + h * headDim
+            let out = output + t * shape.queryDim + h * headDim
             for i in 0..<headDim { out[i] = 0 }
             let inverseTotal = 1 / total
             for p in first...position {

@@ -60,59 +60,137 @@ public struct WeightLoader {
 }
 
 extension Linear {
-    /// `output[t] = W·input[t] (+ bias)` for `count` input vectors laid out back to back.
+    /// `output[t] = W·input[t] (+ bias)` for `count` input vectors laid out back to back; output row t
+    /// starts at `output + t * outputStride` (default: `rows`, i.e. packed).
     ///
     /// Each activation vector is quantized once to the weight's `vec_dot_type` (as llama.cpp does), then
     /// each thread runs the integer dot over its share of rows. With several vectors (prefill), a tile of
     /// tokens whose activations fit in L2 is dotted with each weight row while the row is in L1; the
     /// alternative `.blas` path dequantizes weight tiles to F32 and calls sgemm.
     func apply(_ input: UnsafePointer<Float>, count: Int, into output: UnsafeMutablePointer<Float>,
-               scratch: Scratch, pool: ThreadPool) {
-        if count > 1 && scratch.batchedProduct == .blas {
+               outputStride: Int? = nil, scratch: Scratch, pool: ThreadPool) {
+        let stride = outputStride ?? rows
+        if count == 1 {
+            let activation = scratch.activations
+            QuantKernels.quantizeActivation(input, count: cols, for: type, into: activation)
+            pool.parallelFor(rows) { range, _ in
+                QuantKernels.matVec(type: type, weights: data, cols: cols, rows: range,
+                                    activation: UnsafeRawPointer(activation), into: output)
+            }
+        } else if scratch.batchedProduct == .blas {
             pool.parallelFor(rows) { range, thread in
                 QuantKernels.matMul(type: type, weights: data, cols: cols, rows: range,
-                                    input: input, batch: count, output: output, outputStride: rows,
+                                    input: input, batch: count, output: output, outputStride: stride,
                                     scratch: scratch.tile(thread), scratchCount: scratch.tileFloats)
             }
         } else {
-            let stride = Scratch.activationStride(type: type, cols: cols)
+            let activationStride = Scratch.activationStride(type: type, cols: cols)
             let activations = scratch.activations
-            if count == 1 {
-                QuantKernels.quantizeActivation(input, count: cols, for: type, into: activations)
-            } else {
-                pool.parallelFor(count) { tokens, _ in
-                    for t in tokens {
-                        QuantKernels.quantizeActivation(input + t * cols, count: cols, for: type, into: activations + t * stride)
-                    }
+            pool.parallelFor(count) { tokens, _ in
+                for t in tokens {
+                    QuantKernels.quantizeActivation(input + t * cols, count: cols, for: type,
+                                                    into: activations + t * activationStride)
                 }
             }
-            let tokenTile = max(1, Scratch.activationTileBytes / stride)
+            let tokenTile = max(1, Scratch.activationTileBytes / activationStride)
             pool.parallelFor(rows) { range, _ in
-                if count == 1 {
-                    QuantKernels.matVec(type: type, weights: data, cols: cols, rows: range,
-                                        activation: UnsafeRawPointer(activations), into: output)
-                    return
-                }
                 var first = 0
                 while first < count {
                     let last = min(count, first + tokenTile)
                     for r in range {
                         let row = data + r * rowBytes
                         for t in first..<last {
-                            output[t * rows + r] = QuantKernels.dot(type: type, row: row, count: cols,
-                                                                    activation: activations + t * stride)
+                            output[t * stride + r] = QuantKernels.dot(type: type, row: row, count: cols,
+                                                                      activation: activations + t * activationStride)
                         }
                     }
                     first = last
                 }
             }
         }
-        if let bias {
-            for t in 0..<count {
-                let row = output + t * rows
-                for r in 0..<rows { row[r] += bias[r] }
+        addBias(to: output, count: count, stride: stride)
+    }
+
+    func addBias(to output: UnsafeMutablePointer<Float>, count: Int, stride: Int) {
+        guard let bias else { return }
+        for t in 0..<count {
+            let row = output + t * stride
+            for r in 0..<rows { row[r] += bias[r] }
+        }
+    }
+}
+
+/// Several matrices applied to the same input, their outputs side by side: `[q | k | v]` or `[gate | up]`.
+///
+/// For one token this is a single parallel job over all their rows, with the input quantized once per
+/// activation format; separately it would be three jobs and three quantizations per layer, which on a
+/// small model costs more than the products themselves.
+struct FusedLinear: @unchecked Sendable {
+    let parts: [Linear]
+    /// Where each part's rows start in the concatenated output.
+    let offsets: [Int]
+    /// For each part, which slot of prepared activations it reads.
+    let formatOfPart: [Int]
+    /// One weight type per slot: the input is prepared once for each.
+    let formats: [GGMLType]
+    let rows: Int
+
+    init(_ parts: [Linear]) {
+        precondition(!parts.isEmpty && Set(parts.map(\.cols)).count == 1, "fused parts share their input width")
+        self.parts = parts
+        var offsets: [Int] = [], formats: [GGMLType] = [], formatOfPart: [Int] = []
+        var total = 0
+        for part in parts {
+            offsets.append(total)
+            total += part.rows
+            if let index = formats.firstIndex(where: { Self.sharesPacking($0, part.type) }) {
+                formatOfPart.append(index)
+            } else {
+                formatOfPart.append(formats.count)
+                formats.append(part.type)
             }
         }
+        self.offsets = offsets
+        self.formats = formats
+        self.formatOfPart = formatOfPart
+        rows = total
+    }
+
+    /// Whether two weight types consume byte-identical prepared activations (same `vec_dot_type` and the same
+    /// kernel packing after it).
+    static func sharesPacking(_ a: GGMLType, _ b: GGMLType) -> Bool {
+        if a == b { return true }
+        switch (a, b) {
+        case (.q4_K, .q5_K), (.q5_K, .q4_K): return true   // both prepare through Q4_K's packing
+        default: return false
+        }
+    }
+
+    /// `output[t] = [W_0·input[t] | W_1·input[t] | ...]`, each output row `rows` wide.
+    func apply(_ input: UnsafePointer<Float>, count: Int, into output: UnsafeMutablePointer<Float>, _ state: RunState) {
+        let scratch = state.scratch, pool = state.pool
+        guard count == 1 else {
+            for (part, offset) in zip(parts, offsets) {
+                part.apply(input, count: count, into: output + offset, outputStride: rows, scratch: scratch, pool: pool)
+            }
+            return
+        }
+        let cols = parts[0].cols
+        let slot = scratch.activationSlotBytes
+        for (index, type) in formats.enumerated() {
+            QuantKernels.quantizeActivation(input, count: cols, for: type, into: scratch.activations + index * slot)
+        }
+        pool.parallelFor(rows) { range, _ in
+            for (p, part) in parts.enumerated() {
+                let lower = max(range.lowerBound, offsets[p]) - offsets[p]
+                let upper = min(range.upperBound, offsets[p] + part.rows) - offsets[p]
+                guard lower < upper else { continue }
+                QuantKernels.matVec(type: part.type, weights: part.data, cols: cols, rows: lower..<upper,
+                                    activation: UnsafeRawPointer(scratch.activations + formatOfPart[p] * slot),
+                                    into: output + offsets[p])
+            }
+        }
+        for (part, offset) in zip(parts, offsets) { part.addBias(to: output + offset, count: 1, stride: rows) }
     }
 }
 
@@ -128,6 +206,8 @@ public enum BatchedProduct: String, Sendable, CaseIterable {
 final class Scratch {
     /// Quantized activations of up to `maxBatch` tokens, `activationStride` bytes apart.
     let activations: UnsafeMutableRawPointer
+    /// Bytes of one slot of `activations`: the largest prepared activation of the widest input.
+    let activationSlotBytes: Int
     let batchedProduct: BatchedProduct
     /// Activations dotted against one weight row at a time are kept to about half of L2.
     static let activationTileBytes = 512 * 1024
@@ -141,7 +221,9 @@ final class Scratch {
         // super-blocks, since the K types pack 256 values per block).
         let widest = (maxCols + 255) / 256 * 256
         let stride = QuantKernels.supportedWeightTypes.map { Scratch.activationStride(type: $0, cols: widest) }.max()!
-        activations = .allocate(byteCount: stride * maxBatch, alignment: 64)
+        activationSlotBytes = stride
+        // At least one slot per activation format a fused projection may need (three for q/k/v).
+        activations = .allocate(byteCount: stride * max(maxBatch, 4), alignment: 64)
         self.batchedProduct = batchedProduct
         tileFloats = QuantKernels.matMulScratchCount(cols: maxCols)
         self.threads = threads
