@@ -66,6 +66,11 @@ struct PipelineTests {
         #expect(labelled(pipeline, text) == ["MRN:4451882", "NAME:Ruiz", "NAME:Jane Roe"])
     }
 
+    @Test func statesAndCitiesAreNotNames() {
+        #expect(labelled(pipeline, "Apt 3, Boston, MA 02115-0001") == ["ADDRESS:Apt 3", "CITY:Boston", "ZIP:02115-0001"])
+        #expect(labelled(pipeline, "Mailing: PO BOX 12, Springfield IL 62704.") == ["ADDRESS:PO BOX 12", "CITY:Springfield", "ZIP:62704"])
+    }
+
     @Test func negativesFromTheIssue() {
         let text = """
             Parkinson disease, Foley catheter, Apgar 8/9, Epley maneuver. Will follow up; hope for the best.

@@ -178,6 +178,8 @@ struct IdentifierRecognizerTests {
         (.license, "license ME 118734,", ["118734"]),
         (.license, "Drug levels 0.70-1.30 mg/dL 70-99", []),   // "dL" is not a driver's licence label
         (.deviceIdentifier, "pacemaker serial no. PZX-300112", ["PZX-300112"]),
+        (.deviceIdentifier, "Serial number SN-44A-99812, ok", ["SN-44A-99812"]),
+        (.license, "DL: D1234567", ["D1234567"]),
         (.otherIdentifier, "Accession # S23-4411", ["S23-4411"]),
         (.otherIdentifier, "ID (biometric): PV-7720-1183-55", ["PV-7720-1183-55"]),
         (.licensePlate, "Idaho plate 2C 7741K, VIN 1HGCV1F38LA071842", ["2C 7741K", "1HGCV1F38LA071842"]),
@@ -197,6 +199,11 @@ struct IdentifierRecognizerTests {
         #expect(found(MedicareBeneficiaryIdentifierRecognizer(), "MBI 1EG4-TE5-MK73") == ["1EG4-TE5-MK73"])
         #expect(found(MedicareBeneficiaryIdentifierRecognizer(), "id 1EG4TE5MK73") == ["1EG4TE5MK73"])
         #expect(found(MedicareBeneficiaryIdentifierRecognizer(), "id 1SG4TE5MK73").isEmpty)   // S is excluded
+    }
+
+    @Test func macAddresses() {
+        #expect(found(MACAddressRecognizer(), "MAC 00:1B:44:11:3A:B7, alt 00-1b-44-11-3a-b8.") == ["00:1B:44:11:3A:B7", "00-1b-44-11-3a-b8"])
+        #expect(found(MACAddressRecognizer(), "at 10:30:45 and 12-34-56").isEmpty)
     }
 
     @Test(arguments: [

@@ -30,6 +30,7 @@ public struct RecognizerRegistry: Sendable {
             NPIRecognizer(),
             DEARecognizer(),
             LabeledIdentifierRecognizer.deviceIdentifier,
+            MACAddressRecognizer(),
             LabeledIdentifierRecognizer.licensePlate,
             VINRecognizer(),
             LabeledIdentifierRecognizer.otherIdentifier,

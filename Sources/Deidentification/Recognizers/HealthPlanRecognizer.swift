@@ -3,13 +3,13 @@ extension LabeledIdentifierRecognizer {
     public static let healthPlan = LabeledIdentifierRecognizer(
         name: "health_plan", kind: .healthPlanID,
         labels: ["member", "member id", "member #", "member number", "member no", "subscriber id", "subscriber #",
-                 "subscriber number", "policy number", "policy #", "policy no", "policy id", "group number",
+                 "subscriber number", "policy", "policy number", "policy #", "policy no", "policy id", "group number",
                  "group", "group #", "group no", "group id", "insurance id", "insurance #", "insurance number", "plan id",
                  "plan #", "plan number", "medicaid", "medicaid id", "medicaid #", "medicaid number", "medicare",
                  "medicare id", "medicare #", "medicare number", "mbi", "medicare beneficiary identifier",
                  "beneficiary id", "hicn", "hic #", "health plan", "health plan id", "health plan number",
                  "insured id", "id card", "coverage id", "certificate of coverage", "cardholder id", "enrollee id", "tricare", "champva"],
-        minimumLength: 5, score: 0.9)
+        minimumLength: 5, score: 0.9, colonOnly: ["policy"])
 }
 
 /// Medicare Beneficiary Identifiers by their CMS format alone ("1EG4-TE5-MK73"), with or without dashes.

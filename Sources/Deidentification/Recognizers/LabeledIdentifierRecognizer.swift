@@ -11,6 +11,7 @@ public struct LabeledIdentifierRecognizer: Recognizer {
     let minimumLength: Int
     let requireDigit: Bool
     let score: Double
+    let colonOnly: Set<String>
 
     /// - Parameters:
     ///   - name: recognizer name reported with each span.
@@ -19,8 +20,10 @@ public struct LabeledIdentifierRecognizer: Recognizer {
     ///   - minimumLength: fewest alphanumerics in a value.
     ///   - requireDigit: values must contain a digit (true for all but plates).
     ///   - score: confidence reported for each value.
+    ///   - colonOnly: one-word labels that count only when ":" or "#" follows ("DL:", not "mg/dL").
     public init(name: String, kind: PHIKind, labels: [String], minimumLength: Int = 4, requireDigit: Bool = true,
-                score: Double = 0.9) {
+                score: Double = 0.9, colonOnly: Set<String> = []) {
+        self.colonOnly = colonOnly
         self.name = name
         self.kind = kind
         self.labels = PhraseSet(labels)
@@ -34,6 +37,8 @@ public struct LabeledIdentifierRecognizer: Recognizer {
         var i = 0
         while i < text.count {
             guard text.kind(i) == .word || text.kind(i) == .symbol, let labelEnd = labels.match(text, at: i),
+                  // Short labels that are also words ("DL", "Policy") count only before ":" or "#".
+                  !(labelEnd == i && colonOnly.contains(text.key(i)) && !(text.next(i).map { text.isSymbol($0, ":") || text.isSymbol($0, "#") } ?? false)),
                   i == 0 || !(text.isSymbol(i - 1, "/") || text.isSymbol(i - 1, "-") || text.isSymbol(i - 1, ".")) else {
                 i += 1; continue
             }
@@ -43,7 +48,9 @@ public struct LabeledIdentifierRecognizer: Recognizer {
             for _ in 0..<3 {
                 guard var start = text.valueStart(afterLabel: cursor) else { break }
                 // "plate 2C 7741K, VIN 1HG...": a second label inside the list starts its own value.
-                if let nextLabelEnd = labels.match(text, at: start), let after = text.valueStart(afterLabel: nextLabelEnd) {
+                // ("SN-44A-99812" is a value that starts like a label: a dash glues it to the rest.)
+                if let nextLabelEnd = labels.match(text, at: start), !text.isSymbol(nextLabelEnd + 1, "-"),
+                   let after = text.valueStart(afterLabel: nextLabelEnd) {
                     start = after
                 }
                 // "license TX 40918273": the issuing state's code is not part of the number.

@@ -5,13 +5,13 @@ extension LabeledIdentifierRecognizer {
         name: "license", kind: .license,
         labels: ["license", "license #", "license number", "license no", "licence", "licence #", "licence number",
                  "lic", "lic #", "lic no", "state license", "medical license", "nursing license", "rn license",
-                 "driver's license", "drivers license", "driver license", "dl #", "dl no", "dl number", "dea", "dea #",
+                 "driver's license", "drivers license", "driver license", "dl", "dl #", "dl no", "dl number", "dea", "dea #",
                  "dea number", "dea no", "npi", "npi #", "npi number", "npi no", "certificate", "certificate #",
                  "certificate number", "cert", "cert #", "certification number", "board certification",
                  "registration number", "registration #", "permit", "permit #", "permit number", "upin", "tin",
                  "tax id", "ein", "provider number", "provider id", "provider #", "cdl", "state id", "passport",
                  "passport number", "passport #", "taxonomy"],
-        minimumLength: 4, score: 0.9)
+        minimumLength: 4, score: 0.9, colonOnly: ["dl", "permit", "cert", "tin"])
 }
 
 /// National Provider Identifiers: 10 digits passing the Luhn check with the 80840 prefix. With an "NPI"

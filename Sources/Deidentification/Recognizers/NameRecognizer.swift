@@ -54,6 +54,7 @@ public struct NameRecognizer: Recognizer {
         var confirmed = Set<String>()
 
         func add(_ first: Int, _ last: Int, _ score: Double, confirm: Bool) {
+            if first == last, isStateBeforeZIP(t, first) { return }
             result.names.append(detection(t.range(first, last), .name, score: score))
             for k in first...last where t.isWord(k) {
                 isName[k] = true
@@ -202,7 +203,7 @@ public struct NameRecognizer: Recognizer {
             }
             guard j < t.count, let end = nameWord(t, j), !isCredential(t, j), !Titles.honorifics.contains(t.key(j)),
                   !FunctionWords.words.contains(t.key(j)) || isInitial(t, j), !EponymNouns.words.contains(t.key(j)),
-                  !(Self.streetAbbreviations.contains(t.key(j)) && t.tokens[j].shape == .capitalized),
+                  !(Self.streetAbbreviations.contains(t.key(j)) && t.tokens[j].shape == .capitalized), !isStateBeforeZIP(t, j),
                   MonthNames.numbers[t.key(j)] == nil || isInitial(t, j) == false && lexicons.isName(t.key(j)) else { break }
             // Do not run into the next sentence: "Smith. Patient" was split above by the period.
             last = end
@@ -235,6 +236,12 @@ public struct NameRecognizer: Recognizer {
         if t.kind(p) == .newline || t.kind(p) == .symbol { return true }
         // In a form laid out in columns ("IP-000448812    Patient: Fenwick"), a wide gap starts a field.
         return i > 0 && t.isSpace(i - 1) && t.tokens[i - 1].length >= 2
+    }
+
+    /// A two-letter state code followed by a five-digit ZIP ("IL 62704").
+    func isStateBeforeZIP(_ t: TokenizedText, _ i: Int) -> Bool {
+        guard t.tokens[i].length == 2, USStates.abbreviations.contains(t.key(i)), let z = t.next(i) else { return false }
+        return t.isNumber(z) && t.tokens[z].length == 5
     }
 
     // MARK: - Context rules
@@ -345,6 +352,8 @@ public struct NameRecognizer: Recognizer {
         for c in 0..<t.count where isCredential(t, c) {
             // "Triage RN: K. Yazzie": a credential before ":" labels the name after it.
             if let n = t.next(c), t.isSymbol(n, ":") { continue }
+            // "Boston, MA 02115": a state code before a ZIP code, not a Master of Arts.
+            if isStateBeforeZIP(t, c) { continue }
             guard var p = t.previous(c) else { continue }
             if t.isSymbol(p, ","), let q = t.previous(p) { p = q }
             guard t.isWord(p) else { continue }
@@ -509,6 +518,11 @@ public struct NameRecognizer: Recognizer {
               MonthNames.numbers[key] == nil, !USStates.names.contains(key), !StreetWords.directions.contains(key) else { return nil }
         // "Privacy Officer", "Part II": a title or numeral after the word makes it a job or a heading.
         if let n = t.next(run.last), t.isWord(n), Titles.honorifics.contains(t.key(n)) || ["ii", "iii", "iv"].contains(t.key(n)) {
+            return nil
+        }
+        // "in Dayton", "from Houston": a city after a place preposition is left to the location recognizer.
+        if lexicons.cities.contains(key), let p = t.previous(run.first), t.isWord(p),
+           ["in", "from", "to", "near", "outside", "at"].contains(t.key(p)) {
             return nil
         }
         return (first, last, t.startsSentence(run.first) ? 0.5 : 0.6)
