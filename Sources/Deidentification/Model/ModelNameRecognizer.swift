@@ -2,9 +2,9 @@ import Foundation
 
 /// Scores fixed continuations after prompts with the local language model, without generating text.
 ///
-/// The de-identifier depends only on this protocol; the adapter over the inference runtime (which compares
-/// the log-probabilities of " yes" and " no" after a question, for a batch of prompts) lives with the
-/// runtime. Implementations must keep everything on this machine.
+/// The de-identifier depends only on this protocol; `RuntimeCandidateScorer` adapts the inference runtime
+/// (it compares the log-probabilities of " yes" and " no" after each question of a batch, without
+/// generating text). Implementations must keep everything on this machine.
 public protocol CandidateScorer: Sendable {
     /// For each prompt, the total log-probability of each continuation, in the order given:
     /// `result[p][c]` = log P(continuations[c] | prompts[p]).
@@ -21,7 +21,8 @@ public protocol CandidateScorer: Sendable {
 ///
 /// ```swift
 /// var registry = RecognizerRegistry.default(lexicons: lexicons)
-/// registry.add(ModelNameRecognizer(scorer: runtimeScorer, names: NameRecognizer(lexicons: lexicons)))
+/// let scorer = RuntimeCandidateScorer(model: try LanguageModel(path: "model.gguf"))
+/// registry.add(ModelNameRecognizer(scorer: scorer, names: NameRecognizer(lexicons: lexicons)))
 /// ```
 public struct ModelNameRecognizer: Recognizer {
     public let name = "model_name"

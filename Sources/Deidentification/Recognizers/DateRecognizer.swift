@@ -175,7 +175,9 @@ public struct DateRecognizer: Recognizer {
               Checksums.isValidDate(year: nil, month: month, day: day) else { return nil }
         if t.key(m) == "may" && t.tokens[m].shape == .lower { return nil }
         var end = m
-        if let dot = t.next(end), t.isSymbol(dot, ".") { end = dot }
+        // "4 Sept. 2023": an abbreviated month keeps its period; "the 5th of January." ends a sentence.
+        if t.tokens[m].length <= 4, MonthNames.full.allSatisfy({ $0.lowercased() != t.key(m) }),
+           let dot = t.next(end), t.isSymbol(dot, ".") { end = dot }
         // "cycle 5 Feb 27": a day after the month makes it month-led; the number before is something else.
         if !hyphenated, let n = t.next(end), t.isNumber(n), t.tokens[n].length <= 2 { return nil }
         if let y = year(t, after: end, allowTwoDigit: hyphenated) { end = y }
