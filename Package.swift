@@ -17,6 +17,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Benchmarks/ suites only (run with `swift package benchmark`); the trait list leaves out the 6.3-only
+        // ARC runtime interposer, which is not on this machine, and keeps the malloc counters.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // Format: memory-mapped, bounds-checked GGUF reader.
@@ -52,6 +55,15 @@ let package = Package(
             name: "QuantKernelBench", dependencies: ["GGUF", "Quants"], path: "Benchmarks/QuantKernelBench",
             swiftSettings: kernelFlags
         ),
+        // package-benchmark suites: `swift package benchmark --target <Suite>Benchmark`, or scripts/bench.sh.
+        .target(
+            name: "BenchmarkSupport", dependencies: ["Inference", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/Support", swiftSettings: optimizedFlags + [.swiftLanguageMode(.v5)]
+        ),
+        benchmarkSuite("QuantKernels", dependencies: ["GGUF", "Quants"]),
+        benchmarkSuite("Decode", dependencies: ["Inference"]),
+        benchmarkSuite("Tokenization", dependencies: ["GGUF", "Tokenization"]),
+        benchmarkSuite("Deidentification", dependencies: ["Deidentification"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "QuantsTests", dependencies: ["Quants"], swiftSettings: optimizedFlags),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"], resources: [.copy("Fixtures")]),
@@ -59,3 +71,16 @@ let package = Package(
         .testTarget(name: "DeidentificationTests", dependencies: ["Deidentification"], resources: [.copy("Fixtures")]),
     ]
 )
+
+/// One package-benchmark suite: `Benchmarks/<name>/<name>.swift`, optimized like the code it measures. The
+/// target gets a `Benchmark` suffix so it cannot clash with the module it measures (`Tokenization`, ...), and
+/// Swift 5 mode as package-benchmark's own examples use (its closures and hooks are not `Sendable`).
+func benchmarkSuite(_ name: String, dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name + "Benchmark",
+        dependencies: dependencies + ["BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")],
+        path: "Benchmarks/\(name)",
+        swiftSettings: optimizedFlags + [.swiftLanguageMode(.v5)],
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
