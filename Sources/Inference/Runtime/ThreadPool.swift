@@ -26,6 +26,8 @@ public final class ThreadPool: @unchecked Sendable {
 
     /// Spin iterations before a worker goes to sleep (about a millisecond here).
     private static let spinsBeforeSleep = 200_000
+    /// Spin iterations between yields of the core while waiting (a few microseconds).
+    private static let spinsBeforeYield = 2_000
 
     public init(threadCount: Int) {
         self.threadCount = max(1, threadCount)
@@ -69,7 +71,13 @@ public final class ThreadPool: @unchecked Sendable {
             if sleepers > 0 { pthread_cond_broadcast(&wakeUp) }
             pthread_mutex_unlock(&mutex)
             escapable(0)
-            while unfinished.load(ordering: .acquiring) != 0 {}
+            var spins = 0
+            while unfinished.load(ordering: .acquiring) != 0 {
+                spins += 1
+                // A worker that is not running (the machine has more runnable threads than cores) cannot
+                // finish while we spin on its core: give the core up now and then.
+                if spins % Self.spinsBeforeYield == 0 { sched_yield() }
+            }
             jobSlot.deinitialize(count: 1)
         }
     }
@@ -97,6 +105,7 @@ public final class ThreadPool: @unchecked Sendable {
             var current = generation.load(ordering: .acquiring)
             while current == seen {
                 spins += 1
+                if spins % Self.spinsBeforeYield == 0 { sched_yield() }
                 if spins >= Self.spinsBeforeSleep {
                     pthread_mutex_lock(&mutex)
                     sleepers += 1
