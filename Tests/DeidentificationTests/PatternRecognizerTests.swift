@@ -236,7 +236,9 @@ struct LocationRecognizerTests {
         ("take 2 tabs daily", []),
         ("Residence: Rural Route 2 Box 14, Millersburg", ["Rural Route 2 Box 14"]),
         ("BP 112/64, RR 18, SpO2 95%", []),                         // a respiratory rate, not a rural route
-        ("One Commerce Square, 2005 Market Street, 14th Floor, Philadelphia, PA", ["2005 Market Street, 14th Floor", "Philadelphia"]),
+        ("collision, I-84 westbound near mile marker 33, Caldwell", ["I-84", "mile marker 33"]),
+        ("ICD-10 code, I was seen", []),
+        ("One Commerce Square, 2005 Market Street, 14th Floor, Philadelphia, PA", ["One Commerce Square", "2005 Market Street, 14th Floor", "Philadelphia"]),
         ("3 times a day", []),
     ])
     func streets(_ text: String, _ expected: [String]) {

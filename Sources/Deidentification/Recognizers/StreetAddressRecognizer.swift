@@ -22,6 +22,18 @@ public struct StreetAddressRecognizer: Recognizer {
                 found.append(detection(text.range(i, withUnit), .address, score: 0.9))
                 if let (c0, c1) = cityAfterStreet(text, withUnit) { found.append(detection(text.range(c0, c1), .city, score: 0.8)) }
                 i = withUnit + 1
+            } else if text.isWord(i), let end = highwayLocation(text, i) {
+                found.append(detection(text.range(i, end), .address, score: 0.8))
+                i = end + 1
+            } else if text.isWord(i), let end = mileMarker(text, i) {
+                found.append(detection(text.range(i, end), .address, score: 0.75))
+                i = end + 1
+            } else if text.isWord(i), Self.numberWords.contains(text.key(i)), text.tokens[i].shape == .capitalized,
+                      let end = street(text, i) {
+                // "One Commerce Square": a house number written as a word.
+                let withUnit = unit(text, after: end) ?? end
+                found.append(detection(text.range(i, withUnit), .address, score: 0.8))
+                i = withUnit + 1
             } else if text.isWord(i), let (start, end) = namedStreet(text, i) {
                 found.append(detection(text.range(start, end), .address, score: 0.7))
                 i = end + 1
@@ -37,7 +49,7 @@ public struct StreetAddressRecognizer: Recognizer {
 
     /// House number, optional direction, 1-4 street words, a suffix, optional trailing direction.
     private func street(_ t: TokenizedText, _ i: Int) -> Int? {
-        guard t.tokens[i].length <= 6, i == 0 || !(t.isWord(i - 1) || t.isNumber(i - 1) || t.isSymbol(i - 1, ".") ||
+        guard t.tokens[i].length <= 6 || t.isWord(i), i == 0 || !(t.isWord(i - 1) || t.isNumber(i - 1) || t.isSymbol(i - 1, ".") ||
                                                    t.isSymbol(i - 1, "/") || t.isSymbol(i - 1, ":") || t.isSymbol(i - 1, "$")) else { return nil }
         var j = i
         if j + 1 < t.count, t.isWord(j + 1), t.tokens[j + 1].length == 1 { j += 1 }         // 12B
@@ -86,6 +98,35 @@ public struct StreetAddressRecognizer: Recognizer {
             }
         }
         return best
+    }
+
+    static let numberWords: Set<String> = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    /// "I-84 westbound near mile marker 33", "US-101 at exit 12", "Highway 9 mile marker 4".
+    private func highwayLocation(_ t: TokenizedText, _ i: Int) -> Int? {
+        let key = t.key(i)
+        var end: Int
+        if ["i", "us", "sr", "hwy", "ih"].contains(key), t.tokens[i].shape == .allCaps, t.isSymbol(i + 1, "-"), t.isNumber(i + 2),
+           t.tokens[i + 2].length <= 3 {
+            end = i + 2                                                           // I-84, US-101
+        } else if ["interstate", "highway", "route", "hwy"].contains(key), t.tokens[i].shape != .lower,
+                  let n = t.next(i), t.isNumber(n), t.tokens[n].length <= 3 {
+            end = n                                                               // Interstate 84
+        } else {
+            return nil
+        }
+        return end
+    }
+
+    /// "mile marker 33", "MM 12", "exit 4B" near a highway: a location on the road.
+    private func mileMarker(_ t: TokenizedText, _ i: Int) -> Int? {
+        var j = i
+        switch t.key(i) {
+        case "mile": guard let m = t.next(i), t.key(m) == "marker" || t.key(m) == "post" else { return nil }; j = m
+        case "mm" where t.tokens[i].shape == .allCaps: break
+        default: return nil
+        }
+        guard let n = t.next(j), t.isNumber(n), t.tokens[n].length <= 4 else { return nil }
+        return n
     }
 
     /// "Kimball Street and 3rd Avenue" (an intersection) or "on Bridge Street": a street named without a
