@@ -41,6 +41,7 @@ struct NameRecognizerTests {
         "Triage RN: reviewed",
         "DEA AB1234563 CPT 99213",
         "NURSE ADVICE LINE - CALL RECORD",
+        "Scores: Wells 4, Gleason 7, Clark level II, Bishop 6.",
         "1234 N. 5TH ST. APT. 2F, SACRAMENTO CA 95811",
     ])
     func ignores(_ text: String) {

@@ -520,6 +520,11 @@ public struct NameRecognizer: Recognizer {
         if let n = t.next(run.last), t.isWord(n), Titles.honorifics.contains(t.key(n)) || ["ii", "iii", "iv"].contains(t.key(n)) {
             return nil
         }
+        // "Wells 4", "Gleason 7", "Clark level II": a scale named after a person, then its value.
+        if ScoreEponyms.words.contains(key), let n = t.next(run.last),
+           t.isNumber(n) || (t.isWord(n) && ["level", "grade", "class", "stage", "score", "type"].contains(t.key(n))) {
+            return nil
+        }
         // "in Dayton", "from Houston": a city after a place preposition is left to the location recognizer.
         if lexicons.cities.contains(key), let p = t.previous(run.first), t.isWord(p),
            ["in", "from", "to", "near", "outside", "at"].contains(t.key(p)) {

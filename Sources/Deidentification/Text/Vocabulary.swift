@@ -87,6 +87,19 @@ enum EponymNouns {
     ]
 }
 
+/// Clinical scores and scales named after people, written before their value ("Wells 4", "Gleason 7",
+/// "Clark level II"): followed by a number or a roman numeral they are scores, not people.
+enum ScoreEponyms {
+    static let words: Set<String> = [
+        "wells", "caprini", "ranson", "glasgow", "bishop", "gleason", "breslow", "clark", "apgar", "braden", "morse",
+        "berg", "tinetti", "barthel", "karnofsky", "hunt", "hess", "fisher", "spetzler", "kellgren", "lawrence",
+        "mallampati", "child", "pugh", "centor", "alvarado", "duke", "hoehn", "yahr", "killip", "forrester",
+        "rockall", "blatchford", "marshall", "rankin", "norton", "waterlow", "cormack", "lehane", "tanner",
+        "salter", "harris", "garden", "weber", "schatzker", "gustilo", "neer", "mason", "gartland", "lauge",
+        "hansen", "ottawa", "curb", "padua", "geneva", "caprini", "khorana", "nyha", "ecog", "zubrod", "stanford",
+    ]
+}
+
 /// Month names and abbreviations keyed by lowercase, valued by month number.
 enum MonthNames {
     static let numbers: [String: Int] = [
