@@ -60,6 +60,8 @@ enum RelationWords {
         "grandchild", "in-law", "sister-in-law", "brother-in-law", "mother-in-law", "father-in-law", "children",
         "sons", "daughters", "named", "called", "goes by", "nicknamed", "aka", "with", "nurse", "spoke",
         "grandsons", "granddaughters", "brothers", "sisters", "grandkids", "nephews", "nieces",
+        "interpreter", "translator", "aide", "caseworker", "sitter", "teacher", "coach", "sponsor", "fiancé",
+        "wife's", "husband's", "stepbrother", "stepsister", "godmother", "godfather", "housemate", "classmate",
     ]
 }
 
