@@ -2,7 +2,7 @@ extension LabeledIdentifierRecognizer {
     /// Account, billing and encounter numbers after a label ("Acct #: 0045512", "Invoice 77-1203").
     public static let accountNumber = LabeledIdentifierRecognizer(
         name: "account", kind: .account,
-        labels: ["account", "account number", "account #", "account no", "acct", "acct #", "acct no", "acc #",
+        labels: ["account", "account number", "account #", "account no", "acct", "encounter", "acct #", "acct no", "acc #",
                  "billing number", "billing #", "billing account", "invoice", "invoice #", "invoice number",
                  "encounter number", "encounter #", "encounter id", "fin", "fin #", "visit number", "visit #",
                  "visit id", "har", "har #", "guarantor #", "guarantor id", "statement #", "bank account",
