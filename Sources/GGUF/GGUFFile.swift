@@ -49,6 +49,9 @@ public final class GGUFFile: @unchecked Sendable {
         guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
             throw GGUFError.cannotOpen(path: path, reason: "mmap failed: \(String(cString: strerror(errno)))")
         }
+        // Ask the kernel to start reading the whole file in the background: the first token would otherwise
+        // wait for page faults all the way through the weights. Only advice; failure changes nothing.
+        _ = madvise(map, size, MADV_WILLNEED)
         do {
             try self.init(path: path, base: UnsafeRawPointer(map), length: size, ownsMapping: true)
         } catch {
