@@ -276,6 +276,8 @@ struct OrganizationRecognizerTests {
         ("employed by Northfield Public Schools.", ["Northfield Public Schools"]),
         ("works as a cashier at Shop Rite", ["Shop Rite"]),
         ("works hard at home", []),
+        ("an account at Keystone Farmers Bank where the nephew works.", ["Keystone Farmers Bank"]),
+        ("Where she works is unclear.", []),
         ("works days for the\nCity of Springfield Water Department and", ["City of Springfield Water Department"]),
     ])
     func employers(_ text: String, _ expected: [String]) {

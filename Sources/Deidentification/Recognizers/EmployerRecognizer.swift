@@ -16,6 +16,11 @@ public struct EmployerRecognizer: Recognizer {
         var i = 0
         while i < text.count {
             guard text.isWord(i) else { i += 1; continue }
+            if text.key(i) == "where", let (start, end) = organizationBeforeWhereWorks(text, i) {
+                found.append(detection(text.range(start, end), .employer, score: 0.7))
+                i += 1
+                continue
+            }
             guard let phraseEnd = Self.introductions.match(text, at: i) else {
                 if Self.workWords.contains(text.key(i)), let (start, end) = organizationAfterWorkWord(text, i) {
                     found.append(detection(text.range(start, end), .employer, score: 0.7))
@@ -62,6 +67,24 @@ public struct EmployerRecognizer: Recognizer {
         }
         if t.isSymbol(last + 1, "."), EmployerWords.companySuffixes.contains(t.key(last)), t.tokens[last].length <= 4 { last += 1 }
         return last
+    }
+
+    /// "... at Keystone Farmers Bank where the nephew works": the organization before "where ... works".
+    private func organizationBeforeWhereWorks(_ t: TokenizedText, _ whereIndex: Int) -> (Int, Int)? {
+        var j = whereIndex
+        var works = false
+        for _ in 0..<4 {
+            guard let n = t.next(j), t.isWord(n) else { break }
+            if ["works", "worked", "working", "employed", "work"].contains(t.key(n)) { works = true; break }
+            j = n
+        }
+        guard works, let last = t.previous(whereIndex), t.isWord(last), t.tokens[last].shape == .capitalized else { return nil }
+        // Walk back over the capitalized run, then read it forward as an organization name.
+        var first = last
+        while let p = t.previous(first), OrganizationNameScanner.isNameWord(t, p), last - p < 12 { first = p }
+        guard !FunctionWords.words.contains(t.key(first)) || first != last,
+              let end = OrganizationNameScanner.nameEnd(t, from: first), end == last, first != last else { return nil }
+        return (first, last)
     }
 
     /// Looks up to eight tokens ahead, within the sentence, for "at"/"for"/"," and a capitalized organization.
