@@ -72,6 +72,11 @@ struct PipelineTests {
         #expect(labelled(pipeline, "Mailing: PO BOX 12, Springfield IL 62704.") == ["ADDRESS:PO BOX 12", "CITY:Springfield", "ZIP:62704"])
     }
 
+    @Test func allCapsNotes() {
+        let text = "SEEN BY DR. SMITH IN THE ER. LIVES WITH WIFE MARY. FOLLOW UP WITH PCP DR. HOPE."
+        #expect(labelled(pipeline, text) == ["NAME:SMITH", "NAME:MARY", "NAME:HOPE"])
+    }
+
     @Test func negativesFromTheIssue() {
         let text = """
             Parkinson disease, Foley catheter, Apgar 8/9, Epley maneuver. Will follow up; hope for the best.

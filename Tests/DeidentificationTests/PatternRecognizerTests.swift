@@ -251,6 +251,7 @@ struct LocationRecognizerTests {
         ("Zip: 60612", ["60612"]),
         ("in Cook County", ["Cook County"]),
         ("moved to San Antonio last year", ["San Antonio"]),
+        ("WITH WIFE IN BOSTON.", ["BOSTON"]),          // a major city, though "boston" is also a safe word here
         ("Jane Roe, MD", []),                       // MD is a credential here, not Maryland
         ("Texas and Ohio", []),                     // a state alone is not PHI
     ])
@@ -276,6 +277,7 @@ struct OrganizationRecognizerTests {
         ("employed by Northfield Public Schools.", ["Northfield Public Schools"]),
         ("works as a cashier at Shop Rite", ["Shop Rite"]),
         ("works hard at home", []),
+        ("WORKS AS A TEACHER AT LINCOLN HIGH SCHOOL.", ["LINCOLN HIGH SCHOOL"]),
         ("an account at Keystone Farmers Bank where the nephew works.", ["Keystone Farmers Bank"]),
         ("Where she works is unclear.", []),
         ("works days for the\nCity of Springfield Water Department and", ["City of Springfield Water Department"]),

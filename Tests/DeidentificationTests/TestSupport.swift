@@ -8,10 +8,11 @@ enum TestLexicons {
         lastNames: ["roe", "smith", "ruiz", "pemberton", "doyle", "finch", "parkinson", "foley", "bell", "fenwick",
                     "quintero", "oshaughnessy", "wojcik", "hope", "will", "apgar", "epley", "graves", "oak", "price", "berg",
                     "wells", "gleason", "clark", "bishop"],
-        safeWords: ["will", "hope", "foley", "apgar", "grace", "hill", "disease", "catheter", "mark", "advice", "line"],
+        safeWords: ["will", "hope", "foley", "apgar", "grace", "hill", "disease", "catheter", "mark", "advice", "line", "boston"],
         cities: ["springfield", "boston", "san antonio"],
         counties: ["cook"],
-        eponyms: ["parkinson", "epley", "graves", "price"]
+        eponyms: ["parkinson", "epley", "graves", "price"],
+        majorCities: ["boston", "san antonio"]
     )
 }
 

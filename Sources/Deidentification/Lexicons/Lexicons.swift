@@ -27,10 +27,14 @@ public struct Lexicons: Sendable {
     /// Surnames that are also medical eponyms in some contexts ("parkinson", "babinski"): names only with
     /// context or beside another name.
     public var eponyms: Set<String>
+    /// Cities of at least ``majorCityPopulation`` people: after "in" or "from" they are places even when the
+    /// word is also a safe word ("in Boston", "from Mobile").
+    public var majorCities: Set<String>
 
     public init(firstNames: Set<String> = [], lastNames: Set<String> = [], safeWords: Set<String> = [],
                 cities: Set<String> = [], counties: Set<String> = [], streetSuffixes: Set<String> = [],
-                commonFirstNames: Set<String>? = nil, commonLastNames: Set<String>? = nil, eponyms: Set<String> = []) {
+                commonFirstNames: Set<String>? = nil, commonLastNames: Set<String>? = nil, eponyms: Set<String> = [],
+                majorCities: Set<String> = []) {
         self.firstNames = firstNames
         self.lastNames = lastNames
         self.safeWords = safeWords
@@ -40,6 +44,7 @@ public struct Lexicons: Sendable {
         self.commonFirstNames = commonFirstNames ?? firstNames
         self.commonLastNames = commonLastNames ?? lastNames
         self.eponyms = eponyms
+        self.majorCities = majorCities
     }
 
     /// No lexicons: recognition then rests on context alone (titles, labels, relations).
@@ -48,7 +53,8 @@ public struct Lexicons: Sendable {
     /// Files read by ``load(directory:)``; the optional ones may be absent.
     public static let requiredFiles = ["first_names.txt", "last_names.txt", "safe_words.txt", "cities.txt"]
     public static let optionalFiles = ["counties.txt", "street_suffixes.txt", "first_name_ranks.tsv",
-                                       "last_name_ranks.tsv", "eponym_candidates.tsv"]
+                                       "last_name_ranks.tsv", "eponym_candidates.tsv", "city_populations.tsv"]
+    public static let majorCityPopulation = 50_000
     /// Surnames up to this Census rank count as frequent.
     public static let commonSurnameRank = 20_000
     /// The command that writes the data cache.
@@ -62,8 +68,9 @@ public struct Lexicons: Sendable {
         func read(_ file: String, required: Bool) throws(LexiconError) -> Set<String> {
             try readColumns(file, required: required, maxRank: nil)
         }
-        /// Reads the first tab-separated column; with `maxRank`, only rows whose second column is at most it.
-        func readColumns(_ file: String, required: Bool, maxRank: Int?) throws(LexiconError) -> Set<String> {
+        /// Reads the first tab-separated column; with `maxRank`, only rows whose second column is at most it,
+        /// with `minimumCount`, only rows whose second column is at least it.
+        func readColumns(_ file: String, required: Bool, maxRank: Int?, minimumCount: Int? = nil) throws(LexiconError) -> Set<String> {
             let url = dir.appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 if required { throw .missingFile(file: file, directory: dir.path, fetchCommand: fetchCommand) }
@@ -80,6 +87,10 @@ public struct Lexicons: Sendable {
                 if let maxRank, columns.count > 1,
                    let rank = Int(String(decoding: Self.trimmed(columns[1]), as: UTF8.self)), rank > maxRank || rank == 0 {
                     continue
+                }
+                if let minimumCount {
+                    guard columns.count > 1, let count = Int(String(decoding: Self.trimmed(columns[1]), as: UTF8.self)),
+                          count >= minimumCount else { continue }
                 }
                 let entryBytes = Self.trimmed(first)
                 guard !entryBytes.isEmpty, entryBytes.first != UInt8(ascii: "#") else { continue }
@@ -102,7 +113,8 @@ public struct Lexicons: Sendable {
             streetSuffixes: try read("street_suffixes.txt", required: false),
             commonFirstNames: commonFirst.isEmpty ? firstNames : commonFirst,
             commonLastNames: commonLast.isEmpty ? lastNames : commonLast,
-            eponyms: try readColumns("eponym_candidates.tsv", required: false, maxRank: nil)
+            eponyms: try readColumns("eponym_candidates.tsv", required: false, maxRank: nil),
+            majorCities: try readColumns("city_populations.tsv", required: false, maxRank: nil, minimumCount: majorCityPopulation)
         )
     }
 

@@ -39,8 +39,14 @@ public struct EmployerRecognizer: Recognizer {
                       let m = text.next(n) { n = m; hops += 1 }
                 if text.isWord(n), ["at", "for", "with"].contains(text.key(n)), let m = text.next(n) { n = m }
                 if text.isWord(n), text.key(n) == "the", let m = text.next(n) { n = m }
-                if let end = OrganizationNameScanner.nameEnd(text, from: n), !FunctionWords.words.contains(text.key(n)) ||
+                if var end = OrganizationNameScanner.nameEnd(text, from: n), !FunctionWords.words.contains(text.key(n)) ||
                     EmployerWords.companySuffixes.contains(text.key(end)) {
+                    // In capitals the job title joins the run ("TEACHER AT LINCOLN HIGH SCHOOL"): start after "AT".
+                    if let at = (n...end).last(where: { text.isWord($0) && ["at", "for"].contains(text.key($0)) }),
+                       let after = text.next(at), after <= end {
+                        n = after
+                    }
+                    end = max(end, n)
                     let last = Self.legalSuffixEnd(text, end)
                     found.append(detection(text.range(n, last), .employer, score: 0.8))
                     i = last + 1

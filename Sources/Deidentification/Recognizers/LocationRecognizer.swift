@@ -110,7 +110,9 @@ public struct LocationRecognizer: Recognizer {
         let residence = t.previous(p).map { t.isWord($0) && Self.residenceVerbs.contains(t.key($0)) } ?? false
         var j = i
         for _ in 0..<3 {
-            if lexicons.cities.contains(key) && (!(j == i && lexicons.isSafe(key)) || residence) { best = j }
+            if lexicons.cities.contains(key) && (!(j == i && lexicons.isSafe(key)) || residence || lexicons.majorCities.contains(key)) {
+                best = j
+            }
             guard let n = t.next(j), t.isWord(n), t.tokens[n].shape == .capitalized else { break }
             key += " " + t.key(n)
             j = n

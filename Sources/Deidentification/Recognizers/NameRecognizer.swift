@@ -252,7 +252,7 @@ public struct NameRecognizer: Recognizer {
         guard var n = t.next(j), t.kind(n) == .word else { return nil }
         // "NURSE ADVICE LINE": a title in a capitalized heading needs a known name after it.
         if t.tokens[i].shape == .allCaps, t.tokens[n].shape == .allCaps, !lexicons.firstNames.isEmpty,
-           !lexicons.isName(t.key(n)) || lexicons.safeWords.contains(t.key(n)) { return nil }
+           !lexicons.isName(t.key(n)) { return nil }
         // "Baby Girl Roe": the newborn's surname follows.
         if t.key(i) == "baby", ["girl", "boy"].contains(t.key(n)), let m = t.next(n) { n = m }
         // "MR. She meets ...": a pronoun or article after a title-like abbreviation is not a name.
