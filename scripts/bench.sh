@@ -29,7 +29,7 @@ run_suites() {
     log "package-benchmark suites: $suites (load: $(uptime | sed 's/.*load average: //'))"
     # Naming the targets keeps other executables under Benchmarks/ (which are not package-benchmark suites)
     # out of the run. Results are printed, not stored: no baseline is written into the package.
-    swift package --scratch-path "$scratch" benchmark "${targets[@]}" --no-progress "$@"
+    VELLUM_BENCH_THREADS=$threads swift package --scratch-path "$scratch" benchmark "${targets[@]}" --no-progress "$@"
 }
 
 run_models() {

@@ -9,15 +9,17 @@
 //   so the first step's one-time costs are excluded.
 // - `pp128`: a 128-token prompt evaluated as one batch from an empty cache.
 // Token ids follow a fixed rule, as llama-bench's do: no tokenization or sampling is timed. Models that are
-// not fetched are skipped with a message on standard error.
+// not fetched are skipped with a message on standard error. `VELLUM_BENCH_THREADS=1` measures one thread.
 import Benchmark
 import BenchmarkSupport
+import Foundation
 import Inference
 
 /// The models measured here: the smallest (llama path, Q4_1) and the qwen2 path (Q4_K_M).
 let models = ["smollm2-135m-instruct", "qwen2.5-coder-0.5b-instruct"]
-/// This machine's cores; llama.cpp's reference figures (docs/anchors.md) are at 2 threads too.
-let threads = 2
+/// `VELLUM_BENCH_THREADS`, else 2: this machine's cores, and the thread count of llama.cpp's reference figures.
+let threads = Int(ProcessInfo.processInfo.environment["VELLUM_BENCH_THREADS"] ?? "") ?? 2
+let threadLabel = threads == 1 ? "1 thread" : "\(threads) threads"
 let promptLength = 128
 let generationLength = 128
 /// Tokens evaluated before the decode-step benchmark measures, so it starts on a warm, non-empty cache.
@@ -51,12 +53,14 @@ final class DecodeFixture {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration.units = BenchmarkMetric.rateDisplayUnits
-    let tokenMetrics: [BenchmarkMetric] = [.wallClock, .mallocCountTotal, .peakMemoryResident, .tokensPerSecond]
+    // No OS-statistics metrics (peak memory, threads): their sampling thread allocates while a step runs and
+    // the malloc counter is process-wide, so it would blur the step's own count. `vellum bench` reports peak RSS.
+    let tokenMetrics: [BenchmarkMetric] = [.wallClock, .mallocCountTotal, .tokensPerSecond]
 
     for name in models {
         guard let path = BenchmarkFixtures.bundledModel(name, neededBy: "Decode benchmarks of \(name)") else { continue }
 
-        Benchmark("\(name) decode step (\(threads) threads)",
+        Benchmark("\(name) decode step (\(threadLabel))",
                   configuration: .init(metrics: tokenMetrics, warmupIterations: 16, maxDuration: .seconds(5),
                                        maxIterations: 5_000)) { benchmark, fixture in
             let session = fixture.session
@@ -73,7 +77,7 @@ let benchmarks: @Sendable () -> Void = {
             return fixture
         }
 
-        Benchmark("\(name) tg\(generationLength) (\(threads) threads)",
+        Benchmark("\(name) tg\(generationLength) (\(threadLabel))",
                   configuration: .init(metrics: tokenMetrics, warmupIterations: 1, maxDuration: .seconds(10),
                                        maxIterations: 20)) { benchmark, fixture in
             let session = fixture.session
@@ -88,7 +92,7 @@ let benchmarks: @Sendable () -> Void = {
             try DecodeFixture(path: path)
         }
 
-        Benchmark("\(name) pp\(promptLength) (\(threads) threads)",
+        Benchmark("\(name) pp\(promptLength) (\(threadLabel))",
                   configuration: .init(metrics: tokenMetrics, warmupIterations: 1, maxDuration: .seconds(10),
                                        maxIterations: 50)) { benchmark, fixture in
             let session = fixture.session
