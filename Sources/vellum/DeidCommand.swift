@@ -82,6 +82,9 @@ struct DeidAnalyze: ParsableCommand {
     @Option(help: "Threads for the model recognizer.")
     var threads: Int = 2
 
+    @Option(help: "Log-odds of \" yes\" over \" no\" above which the model calls a candidate a name.")
+    var modelThreshold: Double = 0
+
     func validate() throws {
         if format == .surrogate && patientKey == nil && !jsonl {
             throw ValidationError("--format surrogate needs --patient-key")
@@ -110,7 +113,7 @@ struct DeidAnalyze: ParsableCommand {
         if let model {
             let languageModel = try LanguageModel(path: model)
             registry.add(ModelNameRecognizer(scorer: RuntimeCandidateScorer(model: languageModel, threads: threads),
-                                             names: NameRecognizer(lexicons: lexiconSet)))
+                                             names: NameRecognizer(lexicons: lexiconSet), threshold: modelThreshold))
         }
         let deidentifier = Deidentifier(registry: registry, kinds: kinds)
         let vaultStore = try vault.map { try Vault.open(at: URL(fileURLWithPath: $0), keyFile: keyFile.map { URL(fileURLWithPath: $0) }) }

@@ -29,14 +29,14 @@ public struct ModelNameRecognizer: Recognizer {
     public let supportedKinds: Set<PHIKind> = [.name]
     public let scorer: any CandidateScorer
     public let names: NameRecognizer
-    /// Log-odds above which a candidate is a name. Slightly below zero: ties go to recall.
+    /// Log-odds above which a candidate is a name (0: the model must find " yes" at least as likely as " no").
     public let threshold: Double
     /// Scalars of context on each side of a candidate.
     public let contextRadius: Int
 
     public static let answers = [" yes", " no"]
 
-    public init(scorer: any CandidateScorer, names: NameRecognizer, threshold: Double = -0.5, contextRadius: Int = 160) {
+    public init(scorer: any CandidateScorer, names: NameRecognizer, threshold: Double = 0, contextRadius: Int = 160) {
         self.scorer = scorer
         self.names = names
         self.threshold = threshold

@@ -541,7 +541,14 @@ public struct NameRecognizer: Recognizer {
         guard t.tokens[first].shape == .capitalized, !FunctionWords.words.contains(t.key(first)),
               MonthNames.numbers[t.key(first)] == nil else { return nil }
         let key = t.key(first)
-        if lexicons.isName(key) || (!lexicons.isSafe(key) && t.tokens[first].length >= 4) {
+        // A word that is both a frequent name and a common word ("Hope", "Will", "Grace"), or an unknown
+        // capitalized word that may be a name the lists lack. Rare "names" that are ordinary words
+        // ("Weight", "Office") and multiword proper nouns (organizations) are not worth a question.
+        if lexicons.isCommonName(key) && !FunctionWords.words.contains(key) {
+            return t.range(run.first, run.last)
+        }
+        if !lexicons.isName(key), !lexicons.isSafe(key), t.tokens[first].length >= 4, run.words.count <= 2,
+           !(t.next(run.last).map { OrganizationNameScanner.isNameWord(t, $0) } ?? false) {
             return t.range(run.first, run.last)
         }
         return nil
