@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "GGUF", swiftSettings: optimizedFlags),
         // Kernels: quant block layouts, scalar reference and SIMD dot/dequantize, BLAS products.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Quants", dependencies: ["GGUF", "CBLAS"], swiftSettings: kernelFlags),
+        // VNNI instructions through the compiler's Builtin module (needs -parse-stdlib; see its source).
+        .target(name: "QuantsIntrinsics", swiftSettings: kernelFlags + [.unsafeFlags(["-parse-stdlib"])]),
+        .target(name: "Quants", dependencies: ["GGUF", "CBLAS", "QuantsIntrinsics"], swiftSettings: kernelFlags),
         // Tokenizers: SentencePiece (through libsentencepiece) and byte-level BPE.
         .target(
             name: "CSentencePiece",

@@ -64,9 +64,9 @@ extension Linear {
     /// starts at `output + t * outputStride` (default: `rows`, i.e. packed).
     ///
     /// Each activation vector is quantized once to the weight's `vec_dot_type` (as llama.cpp does), then
-    /// each thread runs the integer dot over its share of rows. With several vectors (prefill), a tile of
-    /// tokens whose activations fit in L2 is dotted with each weight row while the row is in L1; the
-    /// alternative `.blas` path dequantizes weight tiles to F32 and calls sgemm.
+    /// each thread runs the integer dot over its share of rows. With several vectors (prefill),
+    /// `matMulQuantized` unpacks each weight row once and multiplies it with every token (VNNI outer
+    /// products); the alternative `.blas` path dequantizes weight tiles to F32 and calls sgemm.
     func apply(_ input: UnsafePointer<Float>, count: Int, into output: UnsafeMutablePointer<Float>,
                outputStride: Int? = nil, scratch: Scratch, pool: ThreadPool) {
         let stride = outputStride ?? rows
@@ -92,20 +92,11 @@ extension Linear {
                                                     into: activations + t * activationStride)
                 }
             }
-            let tokenTile = max(1, Scratch.activationTileBytes / activationStride)
+            // Each thread unpacks its rows once into 16-row panels and multiplies every token with them.
             pool.parallelFor(rows) { range, _ in
-                var first = 0
-                while first < count {
-                    let last = min(count, first + tokenTile)
-                    for r in range {
-                        let row = data + r * rowBytes
-                        for t in first..<last {
-                            output[t * stride + r] = QuantKernels.dot(type: type, row: row, count: cols,
-                                                                      activation: activations + t * activationStride)
-                        }
-                    }
-                    first = last
-                }
+                QuantKernels.matMulQuantized(type: type, weights: data, cols: cols, rows: range,
+                                             activations: UnsafeRawPointer(activations), activationStride: activationStride,
+                                             tokens: count, output: output, outputStride: stride)
             }
         }
         addBias(to: output, count: count, stride: stride)
