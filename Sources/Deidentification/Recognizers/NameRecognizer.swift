@@ -544,7 +544,8 @@ public struct NameRecognizer: Recognizer {
         // A word that is both a frequent name and a common word ("Hope", "Will", "Grace"), or an unknown
         // capitalized word that may be a name the lists lack. Rare "names" that are ordinary words
         // ("Weight", "Office") and multiword proper nouns (organizations) are not worth a question.
-        if lexicons.isCommonName(key) && !FunctionWords.words.contains(key) {
+        if run.words.count == 1, lexicons.isCommonName(key), !FunctionWords.words.contains(key),
+           !(t.next(run.last).map { OrganizationNameScanner.isNameWord(t, $0) } ?? false) {
             return t.range(run.first, run.last)
         }
         if !lexicons.isName(key), !lexicons.isSafe(key), t.tokens[first].length >= 4, run.words.count <= 2,
