@@ -16,8 +16,9 @@
 /// since the zero half of `w` never reads the other half of `x`): six bit operations and four `vpdpwssd` for
 /// 64 products. (A 2-pair `vpdpwssd` per weight vector, `lo*lo + hi*hi`, is what one would write, but LLVM
 /// splits it into a `vpmaddwd` and a `vpdpwssd` plus four masks and shifts. `vpdpbusd` is formed by LLVM only
-/// for a whole-loop reduction of u8 x s8 products (its X86PartialReduction pass), which per-block scales rule
-/// out, and declaring the intrinsic with `@_silgen_name` crashes the compiler: SIMD16 returns indirectly.)
+/// for a whole-loop reduction of u8 x s8 products to one scalar, which per-block scales rule out, and declaring
+/// the intrinsic with `@_silgen_name` crashes the compiler: SIMD16 returns indirectly. The batched products
+/// call it through the QuantsIntrinsics module instead, see QuantizedMatMul.swift.)
 @inline(__always)
 func bytePlaneDot(_ acc: SIMD16<Int32>, _ plane: SIMD16<UInt32>, _ x: UnsafeRawPointer) -> SIMD16<Int32> {
     let b0 = unsafeBitCast(plane & 0xFF, to: SIMD16<Int32>.self)
