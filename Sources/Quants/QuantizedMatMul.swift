@@ -213,10 +213,14 @@ enum PanelMatMul {
                 ? Four(repeating: SIMD16<Int32>())
                 : Four(SIMD16(repeating: Int32(bitPattern: tb.t0.extra)), SIMD16(repeating: Int32(bitPattern: tb.t1.extra)),
                        SIMD16(repeating: Int32(bitPattern: tb.t2.extra)), SIMD16(repeating: Int32(bitPattern: tb.t3.extra)))
-            for k in 0..<8 {
-                let weights = w.loadUnaligned(fromByteOffset: 64 * k, as: SIMD16<Int32>.self)
-                acc = dotQuads(acc, weights, q, 4 * k)
+            // Even and odd quads in separate accumulators: eight independent `vpdpbusd` chains instead of four,
+            // enough to cover the instruction's latency (integer sums: the order cannot change the result).
+            var odd = Four(repeating: SIMD16<Int32>())
+            for k in stride(from: 0, to: 8, by: 2) {
+                acc = dotQuads(acc, w.loadUnaligned(fromByteOffset: 64 * k, as: SIMD16<Int32>.self), q, 4 * k)
+                odd = dotQuads(odd, w.loadUnaligned(fromByteOffset: 64 * k + 64, as: SIMD16<Int32>.self), q, 4 * k + 4)
             }
+            acc = Four(acc.t0 &+ odd.t0, acc.t1 &+ odd.t1, acc.t2 &+ odd.t2, acc.t3 &+ odd.t3)
             let d = w.loadUnaligned(fromByteOffset: smallScaleOffset, as: SIMD16<Float>.self)
             sum.t0.addProduct(floatLanes(acc.t0), d * SIMD16(repeating: tb.t0.scale))
             sum.t1.addProduct(floatLanes(acc.t1), d * SIMD16(repeating: tb.t1.scale))
@@ -305,11 +309,13 @@ enum PanelMatMul {
             let q = Four(block.t0 + Q8_K.qsOffset, block.t1 + Q8_K.qsOffset, block.t2 + Q8_K.qsOffset, block.t3 + Q8_K.qsOffset)
             var total = Four(repeating: SIMD16<Int32>())
             for j in 0..<subBlocks {
-                var acc = Four(repeating: SIMD16<Int32>())
-                for k in 0..<quadsPerSubBlock {
+                var acc = Four(repeating: SIMD16<Int32>()), odd = Four(repeating: SIMD16<Int32>())
+                for k in stride(from: 0, to: quadsPerSubBlock, by: 2) {  // two chains per token, as above
                     let quad = j * quadsPerSubBlock + k
                     acc = dotQuads(acc, w.loadUnaligned(fromByteOffset: 64 * quad, as: SIMD16<Int32>.self), q, 4 * quad)
+                    odd = dotQuads(odd, w.loadUnaligned(fromByteOffset: 64 * quad + 64, as: SIMD16<Int32>.self), q, 4 * quad + 4)
                 }
+                acc = Four(acc.t0 &+ odd.t0, acc.t1 &+ odd.t1, acc.t2 &+ odd.t2, acc.t3 &+ odd.t3)
                 let scale = w.loadUnaligned(fromByteOffset: superScalesOffset + 64 * j, as: SIMD16<Int32>.self)
                 total = Four(total.t0 &+ acc.t0 &* scale, total.t1 &+ acc.t1 &* scale,
                              total.t2 &+ acc.t2 &* scale, total.t3 &+ acc.t3 &* scale)
