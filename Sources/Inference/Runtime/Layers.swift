@@ -98,18 +98,39 @@ struct Rope {
 /// Each query head attends to the key/value head its group shares (GQA). `window`, when set, limits a query
 /// at position p to keys at positions greater than p - window (sliding-window layers).
 /// Work is split over (token, head) pairs across the pool; each thread has its own row of scores.
-func attention(queries: UnsafePointer<Float>, queryStride qStride: Int, tokens: Int, startPosition: Int, layer: Int,
+func attention(queries: UnsafePointer<Float>, queryStride: Int, tokens: Int, startPosition: Int, layer: Int,
                cache: KVCache, shape: ModelShape, scale: Float, window: Int?, output: UnsafeMutablePointer<Float>,
                scores: UnsafeMutablePointer<Float>, pool: ThreadPool) {
-    let headDim = shape.headDim
-    let group = shape.headCount / shape.kvHeadCount
-    pool.parallelFor(tokens * shape.headCount) { range, thread in
+    pool.run(AttentionJob(queries: queries, queryStride: queryStride, tokens: tokens, startPosition: startPosition,
+                          layer: layer, cache: cache, shape: shape, scale: scale, window: window ?? 0,
+                          output: output, scores: scores, threads: pool.threadCount))
+}
+
+/// `attention`'s work as a value the pool can run without allocating: (token, head) pairs split over threads.
+private struct AttentionJob: ParallelJob {
+    let queries: UnsafePointer<Float>
+    let queryStride: Int
+    let tokens: Int
+    let startPosition: Int
+    let layer: Int
+    let cache: KVCache
+    let shape: ModelShape
+    let scale: Float
+    /// 0: no window.
+    let window: Int
+    let output: UnsafeMutablePointer<Float>
+    let scores: UnsafeMutablePointer<Float>
+    let threads: Int
+
+    func execute(thread: Int) {
+        let headDim = shape.headDim
+        let group = shape.headCount / shape.kvHeadCount
         let threadScores = scores + thread * cache.capacity
-        for work in range {
+        for work in ThreadPool.chunk(tokens * shape.headCount, part: thread, of: threads) {
             let t = work / shape.headCount, h = work % shape.headCount
             let position = startPosition + t
-            let first = window.map { max(0, position - $0 + 1) } ?? 0
-            let q = queries + t * qStride + h * headDim
+            let first = window > 0 ? max(0, position - window + 1) : 0
+            let q = queries + t * queryStride + h * headDim
             let kvOffset = (h / group) * headDim
             var maximum = -Float.infinity
             for p in first...position {

@@ -16,8 +16,9 @@ public final class ThreadPool: @unchecked Sendable {
     private let generation = Atomic<Int>(0)
     /// Workers still running the current job.
     private let unfinished = Atomic<Int>(0)
-    /// The current job, set by `run` for the workers to read.
-    private let jobSlot = UnsafeMutablePointer<(Int) -> Void>.allocate(capacity: 1)
+    /// The current job (on the caller's stack) and the function that runs it, set by `run` for the workers.
+    private var jobContext: UnsafeRawPointer?
+    private var jobInvoker: (UnsafeRawPointer, Int) -> Void = { _, _ in }
     private var mutex = pthread_mutex_t()
     private var wakeUp = pthread_cond_t()
     private var sleepers = 0
@@ -53,24 +54,25 @@ public final class ThreadPool: @unchecked Sendable {
         pthread_mutex_unlock(&mutex)
         generation.add(1, ordering: .releasing)
         for thread in threads { pthread_join(thread, nil) }
-        jobSlot.deallocate()
         pthread_cond_destroy(&wakeUp)
         pthread_mutex_destroy(&mutex)
     }
 
-    /// Runs `body(threadIndex)` once on every thread (index 0 is the caller) and returns when all are done.
-    public func run(_ body: (Int) -> Void) {
-        guard threadCount > 1 else { body(0); return }
-        withoutActuallyEscaping(body) { escapable in
-            // The slot holds the closure only while this call runs: it is emptied before returning, so the
-            // closure does not outlive `body`'s caller.
-            jobSlot.initialize(to: escapable)
+    /// Runs `job.execute(thread:)` once on every thread (index 0 is the caller) and returns when all are done.
+    ///
+    /// The job stays on the caller's stack; workers reach it through a pointer and a non-capturing invoker, so
+    /// handing out a job allocates nothing (a decode step hands out a few hundred).
+    public func run<Job: ParallelJob>(_ job: Job) {
+        guard threadCount > 1 else { job.execute(thread: 0); return }
+        withUnsafePointer(to: job) { pointer in
+            jobContext = UnsafeRawPointer(pointer)
+            jobInvoker = { context, thread in context.assumingMemoryBound(to: Job.self).pointee.execute(thread: thread) }
             unfinished.store(threadCount - 1, ordering: .relaxed)
             generation.add(1, ordering: .releasing)
             pthread_mutex_lock(&mutex)
             if sleepers > 0 { pthread_cond_broadcast(&wakeUp) }
             pthread_mutex_unlock(&mutex)
-            escapable(0)
+            pointer.pointee.execute(thread: 0)
             var spins = 0
             while unfinished.load(ordering: .acquiring) != 0 {
                 spins += 1
@@ -78,8 +80,15 @@ public final class ThreadPool: @unchecked Sendable {
                 // finish while we spin on its core: give the core up now and then.
                 if spins % Self.spinsBeforeYield == 0 { sched_yield() }
             }
-            jobSlot.deinitialize(count: 1)
+            jobContext = nil
         }
+    }
+
+    /// Runs `body(threadIndex)` once on every thread. Handy off the hot path; a closure handed to other
+    /// threads is copied to the heap, so per-token work uses `run(_: ParallelJob)` instead.
+    public func run(_ body: (Int) -> Void) {
+        guard threadCount > 1 else { body(0); return }
+        withoutActuallyEscaping(body) { escapable in run(ClosureJob(body: escapable)) }
     }
 
     /// Splits `0..<count` into one contiguous chunk per thread and runs `body(chunk, threadIndex)` on each
@@ -120,7 +129,7 @@ public final class ThreadPool: @unchecked Sendable {
             }
             if shuttingDown { return }
             seen = current
-            jobSlot.pointee(index)
+            jobInvoker(jobContext!, index)
             unfinished.subtract(1, ordering: .releasing)
         }
     }
@@ -130,4 +139,14 @@ private final class WorkerContext {
     let pool: ThreadPool
     let index: Int
     init(pool: ThreadPool, index: Int) { self.pool = pool; self.index = index }
+}
+
+/// One thread's share of a parallel job; see `ThreadPool.run(_: ParallelJob)`.
+public protocol ParallelJob {
+    func execute(thread: Int)
+}
+
+private struct ClosureJob: ParallelJob {
+    let body: (Int) -> Void
+    func execute(thread: Int) { body(thread) }
 }

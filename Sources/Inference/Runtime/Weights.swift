@@ -71,12 +71,10 @@ extension Linear {
                outputStride: Int? = nil, scratch: Scratch, pool: ThreadPool) {
         let stride = outputStride ?? rows
         if count == 1 {
-            let activation = scratch.activations
-            QuantKernels.quantizeActivation(input, count: cols, for: type, into: activation)
-            pool.parallelFor(rows) { range, _ in
-                QuantKernels.matVec(type: type, weights: data, cols: cols, rows: range,
-                                    activation: UnsafeRawPointer(activation), into: output)
-            }
+            QuantKernels.quantizeActivation(input, count: cols, for: type, into: scratch.activations)
+            pool.run(MatVecJob(parts: CollectionOfOne(self), offsets: CollectionOfOne(0), slots: CollectionOfOne(0),
+                               totalRows: rows, activations: UnsafeRawPointer(scratch.activations),
+                               slotBytes: 0, output: output, threads: pool.threadCount))
         } else if scratch.batchedProduct == .blas {
             pool.parallelFor(rows) { range, thread in
                 QuantKernels.matMul(type: type, weights: data, cols: cols, rows: range,
@@ -171,17 +169,39 @@ struct FusedLinear: @unchecked Sendable {
         for (index, type) in formats.enumerated() {
             QuantKernels.quantizeActivation(input, count: cols, for: type, into: scratch.activations + index * slot)
         }
-        pool.parallelFor(rows) { range, _ in
-            for (p, part) in parts.enumerated() {
-                let lower = max(range.lowerBound, offsets[p]) - offsets[p]
-                let upper = min(range.upperBound, offsets[p] + part.rows) - offsets[p]
-                guard lower < upper else { continue }
-                QuantKernels.matVec(type: part.type, weights: part.data, cols: cols, rows: lower..<upper,
-                                    activation: UnsafeRawPointer(scratch.activations + formatOfPart[p] * slot),
-                                    into: output + offsets[p])
-            }
-        }
+        pool.run(MatVecJob(parts: parts, offsets: offsets, slots: formatOfPart, totalRows: rows,
+                           activations: UnsafeRawPointer(scratch.activations), slotBytes: slot, output: output,
+                           threads: pool.threadCount))
         for (part, offset) in zip(parts, offsets) { part.addBias(to: output + offset, count: 1, stride: rows) }
+    }
+}
+
+/// One token's product with one or more matrices whose outputs sit side by side: each thread takes an equal
+/// share of all their rows. A value type, so handing it to the pool allocates nothing.
+struct MatVecJob<Parts: RandomAccessCollection<Linear>, Offsets: RandomAccessCollection<Int>,
+                 Slots: RandomAccessCollection<Int>>: ParallelJob where Parts.Index == Int, Offsets.Index == Int,
+                 Slots.Index == Int {
+    let parts: Parts
+    /// Where each part's rows start in `output`.
+    let offsets: Offsets
+    /// Which prepared activation (`activations + slot * slotBytes`) each part reads.
+    let slots: Slots
+    let totalRows: Int
+    let activations: UnsafeRawPointer
+    let slotBytes: Int
+    let output: UnsafeMutablePointer<Float>
+    let threads: Int
+
+    func execute(thread: Int) {
+        let range = ThreadPool.chunk(totalRows, part: thread, of: threads)
+        for p in 0..<parts.count {
+            let part = parts[p], offset = offsets[p]
+            let lower = max(range.lowerBound, offset) - offset
+            let upper = min(range.upperBound, offset + part.rows) - offset
+            guard lower < upper else { continue }
+            QuantKernels.matVec(type: part.type, weights: part.data, cols: part.cols, rows: lower..<upper,
+                                activation: activations + slots[p] * slotBytes, into: output + offset)
+        }
     }
 }
 
