@@ -87,6 +87,34 @@ final class QuantizedMatMulTests: XCTestCase {
         }
     }
 
+    /// Every lane and every token runs the same operations, so a token's outputs do not depend on which other
+    /// tokens share its batch, nor a row's on how the rows are split between threads: bit-identical.
+    func testResultsIndependentOfBatchAndRowSplit() {
+        var rng = SeededGenerator(seed: 22)
+        let rows = 50, tokens = 7
+        for type: GGMLType in [.q4_1, .q5_0, .q8_0, .q4_K, .q6_K] {
+            let cols = type.blockElements == 256 ? 512 : 576
+            let w = randomRows(type, rows: rows, count: cols, using: &rng)
+            let stride = (QuantKernels.activationBytes(for: type, count: cols) + 63) / 64 * 64
+            let x = randomFloats(tokens * cols, using: &rng)
+            let act = AlignedBuffer(bytes: stride * tokens)
+            for t in 0..<tokens {
+                QuantKernels.quantizeActivation(x.floats + t * cols, count: cols, for: type, into: act.raw + t * stride)
+            }
+            let whole = AlignedBuffer(bytes: 4 * tokens * rows), pieces = AlignedBuffer(bytes: 4 * tokens * rows)
+            QuantKernels.matMulQuantized(type: type, weights: w.raw, cols: cols, rows: 0..<rows, activations: act.raw,
+                                         activationStride: stride, tokens: tokens, output: whole.floats, outputStride: rows)
+            // One token at a time, rows split at 21 (panels of 16 + 5 and 16 + 13 rows).
+            for t in 0..<tokens {
+                for part in [0..<21, 21..<rows] {
+                    QuantKernels.matMulQuantized(type: type, weights: w.raw, cols: cols, rows: part, activations: act.raw + t * stride,
+                                                 activationStride: stride, tokens: 1, output: pieces.floats + t * rows, outputStride: rows)
+                }
+            }
+            XCTAssertEqual(memcmp(whole.raw, pieces.raw, 4 * tokens * rows), 0, "\(type)")
+        }
+    }
+
     /// sum |w_i * x_i| with dequantized weights: the scale of rounding in any summation order.
     func absoluteDot(_ type: GGMLType, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float {
         let w = AlignedBuffer(bytes: 4 * count)
