@@ -18,8 +18,8 @@ struct Bench: ParsableCommand {
     var tests: [String] = ["pp512", "tg128"]
     @Option(name: .shortAndLong, help: "Timed repetitions per test.")
     var repetitions: Int = 5
-    @Option(help: "Product for prompt batches: blas (sgemm on dequantized tiles, the default) or quantized (integer dots, llama.cpp's numerics).")
-    var batchedProduct: BatchedProduct = .blas
+    @Option(help: "Product for prompt batches: quantized (integer dots with VNNI, the default) or blas (sgemm on dequantized tiles).")
+    var batchedProduct: BatchedProduct = .quantized
     @Flag(help: "Print a JSON list of results (fields as llama-bench's JSON: avg_ts, stddev_ts, ...).")
     var json = false
 

@@ -4,9 +4,10 @@ import XCTest
 /// Our engine against llama.cpp on the four bundled models: the logits at the last prompt position and the
 /// greedy continuation.
 ///
-/// Tolerance: llama.cpp quantizes activations to 8 bits inside its quantized products and stores the KV cache
-/// in F16; our prefill multiplies F32 activations by dequantized weights. Changing nothing but llama.cpp's own
-/// attention/KV settings moved its top-10 logits by up to 0.43 (reference README), so we allow
+/// Tolerance: both engines quantize activations to 8 bits for the integer products, but they sum in different
+/// orders, run attention differently (llama.cpp's flash attention accumulates in F16) and use different
+/// GELU/exp approximations. Changing nothing but llama.cpp's own attention/KV settings moved its top-10 logits
+/// by up to 0.43 (reference README), so we allow
 /// `logitTolerance` = 0.5 per logit. Greedy text must match token for token up to the first step where
 /// llama.cpp's two best candidates are closer than that tolerance (a near-tie either engine may break
 /// either way); each such fork is listed in `knownNearTies` with its margin, not allowed in general.
@@ -24,7 +25,7 @@ final class ReferenceModelTests: XCTestCase {
             2: 6,   // margin 0.148; llama.cpp's alt config forks here too
         ],
         "gemma-3-270m-q4_k_m.gguf": [
-            1: 7,   // margin 0.014
+            1: 12,  // margin 0.042
             2: 18,  // margin 0.008; llama.cpp's alt config forks here too
         ],
         "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf": [

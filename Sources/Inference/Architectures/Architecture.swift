@@ -54,7 +54,7 @@ public final class RunState: @unchecked Sendable {
     private var owned: [UnsafeMutablePointer<Float>] = []
 
     public init(shape: ModelShape, contextLength: Int, maxBatch: Int = 256, maxLogitRows: Int = 1,
-                batchedProduct: BatchedProduct = .blas, pool: ThreadPool) {
+                batchedProduct: BatchedProduct = .quantized, pool: ThreadPool) {
         self.maxBatch = maxBatch
         self.maxLogitRows = maxLogitRows
         self.pool = pool

@@ -20,7 +20,7 @@ public final class Session: @unchecked Sendable {
     public var contextLength: Int { cache.capacity }
 
     public init(model: LanguageModel, contextLength: Int = 4096, threads: Int = 2, maxBatch: Int = 256,
-                maxLogitRows: Int = 32, batchedProduct: BatchedProduct = .blas) {
+                maxLogitRows: Int = 32, batchedProduct: BatchedProduct = .quantized) {
         let shape = model.architecture.shape
         let context = max(1, contextLength)
         self.model = model

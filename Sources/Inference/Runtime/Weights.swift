@@ -220,8 +220,6 @@ final class Scratch {
     /// Bytes of one slot of `activations`: the largest prepared activation of the widest input.
     let activationSlotBytes: Int
     let batchedProduct: BatchedProduct
-    /// Activations dotted against one weight row at a time are kept to about half of L2.
-    static let activationTileBytes = 512 * 1024
     /// One dequantized weight tile per thread for the batched path.
     let tiles: UnsafeMutablePointer<Float>
     let tileFloats: Int
