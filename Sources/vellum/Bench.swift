@@ -52,7 +52,7 @@ struct Bench: ParsableCommand {
         let parsed = tests.compactMap(BenchmarkTest.init)
         let longest = parsed.map(\.tokenCount).max() ?? 1
         let session = Session(model: model, contextLength: max(longest, 16), threads: modelOptions.threads,
-                              maxBatch: 512, batchedProduct: batchedProduct)
+                              maxBatch: 512, maxLogitRows: 1, batchedProduct: batchedProduct)
         var rows: [Row] = []
         if !json {
             print("| model | size | threads | test | t/s | peak RSS |")
