@@ -28,7 +28,7 @@ struct Chat: ParsableCommand {
             messages.append(ChatMessage(role: .user, content: line))
             // The rendered conversation starts with everything already in the cache, so only the new
             // turn is evaluated.
-            let prompt = try model.tokenizer.encode(format.render(messages, defaultSystem: defaultSystem),
+            let prompt = model.tokenizer.encode(format.render(messages, defaultSystem: defaultSystem),
                                                 addBOS: nil, parseSpecial: true)
             let available = session.contextLength - prompt.count
             guard available > 0 else {

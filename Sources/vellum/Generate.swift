@@ -88,12 +88,12 @@ struct Generate: ParsableCommand {
     }
 
     private func promptTokens(_ text: String, model: LanguageModel) throws -> [Int32] {
-        guard chat else { return try model.tokenizer.encode(text, addBOS: nil, parseSpecial: true) }
+        guard chat else { return model.tokenizer.encode(text, addBOS: nil, parseSpecial: true) }
         guard let (format, defaultSystem) = ChatFormat.detect(in: model.file) else {
             throw ValidationError("this model has no chat template (a base model): run without --chat")
         }
         var messages = [ChatMessage(role: .user, content: text)]
         if let system { messages.insert(ChatMessage(role: .system, content: system), at: 0) }
-        return try model.tokenizer.encode(format.render(messages, defaultSystem: defaultSystem), addBOS: nil, parseSpecial: true)
+        return model.tokenizer.encode(format.render(messages, defaultSystem: defaultSystem), addBOS: nil, parseSpecial: true)
     }
 }

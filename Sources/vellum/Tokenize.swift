@@ -20,12 +20,12 @@ struct Tokenize: ParsableCommand {
         // Only the vocabulary is needed: no weights are touched beyond the metadata.
         let file = try GGUFFile(path: modelOptions.resolvedPath())
         let tokenizer = try Tokenizer(file: file)
-        let ids = try tokenizer.encode(text, addBOS: noBOS ? false : nil, parseSpecial: !noSpecial)
+        let ids = tokenizer.encode(text, addBOS: noBOS ? false : nil, parseSpecial: !noSpecial)
         if json {
             try printJSON(ids)
         } else {
             for id in ids {
-                let piece = String(decoding: try tokenizer.tokenPiece(id), as: UTF8.self)
+                let piece = String(decoding: tokenizer.tokenPiece(id), as: UTF8.self)
                 print("\(id)\t\(piece.debugDescription)")
             }
         }

@@ -23,9 +23,9 @@ public final class RuntimeCandidateScorer: CandidateScorer, @unchecked Sendable 
         let tokenizer = model.tokenizer
         // Answers are tokenized on their own, without BOS: " yes" and " no" are single tokens in the
         // bundled vocabularies, so this equals tokenizing prompt and answer together.
-        let answers = try continuations.map { try tokenizer.encode($0, addBOS: false, parseSpecial: false) }
+        let answers = continuations.map { tokenizer.encode($0, addBOS: false, parseSpecial: false) }
         return try prompts.map { prompt in
-            var ids = try tokenizer.encode(prompt, addBOS: nil, parseSpecial: false)
+            var ids = tokenizer.encode(prompt, addBOS: nil, parseSpecial: false)
             // Keep the end of an over-long question: the question itself is at the end.
             let room = session.contextLength - (answers.map(\.count).max() ?? 0) - 1
             if ids.count > room { ids = Array(ids.suffix(room)) }
