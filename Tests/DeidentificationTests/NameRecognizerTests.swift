@@ -25,6 +25,14 @@ struct NameRecognizerTests {
         ("Patient: Jane \"Janie\" Roe   DOB", ["Jane \"Janie\" Roe"]),   // a quoted nickname
         ("called receiving RN Mary at 14:05", ["Mary"]),                    // a role written as a title
         ("Patient: Price, Mark   DOB", ["Price, Mark"]),                   // eponym-like surname, given name after
+        ("Veteran: Ana \"Annie\" Okafor-Bell   Last 4", ["Ana \"Annie\" Okafor-Bell"]),  // a person-role label
+        ("2  NF24043319   PEMBERTON, XOCHITL   11/03/1985", ["PEMBERTON, XOCHITL"]),  // unlisted given name in caps
+        ("Certifier: Ana Ruiz, CNM     Informant: mother     Clerk: dfh\n", ["Ana Ruiz", "dfh"]),  // no relation across a gap
+        ("Mother's maiden surname: Doyle     Mother's DOB", ["Doyle"]),   // a name field
+        ("Margins clear.\n\nGross by LMT. Electronically signed", ["LMT"]),   // staff initials after "by"
+        ("Send me his weight and I'll write it up. - SR\n", ["SR"]),         // initials signing a message
+        ("Home PT starts tomorrow; therapist Rafael will call first.", ["Rafael"]),  // role noun, given name
+        ("Met with her\npartner, Will Roe, at bedside.", ["Will Roe"]),    // given name after a strong relation
 
     ])
     func finds(_ text: String, _ expected: [String]) {
@@ -43,6 +51,12 @@ struct NameRecognizerTests {
         "NURSE ADVICE LINE - CALL RECORD",
         "Scores: Wells 4, Gleason 7, Clark level II, Bishop 6.",
         "1234 N. 5TH ST. APT. 2F, SACRAMENTO CA 95811",
+        "Employee: Full Time   Student: Yes",        // role labels heading ordinary fields
+        "2  QRSTUV, XOCHITL   ambient",              // capitals with an unknown surname stay unnamed
+        "Interpreter: Spanish, by phone",            // a language after a person label
+        "Labs drawn. Follow up in 2 weeks. - OK\n",  // a closing abbreviation, not initials
+        "reviewed by the therapist Hope is low.",     // a safe word after a role noun
+        "Gross by the resident, see below",          // no name after "by"
     ])
     func ignores(_ text: String) {
         #expect(found(names, text).isEmpty, "false names in: \(text)")

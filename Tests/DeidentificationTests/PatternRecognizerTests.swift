@@ -26,6 +26,8 @@ struct DateRecognizerTests {
         ("cycle 5 Feb 27-28, 2024 (split)", ["Feb 27-28, 2024"]),   // a range; "5" is the cycle
         ("since the end of May.", ["May"]),
         ("Admission: Wednesday the 12th", ["12th"]),
+        ("IMG_0412 2023:08:14 10:22:31   4.2 x 3.1", ["2023:08:14"]),   // EXIF timestamp, time outside
+        ("Signed this 3rd day of May, 2024, at 9:40 a.m.", ["3rd day of May, 2024"]),
     ])
     func finds(_ text: String, _ expected: [String]) {
         #expect(found(DateRecognizer(), text) == expected)
@@ -41,6 +43,8 @@ struct DateRecognizerTests {
         "May improve with rest",                     // "May" the verb
         "Christmas tree ornament",                   // a holiday that dates nothing
         "version 1.2.3 and 1-2-3-4",
+        "run time 10:22:31, ratio 2023:13:45",      // times and impossible colon dates
+        "on the 3rd day of treatment",               // a day count, not a calendar day
     ])
     func ignores(_ text: String) {
         let dates = found(DateRecognizer(), text)
@@ -139,6 +143,8 @@ struct SSNAndAgeTests {
         ("code 666-12-3456", []),
         ("code 912-12-3456", []),
         ("SSN on file, DOB 1950", []),  // a year after the label is not a last four
+        ("Veteran: T. Ohl   Last 4: 0917   DoD ID: 1298804471", ["0917"]),   // the bare benefits-form label
+        ("Visa card last 4: 4421 on file", []),                              // the last four of a card
     ])
     func ssns(_ text: String, _ expected: [String]) {
         #expect(found(SSNRecognizer(), text) == expected)
@@ -182,6 +188,9 @@ struct IdentifierRecognizerTests {
         (.license, "DL: D1234567", ["D1234567"]),
         (.otherIdentifier, "Accession # S23-4411", ["S23-4411"]),
         (.otherIdentifier, "ID (biometric): PV-7720-1183-55", ["PV-7720-1183-55"]),
+        (.otherIdentifier, "Courier: overnight, tracking 7489 2231 0045\n", ["7489 2231 0045"]),
+        (.otherIdentifier, "chain-of-custody form CCF 0448812, MRO", ["0448812"]),
+        (.otherIdentifier, "tracking weight and intake daily", []),
         (.licensePlate, "Idaho plate 2C 7741K, VIN 1HGCV1F38LA071842", ["2C 7741K", "1HGCV1F38LA071842"]),
         (.licensePlate, "plate and screw fixation", []),
     ])
@@ -210,6 +219,9 @@ struct IdentifierRecognizerTests {
         ("host WS-ED-0442 logged", ["WS-ED-0442"]),
         ("cord blood CB-2309-18-0352 sent", ["CB-2309-18-0352"]),
         ("ICD-10 and COVID-19 and PHQ-9", []),
+        ("overnight, tracking 1Z 999 AA1 01 2345 6784\n", ["1Z 999 AA1 01 2345 6784"]),   // UPS, grouped
+        ("label 1Z999AA10123456784 printed", ["1Z999AA10123456784"]),                     // UPS, ungrouped
+        ("1Z 999 AA1 01 2345 and 1 Zone", []),                                           // too short: not UPS
     ])
     func structured(_ text: String, _ expected: [String]) {
         #expect(found(StructuredIdentifierRecognizer(), text) == expected)
@@ -281,6 +293,9 @@ struct OrganizationRecognizerTests {
         ("an account at Keystone Farmers Bank where the nephew works.", ["Keystone Farmers Bank"]),
         ("Where she works is unclear.", []),
         ("works days for the\nCity of Springfield Water Department and", ["City of Springfield Water Department"]),
+        ("Service: US Army 1988-2010, two deployments", ["US Army"]),          // a military branch as employer
+        ("He served in the U.S. Navy as a corpsman", ["U.S. Navy"]),
+        ("served in the army briefly; service dog present", []),              // lowercase, no named branch
     ])
     func employers(_ text: String, _ expected: [String]) {
         #expect(found(EmployerRecognizer(), text) == expected)

@@ -83,6 +83,7 @@ public struct DateRecognizer: Recognizer {
             return ordinalAlone(t, i)
         }
         let sep = t.key(i + 1)
+        if sep == ":" { return exifStyle(t, i) }
         guard sep == "/" || sep == "-" || sep == "." else { return nil }
         // Date parts are at most four digits; longer numbers are something else (and may not fit an Int).
         guard firstLength <= 4, t.tokens[i + 2].length <= 4, let a = t.intValue(i), let b = t.intValue(i + 2) else { return nil }
@@ -123,6 +124,17 @@ public struct DateRecognizer: Recognizer {
         // "4/6 ADLs", "3/8 IADLs": a fraction of something; a date is followed by punctuation or a preposition.
         if let w = after, !Self.afterShortDate.contains(w) { return nil }
         return (i + 2, 0.55)
+    }
+
+    /// "2023:08:14" (the EXIF and DICOM-header form, often followed by a time): four-digit year, then two-digit
+    /// month and day, all joined by colons. Anything else with colons is a time ("10:22:31") or a ratio.
+    private func exifStyle(_ t: TokenizedText, _ i: Int) -> (Int, Double)? {
+        guard t.tokens[i].length == 4, i + 4 < t.count, t.isNumber(i + 2), t.tokens[i + 2].length == 2,
+              t.isSymbol(i + 3, ":"), t.isNumber(i + 4), t.tokens[i + 4].length == 2,
+              !(i + 5 < t.count && (t.isSymbol(i + 5, ":") || t.isWord(i + 5) || t.isNumber(i + 5))),
+              let year = t.intValue(i), let month = t.intValue(i + 2), let day = t.intValue(i + 4),
+              Checksums.isValidDate(year: year, month: month, day: day) else { return nil }
+        return (i + 4, 0.9)
     }
 
     /// True when token `i` is followed, without space, by another separator and number ("1-2-3-4").
@@ -166,8 +178,11 @@ public struct DateRecognizer: Recognizer {
     private func dayLed(_ t: TokenizedText, _ i: Int) -> Int? {
         guard t.tokens[i].length <= 2, let day = t.intValue(i), (1...31).contains(day) else { return nil }
         var j = i
-        if j + 1 < t.count, t.isWord(j + 1), Self.ordinalSuffixes.contains(t.key(j + 1)) { j += 1 }
+        var ordinal = false
+        if j + 1 < t.count, t.isWord(j + 1), Self.ordinalSuffixes.contains(t.key(j + 1)) { j += 1; ordinal = true }
         guard var m = t.next(j) else { return nil }
+        // "this 3rd day of May, 2024": the legal form of a date in consents and affidavits.
+        if ordinal, t.isWord(m), t.key(m) == "day", let of = t.next(m), t.isWord(of), t.key(of) == "of" { m = of }
         var hyphenated = false
         if t.isSymbol(m, "-") || t.isSymbol(m, "/") { hyphenated = true; guard let n = t.next(m) else { return nil }; m = n }
         if t.key(m) == "of", let n = t.next(m) { m = n }

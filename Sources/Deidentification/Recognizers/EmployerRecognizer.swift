@@ -9,6 +9,15 @@ public struct EmployerRecognizer: Recognizer {
     static let workWords: Set<String> = ["work", "works", "working", "worked", "job", "employed", "employer",
                                          "teaches", "taught", "occupation", "retired", "career", "shift", "shifts",
                                          "workplace", "employment", "employs", "hired"]
+    /// Phrases that introduce military service, the employer of a service member or veteran.
+    static let serviceIntroductions = PhraseSet(["served in", "serving in", "service", "military service",
+                                                 "branch", "branch of service", "enlisted in", "veteran of",
+                                                 "retired from", "deployed with", "discharged from", "works for",
+                                                 "employed by", "employer"])
+    /// Branches of the armed forces, written after an optional "US", "U.S." or "United States".
+    static let militaryBranches = PhraseSet(["army", "navy", "air force", "marine corps", "marines", "coast guard",
+                                             "national guard", "army national guard", "air national guard",
+                                             "army reserve", "navy reserve", "space force"])
     public init() {}
 
     public func analyze(_ text: TokenizedText) -> [Detection] {
@@ -16,6 +25,11 @@ public struct EmployerRecognizer: Recognizer {
         var i = 0
         while i < text.count {
             guard text.isWord(i) else { i += 1; continue }
+            if let introEnd = Self.serviceIntroductions.match(text, at: i), let (start, end) = militaryBranch(text, after: introEnd) {
+                found.append(detection(text.range(start, end), .employer, score: 0.75))
+                i = end + 1
+                continue
+            }
             if text.key(i) == "where", let (start, end) = organizationBeforeWhereWorks(text, i) {
                 found.append(detection(text.range(start, end), .employer, score: 0.7))
                 i += 1
@@ -73,6 +87,26 @@ public struct EmployerRecognizer: Recognizer {
         }
         if t.isSymbol(last + 1, "."), EmployerWords.companySuffixes.contains(t.key(last)), t.tokens[last].length <= 4 { last += 1 }
         return last
+    }
+
+    /// "Service: US Army", "served in the U.S. Navy", "veteran of the Marine Corps": a capitalized branch of the
+    /// armed forces after a service phrase. The country prefix belongs to the name; "the" does not.
+    private func militaryBranch(_ t: TokenizedText, after introEnd: Int) -> (Int, Int)? {
+        guard var n = t.next(introEnd) else { return nil }
+        if t.isSymbol(n, ":") || t.isSymbol(n, "-"), let m = t.next(n) { n = m }
+        if t.isWord(n), t.key(n) == "the", let m = t.next(n) { n = m }
+        guard t.isWord(n), t.tokens[n].shape != .lower else { return nil }
+        let start = n
+        var branch = n
+        if ["us", "usa"].contains(t.key(n)), t.tokens[n].shape == .allCaps, let m = t.next(n) {
+            branch = m
+        } else if t.key(n) == "u", t.isSymbol(n + 1, "."), t.key(n + 2) == "s", t.isSymbol(n + 3, "."), let m = t.next(n + 3) {
+            branch = m
+        } else if t.key(n) == "united", let s = t.next(n), t.key(s) == "states", let m = t.next(s) {
+            branch = m
+        }
+        guard t.isWord(branch), t.tokens[branch].shape != .lower, let end = Self.militaryBranches.match(t, at: branch) else { return nil }
+        return (start, end)
     }
 
     /// "... at Keystone Farmers Bank where the nephew works": the organization before "where ... works".

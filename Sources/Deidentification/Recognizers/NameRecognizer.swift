@@ -24,6 +24,42 @@ public struct NameRecognizer: Recognizer {
                                                 "attending", "therapist", "pharmacist", "interpreter", "anesthesia",
                                                 "consultant", "guardian", "attention", "caller", "scribe", "chaplain"]
 
+    /// Nouns for a person in some role that, written as a field label ("Veteran: Terrence Ohl", "Student:
+    /// Ana Ruiz"), introduce that person's name. Unlike ``PersonLabels`` they are ordinary words without the colon.
+    static let personRoleLabels: Set<String> = [
+        "veteran", "student", "client", "member", "employee", "worker", "claimant", "applicant", "enrollee",
+        "participant", "donor", "victim", "inmate", "detainee", "athlete", "player", "learner", "pupil",
+        "child", "infant", "baby", "minor", "dependent", "resident", "tenant", "customer", "consumer", "visitor",
+        "passenger", "pedestrian", "driver", "owner", "sender", "requester", "requestor", "employer contact",
+        "supervisor", "manager", "teacher", "coach", "officer", "agent", "adjuster", "reviewer",
+        "investigator", "examiner", "examinee", "trainee", "intern", "volunteer", "sponsor", "proxy", "surrogate",
+        "representative", "rep", "decedent", "deceased", "survivor", "survivors", "son", "daughter", "wife", "husband",
+        "partner", "sibling", "brother", "sister", "grandparent", "grandmother", "grandfather", "aunt", "uncle",
+        "foster parent", "case worker", "caseworker", "aide", "doula", "paramedic", "medic", "dentist", "hygienist",
+        "optometrist", "audiologist", "physiotherapist", "chiropractor", "podiatrist", "radiologist", "pathologist",
+        "sonographer", "phlebotomist", "technician", "clinician", "practitioner", "counselor", "mentor", "clerk",
+        "receptionist", "scheduler", "dispatcher", "transcriptionist", "typist", "secretary", "notary",
+    ]
+    /// Field labels whose value is a name by definition ("Mother's maiden surname: Tran"). They need no clause
+    /// start and no lexicon evidence: the label says what the value is.
+    static let nameFieldLabels = PhraseSet(["surname", "last name", "first name", "given name", "given names",
+                                            "middle name", "maiden name", "maiden surname", "family name",
+                                            "legal name", "full name", "preferred name", "nickname", "alias",
+                                            "goes by", "known as"])
+    /// Lowercase phrases naming who did a step, before that person's initials or name ("Gross by LMT.").
+    static let staffByPhrases = PhraseSet(["gross by", "grossed by", "typed by", "cut by", "dissected by",
+                                           "prosected by", "keyed by", "scanned by", "triaged by"])
+    /// Languages, which follow "Interpreter:" as often as a person does.
+    static let languages: Set<String> = [
+        "spanish", "english", "french", "mandarin", "cantonese", "vietnamese", "arabic", "russian", "portuguese",
+        "korean", "haitian", "creole", "somali", "tagalog", "hindi", "urdu", "polish", "italian", "german",
+        "japanese", "asl", "farsi", "persian", "dari", "pashto", "punjabi", "bengali", "swahili", "amharic",
+        "nepali", "hmong", "karen", "burmese", "ukrainian", "tigrinya", "oromo", "khmer", "lao", "thai",
+        "greek", "turkish", "hebrew", "yiddish", "navajo", "marshallese", "chuukese", "samoan", "tongan",
+    ]
+    /// The same labels as a phrase set, so that two-word labels ("foster parent") match too.
+    static let personRoleLabelPhrases = PhraseSet(Array(personRoleLabels))
+
     /// Clinical roles written before a name like a title: "receiving RN Priyanka", "PCT K. Lo".
     static let roleTitles: Set<String> = ["rn", "lpn", "np", "pa", "cna", "pct", "rt", "ma", "emt", "crna", "md", "do", "dr"]
     /// Lowercase particles inside surnames: "van der Berg", "de la Cruz", "St. John".
@@ -78,6 +114,36 @@ public struct NameRecognizer: Recognizer {
                let (f, l) = afterLabel(t, i, labelEnd) {
                 add(f, l, 0.9, confirm: true); i = l; continue
             }
+            // "Veteran: Terrence "Terry" Mbeki-Halloran": a person-role noun used as a field label.
+            if let labelEnd = Self.personRoleLabelPhrases.match(t, at: i), let c = t.next(labelEnd), t.isSymbol(c, ":"),
+               labelStartsClause(t, i), let (f, l) = afterLabel(t, i, labelEnd),
+               // These labels also head ordinary fields ("Employee: Full Time"): one word must be a known name.
+               hasNameEvidence(t, f, l) {
+                add(f, l, 0.9, confirm: true); i = l; continue
+            }
+            // "Mother's maiden surname: Tran", "Legal name: Thuy Tran": the label says the value is a name.
+            if let labelEnd = Self.nameFieldLabels.match(t, at: i), let c = t.next(labelEnd), t.isSymbol(c, ":"),
+               let n = t.next(c), t.isWord(n), t.tokens[n].shape != .lower, !lexicons.safeWords.contains(t.key(n)) || lexicons.isName(t.key(n)),
+               let (f, l) = sequence(t, from: n, allowFunctionWords: false) {
+                add(f, l, 0.9, confirm: true); i = l; continue
+            }
+            // "Gross by LMT.", "typed by dfh": staff initials or a name after a step done by someone.
+            if let phraseEnd = Self.staffByPhrases.match(t, at: i), let n = t.next(phraseEnd), t.isWord(n) {
+                if (2...4).contains(t.tokens[n].length), t.tokens[n].shape == .allCaps || t.tokens[n].shape == .lower,
+                   !FunctionWords.words.contains(t.key(n)), !(n + 1 < t.count && (t.isWord(n + 1) || t.isNumber(n + 1))),
+                   !t.isSymbol(n + 1, "-") {
+                    add(n, n, 0.8, confirm: false); i = n; continue
+                }
+                if let (f, l) = afterLabel(t, i, phraseEnd) { add(f, l, 0.85, confirm: true); i = l; continue }
+            }
+            // "therapist Yusra will call": a role noun before a listed given name, even a rare one.
+            if Self.personRoleLabels.contains(key), t.tokens[i].shape == .lower, !RelationWords.words.contains(key),
+               let n = t.next(i), n == i + 2, t.isSpace(i + 1), t.tokens[i + 1].length == 1, t.isWord(n),
+               t.tokens[n].shape == .capitalized, lexicons.isFirstName(t.key(n)), !lexicons.isSafe(t.key(n)),
+               !lexicons.cities.contains(t.key(n)), !USStates.names.contains(t.key(n)),
+               let (f, l) = sequence(t, from: n, allowFunctionWords: false) {
+                add(f, l, 0.8, confirm: true); i = l; continue
+            }
             if RelationWords.words.contains(key), let (f, l) = afterRelation(t, i) {
                 add(f, l, 0.85, confirm: true)
                 i = l
@@ -103,6 +169,7 @@ public struct NameRecognizer: Recognizer {
             }
         }
         for (f, l) in typistInitials(t) { add(f, l, 0.8, confirm: false) }
+        for k in dashSignatureInitials(t) where !isName[k] { add(k, k, 0.75, confirm: false) }
         for (f, l) in delimitedNames(t) where !isName[f] { add(f, l, 0.85, confirm: true) }
         var confirmedInitials = Set<String>()
         for k in initialsKey(t) where !isName[k] { add(k, k, 0.85, confirm: false); confirmedInitials.insert(t.key(k)) }
@@ -230,6 +297,15 @@ public struct NameRecognizer: Recognizer {
         return false
     }
 
+    /// True when a word of `first...last` is a known given name or surname, or an initial.
+    func hasNameEvidence(_ t: TokenizedText, _ first: Int, _ last: Int) -> Bool {
+        // "Clerk: dfh": lowercase initials alone after the label.
+        if first == last, t.tokens[first].shape == .lower, (2...4).contains(t.tokens[first].length) { return true }
+        return lexicons.firstNames.isEmpty || (first...last).contains { k in
+            t.isWord(k) && (isInitial(t, k) || lexicons.isName(t.key(k)) && !lexicons.safeWords.contains(t.key(k)))
+        }
+    }
+
     /// "Patient: ..." style labels count only at a clause start (line start or after punctuation).
     private func labelStartsClause(_ t: TokenizedText, _ i: Int) -> Bool {
         guard let p = t.previous(i) else { return true }
@@ -287,6 +363,8 @@ public struct NameRecognizer: Recognizer {
         // given name follows after a comma ("Patient: Price, Mark").
         if let withGiven = commaFirst(t, f, l) { return withGiven }
         let leading = t.key(f)
+        // "Interpreter: Spanish, by phone": a language, not a person.
+        if Self.languages.contains(leading) { return nil }
         if (lexicons.safeWords.contains(leading) || FunctionWords.words.contains(leading)) && !lexicons.commonFirstNames.contains(leading) && !isInitial(t, f) {
             return nil
         }
@@ -305,12 +383,17 @@ public struct NameRecognizer: Recognizer {
         var j = i
         if let c = t.next(j), t.isSymbol(c, ",") || t.isSymbol(c, ":") || t.isSymbol(c, "(") { j = c }
         guard let n = t.nextSkippingLines(j), t.kind(n) == .word, t.tokens[n].shape == .capitalized || t.tokens[n].shape == .allCaps else { return nil }
+        // "Informant: mother     Clerk: dfh": a column gap or a label after the relation starts another field.
+        if t.isSpace(j + 1), t.tokens[j + 1].length >= 3 { return nil }
+        if let c = t.next(n), t.isSymbol(c, ":") { return nil }
         if FacilityWords.heads.contains(t.key(n)) || MonthNames.numbers[t.key(n)] != nil && !lexicons.isName(t.key(n)) { return nil }
-        if USStates.names.contains(t.key(n)) { return nil }
+        if USStates.names.contains(t.key(n)) || Self.languages.contains(t.key(n)) { return nil }
         // "with" and "spoke" are weak relations: the word after must be a known given name.
         if ["with", "spoke"].contains(t.key(i)), !lexicons.commonFirstNames.contains(t.key(n)) { return nil }
         if t.tokens[n].shape == .allCaps, !lexicons.isName(t.key(n)) { return nil }
-        return sequence(t, from: n, allowFunctionWords: false)
+        // "partner, Dev Raman": a given name that is also an abbreviation still follows a strong relation.
+        let givenName = t.tokens[n].shape == .capitalized && lexicons.isFirstName(t.key(n)) && !["with", "spoke"].contains(t.key(i))
+        return sequence(t, from: n, allowFunctionWords: givenName)
     }
 
     /// "Sincerely,\n\nJane Roe, MD": the first name-shaped line after a closing.
@@ -342,6 +425,27 @@ public struct NameRecognizer: Recognizer {
             if lexicons.isSafe(t.key(i)) && lexicons.isSafe(t.key(i + 2)) && !typist { continue }
             found.append((i, i))
             found.append((i + 2, i + 2))
+        }
+        return found
+    }
+
+    /// Capitals after a dash that end a message are the writer's initials, not an abbreviation.
+    static let messageEndAbbreviations: Set<String> = ["ok", "na", "nb", "ps", "tbd", "asap", "fyi", "eod", "eom",
+                                                       "er", "ed", "icu", "or", "pt", "rx", "nkda", "prn", "stat"]
+
+    /// "... and I'll write it up. - SR": two or three capitals after a dash at the end of a message line,
+    /// after a finished sentence.
+    private func dashSignatureInitials(_ t: TokenizedText) -> [Int] {
+        var found: [Int] = []
+        for k in 2..<max(2, t.count) where t.isWord(k) && t.tokens[k].shape == .allCaps && (2...3).contains(t.tokens[k].length) {
+            guard t.isSpace(k - 1), t.isSymbol(k - 2, "-") || t.isSymbol(k - 2, "—") || t.isSymbol(k - 2, "–"),
+                  let dash = Optional(k - 2), let before = t.previous(dash), t.isSpace(dash - 1),
+                  [".", "!", "?"].contains(t.key(before)),
+                  t.next(k).map({ t.kind($0) == .newline }) ?? true,
+                  // "SR" and "JR" are initials here, not generational suffixes; "MD" and "RN" stay credentials.
+                  !isCredential(t, k) || ["sr", "jr"].contains(t.key(k)), !Self.messageEndAbbreviations.contains(t.key(k)),
+                  !FunctionWords.words.contains(t.key(k)), !USStates.abbreviations.contains(t.key(k)) else { continue }
+            found.append(k)
         }
         return found
     }
@@ -441,7 +545,10 @@ public struct NameRecognizer: Recognizer {
         if words.count == 1, t.isSymbol(l + 1, ","), let n = t.next(l + 1), t.isWord(n), let (f2, l2) = sequence(t, from: n) {
             let surname = t.key(f).replacingOccurrences(of: "-", with: ""), given = t.key(f2)
             let caps = t.tokens[f].shape == .allCaps && t.tokens[f2].shape == .allCaps
-            if (lexicons.isLastName(surname) || caps) && lexicons.isFirstName(given) && !lexicons.isSafe(given),
+            // "ZHOU, MINGYU" in a table row: in capitals, a known surname vouches for a given name the lists lack.
+            let unlistedGiven = caps && lexicons.isLastName(surname) && !lexicons.isSafe(surname) && t.tokens[f2].length >= 3 &&
+                !lexicons.isSafe(given) && !FunctionWords.words.contains(given) && MonthNames.numbers[given] == nil
+            if (lexicons.isLastName(surname) || caps) && (lexicons.isFirstName(given) || unlistedGiven) && !lexicons.isSafe(given),
                !USStates.names.contains(given), !USStates.abbreviations.contains(given) || t.tokens[f2].length > 2 {
                 var k2 = f2
                 while k2 <= l2 { if let e = nameWord(t, k2) { run.words.append((k2, e)); k2 = e + 1 } else { k2 += 1 } }

@@ -27,6 +27,8 @@ public struct SSNRecognizer: Recognizer {
             } else if length == 4, labelled, !trailing(text, i), isLastFour(text, i) {
                 // Last four, after a mask ("xxx-xx-", "***-**-") or a phrase ("last 4", "ending in").
                 found.append(detection(text.range(i, i), .ssn, score: 0.7))
+            } else if length == 4, !labelled, !trailing(text, i), isBareLastFourLabel(text, i) {
+                found.append(detection(text.range(i, i), .ssn, score: 0.6))
             }
             i += 1
         }
@@ -63,6 +65,18 @@ public struct SSNRecognizer: Recognizer {
             j = q
         }
         return false
+    }
+
+    /// Words that make a "last 4" the end of some other number (a card, an account, a phone).
+    static let otherLastFour: Set<String> = ["card", "account", "acct", "phone", "visa", "mastercard", "amex", "cc",
+                                             "credit", "debit", "check", "routing", "policy", "member", "vin"]
+
+    /// "Last 4: 0917" as a field of its own: in registration and benefits forms the bare label means the last
+    /// four digits of the SSN, unless the label names another number ("Card last 4: 1234").
+    private func isBareLastFourLabel(_ t: TokenizedText, _ i: Int) -> Bool {
+        guard let colon = t.previous(i), t.isSymbol(colon, ":"), let four = t.previous(colon),
+              t.key(four) == "4" || t.key(four) == "four", let last = t.previous(four), t.key(last) == "last" else { return false }
+        return !t.hasContext(before: last, window: 4, in: Self.otherLastFour)
     }
 
     /// True when the number continues ("1234-5", "1234.5", "1234mg").
