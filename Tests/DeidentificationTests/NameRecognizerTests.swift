@@ -33,6 +33,7 @@ struct NameRecognizerTests {
         ("Send me his weight and I'll write it up. - SR\n", ["SR"]),         // initials signing a message
         ("Home PT starts tomorrow; therapist Rafael will call first.", ["Rafael"]),  // role noun, given name
         ("Met with her\npartner, Will Roe, at bedside.", ["Will Roe"]),    // given name after a strong relation
+        ("Oncologist: Grace Hope   Navigator: Mark Price, RN", ["Grace Hope", "Mark Price"]),  // specialty label, safe names
 
     ])
     func finds(_ text: String, _ expected: [String]) {
@@ -57,6 +58,8 @@ struct NameRecognizerTests {
         "Labs drawn. Follow up in 2 weeks. - OK\n",  // a closing abbreviation, not initials
         "reviewed by the therapist Hope is low.",     // a safe word after a role noun
         "Gross by the resident, see below",          // no name after "by"
+        "Technologist: Pending   Oncologist: Hope",  // a specialty label before a lone safe word
+        "Hope PT from the agency starts tomorrow",   // a safe word (and surname) before a credential
     ])
     func ignores(_ text: String) {
         #expect(found(names, text).isEmpty, "false names in: \(text)")

@@ -39,6 +39,8 @@ public struct NameRecognizer: Recognizer {
         "optometrist", "audiologist", "physiotherapist", "chiropractor", "podiatrist", "radiologist", "pathologist",
         "sonographer", "phlebotomist", "technician", "clinician", "practitioner", "counselor", "mentor", "clerk",
         "receptionist", "scheduler", "dispatcher", "transcriptionist", "typist", "secretary", "notary",
+        "therapist", "pharmacist", "physician", "surgeon", "chaplain", "midwife", "dietitian", "nutritionist",
+        "psychologist", "technologist", "navigator", "coordinator", "scribe", "anesthesiologist", "psychiatrist",
     ]
     /// Field labels whose value is a name by definition ("Mother's maiden surname: Tran"). They need no clause
     /// start and no lexicon evidence: the label says what the value is.
@@ -94,7 +96,9 @@ public struct NameRecognizer: Recognizer {
             result.names.append(detection(t.range(first, last), .name, score: score))
             for k in first...last where t.isWord(k) {
                 isName[k] = true
-                if confirm, t.tokens[k].length > 1, !lexicons.isSafe(t.key(k)), !FunctionWords.words.contains(t.key(k)) {
+                // A given name that is also an abbreviation ("Dev") is confirmed when context found it capitalized.
+                if confirm, t.tokens[k].length > 1, !lexicons.isSafe(t.key(k)),
+                   !FunctionWords.words.contains(t.key(k)) || t.tokens[k].shape == .capitalized && lexicons.isFirstName(t.key(k)) {
                     confirmed.insert(t.key(k))
                 }
             }
@@ -115,7 +119,8 @@ public struct NameRecognizer: Recognizer {
                 add(f, l, 0.9, confirm: true); i = l; continue
             }
             // "Veteran: Terrence "Terry" Mbeki-Halloran": a person-role noun used as a field label.
-            if let labelEnd = Self.personRoleLabelPhrases.match(t, at: i), let c = t.next(labelEnd), t.isSymbol(c, ":"),
+            if let labelEnd = Self.personRoleLabelPhrases.match(t, at: i) ?? (Self.isSpecialistNoun(key) ? i : nil),
+               let c = t.next(labelEnd), t.isSymbol(c, ":"),
                labelStartsClause(t, i), let (f, l) = afterLabel(t, i, labelEnd),
                // These labels also head ordinary fields ("Employee: Full Time"): one word must be a known name.
                hasNameEvidence(t, f, l) {
@@ -301,9 +306,16 @@ public struct NameRecognizer: Recognizer {
     func hasNameEvidence(_ t: TokenizedText, _ first: Int, _ last: Int) -> Bool {
         // "Clerk: dfh": lowercase initials alone after the label.
         if first == last, t.tokens[first].shape == .lower, (2...4).contains(t.tokens[first].length) { return true }
-        return lexicons.firstNames.isEmpty || (first...last).contains { k in
-            t.isWord(k) && (isInitial(t, k) || lexicons.isName(t.key(k)) && !lexicons.safeWords.contains(t.key(k)))
-        }
+        if lexicons.firstNames.isEmpty { return true }
+        let words = (first...last).filter { t.isWord($0) }
+        // "Rose Hill": safe words count when every word of a multiword run is a known name.
+        if words.count >= 2, words.allSatisfy({ lexicons.isName(t.key($0)) }) { return true }
+        return words.contains { k in isInitial(t, k) || lexicons.isName(t.key(k)) && !lexicons.safeWords.contains(t.key(k)) }
+    }
+
+    /// A label word naming a clinician by specialty ("Oncologist:", "Pediatrician:", "Psychiatrist:").
+    static func isSpecialistNoun(_ key: String) -> Bool {
+        key.count > 6 && (key.hasSuffix("ologist") || key.hasSuffix("iatrist") || key.hasSuffix("ician") || key.hasSuffix("pist"))
     }
 
     /// "Patient: ..." style labels count only at a clause start (line start or after punctuation).
@@ -479,7 +491,10 @@ public struct NameRecognizer: Recognizer {
                 j = q
             }
             // "EpiPen Jr": with lexicons at hand, one word of the run must be a known name or an initial.
-            let evidence = lexicons.firstNames.isEmpty || (first...p).contains { t.isWord($0) && (lexicons.isName(t.key($0)) || isInitial(t, $0)) }
+            // "Home PT": a lone safe word that is also a surname is no evidence; "Rose Hill, MD" (two names) is.
+            let evidence = lexicons.firstNames.isEmpty || (first...p).contains {
+                t.isWord($0) && (lexicons.isName(t.key($0)) && (words > 1 || !lexicons.safeWords.contains(t.key($0))) || isInitial(t, $0))
+            }
             // "Part II", "EpiPen Jr": a generational suffix after a single word is no evidence of a person.
             if words == 1 && ["ii", "iii", "iv", "jr", "sr"].contains(t.key(c)) { continue }
             if words > 0 && evidence { found.append((first, p)) }
