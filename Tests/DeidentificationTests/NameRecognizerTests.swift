@@ -33,6 +33,7 @@ struct NameRecognizerTests {
         ("Send me his weight and I'll write it up. - SR\n", ["SR"]),         // initials signing a message
         ("Home PT starts tomorrow; therapist Rafael will call first.", ["Rafael"]),  // role noun, given name
         ("Met with her\npartner, Will Roe, at bedside.", ["Will Roe"]),    // given name after a strong relation
+        ("Mrs. Parkinson fell. No Parkinson ophthalmopathy; Parkinson and her son agreed.", ["Parkinson", "Parkinson"]),  // eponym surname propagates where no noun follows
         ("Oncologist: Grace Hope   Navigator: Mark Price, RN", ["Grace Hope", "Mark Price"]),  // specialty label, safe names
 
     ])

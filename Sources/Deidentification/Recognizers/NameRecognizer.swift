@@ -96,8 +96,10 @@ public struct NameRecognizer: Recognizer {
             result.names.append(detection(t.range(first, last), .name, score: score))
             for k in first...last where t.isWord(k) {
                 isName[k] = true
-                // A given name that is also an abbreviation ("Dev") is confirmed when context found it capitalized.
-                if confirm, t.tokens[k].length > 1, !lexicons.isSafe(t.key(k)),
+                // A given name that is also an abbreviation ("Dev") is confirmed when context found it capitalized;
+                // so is a surname that is also an eponym ("Dr. Parkinson"): its other mentions are names unless an
+                // eponym noun follows ("Parkinson disease"). Safe words (common words) are never propagated.
+                if confirm, t.tokens[k].length > 1, !lexicons.safeWords.contains(t.key(k)),
                    !FunctionWords.words.contains(t.key(k)) || t.tokens[k].shape == .capitalized && lexicons.isFirstName(t.key(k)) {
                     confirmed.insert(t.key(k))
                 }
@@ -200,6 +202,10 @@ public struct NameRecognizer: Recognizer {
             for k in 0..<t.count where t.isWord(k) && !isName[k] && confirmed.contains(t.key(k)) {
                 let shape = t.tokens[k].shape
                 guard shape == .capitalized || shape == .allCaps, !followedByEponymNoun(t, k) else { continue }
+                // An eponym surname ("Graves ophthalmopathy") or abbreviation ("Dev") is a name again only where no
+                // noun can follow it: before punctuation, a line end or a function word ("with Dev and her").
+                if lexicons.eponyms.contains(t.key(k)) || FunctionWords.words.contains(t.key(k)),
+                   let n = t.next(k), t.isWord(n), !FunctionWords.words.contains(t.key(n)) { continue }
                 add(k, k, 0.8, confirm: false)
             }
         }
