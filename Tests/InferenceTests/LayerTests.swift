@@ -53,6 +53,30 @@ final class LayerTests: XCTestCase {
         XCTAssertEqual(output[3], 2.5, accuracy: 1e-3, "no window: positions 0 through 5")
     }
 
+    func testGatedActivationsMatchTheirScalarDefinitions() {
+        // Two tokens of width 37, split by token; then one token, split by columns.
+        let width = 37, tokens = 2
+        let gateUp = (0..<(tokens * 2 * width)).map { Float(sin(Double($0) * 0.7) * 6) }
+        let pool = ThreadPool(threadCount: 2)
+        for kind in [GatedActivation.swiglu, .gelu] {
+            var out = [Float](repeating: .nan, count: tokens * width)
+            kind.apply(gateUp, tokens: tokens, width: width, into: &out, pool: pool)
+            for t in 0..<tokens {
+                for i in 0..<width {
+                    let g = gateUp[t * 2 * width + i], u = gateUp[t * 2 * width + width + i]
+                    let want = kind == .swiglu
+                        ? g / (1 + expf(-g)) * u
+                        : 0.5 * g * (1 + tanhf(0.797_884_56 * g * (1 + 0.044715 * g * g))) * u
+                    XCTAssertEqual(out[t * width + i], want, accuracy: 1e-6 * max(1, abs(want)), "\(kind) [\(t)][\(i)]")
+                }
+            }
+        }
+        // A single token splits its columns between the threads.
+        var single = [Float](repeating: .nan, count: width)
+        GatedActivation.swiglu.apply(gateUp, tokens: 1, width: width, into: &single, pool: pool)
+        XCTAssertFalse(single.contains { $0.isNaN })
+    }
+
     func testThreadPoolCoversEveryIndexOnce() {
         let pool = ThreadPool(threadCount: 3)
         var hits = [Int](repeating: 0, count: 1000)

@@ -103,7 +103,7 @@ final class Gemma3: Architecture {
             // feed-forward: x += norm(down · (gelu(gate · norm(x)) * (up · norm(x))))
             rmsNormRows(s.x, weight: layer.ffnNorm, into: s.xb, rows: n, count: d, epsilon: eps)
             layer.gateUp(s.xb, count: n, into: s.gateUp, s)
-            GatedActivation.gelu.apply(s.gateUp, tokens: n, width: ff, into: s.hb)
+            GatedActivation.gelu.apply(s.gateUp, tokens: n, width: ff, into: s.hb, pool: s.pool)
             layer.ffnDown(s.hb, count: n, into: s.xb, s)
             rmsNormRows(s.xb, weight: layer.postFfnNorm, into: s.xb, rows: n, count: d, epsilon: eps)
             addInPlace(s.x, s.xb, count: n * d)

@@ -76,7 +76,7 @@ final class Llama: Architecture {
             // feed-forward: x += down · (silu(gate · norm(x)) * (up · norm(x)))
             rmsNormRows(s.x, weight: layer.ffnNorm, into: s.xb, rows: n, count: d, epsilon: shape.rmsEpsilon)
             layer.gateUp(s.xb, count: n, into: s.gateUp, s)
-            GatedActivation.swiglu.apply(s.gateUp, tokens: n, width: ff, into: s.hb)
+            GatedActivation.swiglu.apply(s.gateUp, tokens: n, width: ff, into: s.hb, pool: s.pool)
             layer.ffnDown(s.hb, count: n, into: s.xb, s)
             addInPlace(s.x, s.xb, count: n * d)
         }

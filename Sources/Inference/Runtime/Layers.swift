@@ -27,25 +27,59 @@ func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, cou
 }
 
 /// The gated activations of the feed-forward block, over `[gate | up]` rows of `2 * width` values per token,
-/// writing `width` values per token to `out`.
+/// writing `width` values per token to `out`. Over a prompt this is tens of millions of exponentials, so the
+/// work is split across the pool.
 enum GatedActivation {
     /// SwiGLU: silu(gate) * up, with silu(x) = x * sigmoid(x) (Llama, Qwen2).
     case swiglu
     /// GeGLU with the tanh approximation of GELU, as ggml_gelu computes it (Gemma).
     case gelu
 
-    func apply(_ gateUp: UnsafePointer<Float>, tokens: Int, width n: Int, into out: UnsafeMutablePointer<Float>) {
+    func apply(_ gateUp: UnsafePointer<Float>, tokens: Int, width: Int, into out: UnsafeMutablePointer<Float>,
+               pool: ThreadPool) {
+        pool.run(GatedActivationJob(kind: self, gateUp: gateUp, tokens: tokens, width: width, out: out,
+                                    threads: pool.threadCount))
+    }
+
+    /// Writes `count` outputs from `count` gate and `count` up values.
+    @inline(__always)
+    func compute(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, into o: UnsafeMutablePointer<Float>, count: Int) {
         let sqrt2OverPi: Float = 0.797_884_560_802_865_4
-        for t in 0..<tokens {
-            let gate = gateUp + t * 2 * n, up = gate + n, o = out + t * n
-            switch self {
-            case .swiglu:
-                for i in 0..<n { o[i] = gate[i] / (1 + expf(-gate[i])) * up[i] }
-            case .gelu:
-                for i in 0..<n {
-                    let g = gate[i]
-                    o[i] = 0.5 * g * (1 + tanhf(sqrt2OverPi * g * (1 + 0.044715 * g * g))) * up[i]
-                }
+        switch self {
+        case .swiglu:
+            for i in 0..<count { o[i] = gate[i] / (1 + expf(-gate[i])) * up[i] }
+        case .gelu:
+            for i in 0..<count {
+                let g = gate[i]
+                o[i] = 0.5 * g * (1 + tanhf(sqrt2OverPi * g * (1 + 0.044715 * g * g))) * up[i]
+            }
+        }
+    }
+}
+
+/// The gated activation split over threads: by tokens for a prompt, by columns for a single token.
+private struct GatedActivationJob: ParallelJob {
+    let kind: GatedActivation
+    let gateUp: UnsafePointer<Float>
+    let tokens: Int
+    let width: Int
+    let out: UnsafeMutablePointer<Float>
+    let threads: Int
+
+    func execute(thread: Int) {
+        if tokens >= threads {
+            for t in ThreadPool.chunk(tokens, part: thread, of: threads) {
+                let gate = gateUp + t * 2 * width
+                kind.compute(gate: gate, up: gate + width, into: out + t * width, count: width)
+            }
+        } else {
+            let part = ThreadPool.chunk(width, part: thread, of: threads)
+            let lower = part.lowerBound, upper = part.upperBound
+            guard lower < upper else { return }
+            for t in 0..<tokens {
+                let gate = gateUp + t * 2 * width
+                kind.compute(gate: gate + lower, up: gate + width + lower, into: out + t * width + lower,
+                             count: upper - lower)
             }
         }
     }
