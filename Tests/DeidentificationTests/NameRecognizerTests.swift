@@ -61,6 +61,9 @@ struct NameRecognizerTests {
         "Gross by the resident, see below",          // no name after "by"
         "Technologist: Pending   Oncologist: Hope",  // a specialty label before a lone safe word
         "Hope PT from the agency starts tomorrow",   // a safe word (and surname) before a credential
+        "Dog: 3-year-old boxer named Mark, owner unknown",   // an animal's name
+        "bitten by a terrier named Roe at the park",          // an animal's name the lexicon knows
+        "drives a gray Roe F-150 with plates",                // a make before a model code
     ])
     func ignores(_ text: String) {
         #expect(found(names, text).isEmpty, "false names in: \(text)")

@@ -51,6 +51,18 @@ public struct NameRecognizer: Recognizer {
     /// Lowercase phrases naming who did a step, before that person's initials or name ("Gross by LMT.").
     static let staffByPhrases = PhraseSet(["gross by", "grossed by", "typed by", "cut by", "dissected by",
                                            "prosected by", "keyed by", "scanned by", "triaged by"])
+    /// Animals whose names follow "named" in bite and exposure reports.
+    static let animals: Set<String> = [
+        "dog", "dogs", "cat", "cats", "puppy", "kitten", "pet", "horse", "pony", "bird", "parrot", "rabbit",
+        "ferret", "hamster", "boxer", "retriever", "terrier", "shepherd", "poodle", "beagle", "rottweiler", "husky",
+        "chihuahua", "bulldog", "pitbull", "pit", "lab", "labrador", "dachshund", "collie", "spaniel", "doberman",
+        "mastiff", "heeler", "mix", "stray",
+    ]
+    /// "a boxer named Duke": "named" or "called" after an animal introduces a pet's name, not a person's.
+    func isAnimalNaming(_ t: TokenizedText, _ i: Int) -> Bool {
+        ["named", "called", "nicknamed"].contains(t.key(i)) && t.hasContext(before: i, window: 3, in: Self.animals)
+    }
+
     /// Languages, which follow "Interpreter:" as often as a person does.
     static let languages: Set<String> = [
         "spanish", "english", "french", "mandarin", "cantonese", "vietnamese", "arabic", "russian", "portuguese",
@@ -283,6 +295,8 @@ public struct NameRecognizer: Recognizer {
                   !FunctionWords.words.contains(t.key(j)) || isInitial(t, j), !EponymNouns.words.contains(t.key(j)),
                   !(Self.streetAbbreviations.contains(t.key(j)) && t.tokens[j].shape == .capitalized), !isStateBeforeZIP(t, j),
                   MonthNames.numbers[t.key(j)] == nil || isInitial(t, j) == false && lexicons.isName(t.key(j)) else { break }
+            // "Ford F-150", "Roe RX8": a word glued to digits is a model code, not part of a name.
+            if t.isNumber(end + 1) || t.isSymbol(end + 1, "-") && t.isNumber(end + 2) { break }
             // Do not run into the next sentence: "Smith. Patient" was split above by the period.
             last = end
             cursor = end
@@ -406,6 +420,7 @@ public struct NameRecognizer: Recognizer {
         if let c = t.next(n), t.isSymbol(c, ":") { return nil }
         if FacilityWords.heads.contains(t.key(n)) || MonthNames.numbers[t.key(n)] != nil && !lexicons.isName(t.key(n)) { return nil }
         if USStates.names.contains(t.key(n)) || Self.languages.contains(t.key(n)) { return nil }
+        if isAnimalNaming(t, i) { return nil }
         // "with" and "spoke" are weak relations: the word after must be a known given name.
         if ["with", "spoke"].contains(t.key(i)), !lexicons.commonFirstNames.contains(t.key(n)) { return nil }
         if t.tokens[n].shape == .allCaps, !lexicons.isName(t.key(n)) { return nil }
@@ -646,6 +661,12 @@ public struct NameRecognizer: Recognizer {
               MonthNames.numbers[key] == nil, !USStates.names.contains(key), !StreetWords.directions.contains(key) else { return nil }
         // "Privacy Officer", "Part II": a title or numeral after the word makes it a job or a heading.
         if let n = t.next(run.last), t.isWord(n), Titles.honorifics.contains(t.key(n)) || ["ii", "iii", "iv"].contains(t.key(n)) {
+            return nil
+        }
+        if let p = t.previous(run.first), isAnimalNaming(t, p) { return nil }
+        // "a gray Ford F-150": a make before a model code is a product, not a person.
+        if let n = t.next(run.last), t.isWord(n), t.tokens[n].shape == .allCaps, t.tokens[n].length <= 3,
+           t.isNumber(n + 1) || t.isSymbol(n + 1, "-") && t.isNumber(n + 2) {
             return nil
         }
         // "Wells 4", "Gleason 7", "Clark level II": a scale named after a person, then its value.
