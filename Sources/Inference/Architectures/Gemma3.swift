@@ -53,16 +53,13 @@ final class Gemma3: Architecture {
             let blk = "blk.\(i)"
             return Layer(
                 attnNorm: try loader.vector("\(blk).attn_norm.weight", count: d),
-                qkv: FusedLinear([try loader.linear("\(blk).attn_q", rows: shape.queryDim, cols: d),
-                                  try loader.linear("\(blk).attn_k", rows: shape.kvDim, cols: d),
-                                  try loader.linear("\(blk).attn_v", rows: shape.kvDim, cols: d)]),
+                qkv: try loader.fusedQKV(block: blk, shape: shape),
                 wo: try loader.linear("\(blk).attn_output", rows: d, cols: shape.queryDim),
                 qNorm: try loader.vector("\(blk).attn_q_norm.weight", count: shape.headDim),
                 kNorm: try loader.vector("\(blk).attn_k_norm.weight", count: shape.headDim),
                 postAttentionNorm: try loader.vector("\(blk).post_attention_norm.weight", count: d),
                 ffnNorm: try loader.vector("\(blk).ffn_norm.weight", count: d),
-                gateUp: FusedLinear([try loader.linear("\(blk).ffn_gate", rows: ff, cols: d),
-                                     try loader.linear("\(blk).ffn_up", rows: ff, cols: d)]),
+                gateUp: try loader.fusedGateUp(block: blk, shape: shape),
                 ffnDown: try loader.linear("\(blk).ffn_down", rows: d, cols: ff),
                 postFfnNorm: try loader.vector("\(blk).post_ffw_norm.weight", count: d),
                 slidingWindow: (i + 1) % Self.slidingWindowPattern != 0)

@@ -59,6 +59,22 @@ public struct WeightLoader {
     }
 }
 
+extension WeightLoader {
+    /// `<block>.attn_q`, `attn_k` and `attn_v`, applied together: `[q | k | v]`.
+    func fusedQKV(block: String, shape: ModelShape) throws -> FusedLinear {
+        let d = shape.embeddingLength
+        return FusedLinear([try linear("\(block).attn_q", rows: shape.queryDim, cols: d),
+                            try linear("\(block).attn_k", rows: shape.kvDim, cols: d),
+                            try linear("\(block).attn_v", rows: shape.kvDim, cols: d)])
+    }
+
+    /// `<block>.ffn_gate` and `ffn_up`, applied together: `[gate | up]`.
+    func fusedGateUp(block: String, shape: ModelShape) throws -> FusedLinear {
+        FusedLinear([try linear("\(block).ffn_gate", rows: shape.feedForwardLength, cols: shape.embeddingLength),
+                     try linear("\(block).ffn_up", rows: shape.feedForwardLength, cols: shape.embeddingLength)])
+    }
+}
+
 extension Linear {
     /// `output[t] = W·input[t] (+ bias)` for `count` input vectors laid out back to back; output row t
     /// starts at `output + t * outputStride` (default: `rows`, i.e. packed).
