@@ -266,6 +266,8 @@ struct LocationRecognizerTests {
         ("WITH WIFE IN BOSTON.", ["BOSTON"]),          // a major city, though "boston" is also a safe word here
         ("Jane Roe, MD", []),                       // MD is a credential here, not Maryland
         ("Texas and Ohio", []),                     // a state alone is not PHI
+        ("Scene: 12 Old Mill Lane, Springfield (private residence)", ["Springfield"]),  // the city after a street
+        ("Seen by Dr. Lane, Springfield clinic staff", []),   // a surname before the comma, no street
     ])
     func places(_ text: String, _ expected: [String]) {
         #expect(found(LocationRecognizer(lexicons: TestLexicons.small), text) == expected)

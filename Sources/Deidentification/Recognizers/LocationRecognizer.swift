@@ -100,10 +100,26 @@ public struct LocationRecognizer: Recognizer {
         return z
     }
 
-    /// A gazetteer city (up to three words) after a place preposition.
+    /// "12 Old Mill Lane, Harpers Ferry": a comma after a street suffix, the place the street is in.
+    private func followsStreet(_ t: TokenizedText, _ comma: Int) -> Bool {
+        guard t.isSymbol(comma, ","), var s = t.previous(comma) else { return false }
+        if t.isSymbol(s, "."), let q = t.previous(s) { s = q }     // "Oak St., Springfield"
+        guard t.isWord(s), t.tokens[s].shape != .lower, StreetWords.suffixes.contains(t.key(s)) else { return false }
+        // The street name runs back to a house number ("12 Old Mill Lane"); "Dr. Lane," is a person.
+        var j = s
+        for _ in 0..<4 {
+            guard let q = t.previous(j) else { return false }
+            if t.isNumber(q) { return true }
+            guard t.isWord(q), t.tokens[q].shape != .lower else { return false }
+            j = q
+        }
+        return false
+    }
+
+    /// A gazetteer city (up to three words) after a place preposition or a street address.
     private func gazetteerCity(_ t: TokenizedText, _ i: Int) -> Int? {
         guard !lexicons.cities.isEmpty, t.tokens[i].shape == .capitalized || t.tokens[i].shape == .allCaps,
-              let p = t.previous(i), t.isWord(p), Self.placePrepositions.contains(t.key(p)) else { return nil }
+              let p = t.previous(i), t.isWord(p) && Self.placePrepositions.contains(t.key(p)) || followsStreet(t, p) else { return nil }
         var key = t.key(i)
         var best: Int?
         // "lives in Peoria": a residence verb makes even a common word a place.
