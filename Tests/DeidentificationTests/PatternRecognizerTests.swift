@@ -191,6 +191,8 @@ struct IdentifierRecognizerTests {
         (.otherIdentifier, "Courier: overnight, tracking 7489 2231 0045\n", ["7489 2231 0045"]),
         (.otherIdentifier, "chain-of-custody form CCF 0448812, MRO", ["0448812"]),
         (.otherIdentifier, "tracking weight and intake daily", []),
+        (.otherIdentifier, "donor ID AGHH212, 34-year-old, DCD", ["AGHH212"]),     // an age after the value
+        (.otherIdentifier, "accession S23-4411, S23-4412 pending", ["S23-4411", "S23-4412"]),   // two values
         (.licensePlate, "Idaho plate 2C 7741K, VIN 1HGCV1F38LA071842", ["2C 7741K", "1HGCV1F38LA071842"]),
         (.licensePlate, "plate and screw fixation", []),
     ])

@@ -61,7 +61,11 @@ public struct LabeledIdentifierRecognizer: Recognizer {
                 guard
                       let end = text.identifierEnd(startingAt: start, minimumLength: minimumLength, requireDigit: requireDigit,
                                                    allowSpacedGroups: true),
-                      !looksLikeProse(text, start, end) else { break }
+                      !looksLikeProse(text, start, end),
+                      // "donor ID AGHH212, 34-year-old": after the first value, a value holding a lowercase word
+                      // is the next phrase of the sentence, not a second identifier.
+                      !any || !(start...end).contains(where: { text.isWord($0) && text.tokens[$0].shape == .lower && text.tokens[$0].length >= 3 })
+                else { break }
                 found.append(detection(text.range(start, end), kind, score: score))
                 any = true
                 cursor = end
