@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Deidentification
 
@@ -67,6 +68,21 @@ struct NameRecognizerTests {
     ])
     func ignores(_ text: String) {
         #expect(found(names, text).isEmpty, "false names in: \(text)")
+    }
+
+    /// Given names that are ordinary words ("Grace") join the loaded safe words: a name only with context.
+    @Test func loadedLexiconsTreatCommonWordGivenNamesAsSafe() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("deid-lexicon-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files = ["first_names.txt": "grace\namazing\njane\n", "last_names.txt": "roe\ngrace\n",
+                     "safe_words.txt": "hope\n", "cities.txt": "springfield\n"]
+        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let loaded = try Lexicons.load(directory: dir)
+        #expect(loaded.isSafe("grace") && loaded.isSafe("hope") && !loaded.isSafe("jane"))
+        let recognizer = NameRecognizer(lexicons: loaded)
+        #expect(found(recognizer, "We sang \"Amazing Grace\" at the bedside. Grace was said.").isEmpty)
+        #expect(found(recognizer, "His wife, Grace Roe, visited.") == ["Grace Roe"])
     }
 
     @Test func ambiguousCandidatesAreOffered() {

@@ -62,6 +62,14 @@ public struct Lexicons: Sendable {
     /// Environment variable that overrides the data directory.
     public static let environmentVariable = "VELLUM_DEID_DATA"
 
+    /// Given names that are far more often ordinary words in clinical text ("sang Amazing Grace", "Grace was
+    /// said", "home to Jesus") than names. Philter's safe-word list has "hope", "faith" and "patience" but not
+    /// these; like the others they remain names wherever context says so ("wife, Charity Abernathy").
+    public static let commonWordGivenNames: Set<String> = [
+        "grace", "joy", "charity", "mercy", "glory", "honor", "harmony", "destiny", "serenity", "trinity",
+        "amazing", "jesus", "christ", "heaven", "angel", "blessing", "divine", "genesis", "bliss",
+    ]
+
     /// Loads the lexicons from `directory`, or from ``defaultDirectory()`` when nil.
     public static func load(directory: URL? = nil) throws(LexiconError) -> Lexicons {
         let dir = directory ?? defaultDirectory()
@@ -107,7 +115,7 @@ public struct Lexicons: Sendable {
         return Lexicons(
             firstNames: firstNames,
             lastNames: lastNames,
-            safeWords: try read("safe_words.txt", required: true),
+            safeWords: try read("safe_words.txt", required: true).union(commonWordGivenNames),
             cities: try read("cities.txt", required: true),
             counties: try read("counties.txt", required: false),
             streetSuffixes: try read("street_suffixes.txt", required: false),
