@@ -67,6 +67,7 @@ struct PhoneRecognizerTests {
         ("Fax: (555) 987-6543", ["(555) 987-6543"], .fax),
         ("F: 555-987-6543", ["555-987-6543"], .fax),
         ("Fax number: 555-987-6543", ["555-987-6543"], .fax),
+        ("PID|1||^^MONTEREY^CA^93940^USA||^PRN^PH^^1^831^5550114|||S", ["831^5550114"], .phone),   // HL7 XTN
     ])
     func finds(_ text: String, _ expected: [String], _ kind: PHIKind) {
         let t = TokenizedText(text)
@@ -80,7 +81,8 @@ struct PhoneRecognizerTests {
         #expect(PhoneRecognizer().analyze(t).map(\.kind) == [.fax, .phone])
     }
 
-    @Test(arguments: ["SSN 123-45-6789", "CPT 99213", "ICD-10 I10", "1234567890", "take 100-1000 mg"])
+    @Test(arguments: ["SSN 123-45-6789", "CPT 99213", "ICD-10 I10", "1234567890", "take 100-1000 mg",
+                      "OBX|1|NM|^100^1234567|"])   // HL7 components that are no North American number
     func ignores(_ text: String) {
         #expect(found(PhoneRecognizer(), text).isEmpty)
     }

@@ -70,7 +70,17 @@ public struct PhoneRecognizer: Recognizer {
         return nil
     }
 
+    /// HL7 XTN fields carry the area code and local number as components: "^PRN^PH^^1^831^5550114".
+    /// Both must be valid North American groups (first digit 2-9).
+    private func hl7AreaAndLocal(_ t: TokenizedText, at i: Int) -> Int? {
+        guard i > 0, t.isSymbol(i - 1, "^"), digits(t, i, 3), t.isSymbol(i + 1, "^"), digits(t, i + 2, 7),
+              !(i + 3 < t.count && (t.isNumber(i + 3) || t.isWord(i + 3))),
+              let area = t.key(i).first, let local = t.key(i + 2).first, area >= "2", local >= "2" else { return nil }
+        return i + 2
+    }
+
     private func match(_ t: TokenizedText, at i: Int) -> (Int, Double)? {
+        if let end = hl7AreaAndLocal(t, at: i) { return (end, 0.85) }
         // Inside a longer number chain ("1-2-555-123-4567") or glued to letters: not a phone number.
         if i > 0, t.isWord(i - 1) || t.isNumber(i - 1) { return nil }
         if i > 1, t.kind(i - 1) == .symbol, ["-", "."].contains(t.key(i - 1)), t.isNumber(i - 2) { return nil }
