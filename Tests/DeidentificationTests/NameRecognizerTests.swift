@@ -31,6 +31,7 @@ struct NameRecognizerTests {
         ("Certifier: Ana Ruiz, CNM     Informant: mother     Clerk: dfh\n", ["Ana Ruiz", "dfh"]),  // no relation across a gap
         ("Mother's maiden surname: Doyle     Mother's DOB", ["Doyle"]),   // a name field
         ("Margins clear.\n\nGross by LMT. Electronically signed", ["LMT"]),   // staff initials after "by"
+        ("D: 03/09/2024   Typed by: dfh\n", ["dfh"]),                      // typist initials after a label
         ("Send me his weight and I'll write it up. - SR\n", ["SR"]),         // initials signing a message
         ("Home PT starts tomorrow; therapist Rafael will call first.", ["Rafael"]),  // role noun, given name
         ("Met with her\npartner, Will Roe, at bedside.", ["Will Roe"]),    // given name after a strong relation

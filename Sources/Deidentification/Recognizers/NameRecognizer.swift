@@ -147,8 +147,9 @@ public struct NameRecognizer: Recognizer {
                 add(f, l, 0.9, confirm: true); i = l; continue
             }
             // "Gross by LMT.", "typed by dfh": staff initials or a name after a step done by someone.
-            if let phraseEnd = Self.staffByPhrases.match(t, at: i), let n = t.next(phraseEnd), t.isWord(n) {
-                if (2...4).contains(t.tokens[n].length), t.tokens[n].shape == .allCaps || t.tokens[n].shape == .lower,
+            if let phraseEnd = Self.staffByPhrases.match(t, at: i), var n = t.next(phraseEnd) {
+                if t.isSymbol(n, ":"), let m = t.next(n) { n = m }      // "Typed by: dfh"
+                if t.isWord(n), (2...4).contains(t.tokens[n].length), t.tokens[n].shape == .allCaps || t.tokens[n].shape == .lower,
                    !FunctionWords.words.contains(t.key(n)), !(n + 1 < t.count && (t.isWord(n + 1) || t.isNumber(n + 1))),
                    !t.isSymbol(n + 1, "-") {
                     add(n, n, 0.8, confirm: false); i = n; continue
