@@ -24,6 +24,8 @@ struct NameRecognizerTests {
         ("daughters Mary and Grace visited", ["Mary", "Grace"]),
         ("Patient: Annika van der Berg   DOB", ["Annika van der Berg"]),   // particles
         ("Patient: Jane \"Janie\" Roe   DOB", ["Jane \"Janie\" Roe"]),   // a quoted nickname
+        ("Patient: Jane “Janie” Roe   DOB", ["Jane “Janie” Roe"]),        // curly quotes
+        ("Patient: Jane 'Janie' Roe   DOB", ["Jane 'Janie' Roe"]),        // single quotes
         ("called receiving RN Mary at 14:05", ["Mary"]),                    // a role written as a title
         ("Patient: Price, Mark   DOB", ["Price, Mark"]),                   // eponym-like surname, given name after
         ("Veteran: Ana \"Annie\" Okafor-Bell   Last 4", ["Ana \"Annie\" Okafor-Bell"]),  // a person-role label

@@ -288,7 +288,7 @@ public struct NameRecognizer: Recognizer {
             if particle != j, particle < t.count, let end = nameWord(t, particle), t.tokens[particle].shape == .capitalized {
                 last = end; cursor = end; words += 1; continue
             }
-            if t.isSymbol(j, "\""), t.isWord(j + 1), t.isSymbol(j + 2, "\""), t.tokens[j + 1].shape == .capitalized,
+            if isOpeningQuote(t, j), t.isWord(j + 1), isClosingQuote(t, j + 2), t.tokens[j + 1].shape == .capitalized,
                t.isSpace(j + 3), let end = nameWord(t, j + 4) {
                 last = end; cursor = end; words += 2; continue
             }
@@ -305,6 +305,15 @@ public struct NameRecognizer: Recognizer {
         }
         if followedByEponymNoun(t, last) { return nil }
         return (i, last)
+    }
+
+    /// Quotes around a nickname: straight, curly or single ("Mateo “Teo” Villalobos", "Mateo 'Teo' Villalobos").
+    func isOpeningQuote(_ t: TokenizedText, _ i: Int) -> Bool {
+        t.isSymbol(i, "\"") || t.isSymbol(i, "“") || t.isSymbol(i, "'") || t.isSymbol(i, "‘")
+    }
+
+    func isClosingQuote(_ t: TokenizedText, _ i: Int) -> Bool {
+        t.isSymbol(i, "\"") || t.isSymbol(i, "”") || t.isSymbol(i, "'") || t.isSymbol(i, "’")
     }
 
     func followedByEponymNoun(_ t: TokenizedText, _ last: Int) -> Bool {
