@@ -142,47 +142,82 @@ enum KQuantDot {
     static func scaledNibbleDot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int,
                                 blockBytes: Int, qsOffset: Int, qhOffset: Int?) -> Float {
         let packed = act + KQuantPacking.packedOffset(count: count)
-        var sum = SIMD16<Float>()
-        var minSum = SIMD8<Float>()
+        var acc = ScaledNibbleSums()
         var i = 0
         while i < count / 256 {
-            let block = w + i * blockBytes
-            let pa = packed + i * Q4_K.groupBytes
-            let (scaleBytes, minBytes) = Q4_K.unpackScales(block)
-            // The eight scales as Int32 lanes (one `vpmovzxbd`), then each half's lane pattern: the low-nibble plane
-            // holds sub-blocks 4h (lanes 0-7) and 4h + 2 (lanes 8-15), the high-nibble plane 4h + 1 and 4h + 3.
-            // (Building these from broadcast words instead took ~20 shuffles and blends per super-block.)
-            let scales = widenBytes(scaleBytes)
-            @inline(__always) func spread(_ a: Int, _ b: Int) -> SIMD16<Int32> {
-                SIMD16(scales[a], scales[a], scales[a], scales[a], scales[a], scales[a], scales[a], scales[a],
-                       scales[b], scales[b], scales[b], scales[b], scales[b], scales[b], scales[b], scales[b])
-            }
-            // Fifth bits (Q5_K): qh byte l, bit 2j (low nibble) / 2j + 1 (high nibble) for 64-element chunk
-            // j = 2h + b / 32. Loaded once here: loaded inside `half`, LLVM merged the two loads into gathers.
-            let qh = qhOffset.map { block.loadUnaligned(fromByteOffset: $0, as: SIMD8<UInt32>.self) } ?? SIMD8()
-            // One half (128 elements, 64 quant bytes) with its four sub-blocks; called twice rather than looped,
-            // because LLVM vectorizes a two-trip loop across its trips (with gathers).
-            @inline(__always) func half(_ h: Int) -> SIMD16<Int32> {
-                let q = block.loadUnaligned(fromByteOffset: qsOffset + 64 * h, as: SIMD16<UInt32>.self)
-                var low = q & 0x0F0F_0F0F, high = (q &>> 4) & 0x0F0F_0F0F
-                if qhOffset != nil {
-                    let bits = SIMD16(lowHalf: qh &>> UInt32(4 * h), highHalf: qh &>> UInt32(4 * h + 2))
-                    low |= (bits &<< 4) & 0x1010_1010
-                    high |= (bits &<< 3) & 0x1010_1010
-                }
-                let x = pa + Q4_K.halfBytes * h
-                let lo = bytePlaneDot(SIMD16<Int32>(), low, x)
-                let hi = bytePlaneDot(SIMD16<Int32>(), high, x + widenedPlaneBytes)
-                return lo &* spread(4 * h, 4 * h + 2) &+ hi &* spread(4 * h + 1, 4 * h + 3)
-            }
-            let isum = half(0) &+ half(1)
-            let d8 = pa.loadUnaligned(fromByteOffset: Q4_K.scaleOffset, as: Float.self)
-            sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, 0) * d8))
-            let minDot = widenBytes(minBytes) &* pa.loadUnaligned(fromByteOffset: Q4_K.bsumsOffset, as: SIMD8<Int32>.self)
-            minSum.addProduct(floatLanes(minDot), SIMD8(repeating: loadHalf(block, 2) * d8))
+            acc.add(w + i * blockBytes, packed + i * Q4_K.groupBytes, qsOffset: qsOffset, qhOffset: qhOffset)
             i += 1
         }
-        return horizontalSum(sum) - horizontalSum(minSum)
+        return acc.total
+    }
+}
+
+/// One row's running Q4_K/Q5_K dot: the scaled quant sums and the min corrections, each still in vector lanes.
+/// A row's result depends only on the order of its own `add` calls, so rows walked together over the same
+/// activation block (`SuperBlockRows.matVec`) give exactly what `KQuantDot.scaledNibbleDot` gives.
+struct ScaledNibbleSums {
+    var sum = SIMD16<Float>()
+    var minSum = SIMD8<Float>()
+
+    var total: Float { horizontalSum(sum) - horizontalSum(minSum) }
+
+    /// Adds super-block `block` of the weight row times its packed activation group `pa`.
+    @inline(__always)
+    mutating func add(_ block: UnsafeRawPointer, _ pa: UnsafeRawPointer, qsOffset: Int, qhOffset: Int?) {
+        let (scaleBytes, minBytes) = Q4_K.unpackScales(block)
+        // The eight scales as Int32 lanes (one `vpmovzxbd`), then each half's lane pattern: the low-nibble plane
+        // holds sub-blocks 4h (lanes 0-7) and 4h + 2 (lanes 8-15), the high-nibble plane 4h + 1 and 4h + 3.
+        // (Building these from broadcast words instead took ~20 shuffles and blends per super-block.)
+        let scales = widenBytes(scaleBytes)
+        @inline(__always) func spread(_ a: Int, _ b: Int) -> SIMD16<Int32> {
+            SIMD16(scales[a], scales[a], scales[a], scales[a], scales[a], scales[a], scales[a], scales[a],
+                   scales[b], scales[b], scales[b], scales[b], scales[b], scales[b], scales[b], scales[b])
+        }
+        // Fifth bits (Q5_K): qh byte l, bit 2j (low nibble) / 2j + 1 (high nibble) for 64-element chunk
+        // j = 2h + b / 32. Loaded once here: loaded inside `half`, LLVM merged the two loads into gathers.
+        let qh = qhOffset.map { block.loadUnaligned(fromByteOffset: $0, as: SIMD8<UInt32>.self) } ?? SIMD8()
+        // One half (128 elements, 64 quant bytes) with its four sub-blocks; called twice rather than looped,
+        // because LLVM vectorizes a two-trip loop across its trips (with gathers).
+        @inline(__always) func half(_ h: Int) -> SIMD16<Int32> {
+            let q = block.loadUnaligned(fromByteOffset: qsOffset + 64 * h, as: SIMD16<UInt32>.self)
+            var low = q & 0x0F0F_0F0F, high = (q &>> 4) & 0x0F0F_0F0F
+            if qhOffset != nil {
+                let bits = SIMD16(lowHalf: qh &>> UInt32(4 * h), highHalf: qh &>> UInt32(4 * h + 2))
+                low |= (bits &<< 4) & 0x1010_1010
+                high |= (bits &<< 3) & 0x1010_1010
+            }
+            let x = pa + Q4_K.halfBytes * h
+            let lo = bytePlaneDot(SIMD16<Int32>(), low, x)
+            let hi = bytePlaneDot(SIMD16<Int32>(), high, x + widenedPlaneBytes)
+            return lo &* spread(4 * h, 4 * h + 2) &+ hi &* spread(4 * h + 1, 4 * h + 3)
+        }
+        let isum = half(0) &+ half(1)
+        let d8 = pa.loadUnaligned(fromByteOffset: Q4_K.scaleOffset, as: Float.self)
+        sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, 0) * d8))
+        let minDot = widenBytes(minBytes) &* pa.loadUnaligned(fromByteOffset: Q4_K.bsumsOffset, as: SIMD8<Int32>.self)
+        minSum.addProduct(floatLanes(minDot), SIMD8(repeating: loadHalf(block, 2) * d8))
+    }
+}
+
+/// Q4_K rows for `SuperBlockRows.matVec`.
+struct Q4_KRowDot: SuperBlockRowDot {
+    static var blockBytes: Int { Q4_K.blockBytes }
+    static var groupBytes: Int { Q4_K.groupBytes }
+    var sums = ScaledNibbleSums()
+    var total: Float { sums.total }
+    @inline(__always) mutating func add(_ block: UnsafeRawPointer, _ pa: UnsafeRawPointer) {
+        sums.add(block, pa, qsOffset: Q4_K.qsOffset, qhOffset: nil)
+    }
+}
+
+/// Q5_K rows for `SuperBlockRows.matVec` (activation packed as for Q4_K).
+struct Q5_KRowDot: SuperBlockRowDot {
+    static var blockBytes: Int { Q5_K.blockBytes }
+    static var groupBytes: Int { Q4_K.groupBytes }
+    var sums = ScaledNibbleSums()
+    var total: Float { sums.total }
+    @inline(__always) mutating func add(_ block: UnsafeRawPointer, _ pa: UnsafeRawPointer) {
+        sums.add(block, pa, qsOffset: Q5_K.qsOffset, qhOffset: Q5_K.qhOffset)
     }
 }
 

@@ -165,31 +165,46 @@ public enum Q6_K {
     @inline(__always)
     static func dot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int) -> Float {
         let packed = act + KQuantPacking.packedOffset(count: count)
-        var sum = SIMD16<Float>()
+        var acc = Q6_KRowDot()
         var i = 0
         while i < count / 256 {
-            let block = w + i * blockBytes
-            let pa = packed + i * groupBytes
-            // Each half written out rather than looped (LLVM vectorizes a two-trip loop across its trips).
-            // The 16 int8 scales as Int32 lanes (one `vpmovsxbd`); scale k + g goes to lanes 4g..4g+3.
-            let bytes = block.loadUnaligned(fromByteOffset: scalesOffset, as: SIMD16<Int8>.self)
-            var scales = SIMD16<Int32>()
-            for j in 0..<16 { scales[j] = Int32(bytes[j]) }
-            @inline(__always) func spread(_ k: Int) -> SIMD16<Int32> {
-                SIMD16(scales[k], scales[k], scales[k], scales[k], scales[k + 1], scales[k + 1], scales[k + 1], scales[k + 1],
-                       scales[k + 2], scales[k + 2], scales[k + 2], scales[k + 2], scales[k + 3], scales[k + 3], scales[k + 3], scales[k + 3])
-            }
-            @inline(__always) func half(_ n: Int) -> SIMD16<Int32> {
-                let (low, high) = sixBitQuants(block, half: n)
-                let x = pa + halfBytes * n
-                let lo = bytePlaneDot(x.loadUnaligned(fromByteOffset: biasOffset, as: SIMD16<Int32>.self), low, x)
-                let hi = bytePlaneDot(x.loadUnaligned(fromByteOffset: biasOffset + 64, as: SIMD16<Int32>.self), high, x + widenedPlaneBytes)
-                return lo &* spread(8 * n) &+ hi &* spread(8 * n + 4)
-            }
-            let isum = half(0) &+ half(1)
-            sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, dOffset) * pa.loadUnaligned(fromByteOffset: scaleOffset, as: Float.self)))
+            acc.add(w + i * blockBytes, packed + i * groupBytes)
             i += 1
         }
-        return horizontalSum(sum)
+        return acc.total
+    }
+}
+
+/// One Q6_K row's running dot (scaled sums in vector lanes). A row's result depends only on the order of its
+/// own `add` calls, so `SuperBlockRows.matVec` walking several rows together matches `Q6_K.dot` exactly.
+struct Q6_KRowDot: SuperBlockRowDot {
+    static var blockBytes: Int { Q6_K.blockBytes }
+    static var groupBytes: Int { Q6_K.groupBytes }
+    var sum = SIMD16<Float>()
+    var total: Float { horizontalSum(sum) }
+
+    /// Adds super-block `block` of the weight row times its packed activation group `pa`.
+    @inline(__always)
+    mutating func add(_ block: UnsafeRawPointer, _ pa: UnsafeRawPointer) {
+        // Each half written out rather than looped (LLVM vectorizes a two-trip loop across its trips).
+        // The 16 int8 scales as Int32 lanes (one `vpmovsxbd`); scale k + g goes to lanes 4g..4g+3.
+        let bytes = block.loadUnaligned(fromByteOffset: Q6_K.scalesOffset, as: SIMD16<Int8>.self)
+        var scales = SIMD16<Int32>()
+        for j in 0..<16 { scales[j] = Int32(bytes[j]) }
+        @inline(__always) func spread(_ k: Int) -> SIMD16<Int32> {
+            SIMD16(scales[k], scales[k], scales[k], scales[k], scales[k + 1], scales[k + 1], scales[k + 1], scales[k + 1],
+                   scales[k + 2], scales[k + 2], scales[k + 2], scales[k + 2], scales[k + 3], scales[k + 3], scales[k + 3], scales[k + 3])
+        }
+        @inline(__always) func half(_ n: Int) -> SIMD16<Int32> {
+            let (low, high) = Q6_K.sixBitQuants(block, half: n)
+            let x = pa + Q6_K.halfBytes * n
+            let lo = bytePlaneDot(x.loadUnaligned(fromByteOffset: Q6_K.biasOffset, as: SIMD16<Int32>.self), low, x)
+            let hi = bytePlaneDot(x.loadUnaligned(fromByteOffset: Q6_K.biasOffset + 64, as: SIMD16<Int32>.self), high,
+                                  x + widenedPlaneBytes)
+            return lo &* spread(8 * n) &+ hi &* spread(8 * n + 4)
+        }
+        let isum = half(0) &+ half(1)
+        let d8 = pa.loadUnaligned(fromByteOffset: Q6_K.scaleOffset, as: Float.self)
+        sum.addProduct(floatLanes(isum), SIMD16(repeating: loadHalf(block, Q6_K.dOffset) * d8))
     }
 }

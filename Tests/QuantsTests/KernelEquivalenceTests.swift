@@ -44,6 +44,39 @@ final class KernelEquivalenceTests: XCTestCase {
         }
     }
 
+    /// matVec walks K-quant rows four at a time on long rows (`SuperBlockRows`), one at a time on short ones and
+    /// on the leftover rows of a range. Whatever the range's start and length, every row must equal that row's
+    /// single-row dot bit for bit, and rows outside the range must stay untouched.
+    func testKQuantMatVecRowGroupsEqualSingleRowDots() {
+        var rng = SeededGenerator(seed: 12)
+        let ranges = [0..<1, 0..<4, 0..<7, 1..<10, 3..<6, 2..<11, 0..<11]
+        for type in [GGMLType.q4_K, .q5_K, .q6_K] {
+            // 768 columns: below the grouping threshold; 4096 and 8960 (qwen2.5 1.5B ffn_down): grouped.
+            for count in [768, 4096, 8960] {
+                let rows = 11
+                let w = randomRows(type, rows: rows, count: count, using: &rng)
+                let x = randomFloats(count, using: &rng)
+                let act = AlignedBuffer(bytes: QuantKernels.activationBytes(for: type, count: count))
+                QuantKernels.quantizeActivation(x.floats, count: count, for: type, into: act.raw)
+                let stride = type.byteCount(elements: count)!
+                for range in ranges {
+                    let y = AlignedBuffer(bytes: 4 * rows)
+                    for r in 0..<rows { y.floats[r] = .nan }
+                    QuantKernels.matVec(type: type, weights: w.raw, cols: count, rows: range, activation: act.raw, into: y.floats)
+                    for r in 0..<rows {
+                        if range.contains(r) {
+                            let single = QuantKernels.dot(type: type, row: w.raw + r * stride, count: count, activation: act.raw)
+                            XCTAssertEqual(y.floats[r].bitPattern, single.bitPattern,
+                                           "\(type) cols \(count) rows \(range) row \(r): matVec \(y.floats[r]) dot \(single)")
+                        } else {
+                            XCTAssertTrue(y.floats[r].isNaN, "\(type) cols \(count) rows \(range) wrote row \(r) outside the range")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// sum |w_i * x_i| with dequantized weights: the scale of rounding in any summation order.
     func absoluteDot(_ type: GGMLType, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float {
         let w = AlignedBuffer(bytes: 4 * count)
