@@ -9,7 +9,6 @@ public final class LanguageModel: @unchecked Sendable {
     public let architecture: any Architecture
     public let tokenizer: Tokenizer
     public var name: String { (try? file.string("general.name")) ?? file.path }
-    public var architectureName: String { (try? file.string("general.architecture")) ?? "?" }
     private var pools: [Int: ThreadPool] = [:]
 
     public init(path: String) throws {

@@ -236,10 +236,9 @@ final class Scratch {
     /// Bytes of one slot of `activations`: the largest prepared activation of the widest input.
     let activationSlotBytes: Int
     let batchedProduct: BatchedProduct
-    /// One dequantized weight tile per thread for the batched path.
+    /// One dequantized weight tile per thread for the BLAS batched path (empty otherwise).
     let tiles: UnsafeMutablePointer<Float>
     let tileFloats: Int
-    let threads: Int
 
     init(maxCols: Int, maxBatch: Int, threads: Int, batchedProduct: BatchedProduct) {
         // Large enough for the activation format of any weight type at the widest input (rounded up to whole
@@ -251,8 +250,7 @@ final class Scratch {
         activations = .allocate(byteCount: stride * max(maxBatch, 4), alignment: 64)
         self.batchedProduct = batchedProduct
         tileFloats = QuantKernels.matMulScratchCount(cols: maxCols)
-        self.threads = threads
-        tiles = .allocate(capacity: tileFloats * threads)
+        tiles = .allocate(capacity: batchedProduct == .blas ? tileFloats * threads : 0)
     }
 
     func tile(_ thread: Int) -> UnsafeMutablePointer<Float> { tiles + thread * tileFloats }
