@@ -47,8 +47,7 @@ extension Session {
         var stops = StopStringMatcher(options.stopStrings)
         let tokenizer = model.tokenizer
 
-        let reused = min(commonPrefixLength(with: prompt), prompt.count - 1)
-        result.promptTokensEvaluated = prompt.count - max(reused, 0)
+        result.promptTokensEvaluated = prompt.count - reusablePrefixLength(for: prompt)
         let promptStart = DispatchTime.now()
         var logits = try evaluate(prompt: prompt)
         result.promptSeconds = seconds(since: promptStart)
@@ -81,12 +80,6 @@ extension Session {
         var result = result
         result.generationSeconds = seconds(since: start)
         return result
-    }
-
-    func commonPrefixLength(with prompt: [Int32]) -> Int {
-        var n = 0
-        while n < min(prompt.count, tokens.count), prompt[n] == tokens[n] { n += 1 }
-        return n
     }
 }
 

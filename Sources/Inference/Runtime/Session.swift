@@ -45,10 +45,17 @@ public final class Session: @unchecked Sendable {
     @discardableResult
     public func evaluate(prompt: [Int32]) throws -> Logits {
         guard !prompt.isEmpty else { throw ModelError.emptyPrompt }
-        var common = 0
-        while common < min(prompt.count - 1, tokens.count), prompt[common] == tokens[common] { common += 1 }
+        let common = reusablePrefixLength(for: prompt)
         rewind(to: common)
         return try append(Array(prompt[common...]))
+    }
+
+    /// How many leading tokens of `prompt` the cache already holds and `evaluate(prompt:)` will keep: the common
+    /// prefix, short of the prompt's last token, which is always evaluated so that its logits are fresh.
+    public func reusablePrefixLength(for prompt: [Int32]) -> Int {
+        var common = 0
+        while common < min(prompt.count - 1, tokens.count), prompt[common] == tokens[common] { common += 1 }
+        return common
     }
 
     /// Evaluates `newTokens` after what the cache holds and returns the logits after the last one.
