@@ -2,10 +2,10 @@
 //
 // llama.cpp quantizes the activation vector once per matrix-vector product (`vec_dot_type`: Q8_0, Q8_1 or Q8_K)
 // and every weight row is dotted against it. We do the same, and then additionally *pack* the quantized
-// activation for the SIMD kernels: its int8 quants are sign-extended to 32-bit lanes and permuted into exactly
-// the order in which a kernel unpacks one 64-byte vector of weight quants, so that the kernel's inner loop is
-// bit operations plus `vpdpwssd` with the activation as a memory operand (see `bytePlaneDot`). The packing costs O(cols) once per product and is
-// reused by all rows; the weights, read once per row, are never rearranged.
+// activation for the SIMD kernels: its int8 quants are permuted into exactly the byte order in which a kernel
+// unpacks one 64-byte vector of weight quants, so that the kernel's inner loop is a few bit operations plus one
+// `vpdpbusd` per 64 products with the activation as a memory operand (see `bytePlaneDot`). The packing costs
+// O(cols) once per product and is reused by all rows; the weights, read once per row, are never rearranged.
 //
 // Activation buffer of one product (sizes from `QuantKernels.activationBytes`):
 //   [ggml blocks of the activation type]   the specification; the scalar references and tails read these
@@ -16,20 +16,16 @@
 @inline(__always)
 func alignedTo64(_ n: Int) -> Int { (n + 63) & ~63 }
 
-/// Bytes of one widened plane: 64 activation quants as four vectors of 16 sign-extended Int32s.
-let widenedPlaneBytes = 256
+/// Bytes of one byte plane: the 64 activation quants that one 64-byte vector of weight quants multiplies.
+let bytePlaneBytes = 64
 
-/// Widens 64 activation quants into the four vectors that `bytePlaneDot` reads for one byte plane.
+/// Stores 64 activation quants, already in the byte order of the weight plane they multiply, for `bytePlaneDot`.
 ///
 /// The weight kernels view 64 bytes of weight quants as 16 little-endian 32-bit lanes: one "byte plane" (8-bit
-/// quants) or two (the low and the high nibbles of 4-bit quants). `quants` holds the activation int8s in the byte
-/// order of the plane they multiply; vector b (at `out + 64 b`) holds byte b of every lane, sign-extended.
+/// quants) or two (the low and the high nibbles of 4-bit quants). Byte b of lane l multiplies byte 4l + b here.
 @inline(__always)
-func storeWidenedPlane(_ quants: SIMD16<Int32>, into out: UnsafeMutableRawPointer) {
-    storeLanes((quants &<< 24) &>> 24, out, 0)
-    storeLanes((quants &<< 16) &>> 24, out, 64)
-    storeLanes((quants &<< 8) &>> 24, out, 128)
-    storeLanes(quants &>> 24, out, 192)
+func storeBytePlane(_ quants: SIMD16<Int32>, into out: UnsafeMutableRawPointer) {
+    storeLanes(quants, out, 0)
 }
 
 /// 64 int8 quants as 16 lanes: 32 bytes from `first` (lanes 0-7), then 32 from `second` (lanes 8-15).

@@ -1,7 +1,7 @@
 // Packing of Q8_K activations for the K-quant SIMD dots (Q4_K, Q5_K, Q6_K).
 //
 // Each super-block's 256 weight quants are read as two 64-byte vectors per 128 elements, a low and a high byte
-// plane (see `storeWidenedPlane`). The packing puts the matching Q8_K quants, widened, in that order, plus the
+// plane (see `storeBytePlane`). The packing puts the matching Q8_K quants in that byte order, plus the
 // per-super-block values each kernel needs (documented there).
 
 enum KQuantPacking {
@@ -18,7 +18,7 @@ enum KQuantPacking {
             for plane in 0..<2 {
                 let high = plane == 1
                 let (first, second) = runs(h, high)
-                storeWidenedPlane(quantRuns(q + first, q + second), into: out + h * halfStride + (high ? widenedPlaneBytes : 0))
+                storeBytePlane(quantRuns(q + first, q + second), into: out + h * halfStride + (high ? bytePlaneBytes : 0))
             }
         }
     }

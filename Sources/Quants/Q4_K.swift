@@ -97,12 +97,12 @@ public enum Q4_K {
         KQuantDequantize.scaledNibbles(src, count: count, into: y, blockBytes: blockBytes, qsOffset: qsOffset, qhOffset: nil)
     }
 
-    // Packed activation per super-block, shared with Q5_K (P = widenedPlaneBytes):
-    //   +0      half h = 0 (elements 0..127): widened low-nibble plane, then high-nibble plane;
+    // Packed activation per super-block, shared with Q5_K (P = bytePlaneBytes):
+    //   +0      half h = 0 (elements 0..127): low-nibble byte plane, then high-nibble plane;
     //   +2P     half h = 1    byte b, nibble n of the half's 64 quant bytes is element 128h + 64(b / 32) + 32n + b % 32
     //   +4P     8 Int32: sum of q8 over each 32-element sub-block (bsums[2j] + bsums[2j + 1])
     //   +4P+32  Float d8
-    static let halfBytes = 2 * widenedPlaneBytes
+    static let halfBytes = 2 * bytePlaneBytes
     static let bsumsOffset = 2 * halfBytes
     static let scaleOffset = bsumsOffset + 32
     static let groupBytes = bsumsOffset + 64
@@ -188,7 +188,7 @@ struct ScaledNibbleSums {
             }
             let x = pa + Q4_K.halfBytes * h
             let lo = bytePlaneDot(SIMD16<Int32>(), low, x)
-            let hi = bytePlaneDot(SIMD16<Int32>(), high, x + widenedPlaneBytes)
+            let hi = bytePlaneDot(SIMD16<Int32>(), high, x + bytePlaneBytes)
             return lo &* spread(4 * h, 4 * h + 2) &+ hi &* spread(4 * h + 1, 4 * h + 3)
         }
         let isum = half(0) &+ half(1)

@@ -122,14 +122,14 @@ public enum Q6_K {
         }
     }
 
-    // Packed activation per super-block (P = widenedPlaneBytes, H = halfBytes = 2P + 128):
-    //   +nH         half n's widened low plane, then high plane: byte b of the plane is element
+    // Packed activation per super-block (P = bytePlaneBytes, H = halfBytes = 2P + 128):
+    //   +nH         half n's low byte plane, then high plane: byte b of the plane is element
     //               128n + b (low) or 128n + 64 + b (high)
     //   +nH+2P      Int32 bias lanes for the low plane's accumulator: lane 4g = -32 * bsums[8n + g]
     //   +nH+2P+64   the same for the high plane: lane 4g = -32 * bsums[8n + 4 + g]
     //   +2H         Float d8
     // The bias folds the -32 offset of every 16-element sub-block into the accumulator before its scale.
-    static let biasOffset = 2 * widenedPlaneBytes
+    static let biasOffset = 2 * bytePlaneBytes
     static let halfBytes = biasOffset + 128
     static let scaleOffset = 2 * halfBytes
     static let groupBytes = scaleOffset + 64
@@ -200,7 +200,7 @@ struct Q6_KRowDot: SuperBlockRowDot {
             let x = pa + Q6_K.halfBytes * n
             let lo = bytePlaneDot(x.loadUnaligned(fromByteOffset: Q6_K.biasOffset, as: SIMD16<Int32>.self), low, x)
             let hi = bytePlaneDot(x.loadUnaligned(fromByteOffset: Q6_K.biasOffset + 64, as: SIMD16<Int32>.self), high,
-                                  x + widenedPlaneBytes)
+                                  x + bytePlaneBytes)
             return lo &* spread(8 * n) &+ hi &* spread(8 * n + 4)
         }
         let isum = half(0) &+ half(1)

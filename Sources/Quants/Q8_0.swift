@@ -121,11 +121,11 @@ public enum Q8_0 {
     // Weights are read two blocks (64 quants) at a time into one zmm: block 0 in lanes 0-7, block 1 in 8-15.
     // Flipping each byte's sign bit turns q into the unsigned q + 128 that `bytePlaneDot` takes; the extra
     // 128 * sum(q8) per block is cancelled by a packed bias.
-    // Packed group per block pair (P = widenedPlaneBytes):
-    //   +0     the widened quants of both blocks (`storeWidenedPlane`)
+    // Packed group per block pair (P = bytePlaneBytes):
+    //   +0     the quants of both blocks (`storeBytePlane`)
     //   +P     Float lanes: activation d of block 0 in lanes 0-7, of block 1 in lanes 8-15
     //   +P+64  Int32 bias: -128 * sum(q8) of block 0 in lane 0, of block 1 in lane 8
-    static let scaleOffset = widenedPlaneBytes
+    static let scaleOffset = bytePlaneBytes
     static let biasOffset = scaleOffset + 64
     static let groupBytes = biasOffset + 64
 
@@ -143,7 +143,7 @@ public enum Q8_0 {
             let b0 = UnsafeRawPointer(dst) + 2 * g * blockBytes, b1 = b0 + blockBytes
             let group = packed + g * groupBytes
             // Bytes 0..31 of the weight vector are block 0's quants, 32..63 block 1's.
-            storeWidenedPlane(quantRuns(b0 + qsOffset, b1 + qsOffset), into: group)
+            storeBytePlane(quantRuns(b0 + qsOffset, b1 + qsOffset), into: group)
             storeLanes(spreadPerHalf(loadHalf(b0, 0), loadHalf(b1, 0)), group, scaleOffset)
             var bias = SIMD16<Int32>()
             bias[0] = -128 * quantSum32(b0 + qsOffset)

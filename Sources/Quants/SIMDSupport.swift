@@ -1,3 +1,5 @@
+import QuantsIntrinsics
+
 // Vector building blocks shared by the kernels.
 //
 // Every helper here was checked in `objdump -d` of a release build with `-target-cpu native` (AVX-512 VNNI):
@@ -8,27 +10,19 @@
 // Small changes to these expressions can lose those matches: check the disassembly after editing a kernel.
 
 /// The integer heart of every quantized dot: `acc` plus, per 32-bit lane, the four products of the lane's four
-/// unsigned weight bytes with four activations; `x` holds four 64-byte vectors, vector b the activations of
-/// byte b of every lane (int8 values sign-extended to 32 bits; see `storeWidenedPlane`).
+/// unsigned weight bytes with the four int8 activations at the same byte positions of `x` (64 bytes, see
+/// `storeBytePlane`): one `vpdpbusd` with `x` as its memory operand, 64 products.
 ///
-/// Each byte is isolated into its own 32-bit lane with a *constant* mask, so LLVM knows its high half is zero;
-/// `w * sext(lo16(x))` then lowers to one `vpdpwssd` with `x` as a memory operand (the sign extension vanishes,
-/// since the zero half of `w` never reads the other half of `x`): six bit operations and four `vpdpwssd` for
-/// 64 products. (A 2-pair `vpdpwssd` per weight vector, `lo*lo + hi*hi`, is what one would write, but LLVM
-/// splits it into a `vpmaddwd` and a `vpdpwssd` plus four masks and shifts. `vpdpbusd` is formed by LLVM only
-/// for a whole-loop reduction of u8 x s8 products to one scalar, which per-block scales rule out, and declaring
-/// the intrinsic with `@_silgen_name` crashes the compiler: SIMD16 returns indirectly. The batched products
-/// call it through the QuantsIntrinsics module instead, see QuantizedMatMul.swift.)
+/// Weight quants are unsigned here (nibbles, six-bit values, or Q8_0 bytes with their sign bit flipped) and
+/// small enough that four products never overflow a lane, so the sums are exact and equal, lane for lane, to
+/// the scalar reference's integer sums. (LLVM forms `vpdpbusd` from plain Swift only for a whole-loop
+/// reduction to one scalar, which per-block scales rule out; the QuantsIntrinsics module reaches it directly.
+/// The earlier formulation, int8 activations widened to 32-bit lanes and four `vpdpwssd` per 64 products, read
+/// four times the activation bytes per weight vector: qwen 1.5B decode was bound by that, not by the weights.)
 @inline(__always)
 func bytePlaneDot(_ acc: SIMD16<Int32>, _ plane: SIMD16<UInt32>, _ x: UnsafeRawPointer) -> SIMD16<Int32> {
-    let b0 = unsafeBitCast(plane & 0xFF, to: SIMD16<Int32>.self)
-    let b1 = unsafeBitCast((plane &>> 8) & 0xFF, to: SIMD16<Int32>.self)
-    let b2 = unsafeBitCast((plane &>> 16) & 0xFF, to: SIMD16<Int32>.self)
-    let b3 = unsafeBitCast(plane &>> 24, to: SIMD16<Int32>.self)
-    @inline(__always) func activation(_ b: Int) -> SIMD16<Int32> {
-        (x.loadUnaligned(fromByteOffset: 64 * b, as: SIMD16<Int32>.self) &<< 16) &>> 16
-    }
-    return acc &+ b0 &* activation(0) &+ b1 &* activation(1) &+ b2 &* activation(2) &+ b3 &* activation(3)
+    dotBytesAccumulate(acc, unsigned: unsafeBitCast(plane, to: SIMD16<Int32>.self),
+                       signed: x.loadUnaligned(as: SIMD16<Int32>.self))
 }
 
 /// Int32 lanes to Float lanes (one `vcvtdq2ps`).

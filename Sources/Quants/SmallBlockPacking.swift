@@ -3,8 +3,8 @@
 //
 // Their SIMD dots read four blocks at a time: the four 16-byte `qs` fields fill one zmm (block i in 128-bit
 // lane i), split into a low- and a high-nibble byte plane for `bytePlaneDot`. Packed activation group per four
-// blocks (P = widenedPlaneBytes):
-//   +0    widened activation quants: low-nibble plane, then high-nibble plane
+// blocks (P = bytePlaneBytes):
+//   +0    activation quants: low-nibble plane, then high-nibble plane
 //   +2P   Float lanes: activation d of block i in lanes 4i..4i+3
 //   +2P+64 extra lanes, lane 4i of block i (others 0): Int32 bias -offset * sum(q8) for Q4_0/Q5_0, or the
 //         Float Q8_1 `s` (= d * sum(q8)) for Q4_1/Q5_1
@@ -26,7 +26,7 @@ enum SmallBlockNibbles {
 
 enum SmallBlockPacking {
     static let groupElements = 128
-    static let scaleOffset = 2 * widenedPlaneBytes
+    static let scaleOffset = 2 * bytePlaneBytes
     static let extraOffset = scaleOffset + 64
     static let groupBytes = extraOffset + 64
 
@@ -54,8 +54,8 @@ enum SmallBlockPacking {
             let first = UnsafeRawPointer(blocks) + 4 * g * activationBlockBytes
             // Weight byte j of block i (128-bit lane i) holds elements j (low nibble) and j + 16 (high nibble).
             let qs = first + quantsOffset
-            storeWidenedPlane(unsafeBitCast(loadQuants(qs, stride: activationBlockBytes), to: SIMD16<Int32>.self), into: group)
-            storeWidenedPlane(unsafeBitCast(loadQuants(qs + 16, stride: activationBlockBytes), to: SIMD16<Int32>.self), into: group + widenedPlaneBytes)
+            storeBytePlane(unsafeBitCast(loadQuants(qs, stride: activationBlockBytes), to: SIMD16<Int32>.self), into: group)
+            storeBytePlane(unsafeBitCast(loadQuants(qs + 16, stride: activationBlockBytes), to: SIMD16<Int32>.self), into: group + bytePlaneBytes)
             storeLanes(spreadPerQuarter(blockHalves(first, offset: 0, blockBytes: activationBlockBytes)), group, scaleOffset)
             var extras = SIMD16<Int32>()
             for i in 0..<4 {
@@ -85,8 +85,8 @@ enum SmallBlockPacking {
                           highBits: (low: SIMD16<UInt32>, high: SIMD16<UInt32>)? = nil) -> SIMD16<Int32> {
         var low = q & 0x0F0F_0F0F, high = (q &>> 4) & 0x0F0F_0F0F
         if let h = highBits { low |= h.low; high |= h.high }
-        // Two independent chains of four `vpdpwssd` rather than one of eight: half the latency per group.
-        return bytePlaneDot(start, low, pa) &+ bytePlaneDot(SIMD16<Int32>(), high, pa + widenedPlaneBytes)
+        // Two independent `vpdpbusd` chains rather than one: half the latency per group.
+        return bytePlaneDot(start, low, pa) &+ bytePlaneDot(SIMD16<Int32>(), high, pa + bytePlaneBytes)
     }
 }
 
