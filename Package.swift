@@ -52,25 +52,29 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Measurement: GB/s of every quantized matVec and dequantize (`swift run -c release QuantKernelBench`).
-        .executableTarget(
-            name: "QuantKernelBench", dependencies: ["GGUF", "Quants"], path: "Benchmarks/QuantKernelBench",
-            swiftSettings: kernelFlags
+        // Seeded random inputs (generator, quant blocks) shared by the test and benchmark targets; in no product.
+        .target(
+            name: "TestSupport", dependencies: ["GGUF", "Quants", "Inference"], path: "Tests/Support",
+            swiftSettings: optimizedFlags
         ),
         // package-benchmark suites: `swift package benchmark --target <Suite>Benchmark`, or scripts/bench.sh.
         .target(
             name: "BenchmarkSupport", dependencies: ["Inference", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/Support", swiftSettings: optimizedFlags + [.swiftLanguageMode(.v5)]
         ),
-        benchmarkSuite("QuantKernels", dependencies: ["GGUF", "Quants"]),
+        benchmarkSuite("QuantKernels", dependencies: ["GGUF", "Quants", "TestSupport"]),
         benchmarkSuite("Decode", dependencies: ["Inference"]),
         benchmarkSuite("Tokenization", dependencies: ["GGUF", "Tokenization"]),
         benchmarkSuite("Deidentification", dependencies: ["Deidentification"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
-        .testTarget(name: "QuantsTests", dependencies: ["Quants"], swiftSettings: optimizedFlags),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "QuantsTests", dependencies: ["Quants", "TestSupport"], swiftSettings: optimizedFlags),
+        .testTarget(
+            name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "TestSupport"], resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
-        .testTarget(name: "DeidentificationTests", dependencies: ["Deidentification"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "DeidentificationTests", dependencies: ["Deidentification", "TestSupport"], resources: [.copy("Fixtures")]
+        ),
     ]
 )
 

@@ -27,8 +27,8 @@ run_suites() {
     local targets=()
     for suite in $suites; do targets+=(--target "${suite}Benchmark"); done
     log "package-benchmark suites: $suites (load: $(uptime | sed 's/.*load average: //'))"
-    # Naming the targets keeps other executables under Benchmarks/ (which are not package-benchmark suites)
-    # out of the run. Results are printed, not stored: no baseline is written into the package.
+    # Naming the targets lets BENCH_SUITES pick a subset (a bare `swift package benchmark` runs all four).
+    # Results are printed, not stored: no baseline is written into the package.
     VELLUM_BENCH_THREADS=$threads swift package --scratch-path "$scratch" benchmark "${targets[@]}" --no-progress "$@"
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Tokenization
 import XCTest
 
@@ -6,18 +7,6 @@ import XCTest
 /// no added prefix), so decoding what was encoded must give back the text exactly, whatever the text. Random
 /// texts mixing the character classes the pre-tokenizers branch on look for a lost or doubled byte.
 final class RoundTripPropertyTests: XCTestCase {
-    /// SplitMix64: a fixed seed gives the same texts on every run.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Pieces that exercise contractions, digits, line breaks, runs of spaces, punctuation, non-Latin scripts,
     /// combining marks, emoji, a code point newer than llama.cpp's Unicode table, and special-token text.
     private let fragments = [
@@ -41,7 +30,7 @@ final class RoundTripPropertyTests: XCTestCase {
     func testConcurrentEncodingMatchesSequential() throws {
         for model in [ReferenceModel.gemma3, .qwenCoder05B] {
             let tokenizer = try TokenizerCache.shared.tokenizer(model)
-            var generator = SeededGenerator(state: 7)
+            var generator = SeededGenerator(seed: 7)
             let texts = (0..<64).map { _ in randomText(&generator) }
             let sequential = texts.map { tokenizer.encode($0, parseSpecial: true) }
             let results = ConcurrentResults(count: texts.count)
@@ -62,7 +51,7 @@ final class RoundTripPropertyTests: XCTestCase {
 
     private func checkRoundTrips(_ model: ReferenceModel) throws {
         let tokenizer = try TokenizerCache.shared.tokenizer(model)
-        var generator = SeededGenerator(state: 20_241_129)
+        var generator = SeededGenerator(seed: 20_241_129)
         for _ in 0..<500 {
             let text = randomText(&generator)
             for parseSpecial in [false, true] {
