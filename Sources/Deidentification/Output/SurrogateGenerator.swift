@@ -5,7 +5,9 @@ import Foundation
 ///
 /// Every choice comes from HMAC-SHA256 keyed by the patient key, so the same original always maps to the
 /// same surrogate across all of one patient's documents (and differently for another patient), and one
-/// per-patient offset shifts every date so intervals stay true. Names are replaced word by word ("Roe" maps
+/// per-patient offset shifts every date so intervals stay true. Telephone and fax numbers come from the range
+/// the NANP reserves for fiction (555-0100 to 555-0199), e-mail, URL and IP surrogates from documentation domains
+/// and ranges, so a surrogate can never reach a real person or host. Names are replaced word by word ("Roe" maps
 /// to the same surname in "Jane Roe" and in "Mrs. Roe"); letter case, digits-versus-letters and
 /// punctuation of identifiers are kept; ages over 89 become "90 or older".
 ///
@@ -75,7 +77,7 @@ public final class SurrogateGenerator {
             value = replaceWords(original, pool: { self.pick(self.lastNames, "org", $0) },
                                  keep: FacilityWords.heads.union(FacilityWords.genericModifiers).union(EmployerWords.companySuffixes)
                                     .union(OrganizationNameScanner.connectors).union(["s"]))
-        case .phone, .fax: value = formatPreserving(original, label: kind.rawValue, lettersToo: false)
+        case .phone, .fax: value = FictionalPhoneNumber(original).surrogate(key: key)
         default: value = formatPreserving(original, label: kind.rawValue)
         }
         if value == original { value = formatPreserving(original, label: kind.rawValue + "-again") }
@@ -124,14 +126,14 @@ public final class SurrogateGenerator {
     }
 
     /// Digits stay digits, capitals capitals, lowercase lowercase; everything else is kept.
-    private func formatPreserving(_ original: String, label: String, lettersToo: Bool = true) -> String {
+    private func formatPreserving(_ original: String, label: String) -> String {
         let stream = Self.stream(key, label + ":" + original.lowercased(), count: original.unicodeScalars.count)
         var out = String.UnicodeScalarView()
         for (n, s) in original.unicodeScalars.enumerated() {
             let b = stream[n]
             if CharacterClass.isDigit(s) {
                 out.append(Unicode.Scalar(UInt8(48 + Int(b) % 10)))
-            } else if lettersToo, CharacterClass.isASCIILetter(s) {
+            } else if CharacterClass.isASCIILetter(s) {
                 let upper = s.value < 97
                 let letter = Self.letter(from: b)
                 out.append(upper ? letter : Unicode.Scalar(UInt8(letter.value + 32)))
