@@ -1,7 +1,6 @@
 import ArgumentParser
 import Deidentification
 import Foundation
-import Inference
 
 /// `vellum deid`: find protected health information and write it out as spans, tags, surrogates or
 /// redactions; `vellum deid reidentify` restores originals in a draft from the encrypted vault.
@@ -64,8 +63,7 @@ struct DeidAnalyze: ParsableCommand {
     @Flag(help: "Persistent mode: one JSON document per input line, one JSON answer per output line.")
     var jsonl = false
 
-    @Option(help: "Lexicon folder (default: $VELLUM_DEID_DATA, else .cache/deid-data).")
-    var lexicons: String?
+    @OptionGroup var lexiconOptions: LexiconOptions
 
     @Flag(help: "Run on context rules alone when the lexicons are missing (lower recall; says so on stderr).")
     var withoutLexicons = false
@@ -76,14 +74,7 @@ struct DeidAnalyze: ParsableCommand {
     @Option(help: "Write each input's output to this folder (needed for text formats with several files).")
     var outputDirectory: String?
 
-    @Option(help: "Local GGUF model that decides ambiguous name candidates (yes/no scoring, no generation).")
-    var model: String?
-
-    @Option(help: "Threads for the model recognizer.")
-    var threads: Int = 2
-
-    @Option(help: "Log-odds of \" yes\" over \" no\" above which the model calls a candidate a name.")
-    var modelThreshold: Double = 0
+    @OptionGroup var nameModel: NameModelOptions
 
     func validate() throws {
         if format == .surrogate && patientKey == nil && !jsonl {
@@ -101,7 +92,7 @@ struct DeidAnalyze: ParsableCommand {
     func run() throws {
         let lexiconSet: Lexicons
         do {
-            lexiconSet = try Lexicons.load(directory: lexicons.map { URL(fileURLWithPath: $0) })
+            lexiconSet = try lexiconOptions.load()
         } catch {
             guard withoutLexicons else { throw CommandError(error.description) }
             standardError("warning: \(error.description); running on context rules alone")
@@ -110,11 +101,7 @@ struct DeidAnalyze: ParsableCommand {
         var kinds = Set(PHIKind.allCases)
         if keepFacilities { kinds.remove(.facility) }
         var registry = RecognizerRegistry.default(lexicons: lexiconSet)
-        if let model {
-            let languageModel = try LanguageModel(path: model)
-            registry.add(ModelNameRecognizer(scorer: RuntimeCandidateScorer(model: languageModel, threads: threads),
-                                             names: NameRecognizer(lexicons: lexiconSet), threshold: modelThreshold))
-        }
+        if let recognizer = try nameModel.recognizer(lexicons: lexiconSet) { registry.add(recognizer) }
         let deidentifier = Deidentifier(registry: registry, kinds: kinds)
         let vaultStore = try vault.map { try Vault.open(at: URL(fileURLWithPath: $0), keyFile: keyFile.map { URL(fileURLWithPath: $0) }) }
         let renderer = DocumentRenderer(format: format, lexicons: lexiconSet, vault: vaultStore, patientKey: patientKey)

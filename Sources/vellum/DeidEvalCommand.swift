@@ -29,8 +29,7 @@ struct DeidEval: ParsableCommand {
     @Option(help: "Score this predictions file instead of running the built-in de-identifier.")
     var predictions: String?
 
-    @Option(help: "Lexicon folder (default: $VELLUM_DEID_DATA, else .cache/deid-data).")
-    var lexicons: String?
+    @OptionGroup var lexiconOptions: LexiconOptions
 
     @Option(help: "Write the built-in de-identifier's spans to this file, in the --predictions format.")
     var writePredictions: String?
@@ -69,7 +68,7 @@ struct DeidEval: ParsableCommand {
             report = try CorpusEvaluation.evaluate(gold, predictions: set, source: predictions)
             title = set.tool ?? predictions
         } else {
-            let lexiconSet = try Lexicons.load(directory: lexicons.map { URL(fileURLWithPath: $0) })
+            let lexiconSet = try lexiconOptions.load()
             let deidentifier = Deidentifier(registry: .default(lexicons: lexiconSet))
             report = CorpusEvaluation.evaluate(gold) { document in
                 deidentifier.analyze(document.text).map(LabeledSpan.init)
