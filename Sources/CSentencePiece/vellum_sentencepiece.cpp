@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct vellum_sp_processor {
@@ -19,8 +20,10 @@ static void copy_message(const std::string &message, char *error, size_t capacit
 
 vellum_sp_processor *vellum_sp_load(const void *proto, size_t proto_size, char *error, size_t error_capacity) {
     auto *result = new vellum_sp_processor();
+    // A view, not a std::string: the serialized model is megabytes for a large vocabulary, and the library
+    // parses it into its own structures without keeping the bytes.
     auto status = result->processor.LoadFromSerializedProto(
-        std::string(static_cast<const char *>(proto), proto_size));
+        std::string_view(static_cast<const char *>(proto), proto_size));
     if (!status.ok()) {
         copy_message(status.ToString(), error, error_capacity);
         delete result;
@@ -34,7 +37,7 @@ void vellum_sp_free(vellum_sp_processor *processor) { delete processor; }
 long vellum_sp_encode(const vellum_sp_processor *processor, const char *text, size_t text_size,
                       int32_t *ids, size_t capacity) {
     std::vector<int> pieces;
-    auto status = processor->processor.Encode(std::string(text, text_size), &pieces);
+    auto status = processor->processor.Encode(std::string_view(text, text_size), &pieces);
     if (!status.ok()) return -1;
     if (pieces.size() <= capacity) {
         for (size_t i = 0; i < pieces.size(); ++i) ids[i] = pieces[i];

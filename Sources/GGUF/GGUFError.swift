@@ -17,6 +17,9 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
     /// `offset` is where the tensor's data-offset field sits in the file; `dataOffset` is its value.
     case misalignedTensor(tensor: String, offset: Int, dataOffset: UInt64, alignment: Int)
     case nestingTooDeep(key: String, offset: Int)
+    /// A string array whose elements span more bytes than a string table indexes (4 GiB); `offset` is where
+    /// its elements begin.
+    case arrayTooLarge(key: String, offset: Int, bytes: Int)
     case missingKey(String)
     case wrongType(key: String, expected: String, found: String)
     case missingTensor(String)
@@ -54,6 +57,8 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
             return "tensor '\(tensor)' data offset \(dataOffset) (field at offset \(offset)) is not a multiple of the alignment \(alignment)"
         case let .nestingTooDeep(key, offset):
             return "metadata key '\(key)' nests arrays more than \(ByteReader.maximumArrayNesting) deep (at offset \(offset))"
+        case let .arrayTooLarge(key, offset, bytes):
+            return "metadata array '\(key)' at offset \(offset) spans \(bytes) bytes; string arrays over 4 GiB are not supported"
         case let .missingKey(key):
             return "required metadata key '\(key)' is missing"
         case let .wrongType(key, expected, found):

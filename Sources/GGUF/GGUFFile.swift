@@ -26,15 +26,16 @@ public final class GGUFFile: @unchecked Sendable {
     public let version: UInt32
     /// Metadata in file order (order matters to `inspect` and to nothing else).
     public let metadataKeys: [String]
-    public let metadata: [String: GGUFValue]
+    /// Every key's value; arrays stay in the map until looked up (`array(_:)` gives them without decoding).
+    public let metadata: GGUFMetadata
     public let tensors: [GGUFTensorInfo]
     public let alignment: Int
     /// File offset where tensor data begins.
     public let dataOffset: Int
     public let fileSize: Int
     private let tensorIndex: [String: Int]
-    private let base: UnsafeRawPointer
-    private let mappedLength: Int
+    private let mapping: GGUFMapping
+    private var base: UnsafeRawPointer { mapping.base }
 
     /// Maps and parses the file at `path`.
     public convenience init(path: String) throws {
@@ -52,18 +53,13 @@ public final class GGUFFile: @unchecked Sendable {
         // Ask the kernel to start reading the whole file in the background: the first token would otherwise
         // wait for page faults all the way through the weights. Only advice; failure changes nothing.
         _ = madvise(map, size, MADV_WILLNEED)
-        do {
-            try self.init(path: path, base: UnsafeRawPointer(map), length: size, ownsMapping: true)
-        } catch {
-            munmap(map, size)
-            throw error
-        }
+        // The mapping unmaps itself when the last holder lets go, including when parsing fails below.
+        try self.init(path: path, mapping: GGUFMapping(base: UnsafeRawPointer(map), length: size, ownsMapping: true))
     }
 
-    private let ownsMapping: Bool
-
-    private init(path: String, base: UnsafeRawPointer, length: Int, ownsMapping: Bool) throws {
-        var reader = ByteReader(base: base, length: length)
+    private init(path: String, mapping: GGUFMapping) throws {
+        let length = mapping.length
+        var reader = ByteReader(base: mapping.base, length: length)
         let magic = try reader.bytes(4, field: "magic")
         guard magic == Array("GGUF".utf8) else { throw GGUFError.badMagic(found: magic) }
         let version: UInt32 = try reader.read(field: "version")
@@ -74,18 +70,21 @@ public final class GGUFFile: @unchecked Sendable {
         let kvCount = try reader.count(field: "metadata_kv_count", minimumBytesEach: 8)
 
         var keys: [String] = []
-        var metadata: [String: GGUFValue] = [:]
+        var metadata: [String: GGUFMetadataEntry] = [:]
         for _ in 0..<kvCount {
             let keyOffset = reader.offset
             let key = try reader.string(field: "metadata key")
             let rawType: UInt32 = try reader.read(field: "type of '\(key)'")
-            let value = try reader.value(rawType: rawType, key: key, typeOffset: reader.offset - 4)
-            guard metadata.updateValue(value, forKey: key) == nil else { throw GGUFError.duplicateKey(key, offset: keyOffset) }
+            let entry = try reader.metadataEntry(rawType: rawType, key: key, typeOffset: reader.offset - 4, mapping: mapping)
+            guard metadata.updateValue(entry, forKey: key) == nil else { throw GGUFError.duplicateKey(key, offset: keyOffset) }
             keys.append(key)
         }
 
         var alignment = 32
-        if let value = metadata["general.alignment"] {
+        if let entry = metadata["general.alignment"] {
+            guard case let .value(value) = entry else {
+                throw GGUFError.wrongType(key: "general.alignment", expected: "integer", found: entry.typeName)
+            }
             guard let a = value.intValue else {
                 // An integer too large for Int is still an alignment, just an impossible one; anything else is mistyped.
                 if case let .uint64(raw) = value { throw GGUFError.badAlignment(raw) }
@@ -159,19 +158,13 @@ public final class GGUFFile: @unchecked Sendable {
         self.path = path
         self.version = version
         self.metadataKeys = keys
-        self.metadata = metadata
+        self.metadata = GGUFMetadata(entries: metadata)
         self.tensors = tensors
         self.tensorIndex = index
         self.alignment = alignment
         self.dataOffset = dataStart
         self.fileSize = length
-        self.base = base
-        self.mappedLength = length
-        self.ownsMapping = ownsMapping
-    }
-
-    deinit {
-        if ownsMapping { munmap(UnsafeMutableRawPointer(mutating: base), mappedLength) }
+        self.mapping = mapping
     }
 
     // MARK: Tensors
@@ -187,176 +180,248 @@ public final class GGUFFile: @unchecked Sendable {
 
     // MARK: Typed metadata access
 
-    /// The value at `key`, or a `missingKey` error.
+    private func entry(_ key: String) throws -> GGUFMetadataEntry {
+        guard let entry = metadata.entries[key] else { throw GGUFError.missingKey(key) }
+        return entry
+    }
+
+    /// The value at `key` (an array decoded), or a `missingKey` error.
     public func value(_ key: String) throws -> GGUFValue {
-        guard let value = metadata[key] else { throw GGUFError.missingKey(key) }
+        guard let value = try metadata[key] else { throw GGUFError.missingKey(key) }
         return value
     }
 
-    public func string(_ key: String) throws -> String {
-        let value = try value(key)
-        guard let s = value.stringValue else { throw GGUFError.wrongType(key: key, expected: "string", found: value.typeName) }
-        return s
+    /// The scalar or string at `key` converted by `convert`; an array or a value `convert` refuses is a
+    /// `wrongType` error naming `expected`.
+    private func scalar<T>(_ key: String, expected: String, _ convert: (GGUFValue) -> T?) throws -> T {
+        let entry = try entry(key)
+        guard case let .value(value) = entry, let converted = convert(value) else {
+            throw GGUFError.wrongType(key: key, expected: expected, found: entry.typeName)
+        }
+        return converted
     }
 
-    public func int(_ key: String) throws -> Int {
-        let value = try value(key)
-        guard let i = value.intValue else { throw GGUFError.wrongType(key: key, expected: "integer", found: value.typeName) }
-        return i
+    public func string(_ key: String) throws -> String { try scalar(key, expected: "string") { $0.stringValue } }
+    public func int(_ key: String) throws -> Int { try scalar(key, expected: "integer") { $0.intValue } }
+    public func float(_ key: String) throws -> Float { try scalar(key, expected: "number") { $0.floatValue } }
+    public func bool(_ key: String) throws -> Bool { try scalar(key, expected: "bool") { $0.boolValue } }
+
+    /// The array at `key` as a view over the map: nothing is decoded or copied until its elements are read.
+    public func array(_ key: String) throws -> GGUFArray {
+        try array(key, expected: "array")
     }
 
-    public func float(_ key: String) throws -> Float {
-        let value = try value(key)
-        guard let f = value.floatValue else { throw GGUFError.wrongType(key: key, expected: "number", found: value.typeName) }
-        return f
-    }
-
-    public func bool(_ key: String) throws -> Bool {
-        let value = try value(key)
-        guard let b = value.boolValue else { throw GGUFError.wrongType(key: key, expected: "bool", found: value.typeName) }
-        return b
+    private func array(_ key: String, expected: String) throws -> GGUFArray {
+        let entry = try entry(key)
+        guard case let .array(array) = entry else {
+            throw GGUFError.wrongType(key: key, expected: expected, found: entry.typeName)
+        }
+        return array
     }
 
     public func strings(_ key: String) throws -> [String] {
-        try array(key, expected: "array of strings") { $0.stringValue }
+        let expected = "array of strings"
+        return try array(key, expected: expected).map(expected: expected) { $0.stringValue }
     }
 
     public func floats(_ key: String) throws -> [Float] {
-        try array(key, expected: "array of numbers") { $0.floatValue }
+        let expected = "array of numbers"
+        return try array(key, expected: expected).map(expected: expected) { $0.floatValue }
     }
 
     public func ints(_ key: String) throws -> [Int] {
-        try array(key, expected: "array of integers") { $0.intValue }
-    }
-
-    private func array<T>(_ key: String, expected: String, _ element: (GGUFValue) -> T?) throws -> [T] {
-        let value = try value(key)
-        guard let items = value.arrayValue else { throw GGUFError.wrongType(key: key, expected: expected, found: value.typeName) }
-        var result: [T] = []
-        result.reserveCapacity(items.count)
-        for item in items {
-            guard let converted = element(item) else {
-                throw GGUFError.wrongType(key: key, expected: expected, found: value.typeName)
-            }
-            result.append(converted)
-        }
-        return result
+        let expected = "array of integers"
+        return try array(key, expected: expected).map(expected: expected) { $0.intValue }
     }
 
     /// `try?`-free optional lookups: absent is nil, present with the wrong type is still an error.
     public func optional<T>(_ key: String, _ get: (String) throws -> T) throws -> T? {
-        metadata[key] == nil ? nil : try get(key)
+        metadata.contains(key) ? try get(key) : nil
     }
 }
 
 /// A cursor over the mapped bytes that checks every read against the end of the file.
+///
+/// Field names for errors are autoclosures: a vocabulary walks hundreds of thousands of strings, and a name
+/// such as "value of 'tokenizer.ggml.tokens'" should be built only when something is wrong.
 struct ByteReader {
-    /// The most elements one metadata array may hold (see `value(rawType:...)`).
+    /// The most elements one metadata array may hold (see `arrayHeader`).
     static let maximumArrayElements = 1 << 24
 
     let base: UnsafeRawPointer
+    /// Reads stop here: the end of the file, or of the array a view reads.
     let length: Int
-    private(set) var offset = 0
+    private(set) var offset: Int
 
-    init(base: UnsafeRawPointer, length: Int) {
+    init(base: UnsafeRawPointer, length: Int, offset: Int = 0) {
         self.base = base
         self.length = length
+        self.offset = offset
     }
 
     var remaining: Int { length - offset }
 
-    private func require(_ needed: Int, field: String) throws {
+    private func require(_ needed: Int, field: @autoclosure () -> String) throws {
         guard needed <= remaining else {
-            throw GGUFError.truncated(field: field, offset: offset, needed: needed, available: remaining)
+            throw GGUFError.truncated(field: field(), offset: offset, needed: needed, available: remaining)
         }
     }
 
-    mutating func read<T: FixedWidthInteger>(field: String) throws -> T {
-        try require(MemoryLayout<T>.size, field: field)
+    mutating func read<T: FixedWidthInteger>(field: @autoclosure () -> String) throws -> T {
+        try require(MemoryLayout<T>.size, field: field())
         let value = T(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: T.self))
         offset += MemoryLayout<T>.size
         return value
     }
 
-    mutating func bytes(_ count: Int, field: String) throws -> [UInt8] {
-        try require(count, field: field)
+    mutating func bytes(_ count: Int, field: @autoclosure () -> String) throws -> [UInt8] {
+        Array(try rawBytes(count, field: field()))
+    }
+
+    /// The next `count` bytes, in place.
+    mutating func rawBytes(_ count: Int, field: @autoclosure () -> String) throws -> UnsafeRawBufferPointer {
+        try require(count, field: field())
         let buffer = UnsafeRawBufferPointer(start: base + offset, count: count)
         offset += count
-        return Array(buffer)
+        return buffer
     }
 
     /// A 64-bit count, refused when even `minimumBytesEach` bytes per item would run past the end of the file.
-    mutating func count(field: String, minimumBytesEach: Int) throws -> Int {
+    mutating func count(field: @autoclosure () -> String, minimumBytesEach: Int) throws -> Int {
         let start = offset
-        let raw: UInt64 = try read(field: field)
+        let raw: UInt64 = try read(field: field())
         guard raw <= UInt64(remaining / max(minimumBytesEach, 1)) else {
-            throw GGUFError.countTooLarge(field: field, offset: start, count: raw)
+            throw GGUFError.countTooLarge(field: field(), offset: start, count: raw)
         }
         return Int(raw)
     }
 
-    mutating func string(field: String) throws -> String {
+    /// A string's bytes in place (length-prefixed), checked to be valid UTF-8 without copying them.
+    mutating func stringBytes(field: @autoclosure () -> String) throws -> UnsafeRawBufferPointer {
         let start = offset
-        let byteCount = try count(field: "length of \(field)", minimumBytesEach: 1)
-        try require(byteCount, field: field)
-        let buffer = UnsafeRawBufferPointer(start: base + offset, count: byteCount)
+        let byteCount = try count(field: "length of \(field())", minimumBytesEach: 1)
+        let buffer = try rawBytes(byteCount, field: field())
         // Vocabulary pieces are raw bytes in principle; llama.cpp keeps them byte-exact, and so do we, except
         // that Swift strings must be valid UTF-8: a key or name that is not is an error rather than a repair.
-        guard let s = String(validating: buffer.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw GGUFError.invalidString(field: field, offset: start)
+        guard Self.isValidUTF8(buffer) else { throw GGUFError.invalidString(field: field(), offset: start) }
+        return buffer
+    }
+
+    mutating func string(field: @autoclosure () -> String) throws -> String {
+        String(decoding: try stringBytes(field: field()), as: UTF8.self)
+    }
+
+    /// UTF-8 validity as Swift's `String(validating:)` decides it (no overlong forms, surrogates or values
+    /// past U+10FFFF), without building a string; ASCII, most of any vocabulary, takes the fast path.
+    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return true }
+        var iterator = bytes.makeIterator()
+        var decoder = Unicode.UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
         }
-        offset += byteCount
-        return s
     }
 
     /// How deep arrays of arrays may nest. The spec sets no limit and no model nests at all (llama.cpp refuses
     /// nested arrays); the limit keeps a forged file from recursing the reader off the end of its stack.
     static let maximumArrayNesting = 16
 
+    /// One value of a fixed-size type read from `pointer` (little-endian, any alignment).
+    static func fixedWidthValue(_ type: GGUFValueType, at pointer: UnsafeRawPointer) -> GGUFValue {
+        func load<T: FixedWidthInteger>(_: T.Type) -> T { T(littleEndian: pointer.loadUnaligned(as: T.self)) }
+        switch type {
+        case .uint8: return .uint8(load(UInt8.self))
+        case .int8: return .int8(load(Int8.self))
+        case .uint16: return .uint16(load(UInt16.self))
+        case .int16: return .int16(load(Int16.self))
+        case .uint32: return .uint32(load(UInt32.self))
+        case .int32: return .int32(load(Int32.self))
+        case .uint64: return .uint64(load(UInt64.self))
+        case .int64: return .int64(load(Int64.self))
+        case .float32: return .float32(Float(bitPattern: load(UInt32.self)))
+        case .float64: return .float64(Double(bitPattern: load(UInt64.self)))
+        case .bool: return .bool(load(UInt8.self) != 0)
+        case .string, .array: preconditionFailure("\(type) is not a fixed-size type")
+        }
+    }
+
     mutating func value(rawType: UInt32, key: String, typeOffset: Int, depth: Int = 0) throws -> GGUFValue {
         guard let type = GGUFValueType(rawValue: rawType) else {
             throw GGUFError.unknownValueType(key: key, offset: typeOffset, type: rawType)
         }
+        if let size = type.fixedSize {
+            let bytes = try rawBytes(size, field: key)
+            return Self.fixedWidthValue(type, at: bytes.baseAddress!)
+        }
         switch type {
-        case .uint8: return .uint8(try read(field: key))
-        case .int8: return .int8(try read(field: key))
-        case .uint16: return .uint16(try read(field: key))
-        case .int16: return .int16(try read(field: key))
-        case .uint32: return .uint32(try read(field: key))
-        case .int32: return .int32(try read(field: key))
-        case .uint64: return .uint64(try read(field: key))
-        case .int64: return .int64(try read(field: key))
-        case .float32: return .float32(Float(bitPattern: try read(field: key)))
-        case .float64: return .float64(Double(bitPattern: try read(field: key)))
-        case .bool:
-            let byte: UInt8 = try read(field: key)
-            return .bool(byte != 0)
         case .string: return .string(try string(field: "value of '\(key)'"))
-        case .array:
-            let elementTypeOffset = offset
-            let rawElement: UInt32 = try read(field: "element type of '\(key)'")
-            guard let elementType = GGUFValueType(rawValue: rawElement) else {
-                throw GGUFError.unknownValueType(key: key, offset: elementTypeOffset, type: rawElement)
-            }
-            guard elementType != .array || depth < Self.maximumArrayNesting else {
-                throw GGUFError.nestingTooDeep(key: key, offset: elementTypeOffset)
-            }
-            // A string takes at least its 8-byte length; nested arrays at least their 12-byte header.
-            let minimum = elementType.fixedSize ?? (elementType == .string ? 8 : 12)
-            let countOffset = offset
-            let count = try count(field: "element count of '\(key)'", minimumBytesEach: minimum)
-            // Each element costs a 24-byte `GGUFValue` in memory however small it is in the file, so a forged
-            // array of a billion bytes would ask for tens of gigabytes. The largest real metadata arrays are
-            // vocabularies of a few hundred thousand entries.
-            guard count <= Self.maximumArrayElements else {
-                throw GGUFError.countTooLarge(field: "element count of '\(key)'", offset: countOffset, count: UInt64(count))
-            }
+        default:
+            let header = try arrayHeader(key: key, depth: depth)
             var values: [GGUFValue] = []
-            values.reserveCapacity(count)
-            for _ in 0..<count {
-                values.append(try value(rawType: rawElement, key: key, typeOffset: elementTypeOffset, depth: depth + 1))
+            values.reserveCapacity(header.count)
+            for _ in 0..<header.count {
+                values.append(try value(rawType: header.type.rawValue, key: key, typeOffset: header.typeOffset, depth: depth + 1))
             }
-            return .array(elementType, values)
+            return .array(header.type, values)
+        }
+    }
+
+    /// An array's element type and count, checked: a known type, nesting within the limit, and a count whose
+    /// elements fit in the rest of the file and in memory.
+    private mutating func arrayHeader(key: String, depth: Int) throws -> (type: GGUFValueType, count: Int, typeOffset: Int) {
+        let elementTypeOffset = offset
+        let rawElement: UInt32 = try read(field: "element type of '\(key)'")
+        guard let elementType = GGUFValueType(rawValue: rawElement) else {
+            throw GGUFError.unknownValueType(key: key, offset: elementTypeOffset, type: rawElement)
+        }
+        guard elementType != .array || depth < Self.maximumArrayNesting else {
+            throw GGUFError.nestingTooDeep(key: key, offset: elementTypeOffset)
+        }
+        // A string takes at least its 8-byte length; nested arrays at least their 12-byte header.
+        let minimum = elementType.fixedSize ?? (elementType == .string ? 8 : 12)
+        let countOffset = offset
+        let count = try count(field: "element count of '\(key)'", minimumBytesEach: minimum)
+        // Decoded, each element costs a 24-byte `GGUFValue` however small it is in the file, so a forged array
+        // of a billion bytes would ask for tens of gigabytes. The largest real metadata arrays are vocabularies
+        // of a few hundred thousand entries.
+        guard count <= Self.maximumArrayElements else {
+            throw GGUFError.countTooLarge(field: "element count of '\(key)'", offset: countOffset, count: UInt64(count))
+        }
+        return (elementType, count, elementTypeOffset)
+    }
+
+    /// One metadata value as the file keeps it: scalars and strings decoded, arrays checked exactly as `value`
+    /// would decode them (same errors at the same offsets) but left in the map as a `GGUFArray`.
+    mutating func metadataEntry(rawType: UInt32, key: String, typeOffset: Int, mapping: GGUFMapping) throws -> GGUFMetadataEntry {
+        guard rawType == GGUFValueType.array.rawValue else {
+            return .value(try value(rawType: rawType, key: key, typeOffset: typeOffset))
+        }
+        let header = try arrayHeader(key: key, depth: 0)
+        let start = offset
+        try skipElements(header.type, count: header.count, key: key, depth: 1)
+        return .array(GGUFArray(key: key, elementType: header.type, count: header.count,
+                                elementTypeOffset: header.typeOffset, elementsOffset: start,
+                                byteCount: offset - start, depth: 1, mapping: mapping))
+    }
+
+    /// Checks and passes over `count` elements of `type`, allocating nothing.
+    private mutating func skipElements(_ type: GGUFValueType, count: Int, key: String, depth: Int) throws {
+        if let size = type.fixedSize {
+            // The count was checked against the bytes left, so this cannot run past the end.
+            _ = try rawBytes(count * size, field: key)
+            return
+        }
+        for _ in 0..<count {
+            if type == .string {
+                _ = try stringBytes(field: "value of '\(key)'")
+            } else {
+                let header = try arrayHeader(key: key, depth: depth)
+                try skipElements(header.type, count: header.count, key: key, depth: depth + 1)
+            }
         }
     }
 }

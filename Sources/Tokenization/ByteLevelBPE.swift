@@ -4,6 +4,8 @@
 // Port of llama.cpp's `llm_tokenizer_bpe_session::tokenize` (src/llama-vocab.cpp, commit 0c1e57098, MIT,
 // Copyright (c) 2023-2024 The ggml authors) and `unicode_byte_to_utf8_map` (src/unicode.cpp).
 
+import GGUF
+
 /// GPT-2's reversible mapping of the 256 byte values to printable code points, so that BPE can work on text:
 /// the printable bytes `!`..`~`, `¡`..`¬` and `®`..`ÿ` map to themselves, the other 68 to U+0100 onwards.
 enum GPT2ByteMapping {
@@ -83,32 +85,39 @@ final class ByteLevelBPE: Sendable {
         let result: Int32
     }
 
-    init(vocabulary: Vocabulary, mergeList: [String], preTokenizer: PreTokenizer) {
+    /// Interns the vocabulary's byte symbols and every merge of `mergeList` (`tokenizer.ggml.merges`, read in
+    /// place from the map: "left right" per line, in rank order).
+    init(vocabulary: Vocabulary, mergeList: GGUFArray, preTokenizer: PreTokenizer) throws {
         self.vocabulary = vocabulary
         self.preTokenizer = preTokenizer
-        // Texts are compared as bytes throughout (see `Vocabulary.idsByText`).
+        // Texts are compared as bytes throughout (see `TokenTexts`).
         var extraTexts: [[UInt8]] = []
         var extraIDs: [[UInt8]: Int32] = [:]
-        func intern(_ text: [UInt8]) -> Int32 {
-            if let id = vocabulary.idsByText[text] { return id }
-            if let id = extraIDs[text] { return id }
+        func intern(_ text: UnsafeRawBufferPointer) -> Int32 {
+            if let id = vocabulary.texts.id(for: text) { return id }
+            let bytes = Array(text)
+            if let id = extraIDs[bytes] { return id }
             let id = Int32(vocabulary.count + extraTexts.count)
-            extraTexts.append(text)
-            extraIDs[text] = id
+            extraTexts.append(bytes)
+            extraIDs[bytes] = id
             return id
         }
-        byteSymbols = GPT2ByteMapping.utf8ForByte.map(intern)
+        byteSymbols = GPT2ByteMapping.utf8ForByte.map { $0.withUnsafeBytes(intern) }
         var merges: [UInt64: Merge] = [:]
         merges.reserveCapacity(mergeList.count)
-        for (rank, line) in mergeList.enumerated() {
+        var joined: [UInt8] = []
+        try mergeList.forEachString { rank, line in
             // llama.cpp splits at the first space after the first byte; a line without one never matches.
-            let utf8 = Array(line.utf8)
-            guard let space = utf8.dropFirst().firstIndex(of: UInt8(ascii: " ")) else { continue }
-            let left = Array(utf8[..<space])
-            let right = Array(utf8[(space + 1)...])
+            guard !line.isEmpty, let space = line[1...].firstIndex(of: UInt8(ascii: " ")) else { return }
+            let left = UnsafeRawBufferPointer(rebasing: line[..<space])
+            let right = UnsafeRawBufferPointer(rebasing: line[(space + 1)...])
             let key = UInt64(UInt32(bitPattern: intern(left))) << 32 | UInt64(UInt32(bitPattern: intern(right)))
             // The first listing of a pair wins (llama.cpp's `emplace`).
-            if merges[key] == nil { merges[key] = Merge(rank: Int32(rank), result: intern(left + right)) }
+            guard merges[key] == nil else { return }
+            joined.removeAll(keepingCapacity: true)
+            joined.append(contentsOf: left)
+            joined.append(contentsOf: right)
+            merges[key] = Merge(rank: Int32(rank), result: joined.withUnsafeBytes(intern))
         }
         self.merges = merges
         self.nonTokenTexts = extraTexts
@@ -139,7 +148,7 @@ final class ByteLevelBPE: Sendable {
     }
 
     private func encodeWord(_ word: UnsafeBufferPointer<UInt8>, workspace: inout MergeWorkspace, into output: inout [Int32]) {
-        if preTokenizer.ignoresMerges, let id = vocabulary.idsByText[word.flatMap { GPT2ByteMapping.utf8ForByte[Int($0)] }] {
+        if preTokenizer.ignoresMerges, let id = vocabulary.texts.id(for: word.flatMap { GPT2ByteMapping.utf8ForByte[Int($0)] }) {
             output.append(id)
             return
         }
@@ -183,7 +192,7 @@ final class ByteLevelBPE: Sendable {
                 // A merge produced text that is not a token: llama.cpp falls back to single-byte tokens of the
                 // mapped text (only ASCII bytes can name a token, the rest are dropped).
                 for unit in nonTokenTexts[Int(symbol.id) - vocabulary.count] where unit < 0x80 {
-                    if let id = vocabulary.idsByText[[unit]] { output.append(id) }
+                    if let id = vocabulary.texts.id(for: [unit]) { output.append(id) }
                 }
             }
         }

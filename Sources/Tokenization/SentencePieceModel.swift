@@ -64,7 +64,7 @@ final class SentencePieceModel: @unchecked Sendable {
         var piece = ProtobufWriter()
         for id in 0..<vocabulary.count {
             piece.removeAll()
-            piece.bytes(field: 1, Array(vocabulary.texts[id].utf8))                       // piece
+            vocabulary.texts.withText(id) { piece.bytes(field: 1, $0) }                    // piece
             piece.fixed32(field: 2, vocabulary.scores[id].bitPattern)                     // score
             piece.varint(field: 3, pieceType(vocabulary.attributes[id], isUnknown: id == unknown).rawValue)  // type
             model.message(field: 1, piece)                                                // pieces
@@ -78,7 +78,7 @@ final class SentencePieceModel: @unchecked Sendable {
         trainer.int32(field: 41, vocabulary.bos ?? -1)                // bos_id
         trainer.int32(field: 42, vocabulary.eos ?? -1)                // eos_id
         trainer.int32(field: 43, vocabulary.padding ?? -1)            // pad_id
-        trainer.bytes(field: 45, Array(vocabulary.texts[Int(unknown)].utf8))  // unk_piece
+        vocabulary.texts.withText(Int(unknown)) { trainer.bytes(field: 45, $0) }  // unk_piece
         model.message(field: 2, trainer)                               // trainer_spec
 
         var normalizer = ProtobufWriter()
@@ -144,7 +144,7 @@ struct ProtobufWriter {
     }
 
     /// Wire type 2: strings and bytes.
-    mutating func bytes(field: Int, _ value: [UInt8]) {
+    mutating func bytes<Bytes: Collection<UInt8>>(field: Int, _ value: Bytes) {
         key(field, wireType: 2)
         rawVarint(UInt64(value.count))
         buffer.append(contentsOf: value)

@@ -36,7 +36,7 @@ struct SpecialTokenMatcher: Sendable {
         for id in 0..<vocabulary.count {
             let attributes = vocabulary.attributes[id]
             guard !attributes.isDisjoint(with: [.control, .userDefined, .unknown]) else { continue }
-            candidates.append(Candidate(id: Int32(id), text: Array(vocabulary.texts[id].utf8),
+            candidates.append(Candidate(id: Int32(id), text: vocabulary.texts.bytes(id),
                                         needsSpecialParsing: !attributes.isDisjoint(with: [.control, .unknown]),
                                         stripsLeft: attributes.contains(.stripsLeft),
                                         stripsRight: attributes.contains(.stripsRight)))

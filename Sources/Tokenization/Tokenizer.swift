@@ -24,9 +24,11 @@ public final class Tokenizer: Sendable {
     let vocabulary: Vocabulary
     let model: Model
     private let specialTokens: SpecialTokenMatcher
-    /// Every token's bytes as llama.cpp's `token_to_piece(special: true)` gives them, stored back to back.
+    /// Every token's bytes as llama.cpp's `token_to_piece(special: true)` gives them, stored back to back;
+    /// token i's run from `pieceOffsets[i]` to `pieceOffsets[i + 1]`. This is the tokenizer's one id -> bytes
+    /// table of its own (vocabulary texts are read from the file's map).
     private let pieceBytes: [UInt8]
-    private let pieceOffsets: [Int]
+    private let pieceOffsets: [UInt32]
     /// The pre-tokenizer, for byte-level BPE vocabularies.
     public let preTokenizer: PreTokenizer?
 
@@ -39,10 +41,10 @@ public final class Tokenizer: Sendable {
             let label = try file.optional(TokenizerKey.pre, file.string) ?? "default"
             let preTokenizer = try PreTokenizer.named(label)
             let vocabulary = try Vocabulary(file: file, kind: .byteLevelBPE, preTokenizer: preTokenizer)
-            let merges = try file.strings(TokenizerKey.merges)
+            let merges = try file.array(TokenizerKey.merges)
             self.vocabulary = vocabulary
             self.preTokenizer = preTokenizer
-            self.model = .byteLevelBPE(ByteLevelBPE(vocabulary: vocabulary, mergeList: merges, preTokenizer: preTokenizer))
+            self.model = .byteLevelBPE(try ByteLevelBPE(vocabulary: vocabulary, mergeList: merges, preTokenizer: preTokenizer))
         case "llama":
             let vocabulary = try Vocabulary(file: file, kind: .sentencePiece, preTokenizer: nil)
             self.vocabulary = vocabulary
@@ -52,7 +54,7 @@ public final class Tokenizer: Sendable {
             throw TokenizerError.unsupportedModel(modelName)
         }
         specialTokens = SpecialTokenMatcher(vocabulary: vocabulary)
-        (pieceBytes, pieceOffsets) = Tokenizer.buildPieces(vocabulary)
+        (pieceBytes, pieceOffsets) = try Tokenizer.buildPieces(vocabulary)
     }
 
     // MARK: Vocabulary facts
@@ -95,7 +97,7 @@ public final class Tokenizer: Sendable {
 
     /// The vocabulary text of `id` as stored in the GGUF (not decoded); nil for an out-of-range id.
     public func vocabularyText(_ id: Int32) -> String? {
-        isInRange(id) ? vocabulary.texts[Int(id)] : nil
+        isInRange(id) ? vocabulary.texts.text(Int(id)) : nil
     }
 
     // MARK: Encoding
@@ -163,7 +165,7 @@ public final class Tokenizer: Sendable {
     }
 
     private func piece(_ id: Int32) -> ArraySlice<UInt8> {
-        pieceBytes[pieceOffsets[Int(id)]..<pieceOffsets[Int(id) + 1]]
+        pieceBytes[Int(pieceOffsets[Int(id)])..<Int(pieceOffsets[Int(id) + 1])]
     }
 
     /// The raw bytes of `ids` joined, as llama.cpp's `llama_detokenize(remove_special: false,
@@ -193,38 +195,41 @@ public final class Tokenizer: Sendable {
     private func isInRange(_ id: Int32) -> Bool { id >= 0 && Int(id) < vocabulary.count }
 
     /// llama.cpp's `token_to_piece` for every token, computed once (its `cache_token_to_piece`).
-    private static func buildPieces(_ vocabulary: Vocabulary) -> ([UInt8], [Int]) {
+    private static func buildPieces(_ vocabulary: Vocabulary) throws -> ([UInt8], [UInt32]) {
         var bytes: [UInt8] = []
-        var offsets: [Int] = [0]
+        var offsets: [UInt32] = [0]
         offsets.reserveCapacity(vocabulary.count + 1)
         for id in 0..<vocabulary.count {
-            let text = vocabulary.texts[id]
             let attributes = vocabulary.attributes[id]
-            if !attributes.isDisjoint(with: [.unknown, .control, .userDefined]) {
-                bytes.append(contentsOf: text.utf8)
-            } else if attributes.contains(.normal) {
-                switch vocabulary.kind {
-                case .sentencePiece: Tokenizer.appendUnescapingWhitespace(text, to: &bytes)
-                case .byteLevelBPE: GPT2ByteMapping.decode(text, appendingTo: &bytes)
+            vocabulary.texts.withText(id) { utf8 in
+                if !attributes.isDisjoint(with: [.unknown, .control, .userDefined]) {
+                    bytes.append(contentsOf: utf8)
+                } else if attributes.contains(.normal) {
+                    switch vocabulary.kind {
+                    case .sentencePiece: Tokenizer.appendUnescapingWhitespace(utf8, to: &bytes)
+                    case .byteLevelBPE: GPT2ByteMapping.decode(String(decoding: utf8, as: UTF8.self), appendingTo: &bytes)
+                    }
+                } else if attributes.contains(.byte) {
+                    // "<0xAB>": llama.cpp's `strtol(text.substr(3, 2), 16)`.
+                    if utf8.count >= 5, let byte = UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16) {
+                        bytes.append(byte)
+                    }
                 }
-            } else if attributes.contains(.byte) {
-                // "<0xAB>": llama.cpp's `strtol(text.substr(3, 2), 16)`.
-                let utf8 = Array(text.utf8)
-                if utf8.count >= 5, let byte = UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16) {
-                    bytes.append(byte)
-                }
+                // Unused and undefined tokens have no piece.
             }
-            // Unused and undefined tokens have no piece.
-            offsets.append(bytes.count)
+            guard let end = UInt32(exactly: bytes.count) else {
+                throw TokenizerError.piecesTooLarge(bytes: bytes.count)
+            }
+            offsets.append(end)
         }
         return (bytes, offsets)
     }
 
     /// Appends `text` with SentencePiece's whitespace marker U+2581 turned back into a space (llama.cpp's
     /// `llama_unescape_whitespace`). In valid UTF-8 the bytes E2 96 81 can only be that character.
-    static func appendUnescapingWhitespace(_ text: String, to bytes: inout [UInt8]) {
+    static func appendUnescapingWhitespace<Text: Sequence<UInt8>>(_ text: Text, to bytes: inout [UInt8]) {
         let start = bytes.count
-        for byte in text.utf8 {
+        for byte in text {
             bytes.append(byte)
             let end = bytes.count
             if byte == 0x81, end - start >= 3, bytes[end - 2] == 0x96, bytes[end - 3] == 0xE2 {

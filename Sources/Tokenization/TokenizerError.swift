@@ -13,6 +13,9 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     case missingToken(String, reason: String)
     /// libsentencepiece refused the model built from the vocabulary.
     case sentencePieceRejected(String)
+    /// The decoded pieces of all tokens together exceed the 4 GiB a piece table indexes (only a forged
+    /// vocabulary gets near: real ones take a few megabytes).
+    case piecesTooLarge(bytes: Int)
 
     public var description: String {
         switch self {
@@ -28,6 +31,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
             return "token \(text.debugDescription) is missing from the vocabulary: \(reason)"
         case let .sentencePieceRejected(message):
             return "libsentencepiece refused the vocabulary: \(message)"
+        case let .piecesTooLarge(bytes):
+            return "the vocabulary's decoded pieces take more than 4 GiB (\(bytes) bytes so far)"
         }
     }
 

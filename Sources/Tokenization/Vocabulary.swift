@@ -68,13 +68,10 @@ enum VocabularyKind: Sendable {
 /// src/llama-vocab.cpp, MIT).
 final class Vocabulary: Sendable {
     let kind: VocabularyKind
-    let texts: [String]
+    /// Texts (in the file's memory map) and the id of each text.
+    let texts: TokenTexts
     let scores: [Float]
     let attributes: [TokenAttributes]
-    /// Keyed by the texts' UTF-8 bytes, not by `String`: Swift compares strings by canonical equivalence, and
-    /// vocabularies hold distinct tokens that are canonically equivalent (Gemma's ids 3082 and 4388 are
-    /// "\u{09BE}\u{09DF}" and "\u{09BE}\u{09AF}\u{09BC}").
-    let idsByText: [[UInt8]: Int32]
 
     let bos: Int32?
     let eos: Int32?
@@ -93,35 +90,29 @@ final class Vocabulary: Sendable {
     var count: Int { texts.count }
 
     /// The id of the token whose text is byte for byte `text`.
-    func id(forText text: String) -> Int32? { idsByText[Array(text.utf8)] }
+    func id(forText text: String) -> Int32? { texts.id(for: text) }
 
     init(file: GGUFFile, kind: VocabularyKind, preTokenizer: PreTokenizer?) throws {
         self.kind = kind
-        var texts = try file.strings(TokenizerKey.tokens)
+        // The texts stay in the map: no `[String]` of the whole vocabulary is ever built.
+        let texts = try TokenTexts(file.array(TokenizerKey.tokens))
         let count = texts.count
-        // llama.cpp renames empty pieces so that every text is a distinct key.
-        for i in texts.indices where texts[i].isEmpty { texts[i] = "[EMPTY_\(i)]" }
 
         let scores = try file.optional(TokenizerKey.scores, file.floats) ?? Array(repeating: 0, count: count)
         guard scores.count >= count else {
             throw TokenizerError.arrayTooShort(key: TokenizerKey.scores, count: scores.count, tokens: count)
         }
         var attributes: [TokenAttributes]
-        if let types = try file.optional(TokenizerKey.tokenType, file.ints) {
+        if file.metadata.contains(TokenizerKey.tokenType) {
+            // Converted straight from the map, without an intermediate `[Int]`.
+            let types = try file.array(TokenizerKey.tokenType)
             guard types.count >= count else {
                 throw TokenizerError.arrayTooShort(key: TokenizerKey.tokenType, count: types.count, tokens: count)
             }
-            attributes = types.prefix(count).map(TokenAttributes.init(ggufTokenType:))
+            attributes = try types.map(expected: "array of integers") { $0.intValue.map(TokenAttributes.init(ggufTokenType:)) }
+            attributes.removeLast(attributes.count - count)
         } else {
             attributes = Array(repeating: .normal, count: count)
-        }
-
-        var idsByText: [[UInt8]: Int32] = [:]
-        idsByText.reserveCapacity(count)
-        for (i, text) in texts.enumerated() {
-            if let previous = idsByText.updateValue(Int32(i), forKey: Array(text.utf8)) {
-                throw TokenizerError.duplicateToken(text, ids: (Int(previous), i))
-            }
         }
 
         // Special ids: llama.cpp's defaults per family, each replaced by the metadata when in range.
@@ -147,7 +138,7 @@ final class Vocabulary: Sendable {
             // llama.cpp walks a hash map and keeps the first hit; when a vocabulary has several candidates its
             // choice is arbitrary. Candidate order is used here, which agrees whenever there is one.
             for text in candidates {
-                if let id = idsByText[Array(text.utf8)] {
+                if let id = texts.id(for: text) {
                     attributes[Int(id)].insert(.control)
                     return id
                 }
@@ -166,11 +157,12 @@ final class Vocabulary: Sendable {
         // Control tokens whose text says "unused" are unused (a byte search, as llama.cpp's `strstr`).
         let unusedBytes = Array("unused".utf8)
         for i in 0..<count where attributes[i].contains(.control) {
-            let bytes = Array(texts[i].utf8)
-            if bytes.count >= unusedBytes.count,
-               (0...(bytes.count - unusedBytes.count)).contains(where: { bytes[$0..<($0 + unusedBytes.count)].elementsEqual(unusedBytes) }) {
-                attributes[i].insert(.unused)
+            let containsUnused = texts.withText(i) { bytes in
+                bytes.count >= unusedBytes.count && (0...(bytes.count - unusedBytes.count)).contains {
+                    bytes[$0..<($0 + unusedBytes.count)].elementsEqual(unusedBytes)
+                }
             }
+            if containsUnused { attributes[i].insert(.unused) }
         }
 
         // End of generation: the FIM pad/repo/file-separator tokens, every token with one of these texts, and
@@ -180,28 +172,28 @@ final class Vocabulary: Sendable {
                      "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
                      "<|end_of_text|>", "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>",
                      "<｜end▁of▁sentence｜>", "[e~["] {
-            if let id = idsByText[Array(text.utf8)] {
+            if let id = texts.id(for: text) {
                 endOfGeneration.insert(id)
                 attributes[Int(id)].insert(.control)
             }
         }
         // gpt-oss: these are always rendered.
         for text in ["<|channel|>", "<|message|>", "<|start|>", "<|constrain|>"] {
-            if let id = idsByText[Array(text.utf8)] { attributes[Int(id)] = .userDefined }
+            if let id = texts.id(for: text) { attributes[Int(id)] = .userDefined }
         }
         endOfGeneration.formUnion([eos, eot, eom].compactMap { $0 })
         // o200k_harmony and solar-open: "<|end|>" is not end of generation when "<|return|>"/"<|call|>" (or
         // "<|calls|>"/"<|flush|>") exist.
-        let eogTexts = Set(endOfGeneration.map { Array(texts[Int($0)].utf8) })
+        let eogTexts = Set(endOfGeneration.map { texts.bytes(Int($0)) })
         func isEndOfGeneration(_ text: String) -> Bool { eogTexts.contains(Array(text.utf8)) }
-        if let endID = idsByText[Array("<|end|>".utf8)], endOfGeneration.contains(endID),
+        if let endID = texts.id(for: "<|end|>"), endOfGeneration.contains(endID),
            (isEndOfGeneration("<|return|>") && isEndOfGeneration("<|call|>"))
             || (isEndOfGeneration("<|calls|>") && isEndOfGeneration("<|flush|>")) {
             endOfGeneration.remove(endID)
             attributes[Int(endID)] = .userDefined
         }
         // gemma4 and plamo: "</s>" is a normal token.
-        if let closeID = idsByText[Array("</s>".utf8)], endOfGeneration.contains(closeID),
+        if let closeID = texts.id(for: "</s>"), endOfGeneration.contains(closeID),
            isEndOfGeneration("<|tool_response>") || isEndOfGeneration("<|plamo:eos|>") {
             endOfGeneration.remove(closeID)
             attributes[Int(closeID)] = .normal
@@ -214,15 +206,15 @@ final class Vocabulary: Sendable {
         let architecture = try file.optional(TokenizerKey.generalArchitecture, file.string) ?? ""
         if ["jina-v2-de", "jina-v2-es", "jina-v2-code"].contains(where: preLabel.contains)
             || ["nomic-bert-moe", "jina-bert-v3"].contains(where: architecture.contains) {
-            if let id = idsByText[Array("<mask>".utf8)] { attributes[Int(id)].insert(.stripsLeft) }
+            if let id = texts.id(for: "<mask>") { attributes[Int(id)].insert(.stripsLeft) }
         } else if modelName.contains("phi-3") || modelName.contains("phi3") {
             for i in 0..<count where !attributes[i].isDisjoint(with: [.control, .userDefined, .unknown]) {
                 attributes[i].insert(.stripsRight)
             }
             for text in ["<unk>", "<s>", "<|endoftext|>"] {
-                if let id = idsByText[Array(text.utf8)] { attributes[Int(id)].remove(.stripsRight) }
+                if let id = texts.id(for: text) { attributes[Int(id)].remove(.stripsRight) }
             }
-        } else if modelName.contains("modern-bert"), let id = idsByText[Array("[MASK]".utf8)] {
+        } else if modelName.contains("modern-bert"), let id = texts.id(for: "[MASK]") {
             attributes[Int(id)].insert(.stripsLeft)
         }
 
@@ -233,9 +225,8 @@ final class Vocabulary: Sendable {
         self.addsSpacePrefix = try file.optional(TokenizerKey.addSpacePrefix, file.bool) ?? (kind == .sentencePiece)
 
         self.texts = texts
-        self.scores = Array(scores.prefix(count))
+        self.scores = scores.count == count ? scores : Array(scores.prefix(count))
         self.attributes = attributes
-        self.idsByText = idsByText
         self.bos = bos
         self.eos = eos
         self.eot = eot

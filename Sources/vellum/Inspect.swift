@@ -16,7 +16,8 @@ struct Inspect: ParsableCommand {
         print("GGUF version \(file.version), \(file.metadata.count) metadata keys, \(file.tensors.count) tensors, alignment \(file.alignment), data at offset \(file.dataOffset), \(file.fileSize) bytes")
         print("\nmetadata:")
         for key in file.metadataKeys {
-            print("  \(key) [\(file.metadata[key]!.typeName)] = \(render(file.metadata[key]!))")
+            let value = try file.value(key)
+            print("  \(key) [\(value.typeName)] = \(render(value))")
         }
         guard !noTensors else { return }
         print("\ntensors:")

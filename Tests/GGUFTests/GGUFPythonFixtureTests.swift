@@ -69,7 +69,7 @@ final class GGUFPythonFixtureTests: XCTestCase {
             "t.arr.str": .array(.string, [.string("<s>"), .string(""), .string("▁the")]),
             "t.arr.nested": .array(.array, [.array(.int32, [.int32(1), .int32(2)]), .array(.int32, [.int32(3)])]),
         ]
-        for (key, value) in expected { XCTAssertEqual(file.metadata[key], value, key) }
+        for (key, value) in expected { XCTAssertEqual(try file.metadata[key], value, key) }
 
         // gguf-py (numpy) shapes are outermost first; GGUF's are innermost first.
         XCTAssertEqual(file.tensors.map(\.name), ["f32", "f16", "q8"])

@@ -61,7 +61,7 @@ final class GGUFReaderTests: XCTestCase {
             XCTAssertEqual(file.version, version)
             XCTAssertEqual(file.metadataKeys, Self.everyValueType.map(\.key), "keys keep file order")
             for (key, value) in Self.everyValueType {
-                XCTAssertEqual(file.metadata[key], value, "v\(version) \(key)")
+                XCTAssertEqual(try file.metadata[key], value, "v\(version) \(key)")
             }
             XCTAssertEqual(file.alignment, 64)
             XCTAssertEqual(file.dataOffset, layout.dataStart)

@@ -23,7 +23,8 @@ public enum ChatFormat: String, Sendable {
 
     /// The format of `file`'s template, or nil for a model with no (or an unrecognized) template.
     public static func detect(in file: GGUFFile) -> (format: ChatFormat, defaultSystem: String?)? {
-        guard let template = file.metadata["tokenizer.chat_template"]?.stringValue else { return nil }
+        // A string entry never throws (only arrays are decoded on lookup).
+        guard let template = try? file.metadata["tokenizer.chat_template"]?.stringValue else { return nil }
         if template.contains("<|im_start|>") { return (.chatML, defaultSystemPrompt(in: template)) }
         if template.contains("<start_of_turn>") { return (.gemma, nil) }
         if template.contains("<|start_header_id|>") { return (.llama3, nil) }
