@@ -165,7 +165,7 @@ public enum Q6_K {
     @inline(__always)
     static func dot(_ w: UnsafeRawPointer, _ act: UnsafeRawPointer, count: Int) -> Float {
         let packed = act + KQuantPacking.packedOffset(count: count)
-        var acc = Q6_KRowDot()
+        var acc = Q6_KSums()
         var i = 0
         while i < count / 256 {
             acc.add(w + i * blockBytes, packed + i * groupBytes)
@@ -175,11 +175,8 @@ public enum Q6_K {
     }
 }
 
-/// One Q6_K row's running dot (scaled sums in vector lanes). A row's result depends only on the order of its
-/// own `add` calls, so `SuperBlockRows.matVec` walking several rows together matches `Q6_K.dot` exactly.
-struct Q6_KRowDot: SuperBlockRowDot {
-    static var blockBytes: Int { Q6_K.blockBytes }
-    static var groupBytes: Int { Q6_K.groupBytes }
+/// One Q6_K row's running dot (scaled sums in vector lanes).
+struct Q6_KSums {
     var sum = SIMD16<Float>()
     var total: Float { horizontalSum(sum) }
 

@@ -135,13 +135,13 @@ public enum QuantKernels {
         for r in rows { y[r] = Q8_0.dot(w + r * stride, act, count: cols) }
     }
     @inline(never) static func matVecQ4_K(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
-        SuperBlockRows.matVec(Q4_KRowDot.self, w, stride, cols, rows, act, y)
+        for r in rows { y[r] = Q4_K.dot(w + r * stride, act, count: cols) }
     }
     @inline(never) static func matVecQ5_K(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
-        SuperBlockRows.matVec(Q5_KRowDot.self, w, stride, cols, rows, act, y)
+        for r in rows { y[r] = Q5_K.dot(w + r * stride, act, count: cols) }
     }
     @inline(never) static func matVecQ6_K(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
-        SuperBlockRows.matVec(Q6_KRowDot.self, w, stride, cols, rows, act, y)
+        for r in rows { y[r] = Q6_K.dot(w + r * stride, act, count: cols) }
     }
     @inline(never) static func matVecF32(_ w: UnsafeRawPointer, _ stride: Int, _ cols: Int, _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
         let x = act.assumingMemoryBound(to: Float.self)
@@ -208,66 +208,6 @@ public enum QuantKernels {
         case .q6_K: Q6_K.dequantizeReference(src, count: count, into: y)
         case .f32, .f16, .bf16: for i in 0..<count { y[i] = FloatRows.element(type, src, i) }
         default: preconditionFailure("no kernels for \(type)")
-        }
-    }
-}
-
-/// A row's running dot over K-quant super-blocks, for `SuperBlockRows.matVec`.
-protocol SuperBlockRowDot {
-    /// Weight bytes per super-block.
-    static var blockBytes: Int { get }
-    /// Bytes per super-block in the packed region of the prepared activation.
-    static var groupBytes: Int { get }
-    init()
-    /// Adds weight super-block `block` times its packed activation group `pa`.
-    mutating func add(_ block: UnsafeRawPointer, _ pa: UnsafeRawPointer)
-    var total: Float { get }
-}
-
-enum SuperBlockRows {
-    /// Rows shorter than this go one at a time: on rows of 6 super-blocks (1536 columns) four interleaved rows
-    /// measured slower (Q4_K 22 -> 13-16 GB/s, Q6_K 18-25 -> 6 GB/s from DRAM), on rows of 35 faster.
-    static let minimumGroupedBlocks = 16
-
-    /// y[r] = row r · activation, four rows per step: each super-block of activation is read once for four rows
-    /// (its loads are shared after inlining) and the rows' horizontal sums are paid once per four-row group,
-    /// which is what short decode rows (6 or 35 super-blocks) spend most on besides the weights themselves.
-    /// Every row keeps its own accumulator and sees its blocks in order, so results are bit-identical to one
-    /// row at a time.
-    @inline(__always)
-    static func matVec<Row: SuperBlockRowDot>(_: Row.Type, _ w: UnsafeRawPointer, _ stride: Int, _ cols: Int,
-                                              _ rows: Range<Int>, _ act: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
-        let packed = act + KQuantPacking.packedOffset(count: cols)
-        let blocks = cols / 256
-        var r = rows.lowerBound
-        while blocks >= minimumGroupedBlocks && rows.upperBound - r >= 4 {
-            let row = w + r * stride
-            var a0 = Row(), a1 = Row(), a2 = Row(), a3 = Row()
-            var i = 0
-            while i < blocks {
-                let pa = packed + i * Row.groupBytes, block = row + i * Row.blockBytes
-                a0.add(block, pa)
-                a1.add(block + stride, pa)
-                a2.add(block + 2 * stride, pa)
-                a3.add(block + 3 * stride, pa)
-                i += 1
-            }
-            y[r] = a0.total
-            y[r + 1] = a1.total
-            y[r + 2] = a2.total
-            y[r + 3] = a3.total
-            r += 4
-        }
-        while r < rows.upperBound {
-            let row = w + r * stride
-            var a = Row()
-            var i = 0
-            while i < blocks {
-                a.add(row + i * Row.blockBytes, packed + i * Row.groupBytes)
-                i += 1
-            }
-            y[r] = a.total
-            r += 1
         }
     }
 }
