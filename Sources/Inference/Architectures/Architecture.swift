@@ -41,10 +41,17 @@ public final class RunState: @unchecked Sendable {
     let x: UnsafeMutablePointer<Float>
     /// Normalized input of the current sub-layer and its output, [batch][max(n_embd, n_head*head_dim)].
     let xb: UnsafeMutablePointer<Float>
+    /// Attention output, [batch][n_head*head_dim]: live from attention to the output projection.
     let xb2: UnsafeMutablePointer<Float>
-    /// Queries, keys and values of the batch side by side, [batch][n_head*head_dim + 2*n_head_kv*head_dim].
+    /// Queries, keys and values of the batch side by side, [batch][n_head*head_dim + 2*n_head_kv*head_dim]:
+    /// live from the q/k/v projection to the end of attention.
     let qkv: UnsafeMutablePointer<Float>
-    /// Feed-forward gate and up projections side by side, [batch][2*n_ff], and their product, [batch][n_ff].
+    /// Feed-forward gate and up projections side by side, [batch][2*n_ff], and their product, [batch][n_ff]:
+    /// live from the gate/up projection to the down projection.
+    ///
+    /// Within a layer the attention buffers are dead before the feed-forward ones are written and the other way
+    /// round, so `gateUp` shares its memory with `xb2` and `hb` with `qkv` (at a 512-token batch that is 6 MB
+    /// less for Gemma 3 270M, touched on every prefill).
     let gateUp: UnsafeMutablePointer<Float>
     let hb: UnsafeMutablePointer<Float>
     /// Attention scores, one row of the context length per thread.
@@ -53,14 +60,17 @@ public final class RunState: @unchecked Sendable {
     public let logits: UnsafeMutablePointer<Float>
     private var owned: [UnsafeMutablePointer<Float>] = []
 
+    /// `weightTypes` are the types of the matrices the model multiplies (their activation formats size the
+    /// quantized-activation scratch); the default allows for every type the kernels support.
     public init(shape: ModelShape, contextLength: Int, maxBatch: Int = 256, maxLogitRows: Int = 1,
-                batchedProduct: BatchedProduct = .quantized, pool: ThreadPool) {
+                batchedProduct: BatchedProduct = .quantized, pool: ThreadPool,
+                weightTypes: [GGMLType] = QuantKernels.supportedWeightTypes) {
         self.maxBatch = maxBatch
         self.maxLogitRows = maxLogitRows
         self.pool = pool
         let wide = max(shape.embeddingLength, shape.queryDim)
         scratch = Scratch(maxCols: max(wide, shape.feedForwardLength), maxBatch: maxBatch,
-                          threads: pool.threadCount, batchedProduct: batchedProduct)
+                          threads: pool.threadCount, batchedProduct: batchedProduct, weightTypes: weightTypes)
         var owned: [UnsafeMutablePointer<Float>] = []
         func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
             let pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)
@@ -70,10 +80,10 @@ public final class RunState: @unchecked Sendable {
         }
         x = buffer(maxBatch * shape.embeddingLength)
         xb = buffer(maxBatch * wide)
-        xb2 = buffer(maxBatch * wide)
-        qkv = buffer(maxBatch * (shape.queryDim + 2 * shape.kvDim))
-        gateUp = buffer(maxBatch * 2 * shape.feedForwardLength)
-        hb = buffer(maxBatch * shape.feedForwardLength)
+        xb2 = buffer(maxBatch * max(wide, 2 * shape.feedForwardLength))
+        gateUp = xb2
+        qkv = buffer(maxBatch * max(shape.queryDim + 2 * shape.kvDim, shape.feedForwardLength))
+        hb = qkv
         scores = buffer(pool.threadCount * contextLength)
         logits = buffer(maxLogitRows * shape.vocabularySize)
         self.owned = owned

@@ -9,6 +9,10 @@ public final class LanguageModel: @unchecked Sendable {
     public let architecture: any Architecture
     public let tokenizer: Tokenizer
     public var name: String { (try? file.string("general.name")) ?? file.path }
+    /// The types of the file's matrices the kernels multiply (what a session's activation scratch is sized for).
+    public var matrixTypes: [GGMLType] {
+        Array(Set(file.tensors.lazy.filter { $0.shape.count >= 2 && QuantKernels.supports($0.type) }.map(\.type)))
+    }
     private var pools: [Int: ThreadPool] = [:]
 
     public init(path: String) throws {

@@ -27,7 +27,7 @@ public final class Session: @unchecked Sendable {
         cache = KVCache(layerCount: shape.layerCount, capacity: context, kvDim: shape.kvDim)
         state = RunState(shape: shape, contextLength: context, maxBatch: max(1, maxBatch),
                          maxLogitRows: max(1, maxLogitRows), batchedProduct: batchedProduct,
-                         pool: model.threadPool(threads))
+                         pool: model.threadPool(threads), weightTypes: model.matrixTypes)
         tokens.reserveCapacity(context)
     }
 

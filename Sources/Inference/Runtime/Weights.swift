@@ -240,11 +240,13 @@ final class Scratch {
     let tiles: UnsafeMutablePointer<Float>
     let tileFloats: Int
 
-    init(maxCols: Int, maxBatch: Int, threads: Int, batchedProduct: BatchedProduct) {
-        // Large enough for the activation format of any weight type at the widest input (rounded up to whole
-        // super-blocks, since the K types pack 256 values per block).
+    init(maxCols: Int, maxBatch: Int, threads: Int, batchedProduct: BatchedProduct, weightTypes: [GGMLType]) {
+        // Large enough for the activation format of each of the model's weight types at the widest input
+        // (rounded up to whole super-blocks, since the K types pack 256 values per block). Only the model's own
+        // types count: allowing for F32 activations of float weights a quantized model never multiplies
+        // would make this 4 bytes per value instead of about 1.
         let widest = (maxCols + 255) / 256 * 256
-        let stride = QuantKernels.supportedWeightTypes.map { Scratch.activationStride(type: $0, cols: widest) }.max()!
+        let stride = weightTypes.map { Scratch.activationStride(type: $0, cols: widest) }.max() ?? 0
         activationSlotBytes = stride
         // At least one slot per activation format a fused projection may need (three for q/k/v).
         activations = .allocate(byteCount: stride * max(maxBatch, 4), alignment: 64)
