@@ -136,7 +136,7 @@ final class ByteLevelBPE: Sendable {
     /// Buffers reused from word to word.
     private struct MergeWorkspace {
         var symbols: [Symbol] = []
-        var queue = BigramQueue()
+        var queue = PriorityQueue<Bigram>()
     }
 
     /// One symbol of the word being merged: a doubly linked list over the word's bytes, as in llama.cpp.
@@ -202,7 +202,7 @@ final class ByteLevelBPE: Sendable {
 }
 
 /// A candidate merge of two neighbouring symbols.
-struct Bigram {
+struct Bigram: QueueOrdered {
     var rank: Int32
     var left: Int32
     var right: Int32
@@ -217,15 +217,20 @@ struct Bigram {
     }
 }
 
-/// A binary min-heap of bigrams.
-struct BigramQueue {
-    private var heap: [Bigram] = []
+/// What `PriorityQueue` orders by: `precedes` is true when `self` must come out first.
+protocol QueueOrdered {
+    func precedes(_ other: Self) -> Bool
+}
+
+/// A binary heap that pops the element preceding all others (the merge loops' work queues).
+struct PriorityQueue<Element: QueueOrdered> {
+    private var heap: [Element] = []
 
     var isEmpty: Bool { heap.isEmpty }
 
     mutating func removeAll() { heap.removeAll(keepingCapacity: true) }
 
-    mutating func push(_ element: Bigram) {
+    mutating func push(_ element: Element) {
         heap.append(element)
         var child = heap.count - 1
         while child > 0 {
@@ -236,7 +241,7 @@ struct BigramQueue {
         }
     }
 
-    mutating func pop() -> Bigram? {
+    mutating func pop() -> Element? {
         guard let first = heap.first else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {

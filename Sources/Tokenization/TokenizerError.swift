@@ -9,10 +9,6 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     case arrayTooShort(key: String, count: Int, tokens: Int)
     /// The same token text appears twice in `tokenizer.ggml.tokens`.
     case duplicateToken(String, ids: (Int, Int))
-    /// A required token (such as the SentencePiece byte piece `<0x0A>`) is missing from the vocabulary.
-    case missingToken(String, reason: String)
-    /// libsentencepiece refused the model built from the vocabulary.
-    case sentencePieceRejected(String)
     /// The decoded pieces of all tokens together exceed the 4 GiB a piece table indexes (only a forged
     /// vocabulary gets near: real ones take a few megabytes).
     case piecesTooLarge(bytes: Int)
@@ -27,10 +23,6 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
             return "\(key) has \(count) entries but tokenizer.ggml.tokens has \(tokens)"
         case let .duplicateToken(text, ids):
             return "token text \(text.debugDescription) appears twice in tokenizer.ggml.tokens (ids \(ids.0) and \(ids.1))"
-        case let .missingToken(text, reason):
-            return "token \(text.debugDescription) is missing from the vocabulary: \(reason)"
-        case let .sentencePieceRejected(message):
-            return "libsentencepiece refused the vocabulary: \(message)"
         case let .piecesTooLarge(bytes):
             return "the vocabulary's decoded pieces take more than 4 GiB (\(bytes) bytes so far)"
         }
