@@ -18,6 +18,10 @@ struct Bench: ParsableCommand {
     var tests: [String] = ["pp512", "tg128"]
     @Option(name: .shortAndLong, help: "Timed repetitions per test.")
     var repetitions: Int = 5
+    @Option(name: .customLong("batch-size"), help: ArgumentHelp(
+        "Tokens evaluated together at most (llama-bench's ubatch); longer prompts go in several batches.",
+        discussion: "The default is what generate and chat use; its buffers count in the peak memory."))
+    var batchSize: Int = Session.defaultMaxBatch
     @Option(help: "Product for prompt batches: quantized (integer dots with VNNI, the default) or blas (sgemm on dequantized tiles).")
     var batchedProduct: BatchedProduct = .quantized
     @Flag(help: "Print a JSON list of results (fields as llama-bench's JSON: avg_ts, stddev_ts, ...).")
@@ -25,6 +29,7 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         for test in tests where BenchmarkTest(test) == nil {
             throw ValidationError("unknown test '\(test)': use ppN or tgN, e.g. pp512 or tg128")
         }
@@ -35,6 +40,7 @@ struct Bench: ParsableCommand {
         let modelFile: String
         let modelSize: Int
         let threads: Int
+        let batchSize: Int
         let test: String
         let samplesTs: [Double]
         let avgTs: Double
@@ -42,6 +48,7 @@ struct Bench: ParsableCommand {
         let peakResidentBytes: Int
         enum CodingKeys: String, CodingKey {
             case model, threads, test
+            case batchSize = "n_ubatch"
             case modelFile = "model_filename", modelSize = "model_size", samplesTs = "samples_ts"
             case avgTs = "avg_ts", stddevTs = "stddev_ts", peakResidentBytes = "peak_rss_bytes"
         }
@@ -52,7 +59,7 @@ struct Bench: ParsableCommand {
         let parsed = tests.compactMap(BenchmarkTest.init)
         let longest = parsed.map(\.tokenCount).max() ?? 1
         let session = Session(model: model, contextLength: max(longest, 16), threads: modelOptions.threads,
-                              maxBatch: 512, maxLogitRows: 1, batchedProduct: batchedProduct)
+                              maxBatch: batchSize, maxLogitRows: 1, batchedProduct: batchedProduct)
         var rows: [Row] = []
         if !json {
             print("| model | size | threads | test | t/s | peak RSS |")
@@ -65,7 +72,7 @@ struct Bench: ParsableCommand {
             let variance = samples.count > 1
                 ? samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1) : 0
             let row = Row(model: model.name, modelFile: model.file.path, modelSize: model.file.fileSize,
-                          threads: modelOptions.threads, test: test.description, samplesTs: samples,
+                          threads: modelOptions.threads, batchSize: batchSize, test: test.description, samplesTs: samples,
                           avgTs: mean, stddevTs: variance.squareRoot(), peakResidentBytes: peakResidentBytes())
             rows.append(row)
             if !json {
