@@ -184,3 +184,34 @@ public struct GGUFMetadata: Sendable {
         }
     }
 }
+
+/// The elements of a `float32` metadata array read in place (vocabulary scores: 1 MB for Gemma 3 if copied).
+public struct GGUFFloat32Elements: RandomAccessCollection, Sendable {
+    private let mapping: GGUFMapping
+    private let elementsOffset: Int
+    public let count: Int
+
+    init(mapping: GGUFMapping, elementsOffset: Int, count: Int) {
+        self.mapping = mapping
+        self.elementsOffset = elementsOffset
+        self.count = count
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    public subscript(index: Int) -> Float {
+        precondition(index >= 0 && index < count, "element \(index) out of range 0..<\(count)")
+        // The file checked at opening that `count` elements of 4 bytes lie inside the map.
+        let bits = UInt32(littleEndian: mapping.base.loadUnaligned(fromByteOffset: elementsOffset + 4 * index, as: UInt32.self))
+        return Float(bitPattern: bits)
+    }
+}
+
+extension GGUFArray {
+    /// The elements in place when they are `float32`; nil for any other element type (use `map` to convert).
+    public func float32Elements() -> GGUFFloat32Elements? {
+        guard elementType == .float32 else { return nil }
+        return GGUFFloat32Elements(mapping: mapping, elementsOffset: elementsOffset, count: count)
+    }
+}

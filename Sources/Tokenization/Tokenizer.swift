@@ -24,11 +24,6 @@ public final class Tokenizer: Sendable {
     let vocabulary: Vocabulary
     let model: Model
     private let specialTokens: SpecialTokenMatcher
-    /// Every token's bytes as llama.cpp's `token_to_piece(special: true)` gives them, stored back to back;
-    /// token i's run from `pieceOffsets[i]` to `pieceOffsets[i + 1]`. This is the tokenizer's one id -> bytes
-    /// table of its own (vocabulary texts are read from the file's map).
-    private let pieceBytes: [UInt8]
-    private let pieceOffsets: [UInt32]
     /// The pre-tokenizer, for byte-level BPE vocabularies.
     public let preTokenizer: PreTokenizer?
 
@@ -54,7 +49,6 @@ public final class Tokenizer: Sendable {
             throw TokenizerError.unsupportedModel(modelName)
         }
         specialTokens = SpecialTokenMatcher(vocabulary: vocabulary)
-        (pieceBytes, pieceOffsets) = try Tokenizer.buildPieces(vocabulary)
     }
 
     // MARK: Vocabulary facts
@@ -161,11 +155,9 @@ public final class Tokenizer: Sendable {
     /// a space. A piece can be part of a UTF-8 character. An id outside the vocabulary (a model whose output
     /// layer is padded past it) has no piece.
     public func tokenPiece(_ id: Int32) -> [UInt8] {
-        isInRange(id) ? Array(piece(id)) : []
-    }
-
-    private func piece(_ id: Int32) -> ArraySlice<UInt8> {
-        pieceBytes[Int(pieceOffsets[Int(id)])..<Int(pieceOffsets[Int(id) + 1])]
+        var bytes: [UInt8] = []
+        if isInRange(id) { appendPiece(Int(id), to: &bytes) }
+        return bytes
     }
 
     /// The raw bytes of `ids` joined, as llama.cpp's `llama_detokenize(remove_special: false,
@@ -179,9 +171,9 @@ public final class Tokenizer: Sendable {
             defer { stripLeadingSpace = false }
             guard isInRange(id) else { continue }
             if !renderSpecial, !vocabulary.attributes[Int(id)].isDisjoint(with: [.control, .unknown]) { continue }
-            var piece = piece(id)
-            if stripLeadingSpace, piece.first == UInt8(ascii: " ") { piece = piece.dropFirst() }
-            bytes.append(contentsOf: piece)
+            let start = bytes.count
+            appendPiece(Int(id), to: &bytes)
+            if stripLeadingSpace, bytes.count > start, bytes[start] == UInt8(ascii: " ") { bytes.remove(at: start) }
         }
         if let bpe = preTokenizer, bpe.cleansSpaces { bytes = Tokenizer.cleanSpaces(bytes) }
         return bytes
@@ -194,35 +186,27 @@ public final class Tokenizer: Sendable {
 
     private func isInRange(_ id: Int32) -> Bool { id >= 0 && Int(id) < vocabulary.count }
 
-    /// llama.cpp's `token_to_piece` for every token, computed once (its `cache_token_to_piece`).
-    private static func buildPieces(_ vocabulary: Vocabulary) throws -> ([UInt8], [UInt32]) {
-        var bytes: [UInt8] = []
-        var offsets: [UInt32] = [0]
-        offsets.reserveCapacity(vocabulary.count + 1)
-        for id in 0..<vocabulary.count {
-            let attributes = vocabulary.attributes[id]
-            vocabulary.texts.withText(id) { utf8 in
-                if !attributes.isDisjoint(with: [.unknown, .control, .userDefined]) {
-                    bytes.append(contentsOf: utf8)
-                } else if attributes.contains(.normal) {
-                    switch vocabulary.kind {
-                    case .sentencePiece: Tokenizer.appendUnescapingWhitespace(utf8, to: &bytes)
-                    case .byteLevelBPE: GPT2ByteMapping.decode(String(decoding: utf8, as: UTF8.self), appendingTo: &bytes)
-                    }
-                } else if attributes.contains(.byte) {
-                    // "<0xAB>": llama.cpp's `strtol(text.substr(3, 2), 16)`.
-                    if utf8.count >= 5, let byte = UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16) {
-                        bytes.append(byte)
-                    }
+    /// Appends token `id`'s piece, llama.cpp's `token_to_piece(special: true)`. Computed from the vocabulary
+    /// text on each call rather than cached for every token as llama.cpp does (`cache_token_to_piece`): the
+    /// texts are already in memory, and a second id -> bytes table would cost 3 MB for Gemma 3's vocabulary.
+    private func appendPiece(_ id: Int, to bytes: inout [UInt8]) {
+        let attributes = vocabulary.attributes[id]
+        vocabulary.texts.withText(id) { utf8 in
+            if !attributes.isDisjoint(with: [.unknown, .control, .userDefined]) {
+                bytes.append(contentsOf: utf8)
+            } else if attributes.contains(.normal) {
+                switch vocabulary.kind {
+                case .sentencePiece: Tokenizer.appendUnescapingWhitespace(utf8, to: &bytes)
+                case .byteLevelBPE: GPT2ByteMapping.decode(String(decoding: utf8, as: UTF8.self), appendingTo: &bytes)
                 }
-                // Unused and undefined tokens have no piece.
+            } else if attributes.contains(.byte) {
+                // "<0xAB>": llama.cpp's `strtol(text.substr(3, 2), 16)`.
+                if utf8.count >= 5, let byte = UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16) {
+                    bytes.append(byte)
+                }
             }
-            guard let end = UInt32(exactly: bytes.count) else {
-                throw TokenizerError.piecesTooLarge(bytes: bytes.count)
-            }
-            offsets.append(end)
+            // Unused and undefined tokens have no piece.
         }
-        return (bytes, offsets)
     }
 
     /// Appends `text` with SentencePiece's whitespace marker U+2581 turned back into a space (llama.cpp's

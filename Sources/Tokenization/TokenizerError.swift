@@ -9,9 +9,6 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     case arrayTooShort(key: String, count: Int, tokens: Int)
     /// The same token text appears twice in `tokenizer.ggml.tokens`.
     case duplicateToken(String, ids: (Int, Int))
-    /// The decoded pieces of all tokens together exceed the 4 GiB a piece table indexes (only a forged
-    /// vocabulary gets near: real ones take a few megabytes).
-    case piecesTooLarge(bytes: Int)
 
     public var description: String {
         switch self {
@@ -23,8 +20,6 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
             return "\(key) has \(count) entries but tokenizer.ggml.tokens has \(tokens)"
         case let .duplicateToken(text, ids):
             return "token text \(text.debugDescription) appears twice in tokenizer.ggml.tokens (ids \(ids.0) and \(ids.1))"
-        case let .piecesTooLarge(bytes):
-            return "the vocabulary's decoded pieces take more than 4 GiB (\(bytes) bytes so far)"
         }
     }
 

@@ -57,6 +57,22 @@ public struct TokenAttributes: OptionSet, Sendable, Hashable {
     }
 }
 
+/// Token scores: read from the map when the file stores them as `float32` (every real vocabulary does),
+/// converted otherwise, 0 for every token when the file has none (llama.cpp's default).
+enum TokenScores: Sendable {
+    case inPlace(GGUFFloat32Elements)
+    case converted([Float])
+    case none
+
+    subscript(id: Int) -> Float {
+        switch self {
+        case let .inPlace(elements): return elements[id]
+        case let .converted(values): return values[id]
+        case .none: return 0
+        }
+    }
+}
+
 /// The two vocabulary families llama.cpp calls SPM and BPE.
 enum VocabularyKind: Sendable {
     case sentencePiece  // tokenizer.ggml.model = "llama"
@@ -70,7 +86,8 @@ final class Vocabulary: Sendable {
     let kind: VocabularyKind
     /// Texts (in the file's memory map) and the id of each text.
     let texts: TokenTexts
-    let scores: [Float]
+    /// SentencePiece merge priorities (byte-level BPE ranks its merges by their order instead).
+    let scores: TokenScores
     let attributes: [TokenAttributes]
 
     let bos: Int32?
@@ -98,9 +115,19 @@ final class Vocabulary: Sendable {
         let texts = try TokenTexts(file.array(TokenizerKey.tokens))
         let count = texts.count
 
-        let scores = try file.optional(TokenizerKey.scores, file.floats) ?? Array(repeating: 0, count: count)
-        guard scores.count >= count else {
-            throw TokenizerError.arrayTooShort(key: TokenizerKey.scores, count: scores.count, tokens: count)
+        let scores: TokenScores
+        if file.metadata.contains(TokenizerKey.scores) {
+            let array = try file.array(TokenizerKey.scores)
+            guard array.count >= count else {
+                throw TokenizerError.arrayTooShort(key: TokenizerKey.scores, count: array.count, tokens: count)
+            }
+            if let inPlace = array.float32Elements() {
+                scores = .inPlace(inPlace)
+            } else {
+                scores = .converted(try array.map(expected: "array of numbers") { $0.floatValue })
+            }
+        } else {
+            scores = .none
         }
         var attributes: [TokenAttributes]
         if file.metadata.contains(TokenizerKey.tokenType) {
@@ -225,7 +252,7 @@ final class Vocabulary: Sendable {
         self.addsSpacePrefix = try file.optional(TokenizerKey.addSpacePrefix, file.bool) ?? (kind == .sentencePiece)
 
         self.texts = texts
-        self.scores = scores.count == count ? scores : Array(scores.prefix(count))
+        self.scores = scores
         self.attributes = attributes
         self.bos = bos
         self.eos = eos

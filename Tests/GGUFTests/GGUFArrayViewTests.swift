@@ -52,6 +52,11 @@ final class GGUFArrayViewTests: XCTestCase {
         XCTAssertEqual((0..<table.count).map(table.string(at:)), ["<s>", "", "Ġthe"])
         XCTAssertEqual(Array(table[2]), Array("Ġthe".utf8))
         XCTAssertEqual(table[1].count, 0)
+
+        let floats = try XCTUnwrap(try file.array("test.array.f32").float32Elements())
+        XCTAssertEqual(Array(floats).map(\.bitPattern), [Float(0.5), -0.0, 1e-30].map(\.bitPattern))
+        XCTAssertNil(try file.array("test.array.f64.empty").float32Elements(), "only float32 is read in place")
+        XCTAssertNil(try file.array("test.array.i32").float32Elements())
     }
 
     func testViewsNameTheMismatchedType() throws {
@@ -133,6 +138,9 @@ final class GGUFArrayViewTests: XCTestCase {
                     XCTAssertEqual(walked, expected.count, key)
                 } else {
                     XCTAssertEqual(try array.map(expected: "numbers") { $0 }, decoded, "\(path) \(key)")
+                    if let inPlace = array.float32Elements() {
+                        XCTAssertEqual(inPlace.map { GGUFValue.float32($0) }, decoded, "\(path) \(key)")
+                    }
                 }
             }
             XCTAssertGreaterThanOrEqual(arrays, 2, "\(path): tokens and token types at least")
