@@ -9,17 +9,14 @@ import Darwin
 final class GGUFMapping: @unchecked Sendable {
     let base: UnsafeRawPointer
     let length: Int
-    private let ownsMapping: Bool
 
-    init(base: UnsafeRawPointer, length: Int, ownsMapping: Bool) {
+    /// Takes ownership of a map made with `mmap`; it is unmapped when the last holder lets go.
+    init(base: UnsafeRawPointer, length: Int) {
         self.base = base
         self.length = length
-        self.ownsMapping = ownsMapping
     }
 
-    deinit {
-        if ownsMapping { munmap(UnsafeMutableRawPointer(mutating: base), length) }
-    }
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
 }
 
 /// A metadata array left in the memory map: its element type, count and where its elements lie.

@@ -54,7 +54,7 @@ public final class GGUFFile: @unchecked Sendable {
         // wait for page faults all the way through the weights. Only advice; failure changes nothing.
         _ = madvise(map, size, MADV_WILLNEED)
         // The mapping unmaps itself when the last holder lets go, including when parsing fails below.
-        try self.init(path: path, mapping: GGUFMapping(base: UnsafeRawPointer(map), length: size, ownsMapping: true))
+        try self.init(path: path, mapping: GGUFMapping(base: UnsafeRawPointer(map), length: size))
     }
 
     private init(path: String, mapping: GGUFMapping) throws {
