@@ -4,9 +4,9 @@
 # Needs root for the install step (CI and the development machines run as root).
 set -euo pipefail
 
-# libopenblas-dev: CBLAS (the `openblas` pkg-config module).
+# libopenblas-dev: CBLAS (the `openblas` pkg-config module). libsentencepiece-dev: CSentencePiece.
 # pkg-config: SwiftPM resolves the CBLAS system library through it.
-REQUIRED_PACKAGES=(libopenblas-dev pkg-config)
+REQUIRED_PACKAGES=(libopenblas-dev libsentencepiece-dev pkg-config)
 
 log() { echo "install-deps: $*" >&2; }
 
