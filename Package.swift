@@ -29,8 +29,13 @@ let package = Package(
         // VNNI instructions through the compiler's Builtin module (needs -parse-stdlib; see its source).
         .target(name: "QuantsIntrinsics", swiftSettings: kernelFlags + [.unsafeFlags(["-parse-stdlib"])]),
         .target(name: "Quants", dependencies: ["GGUF", "CBLAS", "QuantsIntrinsics"], swiftSettings: kernelFlags),
-        // Tokenizers: SentencePiece and byte-level BPE, both native (llama.cpp's merge loops).
-        .target(name: "Tokenization", dependencies: ["GGUF"], swiftSettings: optimizedFlags),
+        // Tokenizers: SentencePiece (through libsentencepiece) and byte-level BPE.
+        .target(
+            name: "CSentencePiece",
+            cxxSettings: [.unsafeFlags(["-std=c++17"])],
+            linkerSettings: [.linkedLibrary("sentencepiece"), .linkedLibrary("stdc++")]
+        ),
+        .target(name: "Tokenization", dependencies: ["GGUF", "CSentencePiece"], swiftSettings: optimizedFlags),
         // Model: architectures, KV cache, sampling, generation sessions.
         .target(name: "Inference", dependencies: ["GGUF", "Quants", "Tokenization"], swiftSettings: kernelFlags),
         // Tasks.

@@ -136,7 +136,7 @@ final class ByteLevelBPE: Sendable {
     /// Buffers reused from word to word.
     private struct MergeWorkspace {
         var symbols: [Symbol] = []
-        var queue = PriorityQueue<Bigram>()
+        var queue = BigramQueue()
     }
 
     /// One symbol of the word being merged: a doubly linked list over the word's bytes, as in llama.cpp.
@@ -202,7 +202,7 @@ final class ByteLevelBPE: Sendable {
 }
 
 /// A candidate merge of two neighbouring symbols.
-struct Bigram: QueueOrdered {
+struct Bigram {
     var rank: Int32
     var left: Int32
     var right: Int32
@@ -217,20 +217,15 @@ struct Bigram: QueueOrdered {
     }
 }
 
-/// What `PriorityQueue` orders by: `precedes` is true when `self` must come out first.
-protocol QueueOrdered {
-    func precedes(_ other: Self) -> Bool
-}
-
-/// A binary heap that pops the element preceding all others (the merge loops' work queues).
-struct PriorityQueue<Element: QueueOrdered> {
-    private var heap: [Element] = []
+/// A binary min-heap of bigrams.
+struct BigramQueue {
+    private var heap: [Bigram] = []
 
     var isEmpty: Bool { heap.isEmpty }
 
     mutating func removeAll() { heap.removeAll(keepingCapacity: true) }
 
-    mutating func push(_ element: Element) {
+    mutating func push(_ element: Bigram) {
         heap.append(element)
         var child = heap.count - 1
         while child > 0 {
@@ -241,7 +236,7 @@ struct PriorityQueue<Element: QueueOrdered> {
         }
     }
 
-    mutating func pop() -> Element? {
+    mutating func pop() -> Bigram? {
         guard let first = heap.first else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {

@@ -4,7 +4,7 @@ import GGUF
 ///
 /// Two vocabulary families are supported, picked by `tokenizer.ggml.model`:
 /// - `gpt2`: byte-level BPE in native Swift, with the pre-tokenizer `tokenizer.ggml.pre` names;
-/// - `llama`: SentencePiece, with llama.cpp's merge loop over the GGUF's texts and scores.
+/// - `llama`: SentencePiece, through libsentencepiece, from a model built from the GGUF's vocabulary.
 ///
 /// ```swift
 /// let file = try GGUFFile(path: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")
@@ -18,7 +18,7 @@ public final class Tokenizer: Sendable {
     /// How raw text (with special tokens already cut out) becomes ids.
     enum Model: Sendable {
         case byteLevelBPE(ByteLevelBPE)
-        case sentencePiece(SentencePieceBPE)
+        case sentencePiece(SentencePieceModel)
     }
 
     let vocabulary: Vocabulary
@@ -44,7 +44,7 @@ public final class Tokenizer: Sendable {
             let vocabulary = try Vocabulary(file: file, kind: .sentencePiece, preTokenizer: nil)
             self.vocabulary = vocabulary
             self.preTokenizer = nil
-            self.model = .sentencePiece(SentencePieceBPE(vocabulary: vocabulary))
+            self.model = .sentencePiece(try SentencePieceModel(vocabulary: vocabulary))
         default:
             throw TokenizerError.unsupportedModel(modelName)
         }

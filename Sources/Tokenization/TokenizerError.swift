@@ -9,6 +9,10 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     case arrayTooShort(key: String, count: Int, tokens: Int)
     /// The same token text appears twice in `tokenizer.ggml.tokens`.
     case duplicateToken(String, ids: (Int, Int))
+    /// A required token (such as the SentencePiece byte piece `<0x0A>`) is missing from the vocabulary.
+    case missingToken(String, reason: String)
+    /// libsentencepiece refused the model built from the vocabulary.
+    case sentencePieceRejected(String)
 
     public var description: String {
         switch self {
@@ -20,6 +24,10 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
             return "\(key) has \(count) entries but tokenizer.ggml.tokens has \(tokens)"
         case let .duplicateToken(text, ids):
             return "token text \(text.debugDescription) appears twice in tokenizer.ggml.tokens (ids \(ids.0) and \(ids.1))"
+        case let .missingToken(text, reason):
+            return "token \(text.debugDescription) is missing from the vocabulary: \(reason)"
+        case let .sentencePieceRejected(message):
+            return "libsentencepiece refused the vocabulary: \(message)"
         }
     }
 

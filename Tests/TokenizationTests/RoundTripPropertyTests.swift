@@ -25,8 +25,8 @@ final class RoundTripPropertyTests: XCTestCase {
     func testGemma3() throws { try checkRoundTrips(.gemma3) }
     func testQwenCoder05B() throws { try checkRoundTrips(.qwenCoder05B) }
 
-    /// One tokenizer shared by several threads gives each the same ids as a lone caller (the vocabulary tables
-    /// are read-only after loading; each call keeps its merge state to itself).
+    /// One tokenizer shared by several threads gives each the same ids as a lone caller (libsentencepiece's
+    /// processor and the BPE tables are read-only after loading).
     func testConcurrentEncodingMatchesSequential() throws {
         for model in [ReferenceModel.gemma3, .qwenCoder05B] {
             let tokenizer = try TokenizerCache.shared.tokenizer(model)
