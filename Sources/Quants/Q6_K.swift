@@ -178,7 +178,9 @@ public enum Q6_K {
 /// One Q6_K row's running dot (scaled sums in vector lanes).
 struct Q6_KSums {
     var sum = SIMD16<Float>()
-    var total: Float { horizontalSum(sum) }
+    var total: Float {
+        @inline(__always) get { horizontalSum(sum) }  // see ScaledNibbleSums.total
+    }
 
     /// Adds super-block `block` of the weight row times its packed activation group `pa`.
     @inline(__always)
