@@ -66,6 +66,7 @@ let package = Package(
         benchmarkSuite("Decode", dependencies: ["Inference"]),
         benchmarkSuite("Tokenization", dependencies: ["GGUF", "Tokenization"]),
         benchmarkSuite("Deidentification", dependencies: ["Deidentification"]),
+        benchmarkSuite("MemoryBandwidth", dependencies: ["Inference"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "QuantsTests", dependencies: ["Quants", "TestSupport"], swiftSettings: optimizedFlags),
         .testTarget(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Speed, in two parts (issue 3):
-#   1. the package-benchmark suites in Benchmarks/ (kernels GB/s, decode tokens/s and malloc count, tokenization
-#      and de-identification characters/s), through `swift package benchmark`;
+#   1. the package-benchmark suites in Benchmarks/ (kernels GB/s, decode tokens/s and malloc count, tokenization,
+#      de-identification characters/s, memory read and triad bandwidth), through `swift package benchmark`;
 #   2. `vellum bench` (release build) on the four bundled models, one llama-bench style table with llama.cpp's
 #      figures on this machine kind beside ours (docs: issue 3; llama.cpp 0c1e57098, CPU, AVX-512, 2 threads).
 #
@@ -9,7 +9,7 @@
 #   scripts/bench.sh --suites [ARGS...]   # part 1 only; ARGS go to `benchmark` (e.g. --filter 'matVec.*')
 #   scripts/bench.sh --models             # part 2 only
 #
-# Environment: BENCH_THREADS (2), BENCH_REPETITIONS (5), BENCH_TESTS ("pp512 tg128"), BENCH_SUITES (all four),
+# Environment: BENCH_THREADS (2), BENCH_REPETITIONS (5), BENCH_TESTS ("pp512 tg128"), BENCH_SUITES (all five),
 # BENCH_SCRATCH (SwiftPM scratch path, default .build). The machine is shared: note `uptime` with the figures.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 threads=${BENCH_THREADS:-2}
 repetitions=${BENCH_REPETITIONS:-5}
 tests=${BENCH_TESTS:-"pp512 tg128"}
-suites=${BENCH_SUITES:-"QuantKernels Decode Tokenization Deidentification"}
+suites=${BENCH_SUITES:-"QuantKernels Decode Tokenization Deidentification MemoryBandwidth"}
 scratch=${BENCH_SCRATCH:-.build}
 models=(smollm2-135m-instruct gemma-3-270m qwen2.5-coder-0.5b-instruct qwen2.5-coder-1.5b-instruct)
 
@@ -27,7 +27,7 @@ run_suites() {
     local targets=()
     for suite in $suites; do targets+=(--target "${suite}Benchmark"); done
     log "package-benchmark suites: $suites (load: $(uptime | sed 's/.*load average: //'))"
-    # Naming the targets lets BENCH_SUITES pick a subset (a bare `swift package benchmark` runs all four).
+    # Naming the targets lets BENCH_SUITES pick a subset (a bare `swift package benchmark` runs all five).
     # Results are printed, not stored: no baseline is written into the package.
     VELLUM_BENCH_THREADS=$threads swift package --scratch-path "$scratch" benchmark "${targets[@]}" --no-progress "$@"
 }

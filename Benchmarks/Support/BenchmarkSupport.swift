@@ -53,13 +53,16 @@ public extension BenchmarkMetric {
     static let charactersPerSecond = rate("characters/s")
     /// Bytes of weights streamed per second, in MB (10^6): metrics are integers, so GB/s would lose its decimals.
     static let weightMegabytesPerSecond = rate("weight MB/s")
+    /// Bytes moved to or from memory per second, in MB (10^6), for the bandwidth suite.
+    static let memoryMegabytesPerSecond = rate("memory MB/s")
     /// Floating-point operations per second of a product (2 per multiply-add), in GFLOP.
     static let gigaflopsPerSecond = rate("GFLOP/s")
 
     /// Display units that print the rates as recorded (27431 MB/s, not "27 K"). Suites set
     /// `Benchmark.defaultConfiguration.units` to this before registering.
     static let rateDisplayUnits: [BenchmarkMetric: BenchmarkUnits] = [
-        tokensPerSecond: .count, charactersPerSecond: .count, weightMegabytesPerSecond: .count, gigaflopsPerSecond: .count,
+        tokensPerSecond: .count, charactersPerSecond: .count, weightMegabytesPerSecond: .count, memoryMegabytesPerSecond: .count,
+        gigaflopsPerSecond: .count,
     ]
 }
 
