@@ -58,6 +58,12 @@ struct Bench: ParsableCommand {
         let model = try modelOptions.load()
         let parsed = tests.compactMap(BenchmarkTest.init)
         let longest = parsed.map(\.tokenCount).max() ?? 1
+        // A test past the trained context would measure positions the model was never run at (and for tgN runs
+        // N steps, minutes for a typo like tg99999): refuse it, naming the test and the limit.
+        let trained = model.architecture.shape.trainedContextLength
+        if let tooLong = parsed.first(where: { $0.tokenCount > trained }) {
+            throw CommandError("test \(tooLong) needs \(tooLong.tokenCount) positions, more than \(model.name)'s context length of \(trained) (\(model.file.path))")
+        }
         let session = Session(model: model, contextLength: max(longest, 16), threads: modelOptions.threads,
                               maxBatch: batchSize, maxLogitRows: 1, batchedProduct: batchedProduct)
         var rows: [Row] = []

@@ -354,12 +354,6 @@ struct DeidReidentify: ParsableCommand {
     }
 }
 
-/// A failure to report on stderr with a non-zero exit; the message names files and offsets, not text.
-struct CommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 func standardError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
