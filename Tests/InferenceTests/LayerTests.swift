@@ -56,7 +56,9 @@ final class LayerTests: XCTestCase {
     func testGatedActivationsMatchTheirScalarDefinitions() {
         // Two tokens of width 37, split by token; then one token, split by columns.
         let width = 37, tokens = 2
-        let gateUp = (0..<(tokens * 2 * width)).map { Float(sin(Double($0) * 0.7) * 6) }
+        // Gates up to ±12, past GELU's ±10 cutoffs.
+        var gateUp = (0..<(tokens * 2 * width)).map { Float(sin(Double($0) * 0.7) * 12) }
+        gateUp[3] = -10; gateUp[4] = 10  // the cutoffs themselves
         let pool = ThreadPool(threadCount: 2)
         for kind in [GatedActivation.swiglu, .gelu] {
             var out = [Float](repeating: .nan, count: tokens * width)
@@ -64,10 +66,18 @@ final class LayerTests: XCTestCase {
             for t in 0..<tokens {
                 for i in 0..<width {
                     let g = gateUp[t * 2 * width + i], u = gateUp[t * 2 * width + width + i]
-                    let want = kind == .swiglu
-                        ? g / (1 + expf(-g)) * u
-                        : 0.5 * g * (1 + tanhf(0.797_884_56 * g * (1 + 0.044715 * g * g))) * u
-                    XCTAssertEqual(out[t * width + i], want, accuracy: 1e-6 * max(1, abs(want)), "\(kind) [\(t)][\(i)]")
+                    switch kind {
+                    case .swiglu:
+                        let want = g / (1 + expf(-g)) * u
+                        XCTAssertEqual(out[t * width + i], want, accuracy: 1e-6 * max(1, abs(want)), "swiglu [\(t)][\(i)]")
+                    case .gelu:
+                        // ggml's GELU table: the tanh formula at the F16-rounded input, stored as F16; 0 at or
+                        // below -10, the input at or above 10. One F16 rounding step of slack (2^-11 relative).
+                        let gelu = g <= -10 ? 0 : g >= 10 ? g
+                            : Float(Float16(ggmlGELU(Float(Float16(g)))))
+                        let want = gelu * u
+                        XCTAssertEqual(out[t * width + i], want, accuracy: abs(want) / 2048 + 1e-7, "gelu [\(t)][\(i)] g \(g)")
+                    }
                 }
             }
         }
@@ -75,6 +85,30 @@ final class LayerTests: XCTestCase {
         var single = [Float](repeating: .nan, count: width)
         GatedActivation.swiglu.apply(gateUp, tokens: 1, width: width, into: &single, pool: pool)
         XCTAssertFalse(single.contains { $0.isNaN })
+    }
+
+    /// ggml_gelu_f32's formula, the definition its table is filled from.
+    private func ggmlGELU(_ x: Float) -> Float {
+        0.5 * x * (1 + tanhf(0.797_884_560_802_865_4 * x * (1 + 0.044715 * x * x)))
+    }
+
+    /// The vector exponential against libm's `expf`: within 2 ulp over the whole unclamped range, and finite and
+    /// positive past it (what the sigmoid form of GELU relies on).
+    func testVectorExpMatchesLibm() {
+        var worst: Float = 0
+        var x: Float = -87.3
+        while x < 88 {
+            var lanes = SIMD16<Float>()
+            for l in 0..<16 { lanes[l] = min(x + Float(l) * 0.0013, 88) }
+            let got = VectorMath.exp(lanes)
+            for l in 0..<16 { worst = max(worst, abs(got[l] - expf(lanes[l])) / expf(lanes[l]).ulp) }
+            x += 0.0171
+        }
+        XCTAssertLessThanOrEqual(worst, 2, "largest error in ulp")
+        let extremes = VectorMath.exp(SIMD16(-1000, -90, 90, 1000, .infinity, -.infinity, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0))
+        for l in 0..<6 { XCTAssertTrue(extremes[l].isFinite && extremes[l] > 0, "lane \(l): \(extremes[l])") }
+        XCTAssertEqual(extremes[6], 1)
+        XCTAssertEqual(extremes[7], expf(1), accuracy: expf(1).ulp)
     }
 
     func testThreadPoolCoversEveryIndexOnce() {

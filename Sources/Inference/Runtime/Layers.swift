@@ -32,7 +32,8 @@ func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, cou
 enum GatedActivation {
     /// SwiGLU: silu(gate) * up, with silu(x) = x * sigmoid(x) (Llama, Qwen2).
     case swiglu
-    /// GeGLU with the tanh approximation of GELU, as ggml_gelu computes it (Gemma).
+    /// GeGLU with the tanh approximation of GELU, rounded through F16 as llama.cpp's CPU backend does (Gemma;
+    /// see `VectorMath.geluAsGGML`).
     case gelu
 
     func apply(_ gateUp: UnsafePointer<Float>, tokens: Int, width: Int, into out: UnsafeMutablePointer<Float>,
@@ -44,14 +45,23 @@ enum GatedActivation {
     /// Writes `count` outputs from `count` gate and `count` up values.
     @inline(__always)
     func compute(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, into o: UnsafeMutablePointer<Float>, count: Int) {
-        let sqrt2OverPi: Float = 0.797_884_560_802_865_4
         switch self {
         case .swiglu:
             for i in 0..<count { o[i] = gate[i] / (1 + expf(-gate[i])) * up[i] }
         case .gelu:
-            for i in 0..<count {
-                let g = gate[i]
-                o[i] = 0.5 * g * (1 + tanhf(sqrt2OverPi * g * (1 + 0.044715 * g * g))) * up[i]
+            let gateLanes = UnsafeRawPointer(gate), upLanes = UnsafeRawPointer(up), out = UnsafeMutableRawPointer(o)
+            var i = 0
+            while i + 16 <= count {
+                let g = gateLanes.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)
+                let u = upLanes.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)
+                out.storeBytes(of: VectorMath.geluAsGGML(g) * u, toByteOffset: 4 * i, as: SIMD16<Float>.self)
+                i += 16
+            }
+            if i < count {  // the last partial vector, through the same function so every element is computed alike
+                var g = SIMD16<Float>(), u = SIMD16<Float>()
+                for l in 0..<count - i { g[l] = gate[i + l]; u[l] = up[i + l] }
+                let result = VectorMath.geluAsGGML(g) * u
+                for l in 0..<count - i { o[i + l] = result[l] }
             }
         }
     }
