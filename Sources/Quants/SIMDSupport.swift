@@ -56,8 +56,8 @@ func floatLanes(_ v: SIMD8<Float16>) -> SIMD8<Float> {
 }
 
 /// Sum of all lanes as a balanced tree (the stdlib's `sum()` adds strictly left to right, 15 dependent adds).
-@inline(__always)
-func horizontalSum(_ v: SIMD16<Float>) -> Float {
+@inlinable @inline(__always)
+public func horizontalSum(_ v: SIMD16<Float>) -> Float {
     let v8 = v.lowHalf + v.highHalf
     let v4 = v8.lowHalf + v8.highHalf
     let v2 = v4.lowHalf + v4.highHalf

@@ -16,23 +16,26 @@ final class ReferenceModelTests: XCTestCase {
 
     /// (model file, prompt index) -> greedy step at which our choice is allowed to differ from llama.cpp's,
     /// because llama.cpp's top two logits there are within the tolerance (their margin in the comment).
-    /// Measured 2026-11-29. Where llama.cpp's own alternative configuration (flash attention off, F32 KV
-    /// cache) forked at the same step, the comment says so: the fork is a property of the prompt, not of us.
+    /// Measured 2026-11-29, again after the vectorized softmax and GELU: 211 of the 288 greedy steps now come
+    /// before the first fork, against 201 with libm's expf and tanhf. Where llama.cpp's own alternative
+    /// configuration (flash attention off, F32 KV cache) forked at the same step, the comment says so: the fork
+    /// is a property of the prompt, not of us.
     static let knownNearTies: [String: [Int: Int]] = [
         "SmolLM2-135M-Instruct.Q4_1.gguf": [
-            0: 5,   // margin 0.26; llama.cpp's alt config forks here too
-            1: 3,   // margin 0.079
+            0: 14,  // margin 0.0048 (llama.cpp's alt config forks earlier, at 5)
+            1: 21,  // margin 0.107
             2: 6,   // margin 0.148; llama.cpp's alt config forks here too
         ],
         "gemma-3-270m-q4_k_m.gguf": [
-            1: 7,   // margin 0.014 (step 12, margin 0.042, with a full-precision GELU; now F16 as llama.cpp's)
+            0: 11,  // margin 0.097 (llama.cpp's alt config forks at 18)
+            1: 23,  // margin 0.013
             2: 18,  // margin 0.008; llama.cpp's alt config forks here too
         ],
         "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf": [
-            1: 14,  // margin 0.00007; llama.cpp's alt config forks here too
+            1: 12,  // margin 0.0014 (llama.cpp's alt config forks at 14)
         ],
         "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf": [
-            0: 23,  // margin 0.084
+            2: 10,  // margin 0.033
         ],
     ]
 
@@ -58,6 +61,7 @@ final class ReferenceModelTests: XCTestCase {
 
             var ours: [Int32] = []
             var current = Array(logits)
+            var forked = false
             for step in 0..<prompt.greedy.ids.count {
                 let next = Int32(current.indices.max { current[$0] < current[$1] || (current[$0] == current[$1] && $0 > $1) }!)
                 ours.append(next)
@@ -67,9 +71,14 @@ final class ReferenceModelTests: XCTestCase {
                     XCTAssertEqual(Self.knownNearTies[file]?[index], step,
                                    "\(label): greedy differs from llama.cpp at step \(step) (ours \(next), theirs \(top[0].id), their margin \(margin)); ours so far \(ours)")
                     XCTAssertLessThan(margin, Self.logitTolerance, "\(label): a listed near-tie must be one")
+                    forked = true
                     break
                 }
                 if step + 1 < prompt.greedy.ids.count { current = Array(try session.append([next])) }
+            }
+            // The table stays exact: a listed fork that no longer happens is stale (numerics changed) and must go.
+            if !forked, let listed = Self.knownNearTies[file]?[index] {
+                XCTFail("\(label): listed near-tie at step \(listed) no longer forks; all \(ours.count) steps match")
             }
         }
     }
