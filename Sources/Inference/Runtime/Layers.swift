@@ -185,13 +185,8 @@ private struct AttentionJob: ParallelJob {
                 maximum = max(maximum, s)
             }
             let total = exponentiate(threadScores + first, count: position - first + 1, minus: maximum)
-            let out = output + t * shape.queryDim + h * headDim
-            for i in 0..<headDim { out[i] = 0 }
-            let inverseTotal = 1 / total
-            for p in first...position {
-                accumulateF16(out, cache.value(layer: layer, position: p) + kvOffset,
-                              weight: threadScores[p] * inverseTotal, count: headDim)
-            }
+            weightedSum(into: output + t * shape.queryDim + h * headDim, count: headDim, positions: first...position,
+                        weights: threadScores, scale: 1 / total) { UnsafePointer(cache.value(layer: layer, position: $0) + kvOffset) }
         }
     }
 }
@@ -241,17 +236,44 @@ func exponentiate(_ scores: UnsafeMutablePointer<Float>, count: Int, minus maxim
     return total
 }
 
-/// `out += weight * v` with v in F16.
+/// out[i] = sum over p of (weights[p] * scale) * value(p)[i], the F16 values read in position order.
+///
+/// The sums stay in registers, 64 lanes per pass over the positions: accumulated in memory instead, every
+/// position re-read the vector the previous one had just stored (a store-forwarding chain that was most of a
+/// long prompt's attention time). Each lane sees the same operations in the same order either way.
 @inline(__always)
-func accumulateF16(_ out: UnsafeMutablePointer<Float>, _ v: UnsafePointer<Float16>, weight: Float, count n: Int) {
-    var i = 0
-    while i + 16 <= n {
-        let y = widen(UnsafeRawPointer(v + i).loadUnaligned(as: SIMD16<Float16>.self))
-        let o = UnsafeMutableRawPointer(out + i)
-        o.storeBytes(of: o.loadUnaligned(as: SIMD16<Float>.self) + weight * y, as: SIMD16<Float>.self)
-        i += 16
+func weightedSum(into out: UnsafeMutablePointer<Float>, count: Int, positions: ClosedRange<Int>,
+                 weights: UnsafePointer<Float>, scale: Float, value: (Int) -> UnsafePointer<Float16>) {
+    @inline(__always) func lanes(_ p: Int, _ offset: Int) -> SIMD16<Float> {
+        widen(UnsafeRawPointer(value(p) + offset).loadUnaligned(as: SIMD16<Float16>.self))
     }
-    while i < n { out[i] += weight * Float(v[i]); i += 1 }
+    let raw = UnsafeMutableRawPointer(out)
+    var c = 0
+    while c + 64 <= count {
+        var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0
+        for p in positions {
+            let w = weights[p] * scale
+            a0 = a0 + w * lanes(p, c); a1 = a1 + w * lanes(p, c + 16)
+            a2 = a2 + w * lanes(p, c + 32); a3 = a3 + w * lanes(p, c + 48)
+        }
+        raw.storeBytes(of: a0, toByteOffset: 4 * c, as: SIMD16<Float>.self)
+        raw.storeBytes(of: a1, toByteOffset: 4 * (c + 16), as: SIMD16<Float>.self)
+        raw.storeBytes(of: a2, toByteOffset: 4 * (c + 32), as: SIMD16<Float>.self)
+        raw.storeBytes(of: a3, toByteOffset: 4 * (c + 48), as: SIMD16<Float>.self)
+        c += 64
+    }
+    while c + 16 <= count {
+        var a = SIMD16<Float>()
+        for p in positions { a = a + (weights[p] * scale) * lanes(p, c) }
+        raw.storeBytes(of: a, toByteOffset: 4 * c, as: SIMD16<Float>.self)
+        c += 16
+    }
+    while c < count {
+        var a: Float = 0
+        for p in positions { a = a + (weights[p] * scale) * Float(value(p)[c]) }
+        out[c] = a
+        c += 1
+    }
 }
 
 /// F16 lanes to F32 lanes. Written as a lane loop because LLVM turns that into one `vcvtph2ps`, while the
