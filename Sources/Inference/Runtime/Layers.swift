@@ -178,11 +178,8 @@ private struct AttentionJob: ParallelJob {
             let first = window > 0 ? max(0, position - window + 1) : 0
             let q = queries + t * queryStride + h * headDim
             let kvOffset = (h / group) * headDim
-            var maximum = -Float.infinity
-            for p in first...position {
-                let s = dotF16(q, cache.key(layer: layer, position: p) + kvOffset, count: headDim) * scale
-                threadScores[p] = s
-                maximum = max(maximum, s)
+            let maximum = scaledKeyDots(q, count: headDim, positions: first...position, scale: scale, into: threadScores) {
+                UnsafePointer(cache.key(layer: layer, position: $0) + kvOffset)
             }
             let total = exponentiate(threadScores + first, count: position - first + 1, minus: maximum)
             weightedSum(into: output + t * shape.queryDim + h * headDim, count: headDim, positions: first...position,
@@ -211,6 +208,42 @@ func dotF16(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float16>, count n: Int
     var sum = horizontalSum(acc)  // a tree: `sum()` is 15 dependent adds, per key, per query
     while i < n { sum += a[i] * Float(b[i]); i += 1 }
     return sum
+}
+
+/// scores[p] = (q · key(p)) * scale for every position, returning the largest. Four keys go through the query
+/// together (one pass had one short dependent chain per key: the loop, not the arithmetic, set the pace); each
+/// key's dot is the same sequence of operations as `dotF16`'s.
+@inline(__always)
+func scaledKeyDots(_ q: UnsafePointer<Float>, count: Int, positions: ClosedRange<Int>, scale: Float,
+                   into scores: UnsafeMutablePointer<Float>, key: (Int) -> UnsafePointer<Float16>) -> Float {
+    @inline(__always) func lanes(_ k: UnsafePointer<Float16>, _ i: Int) -> SIMD16<Float> {
+        widen(UnsafeRawPointer(k + i).loadUnaligned(as: SIMD16<Float16>.self))
+    }
+    var maximum = -Float.infinity
+    var p = positions.lowerBound
+    while count % 16 == 0 && p + 3 <= positions.upperBound {
+        let k0 = key(p), k1 = key(p + 1), k2 = key(p + 2), k3 = key(p + 3)
+        var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0
+        var i = 0
+        while i < count {
+            let x = UnsafeRawPointer(q + i).loadUnaligned(as: SIMD16<Float>.self)
+            a0 += x * lanes(k0, i); a1 += x * lanes(k1, i); a2 += x * lanes(k2, i); a3 += x * lanes(k3, i)
+            i += 16
+        }
+        let four = SIMD4(horizontalSum(a0), horizontalSum(a1), horizontalSum(a2), horizontalSum(a3)) * scale
+        for j in 0..<4 {
+            scores[p + j] = four[j]
+            maximum = max(maximum, four[j])
+        }
+        p += 4
+    }
+    while p <= positions.upperBound {
+        let s = dotF16(q, key(p), count: count) * scale
+        scores[p] = s
+        maximum = max(maximum, s)
+        p += 1
+    }
+    return maximum
 }
 
 /// Replaces each of `count` scores by e^(score - maximum) and returns their sum: softmax's numerators, 16 lanes at
