@@ -54,7 +54,7 @@ public final class RunState: @unchecked Sendable {
     /// less for Gemma 3 270M, touched on every prefill).
     let gateUp: UnsafeMutablePointer<Float>
     let hb: UnsafeMutablePointer<Float>
-    /// Attention scores, one row of the context length per thread.
+    /// Attention scores: per thread, one row of the context length for each query head of a KV group.
     let scores: UnsafeMutablePointer<Float>
     /// Output logits, [logitRows][n_vocab].
     public let logits: UnsafeMutablePointer<Float>
@@ -87,7 +87,7 @@ public final class RunState: @unchecked Sendable {
         gateUp = xb2
         qkv = buffer(maxBatch * max(shape.queryDim + 2 * shape.kvDim, shape.feedForwardLength))
         hb = qkv
-        scores = buffer(pool.threadCount * contextLength)
+        scores = buffer(pool.threadCount * (shape.headCount / shape.kvHeadCount) * contextLength)
         logits = buffer(maxLogitRows * shape.vocabularySize)
         self.owned = owned
     }

@@ -141,7 +141,9 @@ struct Rope {
 ///
 /// Each query head attends to the key/value head its group shares (GQA). `window`, when set, limits a query
 /// at position p to keys at positions greater than p - window (sliding-window layers).
-/// Work is split over (token, head) pairs across the pool; each thread has its own row of scores.
+/// Work is split over (token, KV head) pairs across the pool, each taking the query heads that share the KV head
+/// together (or single query heads when there are fewer pairs than threads, as in a decode step); each thread
+/// has its own rows of scores, one per head of a group (`scores` holds threads x group x capacity floats).
 func attention(queries: UnsafePointer<Float>, queryStride: Int, tokens: Int, startPosition: Int, layer: Int,
                cache: KVCache, shape: ModelShape, scale: Float, window: Int?, output: UnsafeMutablePointer<Float>,
                scores: UnsafeMutablePointer<Float>, pool: ThreadPool) {
@@ -150,7 +152,7 @@ func attention(queries: UnsafePointer<Float>, queryStride: Int, tokens: Int, sta
                           output: output, scores: scores, threads: pool.threadCount))
 }
 
-/// `attention`'s work as a value the pool can run without allocating: (token, head) pairs split over threads.
+/// `attention`'s work as a value the pool can run without allocating: (token, KV head, heads) items over threads.
 private struct AttentionJob: ParallelJob {
     let queries: UnsafePointer<Float>
     let queryStride: Int
@@ -166,24 +168,63 @@ private struct AttentionJob: ParallelJob {
     let scores: UnsafeMutablePointer<Float>
     let threads: Int
 
+    /// Keys and values are walked in blocks of this many positions, each block by every head of the item before
+    /// the next: the heads of a KV group then read a block from L1 instead of the whole range from L2 or memory
+    /// once per head (a group is 3 to 7 heads in the bundled models).
+    static let positionBlock = 32
+
     func execute(thread: Int) {
         let headDim = shape.headDim
         let group = shape.headCount / shape.kvHeadCount
-        let threadScores = scores + thread * cache.capacity
+        // Whole groups per item when there are enough (token, KV head) pairs for every thread to get several
+        // (round-robin then evens out); else one head each, as in a decode step, so that all threads work.
+        let headsPerItem = tokens * shape.kvHeadCount >= 4 * threads ? group : 1
+        let itemsPerToken = shape.headCount / headsPerItem
+        let threadScores = scores + thread * group * cache.capacity
         // Work items dealt round-robin, not in contiguous chunks: a prompt's later tokens attend to more
         // positions, so contiguous chunks gave the last thread most of the work (3:1 at 2 threads for pp512).
-        for work in stride(from: thread, to: tokens * shape.headCount, by: threads) {
-            let t = work / shape.headCount, h = work % shape.headCount
+        for work in stride(from: thread, to: tokens * itemsPerToken, by: threads) {
+            let t = work / itemsPerToken, firstHead = (work % itemsPerToken) * headsPerItem
+            let heads = firstHead..<(firstHead + headsPerItem)
             let position = startPosition + t
             let first = window > 0 ? max(0, position - window + 1) : 0
-            let q = queries + t * queryStride + h * headDim
-            let kvOffset = (h / group) * headDim
-            let maximum = scaledKeyDots(q, count: headDim, positions: first...position, scale: scale, into: threadScores) {
-                UnsafePointer(cache.key(layer: layer, position: $0) + kvOffset)
+            let kvOffset = (firstHead / group) * headDim
+            @inline(__always) func query(_ h: Int) -> UnsafePointer<Float> { queries + t * queryStride + h * headDim }
+            @inline(__always) func headScores(_ h: Int) -> UnsafeMutablePointer<Float> {
+                threadScores + (h - firstHead) * cache.capacity
             }
-            let total = exponentiate(threadScores + first, count: position - first + 1, minus: maximum)
-            weightedSum(into: output + t * shape.queryDim + h * headDim, count: headDim, positions: first...position,
-                        weights: threadScores, scale: 1 / total) { UnsafePointer(cache.value(layer: layer, position: $0) + kvOffset) }
+            @inline(__always) func blocks(_ body: (ClosedRange<Int>) -> Void) {
+                var start = first
+                while start <= position {
+                    body(start...min(position, start + Self.positionBlock - 1))
+                    start += Self.positionBlock
+                }
+            }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: headsPerItem) { maxima in
+                maxima.initialize(repeating: -.infinity)
+                blocks { block in
+                    for h in heads {
+                        let blockMaximum = scaledKeyDots(query(h), count: headDim, positions: block, scale: scale,
+                                                         into: headScores(h)) {
+                            UnsafePointer(cache.key(layer: layer, position: $0) + kvOffset)
+                        }
+                        maxima[h - firstHead] = max(maxima[h - firstHead], blockMaximum)
+                    }
+                }
+                for h in heads {
+                    let total = exponentiate(headScores(h) + first, count: position - first + 1, minus: maxima[h - firstHead])
+                    maxima[h - firstHead] = 1 / total  // from here on, each head's softmax scale
+                }
+                blocks { block in
+                    for h in heads {
+                        weightedSum(into: output + t * shape.queryDim + h * headDim, count: headDim, positions: block,
+                                    adding: block.lowerBound != first, weights: headScores(h),
+                                    scale: maxima[h - firstHead]) {
+                            UnsafePointer(cache.value(layer: layer, position: $0) + kvOffset)
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -269,21 +310,25 @@ func exponentiate(_ scores: UnsafeMutablePointer<Float>, count: Int, minus maxim
     return total
 }
 
-/// out[i] = sum over p of (weights[p] * scale) * value(p)[i], the F16 values read in position order.
+/// out[i] = sum over p of (weights[p] * scale) * value(p)[i], the F16 values read in position order; with
+/// `adding`, the sum continues from what `out` holds (a range of positions split in blocks gives the same bits).
 ///
 /// The sums stay in registers, 64 lanes per pass over the positions: accumulated in memory instead, every
 /// position re-read the vector the previous one had just stored (a store-forwarding chain that was most of a
 /// long prompt's attention time). Each lane sees the same operations in the same order either way.
 @inline(__always)
-func weightedSum(into out: UnsafeMutablePointer<Float>, count: Int, positions: ClosedRange<Int>,
+func weightedSum(into out: UnsafeMutablePointer<Float>, count: Int, positions: ClosedRange<Int>, adding: Bool,
                  weights: UnsafePointer<Float>, scale: Float, value: (Int) -> UnsafePointer<Float16>) {
     @inline(__always) func lanes(_ p: Int, _ offset: Int) -> SIMD16<Float> {
         widen(UnsafeRawPointer(value(p) + offset).loadUnaligned(as: SIMD16<Float16>.self))
     }
     let raw = UnsafeMutableRawPointer(out)
+    @inline(__always) func start(_ offset: Int) -> SIMD16<Float> {
+        adding ? raw.loadUnaligned(fromByteOffset: 4 * offset, as: SIMD16<Float>.self) : SIMD16<Float>()
+    }
     var c = 0
     while c + 64 <= count {
-        var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0
+        var a0 = start(c), a1 = start(c + 16), a2 = start(c + 32), a3 = start(c + 48)
         for p in positions {
             let w = weights[p] * scale
             a0 = a0 + w * lanes(p, c); a1 = a1 + w * lanes(p, c + 16)
@@ -296,13 +341,13 @@ func weightedSum(into out: UnsafeMutablePointer<Float>, count: Int, positions: C
         c += 64
     }
     while c + 16 <= count {
-        var a = SIMD16<Float>()
+        var a = start(c)
         for p in positions { a = a + (weights[p] * scale) * lanes(p, c) }
         raw.storeBytes(of: a, toByteOffset: 4 * c, as: SIMD16<Float>.self)
         c += 16
     }
     while c < count {
-        var a: Float = 0
+        var a: Float = adding ? out[c] : 0
         for p in positions { a = a + (weights[p] * scale) * Float(value(p)[c]) }
         out[c] = a
         c += 1
