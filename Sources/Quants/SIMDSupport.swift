@@ -40,9 +40,9 @@ func floatLanes(_ v: SIMD8<Int32>) -> SIMD8<Float> {
     return r
 }
 
-/// IEEE half lanes to Float lanes (one `vcvtph2ps`).
-@inline(__always)
-func floatLanes(_ v: SIMD16<Float16>) -> SIMD16<Float> {
+/// IEEE half lanes to Float lanes (one `vcvtph2ps`). Public for the F16 KV cache's attention in Inference.
+@inlinable @inline(__always)
+public func floatLanes(_ v: SIMD16<Float16>) -> SIMD16<Float> {
     var r = SIMD16<Float>()
     for i in 0..<16 { r[i] = Float(v[i]) }
     return r

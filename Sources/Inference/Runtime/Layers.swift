@@ -242,7 +242,7 @@ func dotF16(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float16>, count n: Int
     var acc = SIMD16<Float>()
     while i + 16 <= n {
         let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
-        let y = widen(UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float16>.self))
+        let y = floatLanes(UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float16>.self))
         acc += x * y
         i += 16
     }
@@ -258,7 +258,7 @@ func dotF16(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float16>, count n: Int
 func scaledKeyDots(_ q: UnsafePointer<Float>, count: Int, positions: ClosedRange<Int>, scale: Float,
                    into scores: UnsafeMutablePointer<Float>, key: (Int) -> UnsafePointer<Float16>) -> Float {
     @inline(__always) func lanes(_ k: UnsafePointer<Float16>, _ i: Int) -> SIMD16<Float> {
-        widen(UnsafeRawPointer(k + i).loadUnaligned(as: SIMD16<Float16>.self))
+        floatLanes(UnsafeRawPointer(k + i).loadUnaligned(as: SIMD16<Float16>.self))
     }
     var maximum = -Float.infinity
     var p = positions.lowerBound
@@ -320,7 +320,7 @@ func exponentiate(_ scores: UnsafeMutablePointer<Float>, count: Int, minus maxim
 func weightedSum(into out: UnsafeMutablePointer<Float>, count: Int, positions: ClosedRange<Int>, adding: Bool,
                  weights: UnsafePointer<Float>, scale: Float, value: (Int) -> UnsafePointer<Float16>) {
     @inline(__always) func lanes(_ p: Int, _ offset: Int) -> SIMD16<Float> {
-        widen(UnsafeRawPointer(value(p) + offset).loadUnaligned(as: SIMD16<Float16>.self))
+        floatLanes(UnsafeRawPointer(value(p) + offset).loadUnaligned(as: SIMD16<Float16>.self))
     }
     let raw = UnsafeMutableRawPointer(out)
     @inline(__always) func start(_ offset: Int) -> SIMD16<Float> {
@@ -354,11 +354,3 @@ func weightedSum(into out: UnsafeMutablePointer<Float>, count: Int, positions: C
     }
 }
 
-/// F16 lanes to F32 lanes. Written as a lane loop because LLVM turns that into one `vcvtph2ps`, while the
-/// stdlib's converting initializer is lowered lane by lane (docs/swift-simd-notes.md).
-@inline(__always)
-func widen(_ v: SIMD16<Float16>) -> SIMD16<Float> {
-    var r = SIMD16<Float>()
-    for i in 0..<16 { r[i] = Float(v[i]) }
-    return r
-}

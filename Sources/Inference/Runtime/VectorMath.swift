@@ -1,5 +1,6 @@
 // Elementwise functions over 16 float lanes, for the activations a prompt evaluates tens of millions of times.
 // libm's scalar `tanhf` (through `expm1f`) was a quarter of Gemma 3's prefill.
+import Quants
 
 enum VectorMath {
     /// e^x lane by lane, within 2 ulp of libm's `expf` for x in [-87.3, 88]; inputs beyond are clamped there,
@@ -58,8 +59,6 @@ enum VectorMath {
     static func roundedToHalf(_ v: SIMD16<Float>) -> SIMD16<Float> {
         var half = SIMD16<Float16>()
         for l in 0..<16 { half[l] = Float16(v[l]) }
-        var r = SIMD16<Float>()
-        for l in 0..<16 { r[l] = Float(half[l]) }
-        return r
+        return floatLanes(half)
     }
 }
