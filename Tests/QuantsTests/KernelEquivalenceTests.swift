@@ -76,15 +76,6 @@ final class KernelEquivalenceTests: XCTestCase {
         }
     }
 
-    /// sum |w_i * x_i| with dequantized weights: the scale of rounding in any summation order.
-    func absoluteDot(_ type: GGMLType, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float {
-        let w = AlignedBuffer(bytes: 4 * count)
-        QuantKernels.dequantizeRowReference(type: type, row, count: count, into: w.floats)
-        var s: Float = 0
-        for i in 0..<count { s += abs(w.floats[i] * x[i]) }
-        return max(s, 1e-6)
-    }
-
     /// The fast dequantizers compute the same float expression per element as ggml's: bit-identical.
     func testSIMDDequantizeEqualsReferenceExactly() {
         var rng = SeededGenerator(seed: 2)

@@ -114,13 +114,4 @@ final class QuantizedMatMulTests: XCTestCase {
             XCTAssertEqual(memcmp(whole.raw, pieces.raw, 4 * tokens * rows), 0, "\(type)")
         }
     }
-
-    /// sum |w_i * x_i| with dequantized weights: the scale of rounding in any summation order.
-    func absoluteDot(_ type: GGMLType, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ count: Int) -> Float {
-        let w = AlignedBuffer(bytes: 4 * count)
-        QuantKernels.dequantizeRowReference(type: type, row, count: count, into: w.floats)
-        var s: Float = 0
-        for i in 0..<count { s += abs(w.floats[i] * x[i]) }
-        return max(s, 1e-6)
-    }
 }
