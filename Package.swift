@@ -27,7 +27,7 @@ let package = Package(
         // Kernels: quant block layouts, scalar reference and SIMD dot/dequantize, BLAS products.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // VNNI instructions through the compiler's Builtin module (needs -parse-stdlib; see its source).
-        .target(name: "QuantsIntrinsics", swiftSettings: kernelFlags + [.unsafeFlags(["-parse-stdlib"])]),
+        .target(name: "QuantsIntrinsics", swiftSettings: kernelFlags),
         .target(name: "Quants", dependencies: ["GGUF", "CBLAS", "QuantsIntrinsics"], swiftSettings: kernelFlags),
         // Tokenizers: SentencePiece (through libsentencepiece) and byte-level BPE.
         .target(

@@ -1,30 +1,25 @@
-// AVX-512 VNNI multiply-accumulates, called through the compiler's `Builtin` module (this target is built with
-// `-parse-stdlib`, hence the explicit `import Swift`).
-//
-// Why a separate module: LLVM forms `vpdpbusd` from plain Swift only when a whole loop reduces u8 x s8 products
-// to one scalar (the pattern its X86 lowering matches), which per-block scales rule out, and declaring the
-// intrinsic with `@_silgen_name` crashes the compiler (SIMD16 is returned indirectly). `Builtin.int_<name>`
-// names any LLVM intrinsic with its IR vector types, and `@_transparent` inlines the call into the caller's
-// loop, where it lowers to a single instruction, with a broadcast activation folded in as a `{1to16}` memory
-// operand (checked with `objdump -d` of a release build).
-//
-// Only for CPUs with AVX512_VNNI (this package is built with `-target-cpu native` on such machines; a portable
-// build would need a CPU check and a fallback before calling these).
+// The integer multiply-accumulates every quantized dot is built on, with the semantics of AVX-512 VNNI's
+// `vpdpbusd` and `vpdpwssd`, written in plain Swift vector arithmetic so that they compile for any x86-64 CPU
+// (the earlier `Builtin.int_x86_avx512_*` calls crash LLVM's instruction selection on CPUs without AVX-512).
+// Per-CPU instruction choices belong behind a run-time dispatch, one per matrix.
 import Swift
 
 /// `vpdpbusd`: per 32-bit lane, `acc + u8(a.byte0)*s8(b.byte0) + ... + u8(a.byte3)*s8(b.byte3)` (wrapping; the
-/// first operand's bytes are unsigned, the second's signed): 64 multiply-adds per instruction.
-@_transparent
+/// first operand's bytes are unsigned, the second's signed): 64 multiply-adds.
+@inline(__always)
 public func dotBytesAccumulate(_ acc: SIMD16<Int32>, unsigned a: SIMD16<Int32>, signed b: SIMD16<Int32>) -> SIMD16<Int32> {
+    let byteMask = SIMD16<Int32>(repeating: 0xFF)
+    // Unsigned bytes: shift down and mask; signed bytes: shift the byte to the top, then arithmetic shift down.
     var out = acc
-    out._storage._value = Builtin.int_x86_avx512_vpdpbusd_512(acc._storage._value, a._storage._value, b._storage._value)
+    out &+= (a & byteMask) &* ((b &<< 24) &>> 24)
+    out &+= ((a &>> 8) & byteMask) &* ((b &<< 16) &>> 24)
+    out &+= ((a &>> 16) & byteMask) &* ((b &<< 8) &>> 24)
+    out &+= ((a &>> 24) & byteMask) &* (b &>> 24)
     return out
 }
 
 /// `vpdpwssd`: per 32-bit lane, `acc + s16(a.lo)*s16(b.lo) + s16(a.hi)*s16(b.hi)` (wrapping): 32 multiply-adds.
-@_transparent
+@inline(__always)
 public func dotHalfWordsAccumulate(_ acc: SIMD16<Int32>, _ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD16<Int32> {
-    var out = acc
-    out._storage._value = Builtin.int_x86_avx512_vpdpwssd_512(acc._storage._value, a._storage._value, b._storage._value)
-    return out
+    acc &+ ((a &<< 16) &>> 16) &* ((b &<< 16) &>> 16) &+ (a &>> 16) &* (b &>> 16)
 }
