@@ -1,0 +1,348 @@
+#!/usr/bin/env python3
+"""Validate the drafting fixtures' gold files against their inputs.
+
+Usage: python3 check_gold.py [FIXTURES_DIR]     (default: this file's directory)
+
+Exit status 0 when every check passes, 1 otherwise. Checks:
+
+records/{dev,heldout}/NAME.txt + NAME.gold.json
+  - the gold has exactly the keys medications, allergies, problems, timeline, results, traps,
+    each item has exactly its documented fields with the documented types and enum values;
+  - every medication / allergy / problem / result name, or one of its aliases, occurs in the record
+    (case-insensitive);
+  - every medication dose's first number, and every result value, occurs in the record;
+  - every timeline and result date (ISO) occurs in the record in at least one written form
+    (2024-03-12, 03/12/2024, 3/12/24, March 12, 2024, Mar 12, 12-Mar-2024, 12-03 style, ...);
+  - every timeline keyword has at least one '|' alternative occurring in the record;
+  - every trap has a known kind and the fields that kind needs; a trap's item (or its first word),
+    and a value trap's forbidden value, occur in the record;
+  - record sizes: reported, and two records in 20,000-35,000 characters.
+
+notes/{dev,heldout}/NAME.txt + NAME.gold.json
+  - shape of facts / not_documented / traps;
+  - every alternative list of every fact's `match` has at least one alternative occurring in the input
+    (case-insensitive substring);
+  - every trap regex compiles and matches neither the input nor any gold fact text (a faithful
+    rendering must not trip a trap);
+  - no not_documented term occurs in the input;
+  - 3-25 lines per input.
+
+Also: each split's file counts, and that SPLIT.md lists the current SHA-256 of every heldout file.
+"""
+import datetime
+import hashlib
+import json
+import os
+import re
+import sys
+
+ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(__file__))
+errors = []
+warnings = []
+
+
+def err(where, msg):
+    errors.append(f"{where}: {msg}")
+
+
+def warn(where, msg):
+    warnings.append(f"{where}: {msg}")
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+def date_forms(iso):
+    d = datetime.date.fromisoformat(iso)
+    m, day, y = d.month, d.day, d.year
+    full, abbr = MONTHS[m - 1], MONTHS[m - 1][:3]
+    yy = f"{y % 100:02d}"
+    forms = {
+        iso,
+        f"{m:02d}/{day:02d}/{y}", f"{m}/{day}/{y}", f"{m:02d}/{day:02d}/{yy}", f"{m}/{day}/{yy}",
+        f"{m:02d}-{day:02d}-{y}", f"{m}-{day}-{y}", f"{m:02d}.{day:02d}.{y}",
+        f"{full} {day}, {y}", f"{abbr} {day}, {y}", f"{abbr}. {day}, {y}", f"{full} {day} {y}",
+        f"{day} {full} {y}", f"{day} {abbr} {y}", f"{day:02d}-{abbr}-{y}", f"{day}-{abbr}-{y}",
+        f"{day:02d} {abbr} {y}", f"{day:02d}{abbr.upper()}{y}",
+    }
+    return forms
+
+
+def date_in(text, iso):
+    low = text.lower()
+    for f in date_forms(iso):
+        f = f.lower()
+        # the form must not be glued to a digit on either side (3/1/24 inside 3/1/245 or 13/1/24)
+        for mt in re.finditer(re.escape(f), low):
+            before = low[mt.start() - 1] if mt.start() > 0 else " "
+            after = low[mt.end()] if mt.end() < len(low) else " "
+            if not before.isdigit() and not after.isdigit():
+                return True
+    return False
+
+
+def occurs(text, s):
+    return s.lower() in text.lower()
+
+
+def any_alt(text, alts):
+    return any(occurs(text, a.strip()) for a in alts.split("|") if a.strip())
+
+
+def is_iso(s):
+    try:
+        datetime.date.fromisoformat(s)
+        return re.fullmatch(r"\d{4}-\d{2}-\d{2}", s) is not None
+    except (TypeError, ValueError):
+        return False
+
+
+def check_fields(where, obj, spec):
+    if not isinstance(obj, dict):
+        err(where, "not an object")
+        return False
+    if set(obj) != set(spec):
+        err(where, f"keys {sorted(obj)} != {sorted(spec)}")
+        return False
+    ok = True
+    for k, t in spec.items():
+        v = obj[k]
+        if t == "str" and not (isinstance(v, str) and v.strip()):
+            err(where, f"{k} must be a non-empty string"); ok = False
+        elif t == "str?" and not (v is None or (isinstance(v, str) and v.strip())):
+            err(where, f"{k} must be a string or null"); ok = False
+        elif t == "strlist" and not (isinstance(v, list) and all(isinstance(x, str) and x.strip() for x in v)):
+            err(where, f"{k} must be a list of strings"); ok = False
+        elif isinstance(t, set) and v not in t:
+            err(where, f"{k}={v!r} not in {sorted(t)}"); ok = False
+    return ok
+
+
+MED = {"name": "str", "aliases": "strlist", "dose": "str?", "frequency": "str?",
+       "status": {"current", "stopped", "changed", "planned"}}
+ALLERGY = {"substance": "str", "aliases": "strlist", "reaction": "str?"}
+PROBLEM = {"name": "str", "aliases": "strlist", "status": {"active", "resolved", "historical"}}
+EVENT = {"date": "str", "event": "str", "keywords": "strlist"}
+RESULT = {"name": "str", "aliases": "strlist", "value": "str", "unit": "str?", "date": "str?"}
+TRAP_KINDS = {
+    "status": {"forbidden_status"},
+    "dose": {"forbidden_dose"},
+    "not_done": set(),
+    "value": {"forbidden_value"},
+    "not_patient": set(),
+    "negated": set(),
+    "intolerance_not_allergy": set(),
+    "unconfirmed": set(),
+}
+
+
+def check_record(path_txt, path_gold):
+    name = os.path.relpath(path_gold, ROOT)
+    text = open(path_txt, encoding="utf-8").read()
+    try:
+        gold = json.load(open(path_gold, encoding="utf-8"))
+    except Exception as e:  # noqa: BLE001
+        err(name, f"invalid JSON: {e}")
+        return 0
+    keys = ["medications", "allergies", "problems", "timeline", "results", "traps"]
+    if set(gold) != set(keys):
+        err(name, f"top-level keys {sorted(gold)} != {sorted(keys)}")
+        return len(text)
+    for i, m in enumerate(gold["medications"]):
+        w = f"{name} medications[{i}]"
+        if not check_fields(w, m, MED):
+            continue
+        if not any(occurs(text, n) for n in [m["name"]] + m["aliases"]):
+            err(w, f"neither {m['name']!r} nor an alias occurs in the record")
+        if m["dose"]:
+            num = re.search(r"\d+(\.\d+)?", m["dose"])
+            if num and not occurs(text, num.group(0)):
+                err(w, f"dose number {num.group(0)} not in record")
+    for i, a in enumerate(gold["allergies"]):
+        w = f"{name} allergies[{i}]"
+        if not check_fields(w, a, ALLERGY):
+            continue
+        if not any(occurs(text, n) for n in [a["substance"]] + a["aliases"]):
+            err(w, f"{a['substance']!r} not in record")
+        if a["reaction"] and not occurs(text, a["reaction"]):
+            warn(w, f"reaction {a['reaction']!r} not verbatim in record")
+    for i, p in enumerate(gold["problems"]):
+        w = f"{name} problems[{i}]"
+        if not check_fields(w, p, PROBLEM):
+            continue
+        if not any(occurs(text, n) for n in [p["name"]] + p["aliases"]):
+            err(w, f"neither {p['name']!r} nor an alias occurs in the record")
+    for i, e in enumerate(gold["timeline"]):
+        w = f"{name} timeline[{i}]"
+        if not check_fields(w, e, EVENT):
+            continue
+        if not is_iso(e["date"]):
+            err(w, f"date {e['date']!r} not ISO")
+        elif not date_in(text, e["date"]):
+            err(w, f"date {e['date']} not found in any written form")
+        if not 1 <= len(e["keywords"]) <= 3:
+            err(w, "keywords must have 1-3 entries")
+        for k in e["keywords"]:
+            if not any_alt(text, k):
+                err(w, f"keyword {k!r}: no alternative occurs in the record")
+            if not any_alt(e["event"], k):
+                warn(w, f"keyword {k!r} not in its own event text")
+    for i, r in enumerate(gold["results"]):
+        w = f"{name} results[{i}]"
+        if not check_fields(w, r, RESULT):
+            continue
+        if not any(occurs(text, n) for n in [r["name"]] + r["aliases"]):
+            err(w, f"neither {r['name']!r} nor an alias occurs")
+        if not occurs(text, r["value"]):
+            err(w, f"value {r['value']} not in record")
+        if r["date"] is not None:
+            if not is_iso(r["date"]):
+                err(w, f"date {r['date']!r} not ISO")
+            elif not date_in(text, r["date"]):
+                err(w, f"date {r['date']} not found in any written form")
+    for i, t in enumerate(gold["traps"]):
+        w = f"{name} traps[{i}]"
+        if not isinstance(t, dict) or t.get("kind") not in TRAP_KINDS:
+            err(w, f"unknown trap kind {t.get('kind') if isinstance(t, dict) else t!r}")
+            continue
+        need = {"kind", "item", "why"} | TRAP_KINDS[t["kind"]]
+        if set(t) != need:
+            err(w, f"keys {sorted(t)} != {sorted(need)}")
+            continue
+        if not occurs(text, t["item"]) and not occurs(text, t["item"].split()[0]):
+            err(w, f"trap item {t['item']!r} not in record")
+        if t["kind"] == "value" and not occurs(text, t["forbidden_value"]):
+            err(w, f"forbidden value {t['forbidden_value']} not in record (a value trap must be a real distractor)")
+        if t["kind"] == "status" and t["forbidden_status"] not in {"current", "active", "stopped", "resolved", "planned", "changed", "historical"}:
+            err(w, f"forbidden_status {t['forbidden_status']!r}")
+    kinds = {t.get("kind") for t in gold["traps"] if isinstance(t, dict)}
+    for k in ("status", "not_done", "value", "not_patient", "negated", "intolerance_not_allergy"):
+        if k not in kinds:
+            warn(name, f"no {k} trap")
+    return len(text)
+
+
+FACT = {"drug", "dose", "frequency", "number", "vital", "lab", "score", "date", "laterality",
+        "negation", "finding", "plan", "history", "allergy", "demographic", "duration"}
+
+
+def check_note(path_txt, path_gold):
+    name = os.path.relpath(path_gold, ROOT)
+    text = open(path_txt, encoding="utf-8").read()
+    lines = [l for l in text.splitlines() if l.strip()]
+    if not 3 <= len(lines) <= 25:
+        err(name, f"input has {len(lines)} non-empty lines (want 3-25)")
+    try:
+        gold = json.load(open(path_gold, encoding="utf-8"))
+    except Exception as e:  # noqa: BLE001
+        err(name, f"invalid JSON: {e}")
+        return
+    if set(gold) != {"facts", "not_documented", "traps"}:
+        err(name, f"top-level keys {sorted(gold)}")
+        return
+    fact_texts = []
+    for i, f in enumerate(gold["facts"]):
+        w = f"{name} facts[{i}]"
+        allowed = {"kind", "text", "match", "negated"}
+        if not isinstance(f, dict) or not {"kind", "text", "match"} <= set(f) or not set(f) <= allowed:
+            err(w, f"bad fact keys {sorted(f) if isinstance(f, dict) else f}")
+            continue
+        if f["kind"] not in FACT:
+            err(w, f"kind {f['kind']!r} not in {sorted(FACT)}")
+        if "negated" in f and not isinstance(f["negated"], bool):
+            err(w, "negated must be a boolean")
+        if not (isinstance(f["match"], list) and f["match"] and all(isinstance(m, str) for m in f["match"])):
+            err(w, "match must be a non-empty list of strings")
+            continue
+        fact_texts.append(f["text"])
+        for m in f["match"]:
+            if not any_alt(text, m):
+                err(w, f"match element {m!r}: no alternative occurs in the input")
+            if not any_alt(f["text"], m):
+                err(w, f"match element {m!r}: no alternative occurs in the fact's own text {f['text']!r}")
+    if not (isinstance(gold["not_documented"], list) and all(isinstance(x, str) for x in gold["not_documented"])):
+        err(name, "not_documented must be a list of strings")
+    else:
+        for nd in gold["not_documented"]:
+            if re.search(r"\b" + re.escape(nd.lower()), text.lower()):
+                err(name, f"not_documented {nd!r} occurs in the input")
+    for i, t in enumerate(gold["traps"]):
+        w = f"{name} traps[{i}]"
+        if not isinstance(t, dict) or set(t) != {"kind", "forbidden", "why"}:
+            err(w, f"bad trap keys {sorted(t) if isinstance(t, dict) else t}")
+            continue
+        for rx in t["forbidden"]:
+            try:
+                c = re.compile(rx, re.I)
+            except re.error as e:
+                err(w, f"regex {rx!r}: {e}")
+                continue
+            if c.search(text):
+                err(w, f"regex {rx!r} matches the input itself")
+            for ft in fact_texts:
+                if c.search(ft):
+                    err(w, f"regex {rx!r} matches gold fact text {ft!r}")
+    if not gold["traps"]:
+        warn(name, "no traps")
+
+
+def pairs(folder):
+    out = []
+    if not os.path.isdir(folder):
+        return out
+    for fn in sorted(os.listdir(folder)):
+        if fn.endswith(".txt"):
+            g = os.path.join(folder, fn[:-4] + ".gold.json")
+            if not os.path.exists(g):
+                err(os.path.relpath(os.path.join(folder, fn), ROOT), "no gold file")
+            else:
+                out.append((os.path.join(folder, fn), g))
+        elif fn.endswith(".gold.json") and not os.path.exists(os.path.join(folder, fn[:-10] + ".txt")):
+            err(os.path.relpath(os.path.join(folder, fn), ROOT), "gold without input")
+    return out
+
+
+def main():
+    sizes = {}
+    counts = {}
+    for split in ("dev", "heldout"):
+        ps = pairs(os.path.join(ROOT, "records", split))
+        counts[f"records/{split}"] = len(ps)
+        for t, g in ps:
+            sizes[os.path.relpath(t, ROOT)] = check_record(t, g)
+        ps = pairs(os.path.join(ROOT, "notes", split))
+        counts[f"notes/{split}"] = len(ps)
+        for t, g in ps:
+            check_note(t, g)
+    long_ = [k for k, v in sizes.items() if 20000 <= v <= 35000]
+    if len(long_) < 2:
+        err("records", f"only {len(long_)} records in 20,000-35,000 characters")
+    for k, v in sizes.items():
+        if k not in long_ and not 6000 <= v <= 15000:
+            warn(k, f"{v} characters, outside 6,000-15,000")
+    split_md = os.path.join(ROOT, "SPLIT.md")
+    if os.path.exists(split_md):
+        s = open(split_md, encoding="utf-8").read()
+        for kind in ("records", "notes"):
+            d = os.path.join(ROOT, kind, "heldout")
+            for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+                h = hashlib.sha256(open(os.path.join(d, fn), "rb").read()).hexdigest()
+                if h not in s:
+                    err("SPLIT.md", f"{kind}/heldout/{fn}: sha256 {h} not listed (file changed or not frozen)")
+    else:
+        warn("SPLIT.md", "missing")
+    for k, v in sorted(counts.items()):
+        print(f"{k}: {v}")
+    for k, v in sorted(sizes.items()):
+        print(f"  {k}: {v} chars")
+    for w in warnings:
+        print("WARN ", w)
+    for e in errors:
+        print("ERROR", e)
+    print(f"{len(errors)} errors, {len(warnings)} warnings")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
