@@ -70,7 +70,7 @@ def date_forms(iso):
 
 
 def date_in(text, iso):
-    low = text.lower()
+    low = norm(text)
     for f in date_forms(iso):
         f = f.lower()
         # the form must not be glued to a digit on either side (3/1/24 inside 3/1/245 or 13/1/24)
@@ -82,8 +82,13 @@ def date_in(text, iso):
     return False
 
 
+def norm(s):
+    return re.sub(r"\s+", " ", s).lower()
+
+
 def occurs(text, s):
-    return s.lower() in text.lower()
+    """Case-insensitive substring test; runs of white space (line breaks too) count as one space."""
+    return norm(s) in norm(text)
 
 
 def any_alt(text, alts):
@@ -210,8 +215,12 @@ def check_record(path_txt, path_gold):
         if set(t) != need:
             err(w, f"keys {sorted(t)} != {sorted(need)}")
             continue
-        if not occurs(text, t["item"]) and not occurs(text, t["item"].split()[0]):
-            err(w, f"trap item {t['item']!r} not in record")
+        known = [n for sec in ("medications", "problems", "results", "allergies")
+                 for g in gold[sec] if isinstance(g, dict)
+                 for n in ([g.get("name") or g.get("substance")] + list(g.get("aliases", [])))
+                 if (g.get("name") or g.get("substance", "")).lower() == t["item"].lower()]
+        if not occurs(text, t["item"]) and not any(occurs(text, n) for n in known if n):
+            err(w, f"trap item {t['item']!r} (or the aliases of the gold item of that name) not in record")
         if t["kind"] == "value" and not occurs(text, t["forbidden_value"]):
             err(w, f"forbidden value {t['forbidden_value']} not in record (a value trap must be a real distractor)")
         if t["kind"] == "status" and t["forbidden_status"] not in {"current", "active", "stopped", "resolved", "planned", "changed", "historical"}:
