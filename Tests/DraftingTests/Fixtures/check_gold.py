@@ -138,6 +138,7 @@ TRAP_KINDS = {
     "not_patient": set(),
     "negated": set(),
     "intolerance_not_allergy": set(),
+    "not_allergy": set(),
     "unconfirmed": set(),
 }
 
