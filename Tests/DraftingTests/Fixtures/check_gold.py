@@ -66,6 +66,8 @@ def date_forms(iso):
         f"{day} {full} {y}", f"{day} {abbr} {y}", f"{day:02d}-{abbr}-{y}", f"{day}-{abbr}-{y}",
         f"{day:02d} {abbr} {y}", f"{day:02d}{abbr.upper()}{y}",
     }
+    if m == 9:
+        forms |= {f"Sept {day}, {y}", f"Sept. {day}, {y}", f"{day} Sept {y}"}
     return forms
 
 
