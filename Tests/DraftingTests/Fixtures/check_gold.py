@@ -93,8 +93,41 @@ def occurs(text, s):
     return norm(s) in norm(text)
 
 
+def alt_pattern(alt):
+    """The regular expression for one alternative of a `match` element or a timeline keyword.
+
+    Case-insensitive; runs of white space match any white space. Boundaries:
+    - an alternative that starts with a letter must not follow a letter; one that starts with a digit must
+      not follow a digit or a decimal point ("10" is not found in "100" or "1.10");
+    - an alternative that ends with a digit must not be followed by a digit or by a decimal point and digit
+      ("4" is not found in "4.2" or "45");
+    - an alternative written in capitals (an abbreviation such as ED, PT, K, SI, M, F, R, L, A1C) must also
+      not be followed by a letter other than a plural s, so ED is not found in "used" or "edema" but NSAID
+      is found in "NSAIDs";
+    - any other alternative is a prefix, so "increas" finds "increased" and "neurolog" finds "neurology".
+    """
+    alt = alt.strip()
+    body = r"\s+".join(re.escape(w) for w in alt.split())
+    lead = ""
+    if alt[0].isalpha():
+        lead = r"(?<![A-Za-z])"
+    elif alt[0].isdigit():
+        lead = r"(?<![0-9.])"
+    trail = ""
+    if alt[-1].isdigit():
+        trail = r"(?![0-9]|\.[0-9])"
+    elif alt[-1].isalpha() and alt.upper() == alt and any(c.isalpha() for c in alt):
+        trail = r"(?:s)?(?![A-Za-z])"
+    return re.compile(lead + body + trail, re.I)
+
+
+def alt_in(text, alt):
+    return alt_pattern(alt).search(text) is not None
+
+
 def any_alt(text, alts):
-    return any(occurs(text, a.strip()) for a in alts.split("|") if a.strip())
+    """True when one of the '|'-separated alternatives occurs in text (see alt_pattern)."""
+    return any(alt_in(text, a) for a in alts.split("|") if a.strip())
 
 
 def is_iso(s):
