@@ -332,17 +332,75 @@ def check_note(path_txt, path_gold):
         warn(name, "no traps")
 
 
+SENT_END = re.compile(r"(?<=[.!?;])\s+")
+NEG_CUE = re.compile(r"\b(no|not|denies|denied|negative|neg|without|absent|none|nor|free of|ruled out|normal|intact)\b|w/o", re.I)
+ND_SYNONYMS = {
+    "smoking": ["smok", "tobacco", "cigarette"], "smoke": ["smok", "tobacco"], "alcohol": ["alcohol", "EtOH", "drink"],
+    "allergies": ["allerg", "NKDA"], "pregnancy": ["pregnan", "hCG"], "pregnancy test": ["pregnancy test", "hCG"],
+    "daycare": ["daycare", "day care"], "pets": ["pets"], "lead": ["lead level", "lead exposure"],
+    "substance": ["substance", "drug use"], "sexual": ["sexual"], "sick contacts": ["sick contact"],
+    "NSAID": ["NSAID"], "immunosuppress": ["immunosuppress"], "diabetes": ["diabetes"],
+}
+FILL_CUE = re.compile(r"\b(denies|denied|no|none|never|negative|NKDA)\b|\bnon-?\w", re.I)
+EXEMPT_CUE = re.compile(r"not documented|not recorded|unknown|not assessed|not discussed|not stated", re.I)
+
+
+def units(text):
+    """A draft's units: lines, split again at sentence ends (., !, ?, ; followed by white space)."""
+    out = []
+    for line in text.splitlines():
+        out += [u for u in SENT_END.split(line) if u.strip()]
+    return out
+
+
+def covered(us, fact):
+    for u in us:
+        if all(any_alt(u, el) for el in fact["match"]):
+            if not fact.get("negated") or NEG_CUE.search(u):
+                return True
+    return False
+
+
+def score_draft(draft, gold):
+    """(uncovered facts, asserted traps, filled not_documented terms) of a draft under the README's rules."""
+    us = units(draft)
+    missing = [f["text"] for f in gold["facts"] if not covered(us, f)]
+    traps = [rx for t in gold["traps"] for rx in t["forbidden"] if re.search(rx, draft, re.I)]
+    filled = []
+    for nd in gold["not_documented"]:
+        terms = [nd] + ND_SYNONYMS.get(nd, [])
+        for u in us:
+            if any(alt_in(u, t) for t in terms) and FILL_CUE.search(u) and not EXEMPT_CUE.search(u):
+                filled.append(f"{nd}: {u.strip()}")
+    return missing, traps, filled
+
+
+def check_reference(path_ref, path_gold):
+    """A hand-written faithful draft must cover every fact, trip no trap and fill no undocumented status."""
+    name = os.path.relpath(path_ref, ROOT)
+    gold = json.load(open(path_gold, encoding="utf-8"))
+    missing, traps, filled = score_draft(open(path_ref, encoding="utf-8").read(), gold)
+    for m in missing:
+        err(name, f"reference draft does not cover fact {m!r}")
+    for rx in traps:
+        err(name, f"reference draft trips trap {rx!r}")
+    for f in filled:
+        err(name, f"reference draft fills not_documented {f!r}")
+
+
 def pairs(folder):
     out = []
     if not os.path.isdir(folder):
         return out
     for fn in sorted(os.listdir(folder)):
-        if fn.endswith(".txt"):
+        if fn.endswith(".txt") and not fn.endswith(".ref.txt"):
             g = os.path.join(folder, fn[:-4] + ".gold.json")
             if not os.path.exists(g):
                 err(os.path.relpath(os.path.join(folder, fn), ROOT), "no gold file")
             else:
                 out.append((os.path.join(folder, fn), g))
+        elif fn.endswith(".ref.txt"):
+            continue
         elif fn.endswith(".gold.json") and not os.path.exists(os.path.join(folder, fn[:-10] + ".txt")):
             err(os.path.relpath(os.path.join(folder, fn), ROOT), "gold without input")
     return out
@@ -360,6 +418,10 @@ def main():
         counts[f"notes/{split}"] = len(ps)
         for t, g in ps:
             check_note(t, g)
+            ref = t[:-4] + ".ref.txt"
+            if os.path.exists(ref):
+                check_reference(ref, g)
+                counts[f"notes/{split} reference drafts"] = counts.get(f"notes/{split} reference drafts", 0) + 1
     long_ = [k for k, v in sizes.items() if 20000 <= v <= 35000]
     if len(long_) < 2:
         err("records", f"only {len(long_)} records in 20,000-35,000 characters")
