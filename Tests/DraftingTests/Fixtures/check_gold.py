@@ -388,6 +388,32 @@ def check_reference(path_ref, path_gold):
         err(name, f"reference draft fills not_documented {f!r}")
 
 
+def check_trap_examples(folder):
+    """notes/<split>/trap_examples.json: one unfaithful sentence per trap, in trap order, that must trip it.
+
+    This is the negative control for the trap regexes (a regex that can never match would pass every draft)."""
+    path = os.path.join(folder, "trap_examples.json")
+    if not os.path.exists(path):
+        warn(os.path.relpath(folder, ROOT), "no trap_examples.json")
+        return
+    ex = json.load(open(path, encoding="utf-8"))
+    for name, examples in ex.items():
+        g = os.path.join(folder, name + ".gold.json")
+        if not os.path.exists(g):
+            err(os.path.relpath(path, ROOT), f"{name}: no such gold")
+            continue
+        traps = json.load(open(g, encoding="utf-8"))["traps"]
+        if len(examples) != len(traps):
+            err(os.path.relpath(path, ROOT), f"{name}: {len(examples)} examples for {len(traps)} traps")
+            continue
+        for i, (e, t) in enumerate(zip(examples, traps)):
+            if not any(re.search(rx, e, re.I) for rx in t["forbidden"]):
+                err(os.path.relpath(path, ROOT), f"{name}: example {e!r} does not trip trap {i} ({t['kind']})")
+    for fn in os.listdir(folder):
+        if fn.endswith(".gold.json") and fn[:-10] not in ex:
+            err(os.path.relpath(path, ROOT), f"no examples for {fn[:-10]}")
+
+
 def pairs(folder):
     out = []
     if not os.path.isdir(folder):
@@ -416,6 +442,8 @@ def main():
             sizes[os.path.relpath(t, ROOT)] = check_record(t, g)
         ps = pairs(os.path.join(ROOT, "notes", split))
         counts[f"notes/{split}"] = len(ps)
+        if os.path.isdir(os.path.join(ROOT, "notes", split)):
+            check_trap_examples(os.path.join(ROOT, "notes", split))
         for t, g in ps:
             check_note(t, g)
             ref = t[:-4] + ".ref.txt"
