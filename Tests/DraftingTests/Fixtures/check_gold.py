@@ -414,6 +414,85 @@ def check_trap_examples(folder):
             err(os.path.relpath(path, ROOT), f"no examples for {fn[:-10]}")
 
 
+EM_NEW = ["99202", "99203", "99204", "99205"]
+EM_EST = ["99212", "99213", "99214", "99215"]
+# column value -> MDM level 0..3 (straightforward, low, moderate, high)
+MDM_PROBLEMS = {"minimal": 0, "low": 1, "moderate": 2, "high": 3}
+MDM_DATA = {"minimal": 0, "limited": 1, "moderate": 2, "extensive": 3}
+MDM_RISK = {"minimal": 0, "low": 1, "moderate": 2, "high": 3}
+# 2021+ office visit total-time thresholds (minutes, met or exceeded), AMA CPT 2024 wording
+TIME_NEW = [(60, 3), (45, 2), (30, 1), (15, 0)]
+TIME_EST = [(40, 3), (30, 2), (20, 1), (10, 0)]
+ICD_TOKEN = re.compile(r"\b[A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
+
+
+def icd_module():
+    try:
+        import simple_icd_10_cm as cm  # pip install simple-icd-10-cm (carries the April 2026 tabular list)
+        return cm
+    except ImportError:
+        return None
+
+
+def check_coding(path_txt, path_gold, cm):
+    name = os.path.relpath(path_gold, ROOT)
+    text = open(path_txt, encoding="utf-8").read()
+    try:
+        g = json.load(open(path_gold, encoding="utf-8"))
+    except Exception as e:  # noqa: BLE001
+        err(name, f"invalid JSON: {e}")
+        return
+    keys = {"icd10", "em_level", "mdm", "time_minutes", "more_specific_needs", "must_not"}
+    if set(g) != keys:
+        err(name, f"keys {sorted(g)} != {sorted(keys)}")
+        return
+    for i, c in enumerate(g["icd10"]):
+        w = f"{name} icd10[{i}]"
+        if not isinstance(c, dict) or set(c) != {"code", "evidence"}:
+            err(w, "must be {code, evidence}")
+            continue
+        if not occurs(text, c["evidence"]):
+            err(w, f"evidence {c['evidence']!r} is not a passage of the note")
+        if cm is not None:
+            if not cm.is_valid_item(c["code"]):
+                err(w, f"{c['code']} is not in the ICD-10-CM table")
+            elif not cm.is_leaf(c["code"]):
+                err(w, f"{c['code']} is not billable (not a leaf of the tabular list)")
+    new = re.search(r"\bnew patient\b", text, re.I) is not None
+    allowed = EM_NEW if new else EM_EST
+    if g["em_level"] not in allowed:
+        err(name, f"em_level {g['em_level']} not a {'new' if new else 'established'} patient office code {allowed}")
+        return
+    m = g["mdm"]
+    if not isinstance(m, dict) or set(m) != {"problems", "data", "risk"} or m["problems"] not in MDM_PROBLEMS \
+            or m["data"] not in MDM_DATA or m["risk"] not in MDM_RISK:
+        err(name, f"mdm {m} must be problems {list(MDM_PROBLEMS)}, data {list(MDM_DATA)}, risk {list(MDM_RISK)}")
+        return
+    cols = sorted([MDM_PROBLEMS[m["problems"]], MDM_DATA[m["data"]], MDM_RISK[m["risk"]]], reverse=True)
+    mdm_level = cols[1]  # two of three columns must meet or exceed the level
+    level = mdm_level
+    t = g["time_minutes"]
+    if t is not None:
+        if not isinstance(t, int) or not re.search(rf"\b{t} minutes\b", text):
+            err(name, f"time_minutes {t!r} must be an integer the note documents as 'N minutes'")
+        else:
+            tl = next((lv for th, lv in (TIME_NEW if new else TIME_EST) if t >= th), None)
+            if tl is not None:
+                level = max(level, tl)
+    if allowed[level] != g["em_level"]:
+        err(name, f"em_level {g['em_level']} != {allowed[level]} implied by MDM {m} (two of three)"
+                  + (f" and time {t} min" if t is not None else ""))
+    for k in ("more_specific_needs", "must_not"):
+        if not (isinstance(g[k], list) and all(isinstance(x, str) and x.strip() for x in g[k])):
+            err(name, f"{k} must be a list of strings")
+            continue
+        if cm is not None:
+            for x in g[k]:
+                for tok in ICD_TOKEN.findall(x):
+                    if not cm.is_valid_item(tok):
+                        err(name, f"{k}: {tok} (in {x[:40]!r}) is not in the ICD-10-CM table")
+
+
 def pairs(folder):
     out = []
     if not os.path.isdir(folder):
@@ -450,6 +529,15 @@ def main():
             if os.path.exists(ref):
                 check_reference(ref, g)
                 counts[f"notes/{split} reference drafts"] = counts.get(f"notes/{split} reference drafts", 0) + 1
+    cm = icd_module()
+    if cm is None and os.path.isdir(os.path.join(ROOT, "coding")):
+        warn("coding", "simple_icd_10_cm not installed: codes not validated (pip install simple-icd-10-cm)")
+    for split in ("dev", "heldout"):
+        ps = pairs(os.path.join(ROOT, "coding", split))
+        if ps:
+            counts[f"coding/{split}"] = len(ps)
+        for t, g in ps:
+            check_coding(t, g, cm)
     long_ = [k for k, v in sizes.items() if 20000 <= v <= 35000]
     if len(long_) < 2:
         err("records", f"only {len(long_)} records in 20,000-35,000 characters")
@@ -459,7 +547,7 @@ def main():
     split_md = os.path.join(ROOT, "SPLIT.md")
     if os.path.exists(split_md):
         s = open(split_md, encoding="utf-8").read()
-        for kind in ("records", "notes"):
+        for kind in ("records", "notes", "coding"):
             d = os.path.join(ROOT, kind, "heldout")
             for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
                 h = hashlib.sha256(open(os.path.join(d, fn), "rb").read()).hexdigest()
