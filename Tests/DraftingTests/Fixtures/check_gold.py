@@ -493,6 +493,33 @@ def check_coding(path_txt, path_gold, cm):
                         err(name, f"{k}: {tok} (in {x[:40]!r}) is not in the ICD-10-CM table")
 
 
+def check_appeal(folder):
+    name = os.path.relpath(folder, ROOT)
+    need = ["rationale.txt", "denial.txt", "criteria.txt", "gold.json"]
+    for f in need:
+        if not os.path.exists(os.path.join(folder, f)):
+            err(name, f"missing {f}")
+            return
+    rationale = open(os.path.join(folder, "rationale.txt"), encoding="utf-8").read()
+    criteria = re.findall(r"^(\d+)\.\s+(.*)$", open(os.path.join(folder, "criteria.txt"), encoding="utf-8").read(), re.M)
+    g = json.load(open(os.path.join(folder, "gold.json"), encoding="utf-8"))
+    if not {"criteria", "denial_reason", "must_not"} <= set(g):
+        err(name, "gold.json needs criteria, denial_reason, must_not")
+        return
+    items = g["criteria"]
+    if [(c.get("number"), c.get("criterion")) for c in items] != [(int(n), t) for n, t in criteria]:
+        err(name, "gold criteria do not list the numbered criteria of criteria.txt in order")
+    for c in items:
+        if c.get("status") not in ("met", "missing"):
+            err(name, f"criterion {c.get('number')}: status {c.get('status')!r}")
+        elif c["status"] == "met" and not (isinstance(c.get("evidence"), str) and occurs(rationale, c["evidence"])):
+            err(name, f"criterion {c['number']}: evidence not a passage of rationale.txt")
+        elif c["status"] == "missing" and c.get("evidence") is not None:
+            err(name, f"criterion {c['number']}: missing criterion with evidence")
+    if not any(c.get("status") == "missing" for c in items):
+        warn(name, "no missing criterion")
+
+
 def pairs(folder):
     out = []
     if not os.path.isdir(folder):
@@ -538,6 +565,12 @@ def main():
             counts[f"coding/{split}"] = len(ps)
         for t, g in ps:
             check_coding(t, g, cm)
+    ad = os.path.join(ROOT, "appeals")
+    if os.path.isdir(ad):
+        cases = sorted(d for d in os.listdir(ad) if os.path.isdir(os.path.join(ad, d)))
+        counts["appeals"] = len(cases)
+        for d in cases:
+            check_appeal(os.path.join(ad, d))
     long_ = [k for k, v in sizes.items() if 20000 <= v <= 35000]
     if len(long_) < 2:
         err("records", f"only {len(long_)} records in 20,000-35,000 characters")
