@@ -520,6 +520,34 @@ def check_appeal(folder):
         warn(name, "no missing criterion")
 
 
+def phi_kinds():
+    swift = os.path.join(ROOT, "..", "..", "..", "Sources", "Deidentification", "Core", "PHIKind.swift")
+    if os.path.exists(swift):
+        return re.findall(r'case\s+\w+\s*=\s*"([A-Z_0-9]+)"', open(swift, encoding="utf-8").read())
+    return None
+
+
+def check_frontdesk(path_txt, path_gold, kinds_known):
+    name = os.path.relpath(path_gold, ROOT)
+    text = open(path_txt, encoding="utf-8").read()
+    g = json.load(open(path_gold, encoding="utf-8"))
+    if not {"has_phi", "kinds"} <= set(g) or not set(g) <= {"has_phi", "kinds", "request_kind", "spans"}:
+        err(name, f"keys {sorted(g)}")
+        return
+    spans = g.get("spans", [])
+    for sp in spans:
+        if text[sp["start"]:sp["end"]] != sp["text"]:
+            err(name, f"span {sp} does not select its text")
+        if kinds_known is not None and sp["label"] not in kinds_known:
+            err(name, f"label {sp['label']} is not a PHIKind raw value")
+    if g["has_phi"] != bool(spans):
+        err(name, "has_phi disagrees with spans")
+    if set(g["kinds"]) != {sp["label"] for sp in spans}:
+        err(name, "kinds is not the set of span labels")
+    if kinds_known is not None and g["kinds"] != [k for k in kinds_known if k in g["kinds"]]:
+        err(name, "kinds not in PHIKind declaration order")
+
+
 def pairs(folder):
     out = []
     if not os.path.isdir(folder):
@@ -571,6 +599,15 @@ def main():
         counts["appeals"] = len(cases)
         for d in cases:
             check_appeal(os.path.join(ad, d))
+    fd = os.path.join(ROOT, "frontdesk")
+    if os.path.isdir(fd):
+        ps = pairs(fd)
+        counts["frontdesk"] = len(ps)
+        kk = phi_kinds()
+        for t, g in ps:
+            check_frontdesk(t, g, kk)
+        n_phi = sum(json.load(open(g))["has_phi"] for _, g in ps)
+        counts["frontdesk with PHI"] = n_phi
     long_ = [k for k, v in sizes.items() if 20000 <= v <= 35000]
     if len(long_) < 2:
         err("records", f"only {len(long_)} records in 20,000-35,000 characters")
