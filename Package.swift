@@ -44,11 +44,18 @@ let package = Package(
             dependencies: ["Inference", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimizedFlags
         ),
+        // Drafting: every clinical task on one path (de-identify -> prompt -> constrained generation -> fact check
+        // -> restore locally -> a draft), above the engine and the de-identifier.
+        .target(
+            name: "Drafting",
+            dependencies: ["Inference", "Tokenization", "Deidentification", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: optimizedFlags
+        ),
         // Interfaces.
         .executableTarget(
             name: "vellum",
             dependencies: [
-                "GGUF", "Quants", "Tokenization", "Inference", "Deidentification",
+                "GGUF", "Quants", "Tokenization", "Inference", "Deidentification", "Drafting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +80,7 @@ let package = Package(
             name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "TestSupport"], resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "DraftingTests", dependencies: ["Drafting", "Inference"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "DeidentificationTests", dependencies: ["Deidentification", "TestSupport"], resources: [.copy("Fixtures")]
         ),

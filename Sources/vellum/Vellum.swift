@@ -10,6 +10,8 @@ struct Vellum: AsyncParsableCommand {
             Everything runs on this machine. Drafts are suggestions for a licensed clinician to review, \
             correct and sign; nothing is final until a person signs it.
             """,
-        subcommands: [Generate.self, Chat.self, Tokenize.self, Inspect.self, Bench.self, Deid.self, DeidEval.self]
+        subcommands: [
+            Summarize.self, Draft.self, Deid.self, DeidEval.self, Generate.self, Chat.self, Tokenize.self, Inspect.self, Bench.self,
+        ]
     )
 }

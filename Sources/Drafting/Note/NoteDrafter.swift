@@ -1,0 +1,178 @@
+import Deidentification
+import Foundation
+import Inference
+
+/// A drafted note: its sections, the whole text as the clinician reads it (identifiers restored), and every
+/// fact the input does not support.
+public struct DraftedNote: Codable, Sendable {
+    public struct Section: Codable, Equatable, Sendable {
+        public var title: String
+        public var text: String
+    }
+
+    public var notice = DraftNotice.text
+    public var text: String
+    public var sections: [Section]
+    public var findings: [Finding]
+    /// Sentences left out because they stated a status (smoking, allergies, ...) the input never gives.
+    public var removedUndocumented: Int
+    public var provenance: Provenance
+    public var timings: StageTimings
+}
+
+/// `vellum draft note`: a note in the template's sections from a clinician's shorthand. Each section is
+/// generated on its own, with its own token budget, after one shared block (instructions + the de-identified
+/// shorthand) that the session evaluates once; a runaway section ends at its budget or at a repeated line
+/// without taking the others' share.
+public struct NoteDrafter: Sendable {
+    public static let templateVersion = "note-1"
+    public var template: NoteTemplate
+    public var tokensPerSection: Int
+
+    public init(template: NoteTemplate = .soap, tokensPerSection: Int = 200) {
+        self.template = template
+        self.tokensPerSection = tokensPerSection
+    }
+
+    static let instructions = """
+        You write one section of a clinical note from a clinician's shorthand, for the clinician to review.
+        Rules:
+        - Use only what the shorthand states. Never add a drug, dose, frequency, number, date, side or finding that is not in it.
+        - Keep every number, dose and frequency exactly as given; expand an abbreviation only when its meaning is certain (bid = twice daily).
+        - Keep placeholders such as [NAME_1] or [DATE_2] exactly as written.
+        - If the shorthand says nothing for this section, write: Not documented.
+        - Never write that the patient denies something, or that something is none or normal, unless the shorthand says so.
+        - Write short plain sentences or "- " lines. No heading, no commentary.
+        """
+
+    /// The messages for one section: the shared block first, the section's request last, so every section
+    /// after the first reuses the evaluated prefix.
+    func messages(shorthand: String, section: NoteTemplate.Section) -> [ChatMessage] {
+        [
+            ChatMessage(role: .system, content: Self.instructions),
+            ChatMessage(role: .user, content: "Shorthand:\n<<<\n\(shorthand)\n>>>\n\nWrite the \(section.title) section: \(section.guidance)."),
+        ]
+    }
+
+    public func draft(_ input: ClinicalInput, deidentifier: Deidentifier, backend: some DraftingBackend,
+                      modelSHA256: String?, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> DraftedNote {
+        var timings = StageTimings()
+        var start = DispatchTime.now()
+        let protected = ProtectedText(input.text, deidentifier: deidentifier)
+        timings.deidentify = elapsed(since: start)
+
+        start = DispatchTime.now()
+        let builder = PromptBuilder(model: backend.model)
+        var sections: [DraftedNote.Section] = []
+        for (index, section) in template.sections.enumerated() {
+            progress?(index, template.sections.count)
+            let prompt = builder.tokens(messages(shorthand: protected.deidentified, section: section))
+            let options = GenerationOptions(maxTokens: tokensPerSection, sampling: .greedy, stopStrings: ["\n\n\n"])
+            let result = try await backend.complete(prompt: prompt, options: options)
+            timings.promptTokens += result.promptTokensEvaluated
+            timings.generatedTokens += result.ids.count
+            sections.append(.init(title: section.title, text: Self.cleanSection(result.text, title: section.title)))
+        }
+        progress?(template.sections.count, template.sections.count)
+        timings.generate = elapsed(since: start)
+
+        start = DispatchTime.now()
+        var removed = 0
+        for i in sections.indices {
+            let (kept, dropped) = UndocumentedStatusFilter.apply(to: sections[i].text, source: input.text)
+            sections[i].text = kept.isEmpty ? "Not documented." : kept
+            removed += dropped
+        }
+        // Restore identifiers per section, then check the assembled text against the original input.
+        var unknown: [(placeholder: String, section: Int, offset: Int)] = []
+        for i in sections.indices {
+            let restored = protected.restore(sections[i].text)
+            sections[i].text = restored.text
+            unknown += restored.unknown.map { ($0.placeholder, i, $0.offset) }
+        }
+        let text = Self.assemble(sections)
+        var findings = FactChecker().check(draft: text, source: input.text)
+        for u in unknown {
+            let sectionStart = Self.offset(ofSection: u.section, in: sections)
+            let start = sectionStart + u.offset
+            findings.append(Finding(kind: .identifier, text: u.placeholder, start: start,
+                                    end: start + u.placeholder.unicodeScalars.count, reason: "placeholder not in the input"))
+        }
+        findings.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+        timings.check = elapsed(since: start)
+        return DraftedNote(text: text, sections: sections, findings: findings, removedUndocumented: removed,
+                           provenance: Provenance(model: backend.modelPath, modelSHA256: modelSHA256, templateVersion: Self.templateVersion),
+                           timings: timings)
+    }
+
+    /// "SUBJECTIVE:\n...\n\nOBJECTIVE:\n..." — headings in capitals, sections separated by a blank line.
+    static func assemble(_ sections: [DraftedNote.Section]) -> String {
+        sections.map { "\($0.title.uppercased()):\n\($0.text)" }.joined(separator: "\n\n")
+    }
+
+    /// Scalar offset where section `index`'s text starts in `assemble(sections)`.
+    static func offset(ofSection index: Int, in sections: [DraftedNote.Section]) -> Int {
+        var offset = 0
+        for i in 0..<index { offset += "\(sections[i].title.uppercased()):\n\(sections[i].text)\n\n".unicodeScalars.count }
+        return offset + "\(sections[index].title.uppercased()):\n".unicodeScalars.count
+    }
+
+    /// Drops a heading the model repeated, code fences and surrounding blank lines.
+    static func cleanSection(_ text: String, title: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        lines.removeAll { $0.trimmingCharacters(in: .whitespaces).hasPrefix("```") || $0.trimmingCharacters(in: .whitespaces) == ">>>" }
+        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        if let first = lines.first {
+            let bare = first.trimmingCharacters(in: CharacterSet(charactersIn: " #*:")).lowercased()
+            if bare == title.lowercased() { lines.removeFirst() }
+            else if first.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " #*")).hasPrefix(title.lowercased() + ":") {
+                lines[0] = String(first.drop(while: { $0 != ":" }).dropFirst()).trimmingCharacters(in: CharacterSet(charactersIn: " *"))
+            }
+        }
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Leaves out sentences that state a status the input never gives (smoking, alcohol, drug use, allergies,
+/// pregnancy): a model fills such slots with "denies" or "none" out of habit, which would put an assessment
+/// nobody made into the record.
+enum UndocumentedStatusFilter {
+    static func apply(to text: String, source: String) -> (String, Int) {
+        let lowerSource = source.lowercased()
+        let absent = ClinicalVocabulary.undocumentedStatusSubjects.filter { _, stems in !stems.contains { lowerSource.contains($0) } }
+        guard !absent.isEmpty else { return (text, 0) }
+        var removed = 0
+        var lines: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var kept: [String] = []
+            for sentence in sentences(String(line)) {
+                let lower = sentence.lowercased()
+                let mentions = absent.contains { _, stems in stems.contains { lower.contains($0) } }
+                if mentions && !FactChecker.saysNotDocumented(lower) { removed += 1; continue }
+                kept.append(sentence)
+            }
+            let joined = kept.joined(separator: " ").trimmingCharacters(in: .whitespaces)
+            // A bullet whose only sentence went goes with it.
+            if joined.isEmpty || joined == "-" || joined == "*" { if !line.trimmingCharacters(in: .whitespaces).isEmpty { continue } }
+            lines.append(kept.isEmpty ? String(line) : joined)
+        }
+        return (lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines), removed)
+    }
+
+    /// Splits a line after ". ", keeping a bullet marker with its first sentence.
+    static func sentences(_ line: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        let chars = Array(line)
+        for (i, c) in chars.enumerated() {
+            current.append(c)
+            if (c == "." || c == ";") && (i + 1 == chars.count || chars[i + 1] == " ") {
+                result.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            }
+        }
+        if !current.trimmingCharacters(in: .whitespaces).isEmpty { result.append(current.trimmingCharacters(in: .whitespaces)) }
+        return result
+    }
+}

@@ -1,0 +1,155 @@
+import Deidentification
+
+/// Gathers verified mentions from every chunk and merges them into the summary's items.
+struct MentionCollector {
+    struct Mention {
+        var category: SummaryCategory
+        /// The answer's fields with identifiers restored.
+        var fields: [String]
+        var key: String
+        var line: Int
+        var date: String?
+        var medicationStatus: MedicationStatus?
+        var problemStatus: ProblemStatus?
+        var allergyType: String?
+    }
+
+    let lines: RecordLines
+    let protected: ProtectedText
+    private(set) var mentions: [Mention] = []
+    private(set) var unsupported: [UnsupportedItem] = []
+
+    init(lines: RecordLines, protected: ProtectedText) {
+        self.lines = lines
+        self.protected = protected
+    }
+
+    mutating func add(_ item: ExtractedLine, category: SummaryCategory, verifier: ItemVerifier) {
+        let restored = item.fields.map { protected.restore($0).text }
+        let name = item.fields[0]
+        guard let number = verifier.supportingLine(for: name, cited: item.line), let line = lines[number] else {
+            unsupported.append(UnsupportedItem(category: category.rawValue, text: restored.joined(separator: " | "),
+                                               reason: "no line of the record names it"))
+            return
+        }
+        var fields = restored
+        var mention = Mention(category: category, fields: fields, key: Self.key(name), line: number,
+                              date: line.ownDate ?? line.contextDate)
+        // Values are kept only where the cited line states them.
+        func keepIfStated(_ index: Int) {
+            if index < fields.count, !ItemVerifier.lineStates(item.fields[index], in: line.deidentified) { fields[index] = "?" }
+        }
+        switch category {
+        case .medications:
+            keepIfStated(1)
+            keepIfStated(2)
+            mention.medicationStatus = verifier.medicationStatus(name: name, line: line.deidentified, proposed: item.fields[3])
+        case .problems:
+            if let reason = verifier.problemRejection(line: line.deidentified, name: name) {
+                unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: reason))
+                return
+            }
+            mention.problemStatus = verifier.problemStatus(line: line.deidentified, proposed: item.fields[1])
+        case .allergies:
+            let lower = line.deidentified.lowercased()
+            guard ItemVerifier.allergyContext.contains(where: lower.contains) else {
+                unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: "the cited line states no allergy or reaction"))
+                return
+            }
+            if !lower.contains(item.fields[1].lowercased()) || item.fields[1] == "?" { fields[1] = "?" }
+            mention.allergyType = ItemVerifier.intoleranceCues.contains(where: lower.contains) ? "intolerance" : "allergy"
+        case .results:
+            guard ItemVerifier.lineStates(item.fields[1], in: line.deidentified) else {
+                unsupported.append(UnsupportedItem(category: category.rawValue, text: restored.joined(separator: " "),
+                                                   reason: "the cited line does not give this value for this test"))
+                return
+            }
+        case .events:
+            guard mention.date != nil else {
+                unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: "the record gives no date for it"))
+                return
+            }
+        }
+        mention.fields = fields
+        mentions.append(mention)
+    }
+
+    mutating func addLabLines(_ results: [LabLineExtractor.Result]) {
+        for r in results {
+            mentions.append(Mention(category: .results, fields: [r.name, r.value], key: Self.key(r.name), line: r.line,
+                                    date: lines[r.line]?.ownDate ?? lines[r.line]?.contextDate))
+        }
+    }
+
+    /// Mentions of one thing share a key: its significant words, lowercased.
+    static func key(_ name: String) -> String {
+        let words = ItemVerifier.significantWords(name)
+        return words.isEmpty ? name.lowercased() : words.joined(separator: " ")
+    }
+
+    func citation(_ number: Int) -> Citation {
+        Citation(lineStart: number, lineEnd: number, quote: lines[number]?.original.trimmingCharacters(in: .whitespaces))
+    }
+
+    /// Groups mentions by key in record order, oldest first by date (undated ones by position).
+    private func groups(_ category: SummaryCategory, key: (Mention) -> String = { $0.key }) -> [[Mention]] {
+        var order: [String] = []
+        var byKey: [String: [Mention]] = [:]
+        for m in mentions where m.category == category {
+            let k = key(m)
+            if byKey[k] == nil { order.append(k) }
+            byKey[k, default: []].append(m)
+        }
+        return order.map { k in byKey[k]!.sorted { ($0.date ?? "", $0.line) < ($1.date ?? "", $1.line) } }
+    }
+
+    private func citations(_ group: [Mention]) -> [Citation] {
+        Array(Set(group.map(\.line))).sorted().prefix(6).map(citation)
+    }
+
+    static func known(_ value: String) -> String? { value == "?" || value.isEmpty ? nil : value }
+
+    func summary(provenance: Provenance, timings: StageTimings, chunks: Int) -> RecordSummary {
+        let medications = groups(.medications).map { group -> MedicationItem in
+            let latest = group.last!
+            let dose = group.reversed().lazy.compactMap { Self.known($0.fields[1]) }.first
+            let frequency = group.reversed().lazy.compactMap { Self.known($0.fields[2]) }.first
+            let status = latest.medicationStatus ?? .current
+            let name = latest.fields[0]
+            let text = ([name, dose, frequency].compactMap { $0 }.joined(separator: " ")) + " (\(status.rawValue))"
+            return MedicationItem(text: text, name: name, dose: dose, frequency: frequency, status: status,
+                                  date: latest.date, citations: citations(group))
+        }
+        let problems = groups(.problems).map { group -> ProblemItem in
+            let latest = group.last!
+            let status = latest.problemStatus ?? .active
+            return ProblemItem(text: "\(latest.fields[0]) (\(status.rawValue))", name: latest.fields[0], status: status,
+                               citations: citations(group))
+        }
+        let allergies = groups(.allergies).map { group -> AllergyItem in
+            let latest = group.last!
+            let reaction = group.reversed().lazy.compactMap { Self.known($0.fields[1]) }.first
+            let type = group.contains { $0.allergyType == "allergy" } ? "allergy" : "intolerance"
+            return AllergyItem(text: latest.fields[0] + (reaction.map { ": \($0)" } ?? "") + (type == "intolerance" ? " (intolerance)" : ""),
+                               substance: latest.fields[0], reaction: reaction, type: type, citations: citations(group))
+        }
+        let results = groups(.results, key: { "\($0.key)|\(FactExtractor.normalizeNumber($0.fields[1]))|\($0.date ?? "")" }).map { group -> ResultItem in
+            let first = group.first!
+            return ResultItem(text: "\(first.fields[0]) \(first.fields[1])" + (first.date.map { " (\($0))" } ?? ""),
+                              name: first.fields[0], value: first.fields[1], date: first.date, citations: citations(group))
+        }
+        var timeline: [TimelineItem] = []
+        var planned: [TimelineItem] = []
+        for group in groups(.events, key: { "\($0.date ?? "")|\($0.key)" }) {
+            let first = group.first!
+            let item = TimelineItem(text: "\(first.date!): \(first.fields[0])", date: first.date!, event: first.fields[0],
+                                    citations: citations(group))
+            let lower = " " + (lines[first.line]?.deidentified.lowercased() ?? "") + " "
+            if ItemVerifier.eventPlanCues.contains(where: lower.contains) { planned.append(item) } else { timeline.append(item) }
+        }
+        timeline.sort { ($0.date, $0.citations.first?.lineStart ?? 0) < ($1.date, $1.citations.first?.lineStart ?? 0) }
+        return RecordSummary(timeline: timeline, problems: problems, medications: medications, allergies: allergies,
+                             results: results, planned: planned, unsupported: unsupported, provenance: provenance,
+                             timings: timings, chunks: chunks)
+    }
+}

@@ -1,0 +1,103 @@
+@testable import Drafting
+import Deidentification
+import XCTest
+
+/// The summary's checks on what a model proposes, fed answer lines directly: which items the record supports,
+/// which line they cite, and what status the record's own words (and dates) give them.
+final class SummaryVerificationTests: XCTestCase {
+    static let record = """
+        PROGRESS NOTE - 01/09/2024
+        Medications: metformin 500 mg twice daily; lisinopril 10 mg daily; simvastatin 20 mg nightly.
+        Allergies: sulfa (hives). Family history: mother with breast cancer.
+        A1C 7.9 % today. 10-year ASCVD risk 9.8 %.
+        Plan: increase lisinopril to 20 mg daily.
+        PHONE NOTE - 03/18/2024
+        Simvastatin stopped today because of myalgia. Will start rosuvastatin 5 mg daily once aches resolve.
+        PROGRESS NOTE - 06/04/2024
+        Started rosuvastatin 5 mg daily today. No chest pain.
+        Referred for screening colonoscopy; to be scheduled by GI.
+        HEMOGLOBIN A1C      7.4 %      (4.0-5.6)   H
+        """
+
+    /// The collector after the given answers, with no de-identification (the record above has no identifiers
+    /// that matter to these checks, and the deidentifier is not what is under test).
+    private func summary(_ answers: [(SummaryCategory, [String], Int)]) -> RecordSummary {
+        let protected = ProtectedText(Self.record, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: []))
+        let lines = RecordLines(protected)
+        var collector = MentionCollector(lines: lines, protected: protected)
+        let verifier = ItemVerifier(lines: lines, range: 1...lines.lines.count)
+        for (category, fields, line) in answers { collector.add(ExtractedLine(fields: fields, line: line), category: category, verifier: verifier) }
+        collector.addLabLines(LabLineExtractor.results(in: lines))
+        return collector.summary(provenance: Provenance(model: "m", modelSHA256: nil, templateVersion: "t"), timings: StageTimings(), chunks: 1)
+    }
+
+    func testLatestDatedMentionDecidesMedicationStatus() {
+        let s = summary([
+            (.medications, ["simvastatin", "20 mg", "nightly", "current"], 2),
+            (.medications, ["simvastatin", "?", "?", "current"], 7),
+            (.medications, ["rosuvastatin", "5 mg", "daily", "planned"], 7),
+            (.medications, ["rosuvastatin", "5 mg", "daily", "current"], 9),
+            (.medications, ["lisinopril", "20 mg", "daily", "current"], 5),
+            (.medications, ["metformin", "500 mg", "twice daily", "current"], 2),
+        ])
+        let status = Dictionary(uniqueKeysWithValues: s.medications.map { ($0.name, $0.status) })
+        XCTAssertEqual(status["simvastatin"], .stopped, "stopped on 2024-03-18, though a model called it current")
+        XCTAssertEqual(status["rosuvastatin"], .current, "planned on 2024-03-18, started on 2024-06-04")
+        XCTAssertEqual(status["lisinopril"], .changed)
+        XCTAssertEqual(status["metformin"], .current)
+        XCTAssertEqual(s.medications.first { $0.name == "lisinopril" }?.dose, "20 mg")
+        XCTAssertEqual(s.medications.first { $0.name == "simvastatin" }?.date, "2024-03-18")
+    }
+
+    func testItemsNoLineNamesAreSetApartAndWrongCitationsAreMended() {
+        let s = summary([
+            (.medications, ["atorvastatin", "40 mg", "daily", "current"], 2),
+            (.allergies, ["sulfa", "hives", ""], 9),
+        ])
+        XCTAssertTrue(s.medications.isEmpty)
+        XCTAssertEqual(s.unsupported.map(\.category), ["medications"])
+        XCTAssertEqual(s.allergies.first?.citations.first?.lineStart, 3, "re-cited to the line that names it")
+        XCTAssertEqual(s.allergies.first?.citations.first?.quote, "Allergies: sulfa (hives). Family history: mother with breast cancer.")
+    }
+
+    func testValuesMustBeOnTheCitedLine() {
+        let s = summary([
+            (.medications, ["metformin", "1000 mg", "twice daily", "current"], 2),
+            (.results, ["A1C", "9.8 %"], 4),
+            (.results, ["A1C", "7.9 %"], 4),
+        ])
+        XCTAssertNil(s.medications.first?.dose, "1000 mg is not on the cited line; the dose is left unknown, not invented")
+        XCTAssertEqual(s.medications.first?.frequency, "twice daily")
+        XCTAssertFalse(s.results.contains { $0.value.hasPrefix("9.8") }, "9.8 % is the ASCVD risk, not an A1C")
+        XCTAssertTrue(s.results.contains { $0.value == "7.9 %" && $0.date == "2024-01-09" })
+    }
+
+    func testFamilyHistoryNegationAndPlansAreNotThePatientsFacts() {
+        let s = summary([
+            (.problems, ["breast cancer", "active", ""], 3),
+            (.problems, ["chest pain", "active", ""], 9),
+            (.events, ["screening colonoscopy", "", ""], 10),
+            (.events, ["rosuvastatin started", "", ""], 9),
+        ])
+        XCTAssertTrue(s.problems.isEmpty)
+        XCTAssertEqual(Set(s.unsupported.map(\.reason)), ["a family member's history, not the patient's", "the record says it is absent or ruled out"])
+        XCTAssertTrue(s.timeline.allSatisfy { !$0.event.contains("colonoscopy") })
+        XCTAssertEqual(s.planned.map(\.event), ["screening colonoscopy"])
+        XCTAssertEqual(s.timeline.map(\.date), ["2024-06-04"])
+    }
+
+    func testLabTableLinesAreReadWithoutTheModel() {
+        XCTAssertEqual(LabLineExtractor.parse("HEMOGLOBIN A1C      7.4 %      (4.0-5.6)   H", line: 3),
+                       .init(name: "HEMOGLOBIN A1C", value: "7.4 %", line: 3))
+        XCTAssertEqual(LabLineExtractor.parse("Potassium: 5.3 mmol/L [3.5-5.1]", line: 1),
+                       .init(name: "Potassium", value: "5.3 mmol/L", line: 1))
+        XCTAssertNil(LabLineExtractor.parse("Walked 20 minutes most days", line: 1))
+        XCTAssertNil(LabLineExtractor.parse("Plan: increase lisinopril to 20 mg daily.", line: 1))
+    }
+
+    func testAnswerLinesParse() {
+        let parsed = ExtractionPrompts.parse("- metformin | 500 mg | bid | current | L2\n- junk line\n- aspirin | ? | ? | stopped | line 7\nNONE", category: .medications)
+        XCTAssertEqual(parsed, [ExtractedLine(fields: ["metformin", "500 mg", "bid", "current"], line: 2),
+                                ExtractedLine(fields: ["aspirin", "?", "?", "stopped"], line: 7)])
+    }
+}
