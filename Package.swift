@@ -3,10 +3,30 @@
 // Module direction is one way: GGUF -> Quants -> Inference -> tasks (Deidentification, ...) -> vellum.
 import PackageDescription
 
+/// The instruction-set baseline of everything but the per-ISA kernel builds below: x86-64-v3 (AVX2, FMA, F16C,
+/// BMI1/2, LZCNT, MOVBE), what nearly every clinic desktop of the last decade has. swiftc rejects
+/// `-target-cpu x86-64-v3` (its clang importer knows only CPU names); haswell is that level (its extras, AES,
+/// PCLMUL, RDRAND, FSGSBASE, are reached only through intrinsics, which this package does not call).
+let baselineCPU = ["-target-cpu", "haswell"]
+
 /// Hot-loop modules are optimized even in debug builds: unoptimized SIMD code runs ~1,600x slower
-/// (see docs), which would make every model test crawl. `-target-cpu native` lets LLVM use AVX-512/VNNI.
-let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"])]
-let optimizedFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "native"])]
+/// (see docs), which would make every model test crawl.
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"] + baselineCPU)]
+let optimizedFlags: [SwiftSetting] = [.unsafeFlags(["-O"] + baselineCPU)]
+
+/// One build of the kernel source (`Sources/Quants`) for one instruction set, ggml's GGML_CPU_ALL_VARIANTS in
+/// Swift terms (Swift has no per-function target attributes): `Sources/<name>` is a symbolic link to
+/// `Sources/Quants`, compiled with its own `-target-cpu`, a compilation condition that picks its
+/// `QuantsIntrinsics<ISA>` module, and without `Dispatch/` (the run-time choice, which is Quants' alone).
+/// `-disable-cmo` keeps every function body of the build out of its module interface, so no code compiled for
+/// a wider instruction set can be inlined into the baseline modules that call it; the dispatcher enters it
+/// only through the `@inline(never)` entry points of `ISAKernels` once CPUID has allowed it.
+func kernelBuild(_ name: String, cpu: String, condition: String, intrinsics: String) -> Target {
+    .target(
+        name: name, dependencies: ["GGUF", "CBLAS", .target(name: intrinsics)], exclude: ["Dispatch"],
+        swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", cpu, "-Xfrontend", "-disable-cmo"]), .define(condition)]
+    )
+}
 
 let package = Package(
     name: "Vellum",
@@ -26,9 +46,28 @@ let package = Package(
         .target(name: "GGUF", swiftSettings: optimizedFlags),
         // Kernels: quant block layouts, scalar reference and SIMD dot/dequantize, BLAS products.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        // VNNI instructions through the compiler's Builtin module (needs -parse-stdlib; see its source).
-        .target(name: "QuantsIntrinsics", swiftSettings: kernelFlags),
-        .target(name: "Quants", dependencies: ["GGUF", "CBLAS", "QuantsIntrinsics"], swiftSettings: kernelFlags),
+        // The integer multiply-accumulates under every quantized dot, one module per instruction set with the
+        // same three functions: plain Swift (generic), and AVX2 / AVX-512 VNNI instructions through the
+        // compiler's Builtin module (needs -parse-stdlib; see their sources).
+        .target(name: "QuantsIntrinsicsGeneric", swiftSettings: kernelFlags),
+        .target(name: "QuantsIntrinsicsAVX2", swiftSettings: [.unsafeFlags(["-Ounchecked", "-parse-stdlib"] + baselineCPU)]),
+        .target(
+            name: "QuantsIntrinsicsAVX512VNNI",
+            swiftSettings: [.unsafeFlags(["-Ounchecked", "-parse-stdlib", "-target-cpu", "cascadelake"])]
+        ),
+        // CPUID and XGETBV for the kernel dispatch.
+        .target(name: "CPUFeatures"),
+        // The kernel source built per instruction set; Quants is its baseline (generic) build plus the dispatcher
+        // (Sources/Quants/Dispatch), which picks a build per product from CPUID or VELLUM_KERNELS.
+        kernelBuild("QuantsAVX2", cpu: "haswell", condition: "VELLUM_KERNELS_AVX2", intrinsics: "QuantsIntrinsicsAVX2"),
+        kernelBuild(
+            "QuantsAVX512VNNI", cpu: "cascadelake", condition: "VELLUM_KERNELS_AVX512_VNNI", intrinsics: "QuantsIntrinsicsAVX512VNNI"
+        ),
+        .target(
+            name: "Quants",
+            dependencies: ["GGUF", "CBLAS", "QuantsIntrinsicsGeneric", "CPUFeatures", "QuantsAVX2", "QuantsAVX512VNNI"],
+            swiftSettings: kernelFlags
+        ),
         // Tokenizers: SentencePiece (through libsentencepiece) and byte-level BPE.
         .target(
             name: "CSentencePiece",
@@ -75,11 +114,14 @@ let package = Package(
         benchmarkSuite("Deidentification", dependencies: ["Deidentification"]),
         benchmarkSuite("MemoryBandwidth", dependencies: ["Inference"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
-        .testTarget(name: "QuantsTests", dependencies: ["Quants", "TestSupport"], swiftSettings: optimizedFlags),
+        .testTarget(
+            name: "QuantsTests", dependencies: ["Quants", "TestSupport", "QuantsIntrinsicsGeneric", "QuantsIntrinsicsAVX2"],
+            swiftSettings: optimizedFlags
+        ),
         .testTarget(
             name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "TestSupport"], resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Quants"]),
         .testTarget(name: "DraftingTests", dependencies: ["Drafting", "Inference"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "DeidentificationTests", dependencies: ["Deidentification", "TestSupport"], resources: [.copy("Fixtures")]

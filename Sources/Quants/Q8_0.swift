@@ -119,7 +119,7 @@ public enum Q8_0 {
     // MARK: Packed activation and SIMD dot
     //
     // Weights are read two blocks (64 quants) at a time into one zmm: block 0 in lanes 0-7, block 1 in 8-15.
-    // Flipping each byte's sign bit turns q into the unsigned q + 128 that `bytePlaneDot` takes; the extra
+    // Flipping each byte's sign bit turns q into the unsigned q + 128 that `fullRangeBytePlaneDot` takes; the extra
     // 128 * sum(q8) per block is cancelled by a packed bias.
     // Packed group per block pair (P = bytePlaneBytes):
     //   +0     the quants of both blocks (`storeBytePlane`)
@@ -164,7 +164,7 @@ public enum Q8_0 {
             let q = SIMD16<UInt32>(
                 lowHalf: b0.loadUnaligned(fromByteOffset: qsOffset, as: SIMD8<UInt32>.self),
                 highHalf: b0.loadUnaligned(fromByteOffset: blockBytes + qsOffset, as: SIMD8<UInt32>.self)) ^ 0x8080_8080
-            let acc = bytePlaneDot(pa.loadUnaligned(fromByteOffset: biasOffset, as: SIMD16<Int32>.self), q, pa)
+            let acc = fullRangeBytePlaneDot(pa.loadUnaligned(fromByteOffset: biasOffset, as: SIMD16<Int32>.self), q, pa)
             let scale = spreadPerHalf(loadHalf(b0, 0), loadHalf(b0, blockBytes))
                 * pa.loadUnaligned(fromByteOffset: scaleOffset, as: SIMD16<Float>.self)
             sum.addProduct(floatLanes(acc), scale)

@@ -1,5 +1,4 @@
 import GGUF
-import QuantsIntrinsics
 
 // Batched products on integer dots, for prompt prefill: Y[t][r] = dot(W row r, x_t) for many tokens t, with the
 // activations quantized once per token by `quantizeActivation`, as in decode (llama.cpp's numerics).
@@ -32,44 +31,6 @@ extension QuantKernels {
         switch type {
         case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K: return true
         default: return false
-        }
-    }
-
-    /// Y[t][r] = dot(W row r, activation t) for t in 0..<tokens and r in `rows`: the value `dot` gives for each
-    /// pair, up to float summation order (both sum exact integer block dots scaled in f32).
-    ///
-    /// - weights: rows of `cols` elements of `type`, row stride `type.byteCount(elements: cols)` (GGUF layout).
-    /// - activations: `tokens` activations prepared by `quantizeActivation(_, count: cols, for: type, ...)`,
-    ///   `activationStride` bytes apart. Only their ggml blocks (the first region) are read.
-    /// - output: row t at `output + t * outputStride`; only the columns in `rows` are written.
-    /// Disjoint row ranges may run on different threads; each call allocates its own scratch (about
-    /// 21 * cols bytes for the weight panel plus 8 bytes per token and 32-element block).
-    public static func matMulQuantized(type: GGMLType, weights: UnsafeRawPointer, cols: Int, rows: Range<Int>,
-                                       activations: UnsafeRawPointer, activationStride: Int, tokens: Int,
-                                       output: UnsafeMutablePointer<Float>, outputStride: Int) {
-        guard let rowBytes = type.byteCount(elements: cols) else {
-            preconditionFailure("\(cols) columns are not whole \(type) blocks")
-        }
-        precondition(rows.upperBound <= outputStride, "rows \(rows) exceed the output stride \(outputStride)")
-        guard tokens > 0, !rows.isEmpty else { return }
-        let matrix = PanelSource(weights: weights, rowBytes: rowBytes, cols: cols)
-        let batch = TokenBatch(base: activations, stride: activationStride, count: tokens)
-        switch type {
-        case .q4_0: PanelMatMul.smallBlocks(Q4_0.self, matrix, rows, batch, output, outputStride)
-        case .q4_1: PanelMatMul.smallBlocks(Q4_1.self, matrix, rows, batch, output, outputStride)
-        case .q5_0: PanelMatMul.smallBlocks(Q5_0.self, matrix, rows, batch, output, outputStride)
-        case .q5_1: PanelMatMul.smallBlocks(Q5_1.self, matrix, rows, batch, output, outputStride)
-        case .q8_0: PanelMatMul.smallBlocks(Q8_0.self, matrix, rows, batch, output, outputStride)
-        case .q4_K: PanelMatMul.superBlocks(Q4_K.self, matrix, rows, batch, output, outputStride)
-        case .q5_K: PanelMatMul.superBlocks(Q5_K.self, matrix, rows, batch, output, outputStride)
-        case .q6_K: PanelMatMul.superBlocks(Q6_K.self, matrix, rows, batch, output, outputStride)
-        default:
-            for t in 0..<tokens {
-                let activation = activations + t * activationStride
-                for r in rows {
-                    output[t * outputStride + r] = dot(type: type, row: weights + r * rowBytes, count: cols, activation: activation)
-                }
-            }
         }
     }
 }
@@ -217,8 +178,10 @@ enum PanelMatMul {
             // enough to cover the instruction's latency (integer sums: the order cannot change the result).
             var odd = Four(repeating: SIMD16<Int32>())
             for k in stride(from: 0, to: 8, by: 2) {
-                acc = dotQuads(acc, w.loadUnaligned(fromByteOffset: 64 * k, as: SIMD16<Int32>.self), q, 4 * k)
-                odd = dotQuads(odd, w.loadUnaligned(fromByteOffset: 64 * k + 64, as: SIMD16<Int32>.self), q, 4 * k + 4)
+                acc = dotQuads(acc, w.loadUnaligned(fromByteOffset: 64 * k, as: SIMD16<Int32>.self), q, 4 * k,
+                               fullRange: format.quantsFillByteRange)
+                odd = dotQuads(odd, w.loadUnaligned(fromByteOffset: 64 * k + 64, as: SIMD16<Int32>.self), q, 4 * k + 4,
+                               fullRange: format.quantsFillByteRange)
             }
             acc = Four(acc.t0 &+ odd.t0, acc.t1 &+ odd.t1, acc.t2 &+ odd.t2, acc.t3 &+ odd.t3)
             let d = w.loadUnaligned(fromByteOffset: smallScaleOffset, as: SIMD16<Float>.self)
@@ -238,16 +201,18 @@ enum PanelMatMul {
         return Four(sum.t0 + minimum.t0, sum.t1 + minimum.t1, sum.t2 + minimum.t2, sum.t3 + minimum.t3)
     }
 
-    /// One weight vector times four tokens' broadcast activation quads at `offset`: four `vpdpbusd`.
+    /// One weight vector times four tokens' broadcast activation quads at `offset`: four `vpdpbusd` (see
+    /// `multiplyAddBytes` for `fullRange`).
     @inline(__always)
-    static func dotQuads(_ acc: Four<SIMD16<Int32>>, _ weights: SIMD16<Int32>, _ q: Four<UnsafeRawPointer>, _ offset: Int) -> Four<SIMD16<Int32>> {
+    static func dotQuads(_ acc: Four<SIMD16<Int32>>, _ weights: SIMD16<Int32>, _ q: Four<UnsafeRawPointer>, _ offset: Int,
+                         fullRange: Bool) -> Four<SIMD16<Int32>> {
         @inline(__always) func quad(_ p: UnsafeRawPointer) -> SIMD16<Int32> {
             SIMD16(repeating: p.loadUnaligned(fromByteOffset: offset, as: Int32.self))
         }
-        return Four(dotBytesAccumulate(acc.t0, unsigned: weights, signed: quad(q.t0)),
-                    dotBytesAccumulate(acc.t1, unsigned: weights, signed: quad(q.t1)),
-                    dotBytesAccumulate(acc.t2, unsigned: weights, signed: quad(q.t2)),
-                    dotBytesAccumulate(acc.t3, unsigned: weights, signed: quad(q.t3)))
+        return Four(multiplyAddBytes(acc.t0, weights, quad(q.t0), fullRange: fullRange),
+                    multiplyAddBytes(acc.t1, weights, quad(q.t1), fullRange: fullRange),
+                    multiplyAddBytes(acc.t2, weights, quad(q.t2), fullRange: fullRange),
+                    multiplyAddBytes(acc.t3, weights, quad(q.t3), fullRange: fullRange))
     }
 
     // MARK: 256-element super-blocks
@@ -312,8 +277,11 @@ enum PanelMatMul {
                 var acc = Four(repeating: SIMD16<Int32>()), odd = Four(repeating: SIMD16<Int32>())
                 for k in stride(from: 0, to: quadsPerSubBlock, by: 2) {  // two chains per token, as above
                     let quad = j * quadsPerSubBlock + k
-                    acc = dotQuads(acc, w.loadUnaligned(fromByteOffset: 64 * quad, as: SIMD16<Int32>.self), q, 4 * quad)
-                    odd = dotQuads(odd, w.loadUnaligned(fromByteOffset: 64 * quad + 64, as: SIMD16<Int32>.self), q, 4 * quad + 4)
+                    // K quants are at most six bits (Q6_K's q + 32 is 0...63).
+                    acc = dotQuads(acc, w.loadUnaligned(fromByteOffset: 64 * quad, as: SIMD16<Int32>.self), q, 4 * quad,
+                                   fullRange: false)
+                    odd = dotQuads(odd, w.loadUnaligned(fromByteOffset: 64 * quad + 64, as: SIMD16<Int32>.self), q, 4 * quad + 4,
+                                   fullRange: false)
                 }
                 acc = Four(acc.t0 &+ odd.t0, acc.t1 &+ odd.t1, acc.t2 &+ odd.t2, acc.t3 &+ odd.t3)
                 let scale = w.loadUnaligned(fromByteOffset: superScalesOffset + 64 * j, as: SIMD16<Int32>.self)
@@ -326,7 +294,7 @@ enum PanelMatMul {
             for word in 0..<8 {
                 let weights = w.loadUnaligned(fromByteOffset: superPairsOffset + 64 * word, as: SIMD16<Int32>.self)
                 @inline(__always) func pair(_ acc: SIMD16<Int32>, _ p: UnsafeRawPointer) -> SIMD16<Int32> {
-                    dotHalfWordsAccumulate(acc, weights, SIMD16(repeating: p.loadUnaligned(fromByteOffset: 4 * word, as: Int32.self)))
+                    multiplyAddHalfWords(acc, weights, SIMD16(repeating: p.loadUnaligned(fromByteOffset: 4 * word, as: Int32.self)))
                 }
                 pairs = Four(pair(pairs.t0, bsums.t0), pair(pairs.t1, bsums.t1), pair(pairs.t2, bsums.t2), pair(pairs.t3, bsums.t3))
             }
@@ -482,6 +450,8 @@ protocol SmallBlockFormat {
     static var quantOffset: Int32 { get }
     /// Whether blocks carry a minimum m (x = d * q + m); their activations are then Q8_1, else Q8_0.
     static var hasMinimum: Bool { get }
+    /// Whether the unsigned quants reach 128 and above (Q8_0's q + 128), which AVX2 multiplies in two halves.
+    static var quantsFillByteRange: Bool { get }
     /// Unpacks one block into 32 unsigned quants in element order and returns its (d, m).
     static func unpackPanelBlock(_ block: UnsafeRawPointer, _ quants: UnsafeMutableRawPointer) -> (Float, Float)
 }
@@ -494,6 +464,7 @@ extension SmallBlockFormat {
 extension Q4_0: SmallBlockFormat {
     static var quantOffset: Int32 { 8 }
     static var hasMinimum: Bool { false }
+    static var quantsFillByteRange: Bool { false }
     @inline(__always)
     static func unpackPanelBlock(_ block: UnsafeRawPointer, _ quants: UnsafeMutableRawPointer) -> (Float, Float) {
         PanelUnpack.nibbles(block + qsOffset, quants)
@@ -504,6 +475,7 @@ extension Q4_0: SmallBlockFormat {
 extension Q4_1: SmallBlockFormat {
     static var quantOffset: Int32 { 0 }
     static var hasMinimum: Bool { true }
+    static var quantsFillByteRange: Bool { false }
     @inline(__always)
     static func unpackPanelBlock(_ block: UnsafeRawPointer, _ quants: UnsafeMutableRawPointer) -> (Float, Float) {
         PanelUnpack.nibbles(block + qsOffset, quants)
@@ -514,6 +486,7 @@ extension Q4_1: SmallBlockFormat {
 extension Q5_0: SmallBlockFormat {
     static var quantOffset: Int32 { 16 }
     static var hasMinimum: Bool { false }
+    static var quantsFillByteRange: Bool { false }
     @inline(__always)
     static func unpackPanelBlock(_ block: UnsafeRawPointer, _ quants: UnsafeMutableRawPointer) -> (Float, Float) {
         PanelUnpack.nibbles(block + qsOffset, quants, fifthBits: block.loadUnaligned(fromByteOffset: qhOffset, as: UInt32.self))
@@ -524,6 +497,7 @@ extension Q5_0: SmallBlockFormat {
 extension Q5_1: SmallBlockFormat {
     static var quantOffset: Int32 { 0 }
     static var hasMinimum: Bool { true }
+    static var quantsFillByteRange: Bool { false }
     @inline(__always)
     static func unpackPanelBlock(_ block: UnsafeRawPointer, _ quants: UnsafeMutableRawPointer) -> (Float, Float) {
         PanelUnpack.nibbles(block + qsOffset, quants, fifthBits: block.loadUnaligned(fromByteOffset: qhOffset, as: UInt32.self))
@@ -535,6 +509,7 @@ extension Q8_0: SmallBlockFormat {
     /// Stored as q + 128 (the sign bit flipped), so 128 * sum(q8) comes off.
     static var quantOffset: Int32 { 128 }
     static var hasMinimum: Bool { false }
+    static var quantsFillByteRange: Bool { true }
     @inline(__always)
     static func unpackPanelBlock(_ block: UnsafeRawPointer, _ quants: UnsafeMutableRawPointer) -> (Float, Float) {
         PanelUnpack.signFlipped(block + qsOffset, quants)

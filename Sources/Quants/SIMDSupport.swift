@@ -1,4 +1,12 @@
-import QuantsIntrinsics
+// This source is compiled once per instruction set (Package.swift, `kernelBuild`); the build's compilation
+// condition picks the module of integer multiply-accumulates it is built on. Everything else is shared.
+#if VELLUM_KERNELS_AVX512_VNNI
+import QuantsIntrinsicsAVX512VNNI
+#elseif VELLUM_KERNELS_AVX2
+import QuantsIntrinsicsAVX2
+#else
+import QuantsIntrinsicsGeneric
+#endif
 
 // Vector building blocks shared by the kernels.
 //
@@ -11,18 +19,38 @@ import QuantsIntrinsics
 
 /// The integer heart of every quantized dot: `acc` plus, per 32-bit lane, the four products of the lane's four
 /// unsigned weight bytes with the four int8 activations at the same byte positions of `x` (64 bytes, see
-/// `storeBytePlane`): one `vpdpbusd` with `x` as its memory operand, 64 products.
+/// `storeBytePlane`): with AVX-512 VNNI one `vpdpbusd` with `x` as its memory operand, 64 products.
 ///
-/// Weight quants are unsigned here (nibbles, six-bit values, or Q8_0 bytes with their sign bit flipped) and
-/// small enough that four products never overflow a lane, so the sums are exact and equal, lane for lane, to
-/// the scalar reference's integer sums. (LLVM forms `vpdpbusd` from plain Swift only for a whole-loop
-/// reduction to one scalar, which per-block scales rule out; the QuantsIntrinsics module reaches it directly.
-/// The earlier formulation, int8 activations widened to 32-bit lanes and four `vpdpwssd` per 64 products, read
+/// Weight quants are unsigned here and below 128 (nibbles, five- and six-bit values; Q8_0 takes
+/// `fullRangeBytePlaneDot`), so that AVX2's int16 pair sums cannot saturate, and four products never overflow a
+/// lane: the sums are exact and equal, lane for lane, to the scalar reference's integer sums on every path.
+/// (The earlier formulation, int8 activations widened to 32-bit lanes and four `vpdpwssd` per 64 products, read
 /// four times the activation bytes per weight vector: qwen 1.5B decode was bound by that, not by the weights.)
 @inline(__always)
 func bytePlaneDot(_ acc: SIMD16<Int32>, _ plane: SIMD16<UInt32>, _ x: UnsafeRawPointer) -> SIMD16<Int32> {
-    dotBytesAccumulate(acc, unsigned: unsafeBitCast(plane, to: SIMD16<Int32>.self),
-                       signed: x.loadUnaligned(as: SIMD16<Int32>.self))
+    multiplyAddBytes(acc, unsafeBitCast(plane, to: SIMD16<Int32>.self), x.loadUnaligned(as: SIMD16<Int32>.self),
+                     fullRange: false)
+}
+
+/// `bytePlaneDot` for unsigned weight bytes of the whole range 0...255 (Q8_0's quants with the sign bit flipped).
+@inline(__always)
+func fullRangeBytePlaneDot(_ acc: SIMD16<Int32>, _ plane: SIMD16<UInt32>, _ x: UnsafeRawPointer) -> SIMD16<Int32> {
+    multiplyAddBytes(acc, unsafeBitCast(plane, to: SIMD16<Int32>.self), x.loadUnaligned(as: SIMD16<Int32>.self),
+                     fullRange: true)
+}
+
+/// This build's u8 x s8 multiply-accumulate (`vpdpbusd` semantics); `fullRange: false` promises unsigned
+/// bytes below 128, which AVX2 does in half the instructions. Callers pass a constant.
+@inline(__always)
+func multiplyAddBytes(_ acc: SIMD16<Int32>, _ unsigned: SIMD16<Int32>, _ signed: SIMD16<Int32>, fullRange: Bool) -> SIMD16<Int32> {
+    fullRange ? dotBytesAccumulate(acc, unsigned: unsigned, signed: signed)
+              : dotSmallBytesAccumulate(acc, unsigned: unsigned, signed: signed)
+}
+
+/// This build's s16 x s16 pair multiply-accumulate (`vpdpwssd` semantics).
+@inline(__always)
+func multiplyAddHalfWords(_ acc: SIMD16<Int32>, _ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD16<Int32> {
+    dotHalfWordsAccumulate(acc, a, b)
 }
 
 /// Int32 lanes to Float lanes (one `vcvtdq2ps`).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inference
+import Quants
 
 extension BatchedProduct: ExpressibleByArgument {}
 
@@ -22,7 +23,7 @@ struct Bench: ParsableCommand {
         "Tokens evaluated together at most (llama-bench's ubatch); longer prompts go in several batches.",
         discussion: "The default is what generate and chat use; its buffers count in the peak memory."))
     var batchSize: Int = Session.defaultMaxBatch
-    @Option(help: "Product for prompt batches: quantized (integer dots with VNNI, the default) or blas (sgemm on dequantized tiles).")
+    @Option(help: "Product for prompt batches: quantized (integer dots on the kernel path, the default) or blas (sgemm on dequantized tiles).")
     var batchedProduct: BatchedProduct = .quantized
     @Flag(help: "Print a JSON list of results (fields as llama-bench's JSON: avg_ts, stddev_ts, ...).")
     var json = false
@@ -40,6 +41,7 @@ struct Bench: ParsableCommand {
         let modelFile: String
         let modelSize: Int
         let threads: Int
+        let kernels: String
         let batchSize: Int
         let test: String
         let samplesTs: [Double]
@@ -47,7 +49,7 @@ struct Bench: ParsableCommand {
         let stddevTs: Double
         let peakResidentBytes: Int
         enum CodingKeys: String, CodingKey {
-            case model, threads, test
+            case model, threads, test, kernels
             case batchSize = "n_ubatch"
             case modelFile = "model_filename", modelSize = "model_size", samplesTs = "samples_ts"
             case avgTs = "avg_ts", stddevTs = "stddev_ts", peakResidentBytes = "peak_rss_bytes"
@@ -68,6 +70,7 @@ struct Bench: ParsableCommand {
                               maxBatch: batchSize, maxLogitRows: 1, batchedProduct: batchedProduct)
         var rows: [Row] = []
         if !json {
+            print(kernelPathLine(QuantKernels.path))
             print("| model | size | threads | test | t/s | peak RSS |")
             print("| --- | ---: | ---: | --- | ---: | ---: |")
         }
@@ -78,7 +81,7 @@ struct Bench: ParsableCommand {
             let variance = samples.count > 1
                 ? samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(samples.count - 1) : 0
             let row = Row(model: model.name, modelFile: model.file.path, modelSize: model.file.fileSize,
-                          threads: modelOptions.threads, batchSize: batchSize, test: test.description, samplesTs: samples,
+                          threads: modelOptions.threads, kernels: QuantKernels.path.rawValue, batchSize: batchSize, test: test.description, samplesTs: samples,
                           avgTs: mean, stddevTs: variance.squareRoot(), peakResidentBytes: peakResidentBytes())
             rows.append(row)
             if !json {

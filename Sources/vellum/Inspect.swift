@@ -1,5 +1,6 @@
 import ArgumentParser
 import GGUF
+import Quants
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print a GGUF file's metadata and tensor table.")
@@ -14,6 +15,7 @@ struct Inspect: ParsableCommand {
         let file = try GGUFFile(path: modelOptions.resolvedPath())
         print("file: \(file.path)")
         print("GGUF version \(file.version), \(file.metadata.count) metadata keys, \(file.tensors.count) tensors, alignment \(file.alignment), data at offset \(file.dataOffset), \(file.fileSize) bytes")
+        print(kernelPathLine(try QuantKernels.pathFromEnvironment()))
         print("\nmetadata:")
         for key in file.metadataKeys {
             let value = try file.value(key)
@@ -54,4 +56,11 @@ struct Inspect: ParsableCommand {
     private func pad(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
     }
+}
+
+/// Which kernel build the products take, and what else this CPU could run (`VELLUM_KERNELS` forces one).
+func kernelPathLine(_ path: KernelPath) -> String {
+    let supported = QuantKernels.supportedPaths.map(\.rawValue).joined(separator: ", ")
+    let source = QuantKernels.pathFromEnvironmentIsSet ? "\(QuantKernels.pathVariable)" : "CPUID"
+    return "kernels: \(path) (chosen by \(source); this CPU runs \(supported))"
 }

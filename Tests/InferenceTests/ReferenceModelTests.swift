@@ -1,4 +1,5 @@
 import Inference
+import Quants
 import XCTest
 
 /// Our engine against llama.cpp on the four bundled models: the logits at the last prompt position and the
@@ -48,16 +49,36 @@ final class ReferenceModelTests: XCTestCase {
         try check("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", reference: "qwen2.5-coder-1.5b-instruct-q4_k_m.json")
     }
 
+    /// Every kernel path this CPU runs must give the same logits and forks: the block dots are exact integer
+    /// sums on every path, and the float steps around them are the same source.
     private func check(_ file: String, reference referenceFile: String) throws {
         let reference = try TestModels.reference(referenceFile)
         let model = try LanguageModel(path: TestModels.path(file))
+        let start = QuantKernels.path
+        defer { try! QuantKernels.use(start) }
+        var firstPathLogits: [[Float]] = []
+        for path in QuantKernels.supportedPaths {
+            try QuantKernels.use(path)
+            let logits = try check(model, file, reference, label: "\(file) [\(path)]")
+            if firstPathLogits.isEmpty { firstPathLogits = logits; continue }
+            for (index, (ours, first)) in zip(logits, firstPathLogits).enumerated() {
+                XCTAssertTrue(ours.map(\.bitPattern) == first.map(\.bitPattern),
+                              "\(file) prompt \(index): \(path) logits differ from \(QuantKernels.supportedPaths[0])'s")
+            }
+        }
+    }
+
+    /// Checks every prompt of `reference` on the current kernel path; returns the last prompt position's logits.
+    private func check(_ model: LanguageModel, _ file: String, _ reference: LlamaCppReference, label fileLabel: String) throws -> [[Float]] {
+        var promptLogits: [[Float]] = []
         for (index, prompt) in reference.prompts.enumerated() {
-            let label = "\(file) prompt \(index)"
+            let label = "\(fileLabel) prompt \(index)"
             XCTAssertEqual(model.tokenizer.encode(prompt.text, addBOS: nil, parseSpecial: true), prompt.promptIds, label)
 
             let session = Session(model: model, contextLength: 512, threads: 2)
             let logits = try session.evaluate(prompt: prompt.promptIds)
             checkTop10(Array(logits), reference: prompt.lastPositionTop10, label: label)
+            promptLogits.append(Array(logits))
 
             var ours: [Int32] = []
             var current = Array(logits)
@@ -81,6 +102,7 @@ final class ReferenceModelTests: XCTestCase {
                 XCTFail("\(label): listed near-tie at step \(listed) no longer forks; all \(ours.count) steps match")
             }
         }
+        return promptLogits
     }
 
     private func checkTop10(_ logits: [Float], reference: [LlamaCppReference.Logit], label: String) {

@@ -22,23 +22,25 @@ final class KernelEquivalenceTests: XCTestCase {
     }
 
     func testSIMDDotMatchesReference() {
-        var rng = SeededGenerator(seed: 1)
-        for type in Self.weightTypes {
-            for count in rowLengths(type) {
-                let rows = 4
-                let w = randomRows(type, rows: rows, count: count, using: &rng)
-                let x = randomFloats(count, using: &rng)
-                let act = AlignedBuffer(bytes: QuantKernels.activationBytes(for: type, count: count))
-                QuantKernels.quantizeActivation(x.floats, count: count, for: type, into: act.raw)
-                let y = AlignedBuffer(bytes: 4 * rows)
-                QuantKernels.matVec(type: type, weights: w.raw, cols: count, rows: 0..<rows, activation: act.raw, into: y.floats)
-                let stride = type.byteCount(elements: count)!
-                for r in 0..<rows {
-                    let reference = QuantKernels.dotReference(type: type, row: w.raw + r * stride, count: count, activation: act.raw)
-                    // Scale the bound by the sum of |terms|, so a cancelling sum is not held to a relative bound.
-                    let magnitude = absoluteDot(type, w.raw + r * stride, x.floats, count)
-                    XCTAssertLessThanOrEqual(abs(y.floats[r] - reference), Self.maxDotRelativeError * magnitude,
-                                             "\(type) cols \(count) row \(r): simd \(y.floats[r]) reference \(reference)")
+        forEachKernelPath { path in
+            var rng = SeededGenerator(seed: 1)
+            for type in Self.weightTypes {
+                for count in rowLengths(type) {
+                    let rows = 4
+                    let w = randomRows(type, rows: rows, count: count, using: &rng)
+                    let x = randomFloats(count, using: &rng)
+                    let act = AlignedBuffer(bytes: QuantKernels.activationBytes(for: type, count: count))
+                    QuantKernels.quantizeActivation(x.floats, count: count, for: type, into: act.raw)
+                    let y = AlignedBuffer(bytes: 4 * rows)
+                    QuantKernels.matVec(type: type, weights: w.raw, cols: count, rows: 0..<rows, activation: act.raw, into: y.floats)
+                    let stride = type.byteCount(elements: count)!
+                    for r in 0..<rows {
+                        let reference = QuantKernels.dotReference(type: type, row: w.raw + r * stride, count: count, activation: act.raw)
+                        // Scale the bound by the sum of |terms|, so a cancelling sum is not held to a relative bound.
+                        let magnitude = absoluteDot(type, w.raw + r * stride, x.floats, count)
+                        XCTAssertLessThanOrEqual(abs(y.floats[r] - reference), Self.maxDotRelativeError * magnitude,
+                                                 "\(path) \(type) cols \(count) row \(r): simd \(y.floats[r]) reference \(reference)")
+                    }
                 }
             }
         }
@@ -47,28 +49,30 @@ final class KernelEquivalenceTests: XCTestCase {
     /// matVec over any row range must give every row of the range its single-row dot bit for bit (the threads
     /// split a matrix by row ranges) and leave the rows outside the range untouched.
     func testKQuantMatVecRowRangesEqualSingleRowDots() {
-        var rng = SeededGenerator(seed: 12)
-        let ranges = [0..<1, 0..<4, 0..<7, 1..<10, 3..<6, 2..<11, 0..<11]
-        for type in [GGMLType.q4_K, .q5_K, .q6_K] {
-            // 8960: qwen2.5 1.5B ffn_down.
-            for count in [768, 4096, 8960] {
-                let rows = 11
-                let w = randomRows(type, rows: rows, count: count, using: &rng)
-                let x = randomFloats(count, using: &rng)
-                let act = AlignedBuffer(bytes: QuantKernels.activationBytes(for: type, count: count))
-                QuantKernels.quantizeActivation(x.floats, count: count, for: type, into: act.raw)
-                let stride = type.byteCount(elements: count)!
-                for range in ranges {
-                    let y = AlignedBuffer(bytes: 4 * rows)
-                    for r in 0..<rows { y.floats[r] = .nan }
-                    QuantKernels.matVec(type: type, weights: w.raw, cols: count, rows: range, activation: act.raw, into: y.floats)
-                    for r in 0..<rows {
-                        if range.contains(r) {
-                            let single = QuantKernels.dot(type: type, row: w.raw + r * stride, count: count, activation: act.raw)
-                            XCTAssertEqual(y.floats[r].bitPattern, single.bitPattern,
-                                           "\(type) cols \(count) rows \(range) row \(r): matVec \(y.floats[r]) dot \(single)")
-                        } else {
-                            XCTAssertTrue(y.floats[r].isNaN, "\(type) cols \(count) rows \(range) wrote row \(r) outside the range")
+        forEachKernelPath { path in
+            var rng = SeededGenerator(seed: 12)
+            let ranges = [0..<1, 0..<4, 0..<7, 1..<10, 3..<6, 2..<11, 0..<11]
+            for type in [GGMLType.q4_K, .q5_K, .q6_K] {
+                // 8960: qwen2.5 1.5B ffn_down.
+                for count in [768, 4096, 8960] {
+                    let rows = 11
+                    let w = randomRows(type, rows: rows, count: count, using: &rng)
+                    let x = randomFloats(count, using: &rng)
+                    let act = AlignedBuffer(bytes: QuantKernels.activationBytes(for: type, count: count))
+                    QuantKernels.quantizeActivation(x.floats, count: count, for: type, into: act.raw)
+                    let stride = type.byteCount(elements: count)!
+                    for range in ranges {
+                        let y = AlignedBuffer(bytes: 4 * rows)
+                        for r in 0..<rows { y.floats[r] = .nan }
+                        QuantKernels.matVec(type: type, weights: w.raw, cols: count, rows: range, activation: act.raw, into: y.floats)
+                        for r in 0..<rows {
+                            if range.contains(r) {
+                                let single = QuantKernels.dot(type: type, row: w.raw + r * stride, count: count, activation: act.raw)
+                                XCTAssertEqual(y.floats[r].bitPattern, single.bitPattern,
+                                               "\(path) \(type) cols \(count) rows \(range) row \(r): matVec \(y.floats[r]) dot \(single)")
+                            } else {
+                                XCTAssertTrue(y.floats[r].isNaN, "\(path) \(type) cols \(count) rows \(range) wrote row \(r) outside the range")
+                            }
                         }
                     }
                 }
@@ -95,21 +99,23 @@ final class KernelEquivalenceTests: XCTestCase {
     /// The quantized dot approximates the float dot of the dequantized weights with the original activations;
     /// the gap is the activation's 8-bit rounding (relative to sum |w x|).
     func testQuantizedDotApproximatesFloatDot() {
-        var rng = SeededGenerator(seed: 3)
-        let maxActivationRoundingError: Float = 0.01
-        for type in Self.weightTypes {
-            let count = 1024
-            let w = randomRows(type, count: count, using: &rng)
-            let x = randomFloats(count, using: &rng)
-            let act = AlignedBuffer(bytes: QuantKernels.activationBytes(for: type, count: count))
-            QuantKernels.quantizeActivation(x.floats, count: count, for: type, into: act.raw)
-            let deq = AlignedBuffer(bytes: 4 * count)
-            QuantKernels.dequantizeRowReference(type: type, w.raw, count: count, into: deq.floats)
-            var exact: Double = 0
-            for i in 0..<count { exact += Double(deq.floats[i]) * Double(x.floats[i]) }
-            let got = QuantKernels.dot(type: type, row: w.raw, count: count, activation: act.raw)
-            XCTAssertLessThanOrEqual(abs(Float(exact) - got), maxActivationRoundingError * absoluteDot(type, w.raw, x.floats, count),
-                                     "\(type): quantized \(got) float \(exact)")
+        forEachKernelPath { path in
+            var rng = SeededGenerator(seed: 3)
+            let maxActivationRoundingError: Float = 0.01
+            for type in Self.weightTypes {
+                let count = 1024
+                let w = randomRows(type, count: count, using: &rng)
+                let x = randomFloats(count, using: &rng)
+                let act = AlignedBuffer(bytes: QuantKernels.activationBytes(for: type, count: count))
+                QuantKernels.quantizeActivation(x.floats, count: count, for: type, into: act.raw)
+                let deq = AlignedBuffer(bytes: 4 * count)
+                QuantKernels.dequantizeRowReference(type: type, w.raw, count: count, into: deq.floats)
+                var exact: Double = 0
+                for i in 0..<count { exact += Double(deq.floats[i]) * Double(x.floats[i]) }
+                let got = QuantKernels.dot(type: type, row: w.raw, count: count, activation: act.raw)
+                XCTAssertLessThanOrEqual(abs(Float(exact) - got), maxActivationRoundingError * absoluteDot(type, w.raw, x.floats, count),
+                                         "\(path) \(type): quantized \(got) float \(exact)")
+            }
         }
     }
 }

@@ -42,21 +42,23 @@ final class ProductTests: XCTestCase {
     }
 
     func testMatVecRowRangesOnTwoThreadsEqualOneThread() {
-        var rng = SeededGenerator(seed: 10)
-        let cols = 1024, rows = 64
-        let w = randomRows(.q4_K, rows: rows, count: cols, using: &rng)
-        let x = randomFloats(cols, using: &rng)
-        let act = AlignedBuffer(bytes: QuantKernels.activationBytes(for: .q4_K, count: cols))
-        QuantKernels.quantizeActivation(x.floats, count: cols, for: .q4_K, into: act.raw)
-        let serial = AlignedBuffer(bytes: 4 * rows), parallel = AlignedBuffer(bytes: 4 * rows)
-        QuantKernels.matVec(type: .q4_K, weights: w.raw, cols: cols, rows: 0..<rows, activation: act.raw, into: serial.floats)
-        // Each thread writes only its own rows of `out`.
-        nonisolated(unsafe) let weights = UnsafeRawPointer(w.raw), activation = UnsafeRawPointer(act.raw), out = parallel.floats
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            QuantKernels.matVec(type: .q4_K, weights: weights, cols: cols, rows: part * rows / 2..<(part + 1) * rows / 2,
-                                activation: activation, into: out)
+        forEachKernelPath { path in
+            var rng = SeededGenerator(seed: 10)
+            let cols = 1024, rows = 64
+            let w = randomRows(.q4_K, rows: rows, count: cols, using: &rng)
+            let x = randomFloats(cols, using: &rng)
+            let act = AlignedBuffer(bytes: QuantKernels.activationBytes(for: .q4_K, count: cols))
+            QuantKernels.quantizeActivation(x.floats, count: cols, for: .q4_K, into: act.raw)
+            let serial = AlignedBuffer(bytes: 4 * rows), parallel = AlignedBuffer(bytes: 4 * rows)
+            QuantKernels.matVec(type: .q4_K, weights: w.raw, cols: cols, rows: 0..<rows, activation: act.raw, into: serial.floats)
+            // Each thread writes only its own rows of `out`.
+            nonisolated(unsafe) let weights = UnsafeRawPointer(w.raw), activation = UnsafeRawPointer(act.raw), out = parallel.floats
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                QuantKernels.matVec(type: .q4_K, weights: weights, cols: cols, rows: part * rows / 2..<(part + 1) * rows / 2,
+                                    activation: activation, into: out)
+            }
+            XCTAssertEqual(memcmp(serial.raw, parallel.raw, 4 * rows), 0, "\(path)")
         }
-        XCTAssertEqual(memcmp(serial.raw, parallel.raw, 4 * rows), 0)
     }
 
     func testF16RowConversionMatchesScalarConversion() {

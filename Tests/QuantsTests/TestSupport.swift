@@ -27,3 +27,14 @@ func absoluteDot(_ type: GGMLType, _ row: UnsafeRawPointer, _ x: UnsafePointer<F
     for i in 0..<count { s += abs(w.floats[i] * x[i]) }
     return max(s, 1e-6)
 }
+
+/// Runs `body` once on every kernel path this CPU supports (each product dispatches on `QuantKernels.path`),
+/// then restores the path the process started with.
+func forEachKernelPath(_ body: (KernelPath) throws -> Void) rethrows {
+    let start = QuantKernels.path
+    defer { try! QuantKernels.use(start) }
+    for path in QuantKernels.supportedPaths {
+        try! QuantKernels.use(path)
+        try body(path)
+    }
+}

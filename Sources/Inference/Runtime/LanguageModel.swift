@@ -16,6 +16,8 @@ public final class LanguageModel: @unchecked Sendable {
     private var pools: [Int: ThreadPool] = [:]
 
     public init(path: String) throws {
+        // A VELLUM_KERNELS value this CPU cannot run is reported here, before any product needs a path.
+        _ = try QuantKernels.pathFromEnvironment()
         file = try GGUFFile(path: path)
         architecture = try ArchitectureRegistry.load(file)
         tokenizer = try Tokenizer(file: file)
