@@ -88,4 +88,23 @@ final class FactCheckerTests: XCTestCase {
         // Identifiers restored from the input and digits inside words (a drug's "XR", "T2DM") are not numbers.
         assertClean("Type 2 diabetes (T2DM), on metformin XR.", "T2DM on metformin XR")
     }
+
+    func testNegativeTurnedPositiveIsFlagged() {
+        let source = "neg polyuria/polydipsia, no CP. L foot: monofilament intact, no ulcers"
+        assertFlags("The patient had polyuria and polydipsia.", source, kind: .negation, text: "polyuria")
+        assertFlags("Diagnoses: diabetes, foot ulcer.", source, kind: .negation, text: "ulcer")
+        assertClean("No polyuria or polydipsia. No chest pain. No foot ulcers.", source)
+    }
+
+    func testEachNegatedFindingIsCheckedOnItsOwn() {
+        assertFlags("Denies chest pain or fatigue.", "no CP", kind: .negation, text: "fatigue")
+    }
+
+    func testNumbersAreTiedToWhatTheyMeasure() {
+        let source = "A1C 8.1, BP 146/90"
+        assertFlags("Fasting blood sugar of 8.1.", source, kind: .number, text: "8.1")
+        assertClean("Blood pressure 146/90. Hemoglobin A1c 8.1.", source)
+        assertClean("Type 2 diabetes.", "f/u T2DM")
+        assertFlags("Stage 4 chronic kidney disease.", "CKD stage 3a", kind: .number, text: "4")
+    }
 }

@@ -30,3 +30,33 @@ final class NoteFilterTests: XCTestCase {
         XCTAssertEqual(NoteDrafter.cleanSection("**Plan:** Rest.", title: "Plan"), "Rest.")
     }
 }
+
+final class ShorthandRouterTests: XCTestCase {
+    func testClausesGoToTheirParts() {
+        let routed = ShorthandRouter.route("""
+            58F f/u HTN, BP 148/92 today, on lisinopril 10 daily. neg CP, SOB.
+            plan incr lisinopril 20 daily, BMP 2wk, f/u 4w
+            """)
+        XCTAssertEqual(routed[.subjective], ["58F f/u HTN", "on lisinopril 10 daily.", "neg CP, SOB."])
+        XCTAssertEqual(routed[.objective], ["BP 148/92 today"])
+        XCTAssertEqual(routed[.plan], ["plan incr lisinopril 20 daily", "BMP 2wk", "f/u 4w"])
+        XCTAssertEqual(routed[.assessment], ["58F f/u HTN"], "the visit's reason stands for a missing assessment")
+    }
+
+    func testEveryClauseIsKept() {
+        let shorthand = "c/o R knee pain x3d after fall; ttp medial joint line, no effusion. xr neg fx. a: sprain. ice, rest, rtc 1wk"
+        let routed = ShorthandRouter.route(shorthand)
+        let all = NotePart.allCases.flatMap { routed[$0] ?? [] }
+        for word in ["knee", "ttp", "effusion", "xr", "sprain", "ice", "rtc"] {
+            XCTAssertTrue(all.contains { $0.contains(word) }, "\(word) lost")
+        }
+        XCTAssertEqual(routed[.assessment], ["a: sprain."])
+    }
+
+    func testHeadingsMapToParts() {
+        XCTAssertEqual(NotePart.parts(forHeading: "HPI"), [.subjective])
+        XCTAssertEqual(NotePart.parts(forHeading: "Assessment and Plan"), [.assessment, .plan])
+        XCTAssertEqual(NotePart.parts(forHeading: "Physical Exam"), [.objective])
+        XCTAssertEqual(NotePart.parts(forHeading: "Patient education"), [])
+    }
+}

@@ -59,14 +59,12 @@ final class PipelineTests: XCTestCase {
         let input = ClinicalInput(source: "test", text: Self.shorthand)
         let drafter = NoteDrafter(tokensPerSection: 48)
         let note = try await drafter.draft(input, deidentifier: try Self.deidentifier(), backend: backend, modelSHA256: nil)
-        XCTAssertEqual(backend.prompts.count, NoteTemplate.soap.sections.count)
-        for prompt in backend.prompts {
-            let seen = backend.model.tokenizer.decode(prompt)
-            for identifier in Self.identifiers {
-                XCTAssertFalse(seen.contains(identifier), "the prompt holds an identifier")
-            }
-            XCTAssertTrue(seen.contains("metformin 1000 bid"), "the clinical content reaches the model")
+        XCTAssertFalse(backend.prompts.isEmpty)
+        let seen = backend.prompts.map { backend.model.tokenizer.decode($0) }
+        for prompt in seen {
+            for identifier in Self.identifiers { XCTAssertFalse(prompt.contains(identifier), "the prompt holds an identifier") }
         }
+        XCTAssertTrue(seen.contains { $0.contains("on metformin 1000 bid") }, "the clinical content reaches the model")
         // Whatever placeholder the model wrote is put back: the clinician's copy has the original, never the tag.
         let protected = ProtectedText(Self.shorthand, deidentifier: try Self.deidentifier())
         for (placeholder, entry) in protected.originals {

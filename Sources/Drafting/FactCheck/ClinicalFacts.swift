@@ -53,9 +53,12 @@ struct FactExtractor {
                 let body = contentWord(after: i)
                 facts.append(ClinicalFact(kind: .laterality, start: w.start, end: body?.end ?? w.end, sentence: w.sentence,
                                           key: side + " " + (body?.lower ?? "")))
-            } else if ClinicalVocabulary.negationCues.contains(w.lower), let concept = negatedConcept(after: i) {
-                facts.append(ClinicalFact(kind: .negation, start: w.start, end: concept.end, sentence: w.sentence,
-                                          key: concept.words.joined(separator: " "), labels: concept.words))
+            } else if ClinicalVocabulary.negationCues.contains(w.lower), i + 1 < words.count,
+                      !ClinicalVocabulary.negationCues.contains(words[i + 1].lower) {
+                for finding in negatedFindings(after: i) {
+                    facts.append(ClinicalFact(kind: .negation, start: finding.start, end: finding.end, sentence: w.sentence,
+                                              key: finding.words.joined(separator: " "), labels: finding.words))
+                }
             } else if ClinicalVocabulary.isDrugName(w.lower) {
                 facts.append(ClinicalFact(kind: .drug, start: w.start, end: w.end, sentence: w.sentence, key: w.lower))
             }
@@ -218,24 +221,48 @@ struct FactExtractor {
         return nil
     }
 
-    /// The words a negation cue applies to, up to the next clause break ("but", "and reports", a comma after a
-    /// few words) and at most five content words.
-    private func negatedConcept(after i: Int) -> (words: [String], end: Int)? {
-        var concept: [String] = []
-        var end = words[i].end
+    /// The findings a negation cue applies to, up to the next clause break ("but", "reports", a comma after a
+    /// few words) and at most six content words, one group per finding: "no fever or chills" and "neg CP/SOB"
+    /// are two negations each, so a draft that negates one more finding than its source is caught.
+    private func negatedFindings(after i: Int) -> [(words: [String], start: Int, end: Int)] {
+        var groups: [(words: [String], start: Int, end: Int)] = []
+        var current: (words: [String], start: Int, end: Int) = ([], words[i].start, words[i].end)
+        func close() { if !current.words.isEmpty { groups.append(current) } }
         var j = i + 1
-        while j < words.count, words[j].sentence == words[i].sentence, concept.count < 5 {
+        var count = 0
+        while j < words.count, words[j].sentence == words[i].sentence, count < 6 {
             let lower = words[j].lower
             if ["but", "except", "however", "although", "reports", "endorses", "positive", "pos", "has", "with"].contains(lower) { break }
-            if lower == "for" || lower == "of" || Self.stopWords.contains(lower) || lower == "known" || lower == "any" { j += 1; continue }
-            if ClinicalVocabulary.negationCues.contains(lower) { j += 1; continue }
-            for part in lower.split(separator: "/").map(String.init) where !part.isEmpty { concept.append(part) }
-            end = words[j].end
-            // A comma after the first content words closes the clause ("no fever, cough present").
-            if j + 1 < words.count, scanner.scalars[words[j].end..<min(words[j].end + 1, scanner.scalars.count)].first == ",", concept.count >= 2 { break }
+            if ["or", "and", "nor"].contains(lower) {
+                close()
+                current = ([], words[j].end, words[j].end)
+                j += 1
+                continue
+            }
+            if lower == "for" || lower == "of" || Self.stopWords.contains(lower) || lower == "known" || lower == "any"
+                || ClinicalVocabulary.negationCues.contains(lower) { j += 1; continue }
+            let parts = lower.split(separator: "/").map(String.init).filter { !$0.isEmpty }
+            if parts.count > 1 && !words[j].isNumber {
+                // "CP/SOB": each part its own finding.
+                close()
+                for part in parts { groups.append(([part], words[j].start, words[j].end)) }
+                current = ([], words[j].end, words[j].end)
+            } else {
+                if current.words.isEmpty { current.start = groups.isEmpty ? words[i].start : words[j].start }
+                current.words.append(lower)
+                current.end = words[j].end
+            }
+            count += 1
+            // A comma closes the clause ("no fever, cough present").
+            if scanner.scalars[words[j].end..<min(words[j].end + 1, scanner.scalars.count)].first == "," {
+                if count >= 2 { break }
+                close()
+                current = ([], words[j].end, words[j].end)
+            }
             j += 1
         }
-        return concept.isEmpty ? nil : (concept, end)
+        close()
+        return groups
     }
 }
 

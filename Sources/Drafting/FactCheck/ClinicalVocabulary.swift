@@ -95,6 +95,16 @@ enum ClinicalVocabulary {
         "hi": ["homicidal ideation"], "avh": ["hallucination"], "ssri": ["antidepressant"],
     ]
 
+    /// Words too general to tie a number or a negation to a finding on their own.
+    static let genericWords: Set<String> = [
+        "pain", "blood", "level", "test", "score", "history", "exam", "reading", "previous", "last", "prior", "value",
+        "normal", "complaints", "symptoms", "signs", "changes", "total", "left", "right", "daily", "dose", "rate",
+    ]
+
+    /// Terms whose number is part of a name ("type 2 diabetes", "stage 3 CKD"), checked against the source's
+    /// spelling of the same term.
+    static let numberedTerms: Set<String> = ["type", "stage", "grade", "class", "phase", "tier", "level", "gravida", "para"]
+
     /// Word endings that mark a drug name (USAN stems and common drug-name endings).
     static let drugStems: [String] = [
         "pril", "sartan", "olol", "alol", "dipine", "statin", "formin", "gliptin", "gliflozin", "glutide", "glinide",

@@ -41,6 +41,7 @@ public struct FactChecker: Sendable {
             }
         }
         findings += undocumentedStatuses(in: draftExtractor, source: sourceIndex)
+        findings += flippedNegations(in: draftExtractor, source: sourceIndex)
         return findings.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
     }
 
@@ -64,6 +65,36 @@ public struct FactChecker: Sendable {
         return findings
     }
 
+    /// A finding the source says is absent ("neg polyuria", "no ulcers") stated in the draft without any
+    /// negation in its sentence: the most dangerous fluent error, a negative turned positive.
+    private func flippedNegations(in draft: FactExtractor, source: SourceIndex) -> [Finding] {
+        let negated = source.facts.filter { $0.kind == .negation }
+        guard !negated.isEmpty else { return [] }
+        var findings: [Finding] = []
+        var bySentence: [Int: [ScannedWord]] = [:]
+        for w in draft.words { bySentence[w.sentence, default: []].append(w) }
+        for (_, sentence) in bySentence.sorted(by: { $0.key < $1.key }) {
+            func isCue(_ w: ScannedWord) -> Bool {
+                ClinicalVocabulary.negationCues.contains(w.lower) || w.lower.hasPrefix("negativ") || w.lower == "resolved"
+            }
+            for (k, word) in sentence.enumerated() {
+                // Under a negation: a cue at most eight words before it in the sentence ("denies chest pain,
+                // shortness of breath and palpitations"), or "resolved"/"negative" after it.
+                if sentence[max(0, k - 8)..<k].contains(where: isCue) || sentence[k...].prefix(4).contains(where: { $0.lower == "resolved" || $0.lower.hasPrefix("negativ") || $0.lower == "absent" }) { continue }
+                let pair = k + 1 < sentence.count ? [word.lower, sentence[k + 1].lower] : [word.lower]
+                guard let hit = negated.first(where: { n in
+                    let set = SourceIndex.WordSet(n.labels)
+                    return set.mentions(phrase: [word.lower]) || (pair.count == 2 && set.mentions(phrase: pair) && !set.mentions(phrase: [pair[1]]))
+                }) else { continue }
+                let end = (pair.count == 2 && !SourceIndex.WordSet(hit.labels).mentions(phrase: [word.lower])) ? sentence[k + 1].end : word.end
+                findings.append(Finding(kind: .negation, text: draft.scanner.text(word.start, end), start: word.start, end: end,
+                                        reason: "the input says this is absent (\"\(source.text(of: hit))\")"))
+                break
+            }
+        }
+        return findings
+    }
+
     static func saysNotDocumented(_ sentence: String) -> Bool {
         ["not documented", "not recorded", "not reported", "not mentioned", "not assessed", "not stated", "unknown",
          "not provided", "not given", "not available", "not addressed"].contains { sentence.contains($0) }
@@ -77,9 +108,13 @@ struct SourceIndex {
     let sentences: [[String]]
     let allWords: Set<String>
     let lowerText: String
+    private let scanner: TextScanner
+
+    func text(of fact: ClinicalFact) -> String { scanner.text(fact.start, fact.end) }
 
     init(_ source: String) {
         let extractor = FactExtractor(source)
+        scanner = extractor.scanner
         facts = extractor.facts()
         var sentences = Array(repeating: [String](), count: extractor.scanner.sentenceCount)
         for w in extractor.words {
@@ -102,7 +137,10 @@ struct SourceIndex {
     /// Abbreviation <-> expansion, both ways.
     static func equivalents(of word: String) -> [String] {
         var result = ClinicalVocabulary.abbreviations[word] ?? []
-        for (abbreviation, expansions) in ClinicalVocabulary.abbreviations where expansions.contains(where: { $0 == word || $0.hasPrefix(word + " ") || $0.split(separator: " ").first.map(String.init) == word }) {
+        // Back from an expansion only when the expansion is this one word ("hypertension" -> "htn"); a
+        // multi-word expansion is matched as a phrase (`WordSet.mentions(phrase:)`), never by its first word
+        // ("blood" alone is not "BP").
+        for (abbreviation, expansions) in ClinicalVocabulary.abbreviations where expansions.contains(word) {
             result.append(abbreviation)
         }
         return result
@@ -127,11 +165,15 @@ struct SourceIndex {
             let supported = matching.contains { m in drugs.contains { sentences[m.sentence].contains($0) } }
             return supported ? nil : "\(fact.kind == .dose ? "dose" : "frequency") not given for \(drugs.joined(separator: ", ")) in the input"
         case .number:
+            // "type 2", "stage 3": the source may write the number glued to its term (T2DM, DM2, CKD3a).
+            if let term = fact.labels.first, ClinicalVocabulary.numberedTerms.contains(term),
+               lowerText.contains("\(term) \(fact.key)") || gluedNumber(fact.key) { return nil }
             let matching = sameKind.filter { $0.key == fact.key || $0.key.split(separator: " ").first.map(String.init) == fact.key }
             if matching.isEmpty { return "number not in the input" }
             // The draft names what the number measures: the source must name it with the same value.
             if fact.labels.isEmpty { return nil }
-            let labelled = matching.contains { m in fact.labels.contains { mentions($0, in: sentences[m.sentence]) } }
+            let phrase = Array(fact.labels.reversed())
+            let labelled = matching.contains { m in WordSet(sentences[m.sentence]).mentions(phrase: phrase) }
             if labelled { return nil }
             return "the input gives \(fact.key) for something else, not for \(fact.labels.reversed().joined(separator: " "))"
         case .laterality:
@@ -146,15 +188,23 @@ struct SourceIndex {
         case .negation:
             let concept = fact.labels.filter { !FactExtractor.stopWords.contains($0) }
             if concept.isEmpty { return nil }
-            // Negated in the source: a source negation covers one of the words, or a source sentence holding a
+            // Negated in the source: a source negation covers the finding, or a source sentence holding a
             // negation cue mentions it.
-            for negation in sameKind where concept.contains(where: { mentions($0, in: negation.labels) }) { return nil }
+            for negation in sameKind where WordSet(negation.labels).mentions(phrase: concept) || WordSet(concept).mentions(phrase: negation.labels) { return nil }
             for sentence in sentences where sentence.contains(where: ClinicalVocabulary.negationCues.contains) {
-                if concept.contains(where: { mentions($0, in: sentence) }) { return nil }
+                if WordSet(sentence).mentions(phrase: concept) { return nil }
             }
             return "negation not in the input"
         case .identifier:
             return "placeholder not in the input"
+        }
+    }
+
+    /// The number written glued to letters somewhere in the source: "2" in "t2dm" or "dm2".
+    func gluedNumber(_ value: String) -> Bool {
+        allWords.contains { word in
+            word.count > value.count && word.contains(value) && word.contains(where: \.isLetter)
+                && word.range(of: "(^|[a-z])\(value)([a-z]|$)", options: .regularExpression) != nil
         }
     }
 

@@ -20,10 +20,10 @@ public struct DraftedNote: Codable, Sendable {
     public var timings: StageTimings
 }
 
-/// `vellum draft note`: a note in the template's sections from a clinician's shorthand. Each section is
-/// generated on its own, with its own token budget, after one shared block (instructions + the de-identified
-/// shorthand) that the session evaluates once; a runaway section ends at its budget or at a repeated line
-/// without taking the others' share.
+/// `vellum draft note`: a note in the template's sections from a clinician's shorthand. The shorthand is
+/// sorted into the parts of a note first (`ShorthandRouter`), and each section is generated on its own from
+/// its own clauses, with its own token budget: a runaway section ends at its budget or at a repeated line
+/// without taking the others' share, and a section the shorthand gives nothing for is not written at all.
 public struct NoteDrafter: Sendable {
     public static let templateVersion = "note-1"
     public var template: NoteTemplate
@@ -35,7 +35,7 @@ public struct NoteDrafter: Sendable {
     }
 
     static let instructions = """
-        You write one section of a clinical note from a clinician's shorthand, for the clinician to review.
+        You write one section of a clinical note from the clinician's shorthand for that section, for the clinician to review.
         Rules:
         - Use only what the shorthand states. Never add a drug, dose, frequency, number, date, side or finding that is not in it.
         - Keep every number, dose and frequency exactly as given; expand an abbreviation only when its meaning is certain (bid = twice daily).
@@ -45,13 +45,25 @@ public struct NoteDrafter: Sendable {
         - Write short plain sentences or "- " lines. No heading, no commentary.
         """
 
-    /// The messages for one section: the shared block first, the section's request last, so every section
-    /// after the first reuses the evaluated prefix.
-    func messages(shorthand: String, section: NoteTemplate.Section) -> [ChatMessage] {
+    /// The messages for one section: the section's own clauses of the shorthand (`ShorthandRouter`), or the
+    /// whole shorthand for a heading that names no usual part of a note.
+    func messages(notes: String, section: NoteTemplate.Section) -> [ChatMessage] {
         [
             ChatMessage(role: .system, content: Self.instructions),
-            ChatMessage(role: .user, content: "Shorthand:\n<<<\n\(shorthand)\n>>>\n\nWrite the \(section.title) section: \(section.guidance)."),
+            ChatMessage(role: .user, content: "Shorthand for the \(section.title) section:\n<<<\n\(notes)\n>>>\n\nWrite the \(section.title) section: \(section.guidance)."),
         ]
+    }
+
+    /// What each section is written from: its routed clauses, in input order; nil where the shorthand has
+    /// nothing for it (the section says "Not documented." without asking the model).
+    func notes(for section: NoteTemplate.Section, shorthand: String, routed: [NotePart: [String]]) -> String? {
+        let parts = NotePart.parts(forHeading: section.title)
+        if parts.isEmpty { return shorthand }
+        var clauses: [String] = []
+        for part in NotePart.allCases where parts.contains(part) {
+            for clause in routed[part] ?? [] where !clauses.contains(clause) { clauses.append(clause) }
+        }
+        return clauses.isEmpty ? nil : clauses.joined(separator: "\n")
     }
 
     public func draft(_ input: ClinicalInput, deidentifier: Deidentifier, backend: some DraftingBackend,
@@ -63,10 +75,15 @@ public struct NoteDrafter: Sendable {
 
         start = DispatchTime.now()
         let builder = PromptBuilder(model: backend.model)
+        let routed = ShorthandRouter.route(protected.deidentified)
         var sections: [DraftedNote.Section] = []
         for (index, section) in template.sections.enumerated() {
             progress?(index, template.sections.count)
-            let prompt = builder.tokens(messages(shorthand: protected.deidentified, section: section))
+            guard let notes = notes(for: section, shorthand: protected.deidentified, routed: routed) else {
+                sections.append(.init(title: section.title, text: "Not documented."))
+                continue
+            }
+            let prompt = builder.tokens(messages(notes: notes, section: section))
             let options = GenerationOptions(maxTokens: tokensPerSection, sampling: .greedy, stopStrings: ["\n\n\n"])
             let result = try await backend.complete(prompt: prompt, options: options)
             timings.promptTokens += result.promptTokensEvaluated

@@ -106,5 +106,22 @@ extension SourceIndex {
             for alternative in SourceIndex.equivalents(of: word) where phrase.contains(" " + alternative) { return true }
             return word.count >= 5 && words.contains { $0.count >= 5 && ($0.hasPrefix(word) || word.hasPrefix($0)) }
         }
+
+        /// A phrase of another text (a number's label, a negated finding) is mentioned here: one of its words
+        /// that means something on its own, or an abbreviation here whose expansion is in the phrase ("BP" for
+        /// "blood pressure"), or an abbreviation in the phrase whose expansion is here.
+        func mentions(phrase: [String]) -> Bool {
+            let spelled = " " + phrase.joined(separator: " ") + " "
+            let here = " " + words.joined(separator: " ") + " "
+            for word in words {
+                for expansion in ClinicalVocabulary.abbreviations[word] ?? [] where spelled.contains(" " + expansion) { return true }
+            }
+            for word in phrase {
+                for expansion in ClinicalVocabulary.abbreviations[word] ?? [] where here.contains(" " + expansion) { return true }
+                guard !ClinicalVocabulary.genericWords.contains(word) else { continue }
+                if words.contains(word) || (word.count >= 3 && mentions(word)) { return true }
+            }
+            return false
+        }
     }
 }
