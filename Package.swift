@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // DraftStore's SQLite database (libsqlite3-dev from scripts/install-deps.sh).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // Benchmarks/ suites only (run with `swift package benchmark`); the trait list leaves out the 6.3-only
         // ARC runtime interposer, which is not on this machine, and keeps the malloc counters.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -44,11 +46,20 @@ let package = Package(
             dependencies: ["Inference", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimizedFlags
         ),
+        // Drafts, clinician sign-off, the hash-chained audit log and the practice's export policy (SQLite).
+        .target(
+            name: "DraftStore",
+            dependencies: [
+                "Deidentification",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Interfaces.
         .executableTarget(
             name: "vellum",
             dependencies: [
                 "GGUF", "Quants", "Tokenization", "Inference", "Deidentification",
+                "DraftStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +84,9 @@ let package = Package(
             name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "TestSupport"], resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        // A child process for DraftStoreTests: writes drafts until killed (kill -9 and concurrent-writer tests).
+        .executableTarget(name: "draftstore-writer", dependencies: ["DraftStore"], path: "Tests/DraftStoreWriter"),
+        .testTarget(name: "DraftStoreTests", dependencies: ["DraftStore", "Deidentification"]),
         .testTarget(
             name: "DeidentificationTests", dependencies: ["Deidentification", "TestSupport"], resources: [.copy("Fixtures")]
         ),
