@@ -10,6 +10,10 @@ struct Vellum: AsyncParsableCommand {
             Everything runs on this machine. Drafts are suggestions for a licensed clinician to review, \
             correct and sign; nothing is final until a person signs it.
             """,
-        subcommands: [Generate.self, Chat.self, Tokenize.self, Inspect.self, Bench.self, Deid.self, DeidEval.self]
+        subcommands: [
+            Generate.self, Chat.self, Tokenize.self, Inspect.self, Bench.self, Deid.self, DeidEval.self,
+            Drafts.self, Show.self, Edit.self, Amend.self, Sign.self, Discard.self, Export.self, Stats.self,
+            Audit.self, Policy.self,
+        ]
     )
 }
