@@ -52,7 +52,8 @@ let package = Package(
             dependencies: [
                 "Deidentification",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: optimizedFlags  // the edit distance at sign time is quadratic in the changed part
         ),
         // Interfaces.
         .executableTarget(

@@ -42,6 +42,7 @@ public struct AuditEntry: Codable, Sendable, Hashable {
 /// The outcome of ``DraftStore/verifyAudit()``: intact when `problems` is empty; otherwise the first problem is
 /// the first point where the log stops being what was written.
 public struct AuditVerification: Codable, Sendable {
+    /// 0, with the genesis hash as head, when the file is damaged (the one problem then reported).
     public var entries: Int
     /// The last entry's hash; a practice can note it (on a printed monthly report, say) to detect later rewrites
     /// of the whole chain, which a hash chain without a secret cannot detect by itself.
@@ -53,7 +54,7 @@ public struct AuditVerification: Codable, Sendable {
 
 public struct AuditProblem: Codable, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Codable, Sendable {
-        case altered, deleted, reordered, brokenLink = "broken-link", unreadable
+        case altered, deleted, reordered, brokenLink = "broken-link", unreadable, damagedFile = "damaged-file"
         case missingTrigger = "missing-trigger", unaudited
     }
 
@@ -185,6 +186,19 @@ enum AuditLog {
         return Schema.protectiveTriggers.filter { !present.contains($0) }.map {
             AuditProblem(kind: .missingTrigger, seq: nil, message: "trigger \($0) is missing: the tables it guards can be changed")
         }
+    }
+
+    /// SQLite's own structural check of the whole file (pages, indexes, constraints), which a hash chain cannot see.
+    static func damagedPages(_ db: Database) throws -> [AuditProblem] {
+        let report: [String]
+        do {
+            report = try String.fetchAll(db, sql: "PRAGMA quick_check")
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+            // Damage bad enough stops the check itself.
+            report = [error.message ?? "database disk image is malformed"]
+        }
+        return report == ["ok"] ? [] : [AuditProblem(kind: .damagedFile, seq: nil, message: "the database file is damaged: "
+            + report.prefix(3).joined(separator: "; "))]
     }
 
     /// Every version of every draft and every signature must have its entry with the same text hash: this catches

@@ -30,12 +30,31 @@ public final class DraftStore: Sendable {
         } catch {
             throw DraftStoreError.sqlite(database: url.path, reason: "cannot create \(directory.path)")
         }
+        try Self.checkBeforeWriting(url)
         var configuration = Configuration()
         // Another process holding the write lock is waited for, not reported as an error.
         configuration.busyMode = .timeout(60)
         configuration.foreignKeysEnabled = true
+        // A signature must survive a power cut, not only a crash: WAL's default NORMAL may lose the last commits.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         pool = try Self.mapping(url) { try DatabasePool(path: url.path, configuration: configuration) }
         try migrate()
+    }
+
+    /// Opening a pool writes to the file (WAL mode, and GRDB's table created and dropped so that the WAL file
+    /// exists), so a file that is not a database or comes from a newer vellum is refused first, read-only.
+    private static func checkBeforeWriting(_ url: URL) throws {
+        guard let size = try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int, size > 0 else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let found = try mapping(url) {
+            try DatabaseQueue(path: url.path, configuration: configuration).read { db in
+                try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            }
+        }
+        if found > Schema.version {
+            throw DraftStoreError.newerSchema(found: found, supported: Schema.version, database: url.path)
+        }
     }
 
     /// The store in the per-user data directory (see ``DataDirectory``).
@@ -46,6 +65,7 @@ public final class DraftStore: Sendable {
     private func migrate() throws {
         try write { db in
             let found = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            // Checked again under the write lock: another process may have upgraded the file since.
             guard found <= Schema.version else {
                 throw DraftStoreError.newerSchema(found: found, supported: Schema.version, database: url.path)
             }
@@ -204,7 +224,11 @@ public final class DraftStore: Sendable {
 
     /// Walks the audit chain and cross-checks it against the drafts; see ``AuditVerification``.
     public func verifyAudit() throws -> AuditVerification {
-        try read { db in try AuditLog.verify(db) }
+        // Outside a transaction: on a damaged file SQLite fails the check's last step, and would fail the commit of
+        // a transaction around it too. Nothing else can be trusted, or even read, then.
+        let damage = try Self.mapping(url) { try pool.unsafeRead { db in try AuditLog.damagedPages(db) } }
+        if !damage.isEmpty { return AuditVerification(entries: 0, headHash: Schema.genesisHash, problems: damage) }
+        return try read { db in try AuditLog.verify(db) }
     }
 
     // MARK: Internals

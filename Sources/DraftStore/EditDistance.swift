@@ -2,10 +2,14 @@
 /// text (0 = signed as generated, 100 = nothing kept). Computed once, when the draft is signed.
 enum EditDistance {
     static func percent(from generated: String, to signed: String) -> Double {
-        let a = Array(generated.unicodeScalars), b = Array(signed.unicodeScalars)
+        var a = Array(generated.unicodeScalars)[...], b = Array(signed.unicodeScalars)[...]
         let longer = max(a.count, b.count)
         guard longer > 0 else { return 0 }
-        return Double(distance(a, b)) / Double(longer) * 100
+        // Clinicians change a few places in a long text: what both share at the ends costs nothing, and leaving
+        // it out keeps the quadratic part to the changed middle.
+        while let x = a.first, let y = b.first, x == y { a.removeFirst(); b.removeFirst() }
+        while let x = a.last, let y = b.last, x == y { a.removeLast(); b.removeLast() }
+        return Double(distance(Array(a), Array(b))) / Double(longer) * 100
     }
 
     /// Two rows of the dynamic programme, so memory grows with one text, not with the product of both.

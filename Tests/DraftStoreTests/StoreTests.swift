@@ -7,7 +7,7 @@ struct StoreTests {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("drafts.sqlite")
-        FileManager.default.createFile(atPath: db.path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: db.path, contents: Data()))
         _ = try DraftStore(url: db)
 
         #expect(try SQLiteTool.query(db, "PRAGMA user_version") == "1")

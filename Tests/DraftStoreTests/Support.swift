@@ -28,8 +28,8 @@ func run(_ executable: URL, _ arguments: [String], environment: [String: String]
     let dir = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    guard FileManager.default.createFile(atPath: out.path, contents: nil),
+          FileManager.default.createFile(atPath: err.path, contents: nil) else { throw ToolError("cannot create files in \(dir.path)") }
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -56,7 +56,8 @@ enum SQLiteTool {
     static func query(_ database: URL, _ sql: String) throws -> String {
         let result = try run(executable, ["-batch", "-bail", database.path, sql])
         guard result.status == 0 else { throw ToolError("sqlite3 failed (\(result.status)): \(result.stderr)") }
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Only the newline that ends the output: stored text keeps its own spaces.
+        return result.stdout.hasSuffix("\n") ? String(result.stdout.dropLast()) : result.stdout
     }
 
     /// The error message of `sql`, which must fail.
