@@ -4,16 +4,26 @@ import Foundation
 
 /// `--actor`, shared by every command that changes or reads a draft: the name the audit log records.
 struct ActorOptions: ParsableArguments {
-    @Option(help: "Who is acting, for the audit log (default: $VELLUM_ACTOR, else $USER).")
+    @Option(help: "Who is acting, for the audit log (default: $VELLUM_ACTOR, else the login name).")
     var actor: String?
 
     var name: String {
-        let environment = ProcessInfo.processInfo.environment
-        return actor ?? environment["VELLUM_ACTOR"] ?? environment["USER"] ?? "unknown"
+        actor ?? ProcessInfo.processInfo.environment["VELLUM_ACTOR"] ?? ProcessInfo.processInfo.userName
     }
 }
 
-/// A draft id as typed (`d-000042` or `42`); parsed in `run()` so that a malformed id exits 1 like an unknown one.
+/// The DRAFT argument of the commands that act on one draft.
+struct DraftArgument: ParsableArguments {
+    @Argument(help: "Draft id (d-000042 or 42).")
+    var draft: String
+
+    /// Parsed here rather than by ArgumentParser, so that a malformed id exits 1 like an unknown one.
+    var id: DraftID {
+        get throws { try draftID(draft) }
+    }
+}
+
+/// A draft id as typed (`d-000042` or `42`), or an error that exits 1.
 func draftID(_ text: String) throws -> DraftID {
     guard let id = DraftID(text) else { throw DraftStoreError.notADraftID(text) }
     return id

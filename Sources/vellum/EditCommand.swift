@@ -1,6 +1,16 @@
 import ArgumentParser
 import DraftStore
 
+/// DRAFT FILE|- and --actor: what `edit` and `amend` both take.
+struct TextChange: ParsableArguments {
+    @OptionGroup var target: DraftArgument
+
+    @Argument(help: "File with the new text, or - for standard input.")
+    var file: String
+
+    @OptionGroup var actor: ActorOptions
+}
+
 /// `vellum edit DRAFT FILE|-`: a new version of an unsigned draft.
 struct Edit: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,16 +18,11 @@ struct Edit: ParsableCommand {
         discussion: "A signed draft never changes: `vellum amend` starts a new draft that refers to it."
     )
 
-    @Argument(help: "Draft id (d-000042 or 42).")
-    var draft: String
-
-    @Argument(help: "File with the corrected text, or - for standard input.")
-    var file: String
-
-    @OptionGroup var actor: ActorOptions
+    @OptionGroup var change: TextChange
 
     func run() throws {
-        let record = try DraftStore.openDefault().edit(try draftID(draft), text: try readText(file), actor: actor.name)
+        let record = try DraftStore.openDefault().edit(try change.target.id, text: try readText(change.file),
+                                                       actor: change.actor.name)
         print("\(record.id) version \(record.versionCount) saved")
     }
 }
@@ -28,16 +33,11 @@ struct Amend: ParsableCommand {
         abstract: "Start a new draft from FILE (or stdin) that amends a signed draft, which stays as signed."
     )
 
-    @Argument(help: "The signed draft's id.")
-    var draft: String
-
-    @Argument(help: "File with the amended text, or - for standard input.")
-    var file: String
-
-    @OptionGroup var actor: ActorOptions
+    @OptionGroup var change: TextChange
 
     func run() throws {
-        let record = try DraftStore.openDefault().amend(try draftID(draft), text: try readText(file), actor: actor.name)
+        let record = try DraftStore.openDefault().amend(try change.target.id, text: try readText(change.file),
+                                                        actor: change.actor.name)
         print(record.id)
     }
 }

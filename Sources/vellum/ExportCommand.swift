@@ -13,8 +13,7 @@ struct Export: ParsableCommand {
             """
     )
 
-    @Argument(help: "Draft id (d-000042 or 42).")
-    var draft: String
+    @OptionGroup var target: DraftArgument
 
     @Option(help: "Destination name, as in the policy (letters, digits, '.', '_', '-').")
     var to: String
@@ -27,7 +26,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let policy = try DataPolicy.load(from: policyFile.url)
-        let exported = try DraftStore.openDefault().export(try draftID(draft), to: to, policy: policy, actor: actor.name)
+        let exported = try DraftStore.openDefault().export(try target.id, to: to, policy: policy, actor: actor.name)
         if let output {
             try Data(exported.text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } else {

@@ -8,8 +8,7 @@ struct Show: ParsableCommand {
         discussion: "--json adds every version and the input when it was kept."
     )
 
-    @Argument(help: "Draft id (d-000042 or 42).")
-    var draft: String
+    @OptionGroup var target: DraftArgument
 
     @Flag(help: "Print JSON with every version.")
     var json = false
@@ -17,7 +16,7 @@ struct Show: ParsableCommand {
     @OptionGroup var actor: ActorOptions
 
     func run() throws {
-        let detail = try DraftStore.openDefault().show(try draftID(draft), actor: actor.name)
+        let detail = try DraftStore.openDefault().show(try target.id, actor: actor.name)
         if json { return try printDocument(detail) }
         let r = detail.record
         var lines = [

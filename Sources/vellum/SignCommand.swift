@@ -8,14 +8,13 @@ struct Sign: ParsableCommand {
         discussion: "A signed draft is immutable; signing it again is refused and names who signed it."
     )
 
-    @Argument(help: "Draft id (d-000042 or 42).")
-    var draft: String
+    @OptionGroup var target: DraftArgument
 
     @Option(help: "The signing clinician's name.")
     var by: String
 
     func run() throws {
-        let record = try DraftStore.openDefault().sign(try draftID(draft), by: by)
+        let record = try DraftStore.openDefault().sign(try target.id, by: by)
         guard let signature = record.signature else { return }
         print("\(record.id) signed by \(signature.signedBy), version \(signature.version), sha256 \(signature.textSHA256)")
     }
@@ -27,13 +26,12 @@ struct Discard: ParsableCommand {
         abstract: "Discard an unsigned draft; its versions stay in the store for the audit."
     )
 
-    @Argument(help: "Draft id (d-000042 or 42).")
-    var draft: String
+    @OptionGroup var target: DraftArgument
 
     @OptionGroup var actor: ActorOptions
 
     func run() throws {
-        let record = try DraftStore.openDefault().discard(try draftID(draft), actor: actor.name)
+        let record = try DraftStore.openDefault().discard(try target.id, actor: actor.name)
         print("\(record.id) discarded")
     }
 }
