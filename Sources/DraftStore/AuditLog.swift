@@ -224,8 +224,11 @@ enum AuditLog {
 
     static func entries(_ db: Database, draft: DraftID?) throws -> [AuditEntry] {
         let rows = try storedRows(db).filter { draft == nil || $0.fields.draftID == draft }
-        return rows.compactMap { row in
-            guard let at = Timestamp.date(row.fields.at), let action = AuditAction(rawValue: row.fields.action) else { return nil }
+        return try rows.map { row in
+            guard let at = Timestamp.date(row.fields.at), let action = AuditAction(rawValue: row.fields.action) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT,
+                                    message: "audit entry \(row.seq) has an unreadable time or action; see `vellum audit verify`")
+            }
             return AuditEntry(seq: row.seq, at: at, actor: row.fields.actor, action: action, draftID: row.fields.draftID,
                               version: row.fields.version, textSHA256: row.fields.textSHA256, detail: row.fields.detail,
                               prevHash: row.fields.prevHash, hash: row.hash)

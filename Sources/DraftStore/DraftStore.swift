@@ -31,21 +31,41 @@ public final class DraftStore: Sendable {
             throw DraftStoreError.sqlite(database: url.path, reason: "cannot create \(directory.path)")
         }
         try Self.checkBeforeWriting(url)
-        var configuration = Configuration()
-        // Another process holding the write lock is waited for, not reported as an error.
-        configuration.busyMode = .timeout(60)
+        var configuration = Self.configuration()
         configuration.foreignKeysEnabled = true
         // A signature must survive a power cut, not only a crash: WAL's default NORMAL may lose the last commits.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        pool = try Self.mapping(url) { try DatabasePool(path: url.path, configuration: configuration) }
+        pool = try Self.mapping(url) { try Self.openPool(url, configuration) }
         try migrate()
+    }
+
+    /// Another process holding a lock (writing, or switching a new file to WAL mode) is waited for, not reported.
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(60)
+        return configuration
+    }
+
+    /// SQLite switches a new file to WAL mode without calling the busy handler, so a process that opens the file
+    /// while another is switching it gets SQLITE_BUSY at once (seen 1 in 60 with two processes starting on a new
+    /// file). The other's lock lasts milliseconds: try again, for at most five seconds.
+    private static func openPool(_ url: URL, _ configuration: Configuration) throws -> DatabasePool {
+        var attempts = 0
+        while true {
+            do {
+                return try DatabasePool(path: url.path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempts < 100 {
+                attempts += 1
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
     }
 
     /// Opening a pool writes to the file (WAL mode, and GRDB's table created and dropped so that the WAL file
     /// exists), so a file that is not a database or comes from a newer vellum is refused first, read-only.
     private static func checkBeforeWriting(_ url: URL) throws {
         guard let size = try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int, size > 0 else { return }
-        var configuration = Configuration()
+        var configuration = Self.configuration()
         configuration.readonly = true
         let found = try mapping(url) {
             try DatabaseQueue(path: url.path, configuration: configuration).read { db in
