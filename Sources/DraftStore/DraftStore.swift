@@ -177,11 +177,17 @@ public final class DraftStore: Sendable {
 
     /// Signs the latest version: records the signer, the time and the SHA-256 of the exact text, and closes the
     /// draft for good. Signing twice names who signed first.
+    ///
+    /// Pass `version`, the version the clinician read, wherever someone else could edit in between (the server):
+    /// the signature is then refused if a later version exists, so no one signs text they have not seen.
     @discardableResult
-    public func sign(_ id: DraftID, by signer: String) throws -> DraftRecord {
+    public func sign(_ id: DraftID, by signer: String, version: Int? = nil) throws -> DraftRecord {
         try requireName(signer, "signer")
         return try write { db in
             let current = try openRecord(db, id)
+            if let version, version != current.versionCount {
+                throw DraftStoreError.versionChanged(id, read: version, latest: current.versionCount)
+            }
             let texts = try String.fetchAll(db, sql: """
                 SELECT text FROM draft_version WHERE draft_id = ? AND version IN (1, ?) ORDER BY version
                 """, arguments: [id.number, current.versionCount])

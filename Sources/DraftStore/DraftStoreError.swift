@@ -7,6 +7,7 @@ public enum DraftStoreError: Error, Sendable, Equatable, CustomStringConvertible
     case unknownDraft(DraftID, database: String)
     case alreadySigned(DraftID, by: String, at: Date)
     case closed(DraftID, status: DraftStatus)
+    case versionChanged(DraftID, read: Int, latest: Int)
     case notSigned(DraftID, status: DraftStatus)
     case newerSchema(found: Int, supported: Int, database: String)
     case corrupt(database: String, reason: String)
@@ -33,6 +34,8 @@ public enum DraftStoreError: Error, Sendable, Equatable, CustomStringConvertible
             return "\(id) is signed and cannot change; `vellum amend \(id) FILE` starts a new draft that refers to it"
         case .closed(let id, let status):
             return "\(id) is \(status.rawValue) and cannot change"
+        case .versionChanged(let id, let read, let latest):
+            return "\(id) was not signed: version \(read) was read but version \(latest) is the latest; read it first"
         case .notSigned(let id, let status):
             return "\(id) is \(status.rawValue), not signed: only signed drafts are exported"
         case .newerSchema(let found, let supported, let database):

@@ -13,8 +13,11 @@ struct Sign: ParsableCommand {
     @Option(help: "The signing clinician's name.")
     var by: String
 
+    @Option(help: "The version you read (`vellum show`); refused if the draft has changed since.")
+    var version: Int?
+
     func run() throws {
-        let record = try DraftStore.openDefault().sign(try target.id, by: by)
+        let record = try DraftStore.openDefault().sign(try target.id, by: by, version: version)
         guard let signature = record.signature else { return }
         print("\(record.id) signed by \(signature.signedBy), version \(signature.version), sha256 \(signature.textSHA256)")
     }

@@ -108,6 +108,19 @@ struct StoreTests {
         #expect(try store.list(status: .signed).map(\.id) == [id])
     }
 
+    @Test func aSignatureOnAVersionThatIsNoLongerTheLatestIsRefused() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("drafts.sqlite")
+        let store = try DraftStore(url: db)
+        let id = try store.create(sampleDraft("Plan: rest."), actor: "dr.a").id
+        let read = try store.show(id, actor: "dr.a").record.versionCount
+        try store.edit(id, text: "Plan: rest and antibiotics.", actor: "dr.b")
+        #expect(throws: DraftStoreError.versionChanged(id, read: 1, latest: 2)) { try store.sign(id, by: "Dr. A", version: read) }
+        #expect(try SQLiteTool.query(db, "SELECT status, signed_by IS NULL FROM draft WHERE id = 1") == "edited|1")
+        #expect(try store.sign(id, by: "Dr. A", version: 2).signature?.version == 2)
+    }
+
     @Test func discardClosesAnUnsignedDraft() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
