@@ -17,57 +17,54 @@ struct ExportPolicyTests {
     }
 
     @Test func aDestinationWithoutAnAgreementGetsOnlyTextThatPassesTheCheck() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let db = dir.appendingPathComponent("drafts.sqlite")
-        let store = try DraftStore(url: db)
-        let identified = try signedDraft(store, identifying)
-        let deidentified = try signedDraft(store, clean)
+        try withStore { store, dir in
+            let db = store.url
+            let identified = try signedDraft(store, identifying)
+            let deidentified = try signedDraft(store, clean)
 
-        let toEHR = try store.export(identified, to: "ehr", policy: policy, actor: "dr.a")
-        #expect(toEHR.text == identifying && toEHR.coveredByAgreement)
+            let toEHR = try store.export(identified, to: "ehr", policy: policy, actor: "dr.a")
+            #expect(toEHR.text == identifying && toEHR.coveredByAgreement)
 
-        do {
-            _ = try store.export(identified, to: "payer-portal", policy: policy, actor: "dr.a")
-            Issue.record("an export with identifiers to a destination without an agreement went through")
-        } catch let error as DraftStoreError {
-            guard case .exportRefused(identified, "payer-portal", let reason) = error else { throw error }
-            for kind in ["NAME", "DATE", "MRN"] { #expect(reason.contains(kind), "\(reason)") }
-            for word in ["Ruiz", "03/04/2023", "48213377"] { #expect(!error.description.contains(word)) }
+            do {
+                _ = try store.export(identified, to: "payer-portal", policy: policy, actor: "dr.a")
+                Issue.record("an export with identifiers to a destination without an agreement went through")
+            } catch let error as DraftStoreError {
+                guard case .exportRefused(identified, "payer-portal", let reason) = error else { throw error }
+                for kind in ["NAME", "DATE", "MRN"] { #expect(reason.contains(kind), "\(reason)") }
+                for word in ["Ruiz", "03/04/2023", "48213377"] { #expect(!error.description.contains(word)) }
+            }
+
+            let toPayer = try store.export(deidentified, to: "payer-portal", policy: policy, actor: "dr.a")
+            #expect(toPayer.text == clean && !toPayer.coveredByAgreement)
+
+            #expect(try SQLiteTool.query(db, "SELECT group_concat(action || ' ' || draft_id || ' ' || detail, '\n') FROM audit WHERE action LIKE 'export%'") == """
+                exported 1 to=ehr rule=agreement
+                export-refused 1 to=payer-portal rule=deidentified-only
+                exported 2 to=payer-portal rule=deidentified-only
+                """)
         }
-
-        let toPayer = try store.export(deidentified, to: "payer-portal", policy: policy, actor: "dr.a")
-        #expect(toPayer.text == clean && !toPayer.coveredByAgreement)
-
-        #expect(try SQLiteTool.query(db, "SELECT group_concat(action || ' ' || draft_id || ' ' || detail, '\n') FROM audit WHERE action LIKE 'export%'") == """
-            exported 1 to=ehr rule=agreement
-            export-refused 1 to=payer-portal rule=deidentified-only
-            exported 2 to=payer-portal rule=deidentified-only
-            """)
     }
 
     @Test func aRefusePolicySendsNothingOutsideAgreements() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try DraftStore(url: dir.appendingPathComponent("drafts.sqlite"))
-        let id = try signedDraft(store, clean)
-        let strict = DataPolicy(practice: "P", agreementDestinations: ["ehr"], otherDestinations: .refuse)
-        #expect(throws: DraftStoreError.exportRefused(id, destination: "payer", reason:
-            "the policy sends drafts only to destinations with a business associate agreement")) {
-            try store.export(id, to: "payer", policy: strict, actor: "dr.a", deidentifier: {
-                throw ToolError("a refuse policy must not need the de-identifier")
-            })
+        try withStore { store, dir in
+            let id = try signedDraft(store, clean)
+            let strict = DataPolicy(practice: "P", agreementDestinations: ["ehr"], otherDestinations: .refuse)
+            #expect(throws: DraftStoreError.exportRefused(id, destination: "payer", reason:
+                "the policy sends drafts only to destinations with a business associate agreement")) {
+                try store.export(id, to: "payer", policy: strict, actor: "dr.a", deidentifier: {
+                    throw ToolError("a refuse policy must not need the de-identifier")
+                })
+            }
         }
     }
 
     @Test func onlySignedDraftsLeave() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try DraftStore(url: dir.appendingPathComponent("drafts.sqlite"))
-        let id = try store.create(sampleDraft(clean), actor: "dr.a").id
-        #expect(throws: DraftStoreError.notSigned(id, status: .draft)) { try store.export(id, to: "ehr", policy: policy, actor: "dr.a") }
-        #expect(throws: DraftStoreError.invalidDestination("someone@example.org")) {
-            try store.export(id, to: "someone@example.org", policy: policy, actor: "dr.a")
+        try withStore { store, dir in
+            let id = try store.create(sampleDraft(clean), actor: "dr.a").id
+            #expect(throws: DraftStoreError.notSigned(id, status: .draft)) { try store.export(id, to: "ehr", policy: policy, actor: "dr.a") }
+            #expect(throws: DraftStoreError.invalidDestination("someone@example.org")) {
+                try store.export(id, to: "someone@example.org", policy: policy, actor: "dr.a")
+            }
         }
     }
 
@@ -86,20 +83,19 @@ struct ExportPolicyTests {
     }
 
     @Test func theCommandLineRefusesAndExitsOne() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try DraftStore(url: dir.appendingPathComponent("drafts.sqlite"))
-        let id = try signedDraft(store, identifying)
-        let vellum = try builtProduct("vellum")
-        let environment = ["VELLUM_DATA_DIR": dir.path]
-        #expect(try run(vellum, ["policy", "init", "--practice", "P", "--agreement", "ehr"], environment: environment).status == 0)
+        try withStore { store, dir in
+            let id = try signedDraft(store, identifying)
+            let vellum = try builtProduct("vellum")
+            let environment = ["VELLUM_DATA_DIR": dir.path]
+            #expect(try run(vellum, ["policy", "init", "--practice", "P", "--agreement", "ehr"], environment: environment).status == 0)
 
-        let refused = try run(vellum, ["export", id.description, "--to", "payer"], environment: environment)
-        #expect(refused.status == 1 && refused.stdout.isEmpty)
-        #expect(refused.stderr.contains("export of \(id) to payer refused") && refused.stderr.contains("NAME"))
-        #expect(!refused.stderr.contains("Ruiz"))
+            let refused = try run(vellum, ["export", id.description, "--to", "payer"], environment: environment)
+            #expect(refused.status == 1 && refused.stdout.isEmpty)
+            #expect(refused.stderr.contains("export of \(id) to payer refused") && refused.stderr.contains("NAME"))
+            #expect(!refused.stderr.contains("Ruiz"))
 
-        let exported = try run(vellum, ["export", id.description, "--to", "ehr"], environment: environment)
-        #expect(exported.status == 0 && exported.stdout == identifying)
+            let exported = try run(vellum, ["export", id.description, "--to", "ehr"], environment: environment)
+            #expect(exported.status == 0 && exported.stdout == identifying)
+        }
     }
 }

@@ -9,6 +9,14 @@ func temporaryDirectory() throws -> URL {
     return url
 }
 
+/// Runs `body` with a new store (`drafts.sqlite`) in a folder of its own, removed afterwards.
+func withStore(clock: (@Sendable () -> Date)? = nil, _ body: (_ store: DraftStore, _ dir: URL) throws -> Void) throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let url = dir.appendingPathComponent("drafts.sqlite")
+    try body(clock.map { try DraftStore(url: url, clock: $0) } ?? DraftStore(url: url), dir)
+}
+
 func sampleDraft(_ text: String = "Assessment: stable. Plan: continue current therapy, review in six weeks.",
                  task: DraftTask = .note, findings: [StoredFinding] = [], input: String = "synthetic transcript",
                  keepInput: Bool = false) -> NewDraft {
