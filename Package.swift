@@ -37,6 +37,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // DraftStore's SQLite database (libsqlite3-dev from scripts/install-deps.sh).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // Benchmarks/ suites only (run with `swift package benchmark`); the trait list leaves out the 6.3-only
         // ARC runtime interposer, which is not on this machine, and keeps the malloc counters.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -90,11 +92,20 @@ let package = Package(
             dependencies: ["Inference", "Tokenization", "Deidentification", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimizedFlags
         ),
+        // Drafts, clinician sign-off, the hash-chained audit log and the practice's export policy (SQLite).
+        .target(
+            name: "DraftStore",
+            dependencies: [
+                "Deidentification",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: optimizedFlags  // the edit distance at sign time is quadratic in the changed part
+        ),
         // Interfaces.
         .executableTarget(
             name: "vellum",
             dependencies: [
-                "GGUF", "Quants", "Tokenization", "Inference", "Deidentification", "Drafting",
+                "GGUF", "Quants", "Tokenization", "Inference", "Deidentification", "Drafting", "DraftStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -121,8 +132,7 @@ let package = Package(
         .testTarget(
             name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "TestSupport"], resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Quants"]),
-        .testTarget(name: "DraftingTests", dependencies: ["Drafting", "Inference"], resources: [.copy("Fixtures")]),
+                "GGUF", "Quants", "Tokenization", "Inference", "Deidentification", "Drafting", "DraftStore",
         .testTarget(
             name: "DeidentificationTests", dependencies: ["Deidentification", "TestSupport"], resources: [.copy("Fixtures")]
         ),

@@ -6,7 +6,9 @@ set -euo pipefail
 
 # libopenblas-dev: CBLAS (the `openblas` pkg-config module). libsentencepiece-dev: CSentencePiece.
 # pkg-config: SwiftPM resolves the CBLAS system library through it.
-REQUIRED_PACKAGES=(libopenblas-dev libsentencepiece-dev pkg-config)
+# libsqlite3-dev: GRDB (DraftStore) links the system SQLite. sqlite3: DraftStoreTests read and tamper with the
+# drafts database from outside the program through the command-line tool.
+REQUIRED_PACKAGES=(libopenblas-dev libsentencepiece-dev pkg-config libsqlite3-dev sqlite3)
 
 log() { echo "install-deps: $*" >&2; }
 

@@ -246,12 +246,15 @@ struct JSONLinesSession {
                 continue
             }
             let tokenized = TokenizedText(text)
-            let spans = deidentifier.analyze(tokenized)
             if check {
-                let phi = spans.filter { $0.kind.isSafeHarbor }
+                let phi = deidentifier.safeHarborIdentifiers(in: tokenized)
                 answer["clean"] = phi.isEmpty
                 answer["phi"] = phi.map { ["label": $0.kind.rawValue, "start": $0.start, "end": $0.end] as [String: Any] }
-            } else if renderer.format == .spans {
+                write(answer)
+                continue
+            }
+            let spans = deidentifier.analyze(tokenized)
+            if renderer.format == .spans {
                 answer["spans"] = spans.map(spanObject)
             } else {
                 let key = object["patient_key"] as? String ?? renderer.patientKey
