@@ -89,7 +89,9 @@ let package = Package(
         // -> restore locally -> a draft), above the engine and the de-identifier.
         .target(
             name: "Drafting",
-            dependencies: ["Inference", "Tokenization", "Deidentification", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Inference", "Tokenization", "Deidentification", "DraftStore", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: optimizedFlags
         ),
         // Drafts, clinician sign-off, the hash-chained audit log and the practice's export policy (SQLite).
@@ -132,7 +134,11 @@ let package = Package(
         .testTarget(
             name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "TestSupport"], resources: [.copy("Fixtures")]
         ),
-                "GGUF", "Quants", "Tokenization", "Inference", "Deidentification", "Drafting", "DraftStore",
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Quants"]),
+        .testTarget(name: "DraftingTests", dependencies: ["Drafting", "Inference"], resources: [.copy("Fixtures")]),
+        // A child process for DraftStoreTests: writes drafts until killed (kill -9 and concurrent-writer tests).
+        .executableTarget(name: "draftstore-writer", dependencies: ["DraftStore"], path: "Tests/DraftStoreWriter"),
+        .testTarget(name: "DraftStoreTests", dependencies: ["DraftStore", "Deidentification"]),
         .testTarget(
             name: "DeidentificationTests", dependencies: ["Deidentification", "TestSupport"], resources: [.copy("Fixtures")]
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Deidentification
+import DraftStore
 import Drafting
 import Foundation
 import Inference
@@ -15,6 +16,17 @@ struct DraftingOptions: ParsableArguments {
 
     @Option(help: "Largest input accepted, in bytes.")
     var maxInputBytes: Int = ClinicalInput.defaultMaximumBytes
+
+    @Flag(help: "Keep the input itself with the saved draft (by default only its SHA-256 is kept).")
+    var keepInput = false
+
+    @OptionGroup var actor: ActorOptions
+
+    /// Saves the result as an unsigned draft and says so on standard error: nothing is final until signed.
+    func save(_ result: inout some StorableDraft, input: ClinicalInput) throws {
+        let record = try result.save(to: DraftStore.openDefault(), input: input, keepInput: keepInput, actor: actor.name)
+        printError("saved as draft \(record.id) (unsigned; review, then `vellum sign \(record.id) --by NAME`)")
+    }
 
     func readInput(_ path: String) throws -> ClinicalInput {
         do { return try ClinicalInput.read(path: path, maximumBytes: maxInputBytes) } catch { throw CommandError(error.description) }
@@ -71,8 +83,9 @@ struct Summarize: AsyncParsableCommand {
         let input = try options.readInput(file)
         let (deidentifier, backend, sha) = try options.prepare()
         let bar = ProgressBar(label: "summarizing")
-        let summary = try await RecordSummarizer().summarize(input, deidentifier: deidentifier, backend: backend,
+        var summary = try await RecordSummarizer().summarize(input, deidentifier: deidentifier, backend: backend,
                                                              modelSHA256: sha, progress: bar.update)
+        try options.save(&summary, input: input)
         if options.json { try options.printJSON(summary) } else { writeOut(summary.markdown) }
         printError(String(format: "summary: %d chunk(s), %.1f s (de-identify %.2f s, model %.1f s: %d prompt + %d generated tokens)",
                           summary.chunks, summary.timings.deidentify + summary.timings.generate + summary.timings.check,
@@ -114,8 +127,9 @@ struct DraftNote: AsyncParsableCommand {
         }
         let (deidentifier, backend, sha) = try options.prepare()
         let bar = ProgressBar(label: "drafting")
-        let note = try await NoteDrafter(template: noteTemplate).draft(input, deidentifier: deidentifier, backend: backend,
+        var note = try await NoteDrafter(template: noteTemplate).draft(input, deidentifier: deidentifier, backend: backend,
                                                                        modelSHA256: sha, progress: bar.update)
+        try options.save(&note, input: input)
         if options.json { try options.printJSON(note) } else { writeOut(note.markedText) }
         printError(String(format: "note: %.1f s (model %.1f s: %d prompt + %d generated tokens), %d finding(s)",
                           note.timings.deidentify + note.timings.generate + note.timings.check, note.timings.generate,

@@ -18,6 +18,12 @@ public struct DraftedNote: Codable, Sendable {
     public var removedUndocumented: Int
     public var provenance: Provenance
     public var timings: StageTimings
+    /// The id the drafts store gave it, once saved.
+    public var draftID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case notice, text, sections, findings, removedUndocumented = "removed_undocumented", provenance, timings, draftID = "draft_id"
+    }
 }
 
 /// `vellum draft note`: a note in the template's sections from a clinician's shorthand. The shorthand is

@@ -87,8 +87,11 @@ public struct RecordSummary: Codable, Sendable {
     public var provenance: Provenance
     public var timings: StageTimings
     public var chunks: Int
+    /// The id the drafts store gave it, once saved.
+    public var draftID: String?
 
     enum CodingKeys: String, CodingKey {
         case notice, timeline, problems, medications, allergies, results, planned, unsupported, provenance, timings, chunks
+        case draftID = "draft_id"
     }
 }
