@@ -160,7 +160,7 @@ struct GBNFParser {
             if text[index] == "]" { index += 1; break }
             let low = try parseCharacter().value
             var high = low
-            if peek("-"), index + 1 < text.count, text[index + 1] != "]" {
+            if peek("-"), index + 1 < text.count, text[index + 1] != "]", !isNewline(text[index + 1]) {
                 index += 1
                 let rangeStart = index
                 high = try parseCharacter().value
