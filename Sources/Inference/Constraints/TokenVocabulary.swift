@@ -33,8 +33,9 @@ public final class TokenVocabulary: Sendable {
     ///   - pieces: each token's bytes, nil (or empty) for a token never allowed in a grammar.
     ///   - size: the mask size; at least `pieces.count`.
     public init(pieces: [[UInt8]?], size: Int? = nil, endOfGeneration: Set<Int32>, dropsFirstLeadingSpace: Bool = false) {
-        self.size = max(size ?? pieces.count, pieces.count)
-        self.endOfGeneration = endOfGeneration.filter { $0 >= 0 && Int($0) < max(size ?? pieces.count, pieces.count) }.sorted()
+        let size = max(size ?? pieces.count, pieces.count)
+        self.size = size
+        self.endOfGeneration = endOfGeneration.filter { $0 >= 0 && Int($0) < size }.sorted()
         self.dropsFirstLeadingSpace = dropsFirstLeadingSpace
         var bytes: [UInt8] = []
         var offsets: [Int32] = [0]

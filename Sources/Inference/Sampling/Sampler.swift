@@ -58,9 +58,9 @@ public final class Sampler {
         return draw()
     }
 
-    /// Chooses the next token among those in `allowed` (a grammar's mask, which must not be empty), as if every
-    /// other token's logit were -infinity: the same chain on what is left, so a token the unconstrained
-    /// `sample` would pick is picked here too whenever it is allowed.
+    /// Chooses the next token among those in `allowed` (a grammar's mask, which must not be empty): the
+    /// penalties, then the other tokens dropped, then the same chain and draw on what is left — llama.cpp's
+    /// order when it resamples after its grammar rejected a token.
     public func sample(logits: UnsafeBufferPointer<Float>, history: some Collection<Int32>, allowed: TokenMask) -> Int32 {
         precondition(!logits.isEmpty && logits.count <= vocabularySize, "logits row does not fit the vocabulary")
         if parameters.isGreedy && penalty == nil { return Self.argmax(logits, allowed: allowed) }
