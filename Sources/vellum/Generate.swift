@@ -25,10 +25,30 @@ struct Generate: ParsableCommand {
     var system: String?
     @Flag(help: "Print one JSON object (ids, text, timings) instead of streaming text.")
     var json = false
+    @Option(name: .customLong("grammar-file"), help: "Constrain the output to this GBNF grammar (llama.cpp notation).")
+    var grammarFile: String?
+    @Option(name: .customLong("json-schema-file"), help: "Constrain the output to JSON valid for this schema.")
+    var jsonSchemaFile: String?
 
     func validate() throws {
         guard (prompt == nil) != (promptFile == nil) else { throw ValidationError("give exactly one of --prompt and --prompt-file") }
         guard maxTokens >= 0 else { throw ValidationError("--max-tokens must be 0 or more") }
+        guard grammarFile == nil || jsonSchemaFile == nil else {
+            throw ValidationError("give at most one of --grammar-file and --json-schema-file")
+        }
+    }
+
+    /// The grammar of --grammar-file or --json-schema-file, read and compiled before the model is loaded.
+    private func grammar() throws -> Grammar? {
+        guard let path = grammarFile ?? jsonSchemaFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(validating: data, as: UTF8.self) else {
+            throw ValidationError("cannot read \(path) as UTF-8 text")
+        }
+        do {
+            return grammarFile != nil ? try Grammar(gbnf: text) : try Grammar(jsonSchema: text)
+        } catch {
+            throw ValidationError("\(path): \(error)")
+        }
     }
 
     struct Output: Encodable {
@@ -62,11 +82,12 @@ struct Generate: ParsableCommand {
         } else {
             text = prompt ?? ""
         }
+        let grammar = try grammar()
         let model = try modelOptions.load()
         let ids = try promptTokens(text, model: model)
         let session = Session(model: model, contextLength: modelOptions.context, threads: modelOptions.threads)
         var options = GenerationOptions(maxTokens: maxTokens, sampling: samplingOptions.parameters,
-                                        stopStrings: samplingOptions.stop)
+                                        stopStrings: samplingOptions.stop, grammar: grammar)
         if ids.count + maxTokens > session.contextLength { options.maxTokens = max(0, session.contextLength - ids.count) }
         let result = try session.generate(prompt: ids, options: options) { piece in
             if !json { writeOut(piece) }

@@ -1,3 +1,4 @@
+import Foundation
 import GGUF
 import Quants
 import Tokenization
@@ -14,6 +15,19 @@ public final class LanguageModel: @unchecked Sendable {
         Array(Set(file.tensors.lazy.filter { $0.shape.count >= 2 && QuantKernels.supports($0.type) }.map(\.type)))
     }
     private var pools: [Int: ThreadPool] = [:]
+    private let constraintVocabularyLock = NSLock()
+    private var constraintVocabularyStorage: TokenVocabulary?
+
+    /// The token bytes and trie that grammars are matched against, built on first use (about a second for a
+    /// 150k-token vocabulary) and shared by every constrained generation on this model.
+    public var constraintVocabulary: TokenVocabulary {
+        constraintVocabularyLock.withLock {
+            if let vocabulary = constraintVocabularyStorage { return vocabulary }
+            let vocabulary = TokenVocabulary(tokenizer: tokenizer, size: architecture.shape.vocabularySize)
+            constraintVocabularyStorage = vocabulary
+            return vocabulary
+        }
+    }
 
     public init(path: String) throws {
         // A VELLUM_KERNELS value this CPU cannot run is reported here, before any product needs a path.

@@ -85,6 +85,12 @@ public struct CandidateBuffer {
         retain { $0.probability >= threshold }
     }
 
+    /// Keeps the candidates a grammar allows, in their current order. The caller makes sure at least one is
+    /// allowed (otherwise the best one stays, as in `retain`).
+    mutating func retainAllowed(_ mask: TokenMask) {
+        retain { mask.contains($0.id) }
+    }
+
     /// Keeps the candidates for which `keep` holds, in their current order (so a sorted set stays sorted).
     /// At least one candidate always survives: if none would, the best one stays.
     @inline(__always)

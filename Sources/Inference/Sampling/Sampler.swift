@@ -58,6 +58,31 @@ public final class Sampler {
         return draw()
     }
 
+    /// Chooses the next token among those in `allowed` (a grammar's mask, which must not be empty): the
+    /// penalties, then the other tokens dropped, then the same chain and draw on what is left — llama.cpp's
+    /// order when it resamples after its grammar rejected a token.
+    public func sample(logits: UnsafeBufferPointer<Float>, history: some Collection<Int32>, allowed: TokenMask) -> Int32 {
+        precondition(!logits.isEmpty && logits.count <= vocabularySize, "logits row does not fit the vocabulary")
+        if parameters.isGreedy && penalty == nil { return Self.argmax(logits, allowed: allowed) }
+        candidates.load(logits)
+        penalty?.apply(to: &candidates, history: history, counts: counts)
+        candidates.retainAllowed(allowed)
+        if parameters.isGreedy { return candidates[candidates.indexOfBest()].id }
+        for stage in stages { stage.apply(to: &candidates) }
+        return draw()
+    }
+
+    /// Greedy among the allowed tokens: the first (lowest-id) maximum; NaN never wins.
+    static func argmax(_ logits: UnsafeBufferPointer<Float>, allowed: TokenMask) -> Int32 {
+        var best: Int32 = -1
+        var bestLogit = -Float.infinity
+        for (i, logit) in logits.enumerated() where allowed.contains(Int32(i)) && (best < 0 || logit > bestLogit) {
+            best = Int32(i)
+            bestLogit = logit.isNaN ? -.infinity : logit
+        }
+        return max(best, 0)
+    }
+
     /// Plain greedy straight off the logits, without copying them: the first (lowest-id) maximum; NaN never wins.
     static func argmax(_ logits: UnsafeBufferPointer<Float>) -> Int32 {
         var best = 0
