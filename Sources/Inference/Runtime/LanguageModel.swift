@@ -1,5 +1,6 @@
 import GGUF
 import Quants
+import Synchronization
 import Tokenization
 
 /// A loaded model: the mapped file, its architecture's weights (views into the map) and its tokenizer.
@@ -13,7 +14,8 @@ public final class LanguageModel: @unchecked Sendable {
     public var matrixTypes: [GGMLType] {
         Array(Set(file.tensors.lazy.filter { $0.shape.count >= 2 && QuantKernels.supports($0.type) }.map(\.type)))
     }
-    private var pools: [Int: ThreadPool] = [:]
+    /// Guarded because sessions may be created from several threads at once (a service beside the CLI's own).
+    private let pools = Mutex<[Int: ThreadPool]>([:])
 
     public init(path: String) throws {
         file = try GGUFFile(path: path)
@@ -23,12 +25,14 @@ public final class LanguageModel: @unchecked Sendable {
         QuantKernels.setBLASThreads(1)
     }
 
-    /// One persistent pool per thread count, shared by this model's sessions (they run one at a time
-    /// per pool; concurrent sessions should ask for different pools or run serially).
+    /// One persistent pool per thread count, shared by this model's sessions. Sessions on different threads
+    /// may share it: their jobs take turns (see `ThreadPool.run`).
     func threadPool(_ threads: Int) -> ThreadPool {
-        if let pool = pools[threads] { return pool }
-        let pool = ThreadPool(threadCount: threads)
-        pools[threads] = pool
-        return pool
+        pools.withLock { pools in
+            if let pool = pools[threads] { return pool }
+            let pool = ThreadPool(threadCount: threads)
+            pools[threads] = pool
+            return pool
+        }
     }
 }
