@@ -44,6 +44,8 @@ let package = Package(
             dependencies: ["Inference", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimizedFlags
         ),
+        // One model thread with a request queue, shared by the command line, the drafting layer and the server.
+        .target(name: "ModelService", dependencies: ["Inference"], swiftSettings: optimizedFlags),
         // Interfaces.
         .executableTarget(
             name: "vellum",
@@ -73,6 +75,7 @@ let package = Package(
             name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "TestSupport"], resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "ModelServiceTests", dependencies: ["ModelService", "Inference"]),
         .testTarget(
             name: "DeidentificationTests", dependencies: ["Deidentification", "TestSupport"], resources: [.copy("Fixtures")]
         ),
