@@ -20,6 +20,10 @@ public enum GenerationEvent: Sendable {
 /// - is in a task that is cancelled while it waits for a piece or the result,
 /// - or calls `cancel()`.
 ///
+/// "Next token" is the next one that releases text: `Session.generate` asks `onText` only then, so a token
+/// held back as the possible start of a stop string, or an incomplete UTF-8 character, runs on to the next
+/// one that completes it; and the prompt is always evaluated whole before the first token.
+///
 /// A request cancelled while it is still queued never runs: iterating it (or awaiting `result`) throws
 /// `CancellationError`; one dropped by a `.cancelAll` shutdown throws `ModelServiceError.shutDown`. A request
 /// cancelled while running ends normally with the text so far and `stopReason == .cancelled`.

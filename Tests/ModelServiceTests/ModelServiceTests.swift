@@ -117,13 +117,8 @@ final class ModelServiceTests: XCTestCase {
     // MARK: Cancelling a running generation
 
     func testAConsumerThatStopsAfterNPiecesStopsTheGenerationAtTheNextToken() async throws {
-        let service = try makeService()
-        let prompt = service.tokenize("Patients with high blood pressure should")
-        let expected = try reference(prompt, maxTokens: 64)
+        let (service, stream, expected) = try longGeneration("Patients with high blood pressure should")
         let n = 3
-        XCTAssertGreaterThan(expected.pieces.count, n + 10, "the reference must go on well past the stop")
-
-        let stream = try service.generate(prompt: prompt, options: GenerationOptions(maxTokens: 64))
         var pieces: [String] = []
         for try await event in stream {
             guard case .text(let piece) = event else { continue }
@@ -142,11 +137,8 @@ final class ModelServiceTests: XCTestCase {
     }
 
     func testCancellingTheConsumersTaskStopsTheGeneration() async throws {
-        let service = try makeService()
-        let prompt = service.tokenize("In a referral letter, the doctor")
-        let expected = try reference(prompt, maxTokens: 64)
+        let (service, stream, expected) = try longGeneration("In a referral letter, the doctor")
         let n = 2
-        let stream = try service.generate(prompt: prompt, options: GenerationOptions(maxTokens: 64))
         let consumer = Task { () -> GenerationResult? in
             var pieces = 0
             for try await event in stream {
@@ -215,13 +207,10 @@ final class ModelServiceTests: XCTestCase {
     }
 
     func testShutdownCancelsWorkInFlight() async throws {
-        let service = try makeService()
-        let prompt = service.tokenize("Patients with high blood pressure should")
-        let expected = try reference(prompt, maxTokens: 64)
-        let running = try service.generate(prompt: prompt, options: GenerationOptions(maxTokens: 64))
+        let (service, running, expected) = try longGeneration("Patients with high blood pressure should")
         var iterator = running.makeAsyncIterator()
         guard case .text = try await iterator.next() else { return XCTFail("expected a first piece") }
-        let queued = try service.generate(prompt: prompt)
+        let queued = try service.generate(prompt: service.tokenize("Aspirin is used to"))
 
         await service.shutdown(.cancelAll)
         // The consumer is still there (it took one piece): the shutdown, not a released iterator, stopped it.
@@ -238,6 +227,17 @@ final class ModelServiceTests: XCTestCase {
     }
 
     // MARK: Helpers
+
+    /// A service running a generation of `text` that its reference shows going on well past the few pieces
+    /// the cancellation tests read, and that reference.
+    private func longGeneration(_ text: String) throws
+        -> (service: ModelService, stream: GenerationStream, expected: Reference) {
+        let service = try makeService()
+        let prompt = service.tokenize(text)
+        let expected = try reference(prompt, maxTokens: 64)
+        XCTAssertGreaterThan(expected.pieces.count, 12, "the reference must go on well past the stop")
+        return (service, try service.generate(prompt: prompt, options: GenerationOptions(maxTokens: 64)), expected)
+    }
 
     /// A generation whose consumer stopped after `n` pieces: cancelled, with the reference's first tokens, and
     /// at most one token past the n-th piece.
