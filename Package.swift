@@ -85,12 +85,14 @@ let package = Package(
             dependencies: ["Inference", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimizedFlags
         ),
+        // One model thread with a request queue, shared by the command line, the drafting layer and the server.
+        .target(name: "ModelService", dependencies: ["Inference"], swiftSettings: optimizedFlags),
         // Drafting: every clinical task on one path (de-identify -> prompt -> constrained generation -> fact check
         // -> restore locally -> a draft), above the engine and the de-identifier.
         .target(
             name: "Drafting",
             dependencies: [
-                "Inference", "Tokenization", "Deidentification", "DraftStore", .product(name: "Crypto", package: "swift-crypto"),
+                "Inference", "Tokenization", "Deidentification", "DraftStore", "ModelService", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: optimizedFlags
         ),
@@ -139,6 +141,7 @@ let package = Package(
         // A child process for DraftStoreTests: writes drafts until killed (kill -9 and concurrent-writer tests).
         .executableTarget(name: "draftstore-writer", dependencies: ["DraftStore"], path: "Tests/DraftStoreWriter"),
         .testTarget(name: "DraftStoreTests", dependencies: ["DraftStore", "Deidentification"]),
+        .testTarget(name: "ModelServiceTests", dependencies: ["ModelService", "Inference"]),
         .testTarget(
             name: "DeidentificationTests", dependencies: ["Deidentification", "TestSupport"], resources: [.copy("Fixtures")]
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Quants
+import Synchronization
 import Tokenization
 
 /// A loaded model: the mapped file, its architecture's weights (views into the map) and its tokenizer.
@@ -14,17 +15,17 @@ public final class LanguageModel: @unchecked Sendable {
     public var matrixTypes: [GGMLType] {
         Array(Set(file.tensors.lazy.filter { $0.shape.count >= 2 && QuantKernels.supports($0.type) }.map(\.type)))
     }
-    private var pools: [Int: ThreadPool] = [:]
-    private let constraintVocabularyLock = NSLock()
-    private var constraintVocabularyStorage: TokenVocabulary?
+    /// Guarded because sessions may be created from several threads at once (a service beside the CLI's own).
+    private let pools = Mutex<[Int: ThreadPool]>([:])
+    private let constraintVocabularyStorage = Mutex<TokenVocabulary?>(nil)
 
     /// The token bytes and trie that grammars are matched against, built on first use (about a second for a
     /// 150k-token vocabulary) and shared by every constrained generation on this model.
     public var constraintVocabulary: TokenVocabulary {
-        constraintVocabularyLock.withLock {
-            if let vocabulary = constraintVocabularyStorage { return vocabulary }
+        constraintVocabularyStorage.withLock { storage in
+            if let vocabulary = storage { return vocabulary }
             let vocabulary = TokenVocabulary(tokenizer: tokenizer, size: architecture.shape.vocabularySize)
-            constraintVocabularyStorage = vocabulary
+            storage = vocabulary
             return vocabulary
         }
     }
@@ -39,12 +40,14 @@ public final class LanguageModel: @unchecked Sendable {
         QuantKernels.setBLASThreads(1)
     }
 
-    /// One persistent pool per thread count, shared by this model's sessions (they run one at a time
-    /// per pool; concurrent sessions should ask for different pools or run serially).
+    /// One persistent pool per thread count, shared by this model's sessions. Sessions on different threads
+    /// may share it: their jobs take turns (see `ThreadPool.run`).
     func threadPool(_ threads: Int) -> ThreadPool {
-        if let pool = pools[threads] { return pool }
-        let pool = ThreadPool(threadCount: threads)
-        pools[threads] = pool
-        return pool
+        pools.withLock { pools in
+            if let pool = pools[threads] { return pool }
+            let pool = ThreadPool(threadCount: threads)
+            pools[threads] = pool
+            return pool
+        }
     }
 }

@@ -9,9 +9,15 @@ import Synchronization
 /// waking a sleeping thread through the kernel for every one of them would cost more than the work on a
 /// 2-core machine. Workers therefore spin on a generation counter while jobs keep coming and only block on a
 /// condition variable after a short idle period, so an idle model costs no CPU.
+///
+/// Any number of threads may call `run` at once (sessions on one model share its pool): they take turns, one
+/// whole job each, because the workers serve one job at a time.
 public final class ThreadPool: @unchecked Sendable {
     public let threadCount: Int
 
+    /// Held by the caller for the length of one job. A single session's jobs come one after another from one
+    /// thread, so it is uncontended then (an atomic exchange each way, no allocation, no system call).
+    private let turn = Mutex<Void>(())
     /// Bumped once per job; workers compare it with the last generation they ran.
     private let generation = Atomic<Int>(0)
     /// Workers still running the current job.
@@ -59,11 +65,17 @@ public final class ThreadPool: @unchecked Sendable {
     }
 
     /// Runs `job.execute(thread:)` once on every thread (index 0 is the caller) and returns when all are done.
+    /// A caller that finds another's job running waits for it to end. A job must not call `run` on its own pool.
     ///
     /// The job stays on the caller's stack; workers reach it through a pointer and a non-capturing invoker, so
     /// handing out a job allocates nothing (a decode step hands out a few hundred).
     public func run<Job: ParallelJob>(_ job: Job) {
         guard threadCount > 1 else { job.execute(thread: 0); return }
+        turn.withLock { _ in runAlone(job) }
+    }
+
+    /// `run` for the caller holding `turn`: the job fields and counters below belong to it until it returns.
+    private func runAlone<Job: ParallelJob>(_ job: Job) {
         withUnsafePointer(to: job) { pointer in
             jobContext = UnsafeRawPointer(pointer)
             jobInvoker = { context, thread in context.assumingMemoryBound(to: Job.self).pointee.execute(thread: thread) }
