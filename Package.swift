@@ -109,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "vellum",
             dependencies: [
-                "GGUF", "Quants", "Tokenization", "Inference", "Deidentification", "Drafting", "DraftStore",
+                "GGUF", "Quants", "Tokenization", "Inference", "Deidentification", "Drafting", "DraftStore", "ModelService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -137,7 +137,9 @@ let package = Package(
             name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "TestSupport"], resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Quants"]),
-        .testTarget(name: "DraftingTests", dependencies: ["Drafting", "Inference"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "DraftingTests", dependencies: ["Drafting", "Inference", "ModelService", "Deidentification"], resources: [.copy("Fixtures")]
+        ),
         // A child process for DraftStoreTests: writes drafts until killed (kill -9 and concurrent-writer tests).
         .executableTarget(name: "draftstore-writer", dependencies: ["DraftStore"], path: "Tests/DraftStoreWriter"),
         .testTarget(name: "DraftStoreTests", dependencies: ["DraftStore", "Deidentification"]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 1: install what the build needs, fetch and verify the models, build the `vellum` CLI in
-# release mode, and draft one piece of clinical paperwork with the default model as a smoke run.
+# release mode, and run the main job on the default model: summarize a record and draft a note (synthetic inputs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -16,9 +16,12 @@ python3 scripts/fetch-deid-data.py  # name lists and gazetteers for de-identific
 log "3/4 swift build -c release --product vellum"
 swift build -c release --product vellum
 
-# Synthetic request only: no real patient data anywhere in this repository.
+# The main job on the default model, on synthetic inputs shipped in scripts/demo (no real patient data anywhere
+# in this repository): one record summary and one note from shorthand, each de-identified before the model sees
+# it, checked against its source, and saved as an unsigned draft. The demo's drafts go to a store of their own
+# under .cache, not the practice's.
+export VELLUM_DATA_DIR="$PWD/.cache/demo-drafts"
 DEFAULT_MODEL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["default"])' models/manifest.json)
-PROMPT="Write a two-sentence referral note asking ophthalmology to see a 58-year-old patient with type 2 diabetes for routine retinal screening."
-log "4/4 drafting with $DEFAULT_MODEL"
-# --chat wraps the request in the model's chat template, so the instruct model answers it instead of continuing it.
-.build/release/vellum generate --model "$DEFAULT_MODEL" --chat --prompt "$PROMPT" --max-tokens 48 --temperature 0
+log "4/4 demo with $DEFAULT_MODEL: summarize scripts/demo/record.txt, then draft a note from scripts/demo/shorthand.txt"
+time .build/release/vellum summarize --model "$DEFAULT_MODEL" scripts/demo/record.txt
+time .build/release/vellum draft note --model "$DEFAULT_MODEL" scripts/demo/shorthand.txt

@@ -4,6 +4,7 @@ import DraftStore
 import Drafting
 import Foundation
 import Inference
+import ModelService
 
 /// What every drafting command shares: the model, the lexicons for de-identification, and how results are
 /// printed. The work itself is in the Drafting library, which the server calls the same way.
@@ -33,7 +34,7 @@ struct DraftingOptions: ParsableArguments {
     }
 
     /// Everything a task needs, loaded once.
-    func prepare() throws -> (Deidentifier, SessionBackend, String) {
+    func prepare() throws -> (Deidentifier, ModelService, String) {
         let deidentifier: Deidentifier
         do {
             deidentifier = Deidentifier(registry: .default(lexicons: try lexiconOptions.load()), kinds: Set(PHIKind.allCases))
@@ -41,7 +42,8 @@ struct DraftingOptions: ParsableArguments {
             throw CommandError("de-identification lexicons: \(error.description)")
         }
         let path = try modelOptions.resolvedPath()
-        let backend = try SessionBackend(path: path, contextLength: modelOptions.context, threads: modelOptions.threads)
+        let backend = ModelService(model: try LanguageModel(path: path), contextLength: modelOptions.context,
+                                   threads: modelOptions.threads, queueCapacity: 1)
         return (deidentifier, backend, try ModelFingerprint.sha256(path: path))
     }
 

@@ -2,6 +2,7 @@ import Deidentification
 @testable import Drafting
 import Foundation
 import Inference
+import ModelService
 import XCTest
 
 /// The drafting pipeline end to end on a real bundled model: what reaches the model, what comes back, and
@@ -55,7 +56,8 @@ final class PipelineTests: XCTestCase {
         """
 
     func testNoIdentifierReachesTheModelAndTheDraftGetsThemBack() async throws {
-        let backend = Recorder(try SessionBackend(path: Self.modelPath("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"), contextLength: 2048))
+        let service = ModelService(model: try LanguageModel(path: Self.modelPath("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")), contextLength: 2048)
+        let backend = Recorder(service)
         let input = ClinicalInput(source: "test", text: Self.shorthand)
         let drafter = NoteDrafter(tokensPerSection: 48)
         let note = try await drafter.draft(input, deidentifier: try Self.deidentifier(), backend: backend, modelSHA256: nil)

@@ -39,6 +39,22 @@ struct FactExtractor {
         "levels", "value", "result", "results", "of", "up", "down",
     ]
 
+    /// What may stand inside a written number: 7.4, 1,000, 148/92.
+    static let numberJoiners: Set<Character> = [".", ",", "/"]
+    static let clauseBreaks: Set<String> = ["but", "except", "however", "although", "reports", "endorses", "positive", "pos", "has", "with"]
+    static let listJoiners: Set<String> = ["or", "and", "nor"]
+    static let skippedInNegation: Set<String> = ["for", "of", "known", "any"]
+
+    private func isComma(after word: ScannedWord) -> Bool {
+        word.end < scanner.scalars.count && scanner.scalars[word.end] == Unicode.Scalar(",")
+    }
+
+    /// "not documented", "not recorded": a statement about the record, not a negated finding.
+    static let unrecordedWords: Set<String> = [
+        "documented", "recorded", "reported", "mentioned", "assessed", "stated", "provided", "given", "available",
+        "addressed", "applicable", "discussed",
+    ]
+
     func facts() -> [ClinicalFact] {
         var facts: [ClinicalFact] = []
         var i = 0
@@ -54,7 +70,8 @@ struct FactExtractor {
                 facts.append(ClinicalFact(kind: .laterality, start: w.start, end: body?.end ?? w.end, sentence: w.sentence,
                                           key: side + " " + (body?.lower ?? "")))
             } else if ClinicalVocabulary.negationCues.contains(w.lower), i + 1 < words.count,
-                      !ClinicalVocabulary.negationCues.contains(words[i + 1].lower) {
+                      !ClinicalVocabulary.negationCues.contains(words[i + 1].lower),
+                      !(w.lower == "not" && Self.unrecordedWords.contains(words[i + 1].lower)) {
                 for finding in negatedFindings(after: i) {
                     facts.append(ClinicalFact(kind: .negation, start: finding.start, end: finding.end, sentence: w.sentence,
                                               key: finding.words.joined(separator: " "), labels: finding.words))
@@ -154,7 +171,7 @@ struct FactExtractor {
             attachedUnit = ""
         } else {
             guard token.first?.isNumber == true else { return nil }
-            let numeric = token.prefix { $0.isNumber || $0 == "." || $0 == "," || $0 == "/" }
+            let numeric = token.prefix { $0.isNumber || Self.numberJoiners.contains($0) }
             value = Self.normalizeNumber(String(numeric))
             attachedUnit = String(token.dropFirst(numeric.count))
         }
@@ -232,15 +249,17 @@ struct FactExtractor {
         var count = 0
         while j < words.count, words[j].sentence == words[i].sentence, count < 6 {
             let lower = words[j].lower
-            if ["but", "except", "however", "although", "reports", "endorses", "positive", "pos", "has", "with"].contains(lower) { break }
-            if ["or", "and", "nor"].contains(lower) {
+            if Self.clauseBreaks.contains(lower) { break }
+            if Self.listJoiners.contains(lower) {
                 close()
                 current = ([], words[j].end, words[j].end)
                 j += 1
                 continue
             }
-            if lower == "for" || lower == "of" || Self.stopWords.contains(lower) || lower == "known" || lower == "any"
-                || ClinicalVocabulary.negationCues.contains(lower) { j += 1; continue }
+            if Self.skippedInNegation.contains(lower) || Self.stopWords.contains(lower) || ClinicalVocabulary.negationCues.contains(lower) {
+                j += 1
+                continue
+            }
             let parts = lower.split(separator: "/").map(String.init).filter { !$0.isEmpty }
             if parts.count > 1 && !words[j].isNumber {
                 // "CP/SOB": each part its own finding.
@@ -254,7 +273,7 @@ struct FactExtractor {
             }
             count += 1
             // A comma closes the clause ("no fever, cough present").
-            if scanner.scalars[words[j].end..<min(words[j].end + 1, scanner.scalars.count)].first == "," {
+            if isComma(after: words[j]) {
                 if count >= 2 { break }
                 close()
                 current = ([], words[j].end, words[j].end)

@@ -1,5 +1,6 @@
 import Foundation
 import Inference
+import ModelService
 
 /// What the drafting tasks need from a loaded model: generation and scoring on prompt tokens, one request at a
 /// time in the order asked. The shared model service provides it for the command line and the server alike.
@@ -42,4 +43,9 @@ public struct StageTimings: Codable, Equatable, Sendable {
 
 func elapsed(since start: DispatchTime) -> Double {
     Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+/// The shared model service is the drafting layer's backend, for the command line and the server alike.
+extension ModelService: DraftingBackend {
+    public var modelPath: String { model.file.path }
 }

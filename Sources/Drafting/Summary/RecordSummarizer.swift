@@ -34,6 +34,8 @@ public struct RecordSummarizer: Sendable {
         let builder = PromptBuilder(model: backend.model)
         let chunks = chunk(lines, tokenizer: backend.model.tokenizer)
         var collector = MentionCollector(lines: lines, protected: protected)
+        var grammars: [SummaryCategory: Grammar] = [:]
+        for category in SummaryCategory.allCases { grammars[category] = try Grammar(gbnf: category.grammar) }
         let steps = chunks.count * SummaryCategory.allCases.count
         for (chunkIndex, range) in chunks.enumerated() {
             let text = range.map { "L\($0): \(lines[$0]!.deidentified)" }.joined(separator: "\n")
@@ -41,7 +43,8 @@ public struct RecordSummarizer: Sendable {
                 progress?(chunkIndex * SummaryCategory.allCases.count + categoryIndex, steps)
                 let prompt = builder.tokens(ExtractionPrompts.messages(chunk: text, firstLine: range.lowerBound,
                                                                        lastLine: range.upperBound, category: category))
-                let options = GenerationOptions(maxTokens: tokensPerAnswer, sampling: .greedy, stopStrings: ["\n\n"])
+                // The grammar keeps every answer in the line format, so each line parses.
+                let options = GenerationOptions(maxTokens: tokensPerAnswer, sampling: .greedy, grammar: grammars[category])
                 let result = try await backend.complete(prompt: prompt, options: options)
                 timings.promptTokens += result.promptTokensEvaluated
                 timings.generatedTokens += result.ids.count

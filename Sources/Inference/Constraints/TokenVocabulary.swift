@@ -48,9 +48,8 @@ public final class TokenVocabulary: Sendable {
         self.offsets = offsets
 
         // Sorted pieces make the trie a single pass: each piece shares its prefix with the previous one.
-        let ordered = (0..<pieces.count).filter { offsets[$0 + 1] > offsets[$0] }.sorted { a, b in
-            bytes[Int(offsets[a])..<Int(offsets[a + 1])].lexicographicallyPrecedes(bytes[Int(offsets[b])..<Int(offsets[b + 1])])
-        }
+        func piece(_ id: Int) -> ArraySlice<UInt8> { bytes[Int(offsets[id])..<Int(offsets[id + 1])] }
+        let ordered = (0..<pieces.count).filter { offsets[$0 + 1] > offsets[$0] }.sorted { piece($0).lexicographicallyPrecedes(piece($1)) }
         var nodeByte: [UInt8] = [0], nodeDepth: [Int32] = [0], subtreeEnd: [Int32] = [0], tokenStart: [Int32] = [0]
         var nodeTokens: [Int32] = []
         var path: [Int] = [0]  // node at each depth of the previous piece
