@@ -61,11 +61,13 @@ struct Generate: ParsableCommand {
         let generationTokensPerSecond: Double
         let promptSeconds: Double
         let generationSeconds: Double
+        let constraintSeconds: Double
         enum CodingKeys: String, CodingKey {
             case model, ids, text
             case promptIds = "prompt_ids", stopReason = "stop_reason"
             case promptTokensPerSecond = "prompt_tokens_per_second", generationTokensPerSecond = "generation_tokens_per_second"
             case promptSeconds = "prompt_seconds", generationSeconds = "generation_seconds"
+            case constraintSeconds = "constraint_seconds"
         }
     }
 
@@ -99,7 +101,8 @@ struct Generate: ParsableCommand {
                 stopReason: result.stopReason.rawValue,
                 promptTokensPerSecond: result.promptTokensPerSecond,
                 generationTokensPerSecond: result.generationTokensPerSecond,
-                promptSeconds: result.promptSeconds, generationSeconds: result.generationSeconds))
+                promptSeconds: result.promptSeconds, generationSeconds: result.generationSeconds,
+                constraintSeconds: result.constraintSeconds))
         } else {
             writeOut("\n")
             printError(String(format: "prompt: %d tokens, %.1f tokens/s | generated: %d tokens, %.1f tokens/s | stop: %@",

@@ -86,7 +86,8 @@ final class ConstrainedGenerationTests: XCTestCase {
     func testARepeatingModelStopsWithTheRepetitionReason() throws {
         // Plain completion of a text that already repeats: a small model keeps copying the line.
         let model = try LanguageModel(path: TestModels.path("SmolLM2-135M-Instruct.Q4_1.gguf"))
-        let prompt = model.tokenizer.encode("Instructions:\n" + String(repeating: "Take one tablet by mouth daily.\n", count: 3))
+        let prompt = model.tokenizer.encode("Patient instructions (repeat as printed):\n"
+            + String(repeating: "Take one tablet by mouth daily.\n", count: 8))
         let result = try Session(model: model, contextLength: 1024, threads: 2)
             .generate(prompt: prompt, options: GenerationOptions(maxTokens: 400))
         XCTAssertEqual(result.stopReason, .repetition, result.text)

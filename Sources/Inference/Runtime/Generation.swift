@@ -54,6 +54,9 @@ public struct GenerationResult: Sendable {
     public var removedRepetition: [Int32] = []
     public var promptSeconds = 0.0
     public var generationSeconds = 0.0
+    /// The part of `generationSeconds` spent following the grammar: checking tokens, computing masks and
+    /// drawing again after a rejection (0 without a grammar).
+    public var constraintSeconds = 0.0
 
     public var promptTokensPerSecond: Double { promptSeconds > 0 ? Double(promptTokensEvaluated) / promptSeconds : 0 }
     /// Decode speed: the first token comes from the prompt's logits, so `ids.count - 1` decode steps were timed.
@@ -88,13 +91,17 @@ extension Session {
         let decodeStart = DispatchTime.now()
         while result.ids.count < options.maxTokens {
             var id = sampler.sample(logits: logits.buffer, history: tokens)
-            if let matcher, !matcher.allows(id) {
-                let allowed = matcher.allowedTokens()
-                guard !allowed.isEmpty else { result.stopReason = .noAllowedToken; break }
-                id = sampler.sample(logits: UnsafeBufferPointer(logits.buffer), history: tokens, allowed: allowed)
+            if let matcher {
+                let start = DispatchTime.now()
+                defer { result.constraintSeconds += seconds(since: start) }
+                if !matcher.allows(id) {
+                    let allowed = matcher.allowedTokens()
+                    guard !allowed.isEmpty else { result.stopReason = .noAllowedToken; break }
+                    id = sampler.sample(logits: UnsafeBufferPointer(logits.buffer), history: tokens, allowed: allowed)
+                }
+                matcher.accept(id)
             }
             if tokenizer.isEndOfGeneration(id) { result.stopReason = .endOfGeneration; break }
-            matcher?.accept(id)
             result.ids.append(id)
             let piece = detokenizer.append(id)
             let (emit, stopped) = stops.feed(piece)
