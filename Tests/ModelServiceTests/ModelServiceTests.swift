@@ -123,7 +123,11 @@ final class ModelServiceTests: XCTestCase {
         for try await event in stream {
             guard case .text(let piece) = event else { continue }
             pieces.append(piece)
-            if pieces.count == n { break }
+            guard pieces.count == n else { continue }
+            // Linger before stopping: the generation must wait for us however long we take (the result below
+            // is the same for any pause), while one that ran ahead would have made several tokens more by now.
+            try await Task.sleep(for: .milliseconds(500))
+            break
         }
         let result = try await stream.result
         assertStopped(result, after: n, of: expected)
