@@ -102,3 +102,58 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(tokens.filter { $0 == imStart }.count, 3)
     }
 }
+
+/// The summary's model answers under their grammar, and the citations of a whole summary, on a real model.
+final class SummaryPipelineTests: XCTestCase {
+    static let record = (try? String(contentsOf: PipelineTests.root.appendingPathComponent("scripts/demo/record.txt"), encoding: .utf8)) ?? ""
+
+    func testConstrainedAnswersAlwaysParse() async throws {
+        // The smallest model, greedy and sampled: the weakest writer is where an unconstrained answer breaks.
+        let service = ModelService(model: try LanguageModel(path: PipelineTests.modelPath("SmolLM2-135M-Instruct.Q4_1.gguf")), contextLength: 2048)
+        let builder = PromptBuilder(model: service.model)
+        let lines = Self.record.split(separator: "\n", omittingEmptySubsequences: false).prefix(16)
+        let chunk = lines.enumerated().map { "L\($0.offset + 1): \($0.element)" }.joined(separator: "\n")
+        for category in SummaryCategory.allCases {
+            for sampling in [SamplingParameters.greedy, SamplingParameters(temperature: 1.0, seed: 7)] {
+                let prompt = builder.tokens(ExtractionPrompts.messages(chunk: chunk, firstLine: 1, lastLine: 16, category: category))
+                let result = try await service.complete(prompt: prompt, options: GenerationOptions(
+                    maxTokens: 160, sampling: sampling, grammar: try Grammar(gbnf: category.grammar)))
+                let answerLines = result.text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                if result.text.trimmingCharacters(in: .whitespacesAndNewlines) == "NONE" { continue }
+                // Every complete line parses; only a line cut by the token budget may be partial.
+                let complete = result.stopReason == .maxTokens ? answerLines.dropLast() : answerLines[...]
+                XCTAssertEqual(ExtractionPrompts.parse(complete.joined(separator: "\n"), category: category).count, complete.count,
+                               "\(category) answer did not parse: \(result.stopReason)")
+            }
+        }
+        await service.shutdown()
+    }
+
+    func testEveryCitationQuotesTheLineItNames() async throws {
+        let service = ModelService(model: try LanguageModel(path: PipelineTests.modelPath("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")), contextLength: 4096)
+        let input = ClinicalInput(source: "record", text: Self.record)
+        let summary = try await RecordSummarizer(tokensPerAnswer: 160).summarize(
+            input, deidentifier: try PipelineTests.deidentifier(), backend: service, modelSHA256: nil)
+        let recordLines = Self.record.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var cited = 0
+        func check(_ name: String, _ citations: [Citation]) {
+            let key = ItemVerifier.significantWords(name)
+            for c in citations {
+                cited += 1
+                XCTAssertTrue(c.lineStart >= 1 && c.lineEnd <= recordLines.count && c.lineStart <= c.lineEnd)
+                let text = recordLines[(c.lineStart - 1)..<c.lineEnd].joined(separator: "\n")
+                XCTAssertEqual(c.quote, text.trimmingCharacters(in: .whitespaces))
+                XCTAssertTrue(ItemVerifier.mentions(key, in: text), "\(name) is not on line \(c.lineStart)")
+            }
+        }
+        summary.medications.forEach { check($0.name, $0.citations) }
+        summary.problems.forEach { check($0.name, $0.citations) }
+        summary.allergies.forEach { check($0.substance, $0.citations) }
+        summary.results.forEach { check($0.name, $0.citations) }
+        XCTAssertGreaterThan(cited, 0, "the summary cited nothing")
+        // Identifiers are restored in the clinician's copy: no placeholder is left in a quote.
+        XCTAssertFalse(summary.markdown.contains("[NAME_"))
+        XCTAssertTrue(summary.notice.contains("DRAFT"))
+        await service.shutdown()
+    }
+}
