@@ -20,7 +20,8 @@ let optimizedFlags: [SwiftSetting] = [.unsafeFlags(["-O"] + baselineCPU)]
 /// `QuantsIntrinsics<ISA>` module, and without `Dispatch/` (the run-time choice, which is Quants' alone).
 /// `-disable-cmo` keeps every function body of the build out of its module interface, so no code compiled for
 /// a wider instruction set can be inlined into the baseline modules that call it; the dispatcher enters it
-/// only through the `@inline(never)` entry points of `ISAKernels` once CPUID has allowed it.
+/// only through the `@inline(never)` entry points of `ISAKernels` once CPUID has allowed it
+/// (`scripts/check-kernel-isolation.sh` checks a built binary for AVX-512 code anywhere else).
 func kernelBuild(_ name: String, cpu: String, condition: String, intrinsics: String) -> Target {
     .target(
         name: name, dependencies: ["GGUF", "CBLAS", .target(name: intrinsics)], exclude: ["Dispatch"],
