@@ -59,16 +59,22 @@ struct FactExtractor {
         var facts: [ClinicalFact] = []
         var i = 0
         while i < words.count {
-            if let (fact, next) = date(at: i) ?? frequency(at: i) ?? quantity(at: i) {
-                facts.append(fact)
-                i = next
+            if let found = date(at: i) ?? frequency(at: i) {
+                facts.append(found.0)
+                i = found.1
+                continue
+            }
+            if let found = quantity(at: i) {
+                facts.append(found.0)
+                i = found.1
                 continue
             }
             let w = words[i]
             if let side = laterality(w) {
                 let body = contentWord(after: i)
-                facts.append(ClinicalFact(kind: .laterality, start: w.start, end: body?.end ?? w.end, sentence: w.sentence,
-                                          key: side + " " + (body?.lower ?? "")))
+                let bodyWord: String = body?.lower ?? ""
+                let end: Int = body?.end ?? w.end
+                facts.append(ClinicalFact(kind: .laterality, start: w.start, end: end, sentence: w.sentence, key: side + " " + bodyWord))
             } else if ClinicalVocabulary.negationCues.contains(w.lower), i + 1 < words.count,
                       !ClinicalVocabulary.negationCues.contains(words[i + 1].lower),
                       !(w.lower == "not" && Self.unrecordedWords.contains(words[i + 1].lower)) {
@@ -91,9 +97,12 @@ struct FactExtractor {
         let w = words[i]
         func fact(_ m: Int, _ d: Int, _ y: Int?, end: Int, next: Int) -> (ClinicalFact, Int)? {
             guard (1...12).contains(m), (1...31).contains(d) else { return nil }
-            let year = y.map { $0 < 100 ? 2000 + $0 : $0 }
-            return (ClinicalFact(kind: .date, start: w.start, end: end, sentence: w.sentence,
-                                 key: "\(m)-\(d)" + (year.map { "-\($0)" } ?? "")), next)
+            var key = "\(m)-\(d)"
+            if let y {
+                let year: Int = y < 100 ? 2000 + y : y
+                key += "-\(year)"
+            }
+            return (ClinicalFact(kind: .date, start: w.start, end: end, sentence: w.sentence, key: key), next)
         }
         if w.lower.hasPrefix("[date_") { return (ClinicalFact(kind: .date, start: w.start, end: w.end, sentence: w.sentence, key: w.text), i + 1) }
         let slash = w.lower.split(separator: "/").map(String.init)

@@ -74,7 +74,8 @@ struct ShorthandRouter {
             let c = chars[i]
             let next = i + 1 < chars.count ? chars[i + 1] : " "
             if (c == "." || c == ";") && next == " " {
-                pieces.append(current + (c == "." ? "." : ""))
+                if c == "." { current.append(c) }
+                pieces.append(current)
                 current = ""
             } else if c == ",", next == " " {
                 let rest = String(chars[(i + 1)...]).trimmingCharacters(in: .whitespaces).lowercased()

@@ -81,6 +81,18 @@ struct MentionCollector {
         }
     }
 
+    /// One result per test, value and date.
+    static func resultKey(_ m: Mention) -> String {
+        let date: String = m.date ?? ""
+        return m.key + "|" + FactExtractor.normalizeNumber(m.fields[1]) + "|" + date
+    }
+
+    /// One event per date and description.
+    static func eventKey(_ m: Mention) -> String {
+        let date: String = m.date ?? ""
+        return date + "|" + m.key
+    }
+
     /// Mentions of one thing share a key: its significant words, lowercased.
     static func key(_ name: String) -> String {
         let words = ItemVerifier.significantWords(name)
@@ -116,7 +128,10 @@ struct MentionCollector {
             let frequency = group.reversed().lazy.compactMap { Self.known($0.fields[2]) }.first
             let status = latest.medicationStatus ?? .current
             let name = latest.fields[0]
-            let text = ([name, dose, frequency].compactMap { $0 }.joined(separator: " ")) + " (\(status.rawValue))"
+            var parts: [String] = [name]
+            if let dose { parts.append(dose) }
+            if let frequency { parts.append(frequency) }
+            let text = parts.joined(separator: " ") + " (" + status.rawValue + ")"
             return MedicationItem(text: text, name: name, dose: dose, frequency: frequency, status: status,
                                   date: latest.date, citations: citations(group))
         }
@@ -130,21 +145,26 @@ struct MentionCollector {
             let latest = group.last!
             let reaction = group.reversed().lazy.compactMap { Self.known($0.fields[1]) }.first
             let type = group.contains { $0.allergyType == "allergy" } ? "allergy" : "intolerance"
-            return AllergyItem(text: latest.fields[0] + (reaction.map { ": \($0)" } ?? "") + (type == "intolerance" ? " (intolerance)" : ""),
-                               substance: latest.fields[0], reaction: reaction, type: type, citations: citations(group))
+            var text = latest.fields[0]
+            if let reaction { text += ": " + reaction }
+            if type == "intolerance" { text += " (intolerance)" }
+            return AllergyItem(text: text, substance: latest.fields[0], reaction: reaction, type: type, citations: citations(group))
         }
-        let results = groups(.results, key: { "\($0.key)|\(FactExtractor.normalizeNumber($0.fields[1]))|\($0.date ?? "")" }).map { group -> ResultItem in
+        let results = groups(.results, key: Self.resultKey).map { group -> ResultItem in
             let first = group.first!
-            return ResultItem(text: "\(first.fields[0]) \(first.fields[1])" + (first.date.map { " (\($0))" } ?? ""),
+            var text = first.fields[0] + " " + first.fields[1]
+            if let date = first.date { text += " (" + date + ")" }
+            return ResultItem(text: text,
                               name: first.fields[0], value: first.fields[1], date: first.date, citations: citations(group))
         }
         var timeline: [TimelineItem] = []
         var planned: [TimelineItem] = []
-        for group in groups(.events, key: { "\($0.date ?? "")|\($0.key)" }) {
+        for group in groups(.events, key: Self.eventKey) {
             let first = group.first!
             let item = TimelineItem(text: "\(first.date!): \(first.fields[0])", date: first.date!, event: first.fields[0],
                                     citations: citations(group))
-            let lower = " " + (lines[first.line]?.deidentified.lowercased() ?? "") + " "
+            let cited: String = lines[first.line]?.deidentified.lowercased() ?? ""
+            let lower = " " + cited + " "
             if ItemVerifier.eventPlanCues.contains(where: lower.contains) { planned.append(item) } else { timeline.append(item) }
         }
         timeline.sort { ($0.date, $0.citations.first?.lineStart ?? 0) < ($1.date, $1.citations.first?.lineStart ?? 0) }
