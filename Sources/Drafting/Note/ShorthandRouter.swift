@@ -20,7 +20,7 @@ public enum NotePart: String, Codable, Sendable, CaseIterable {
 
 struct ShorthandRouter {
     /// Words that open a plan item when they start a clause.
-    static let planStarts = [
+    static let planStarts: [String] = [
         "plan", "p:", "start", "add", "incr", "increase", "decr", "decrease", "cont", "continue", "d/c", "dc ", "stop",
         "f/u", "fu ", "follow", "rtc", "return", "refer", "ref ", "order", "recheck", "repeat", "check", "schedule",
         "counsel", "educat", "rx", "prescri", "will ", "consider", "trial", "titrat", "taper", "hold", "monitor",
@@ -28,7 +28,7 @@ struct ShorthandRouter {
         "begin", "initiate", "give", "apply", "use ", "ice", "rest", "elevat", "pt/ot", "physical therapy", "labs ", "lab ",
     ]
     /// Words that open an examination, vital sign or result when they start a clause.
-    static let objectiveStarts = [
+    static let objectiveStarts: [String] = [
         "bp", "hr", "pulse", "temp", "t ", "rr", "spo2", "sat", "o2", "wt", "weight", "bmi", "ht ", "height", "vitals", "vs",
         "exam", "pe:", "pe ", "on exam", "gen", "heent", "lungs", "chest clear", "cv", "heart", "rrr", "abd", "ext", "neuro",
         "skin", "msk", "psych", "a1c", "hba1c", "ldl", "tsh", "cr ", "egfr", "k ", "na ", "hgb", "hb ", "wbc", "plt", "inr",
@@ -37,9 +37,9 @@ struct ShorthandRouter {
         "phq", "gad", "fhr", "fundal", "labs:", "results", "imaging", "bmp", "cmp", "cbc", "lipid", "glucose", "peak flow",
     ]
     /// Words that open history: only used to cut a line at a comma ("BP 148/92, on lisinopril").
-    static let subjectiveStarts = ["on ", "c/o", "h/o", "pt ", "reports", "denies", "neg ", "no ", "hx", "pmh", "meds", "taking", "s/p", "sx"]
+    static let subjectiveStarts: [String] = ["on ", "c/o", "h/o", "pt ", "reports", "denies", "neg ", "no ", "hx", "pmh", "meds", "taking", "s/p", "sx"]
     /// Words that open an assessment.
-    static let assessmentStarts = ["a:", "a/p", "assessment", "dx", "impression", "likely", "probable", "?", "r/o", "ddx", "suspect", "c/w", "consistent with"]
+    static let assessmentStarts: [String] = ["a:", "a/p", "assessment", "dx", "impression", "likely", "probable", "?", "r/o", "ddx", "suspect", "c/w", "consistent with"]
 
     /// The clauses of each part, in input order.
     static func route(_ shorthand: String) -> [NotePart: [String]] {
