@@ -59,7 +59,8 @@ struct MentionCollector {
             if !lower.contains(item.fields[1].lowercased()) || item.fields[1] == "?" { fields[1] = "?" }
             mention.allergyType = ItemVerifier.intoleranceCues.contains(where: lower.contains) ? "intolerance" : "allergy"
         case .results:
-            guard ItemVerifier.lineStates(item.fields[1], in: line.deidentified) else {
+            guard ItemVerifier.lineStates(item.fields[1], in: line.deidentified),
+                  ItemVerifier.valueBelongs(to: name, value: item.fields[1], in: line.deidentified) else {
                 unsupported.append(UnsupportedItem(category: category.rawValue, text: restored.joined(separator: " "),
                                                    reason: "the cited line does not give this value for this test"))
                 return
