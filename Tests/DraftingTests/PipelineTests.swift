@@ -120,8 +120,10 @@ final class SummaryPipelineTests: XCTestCase {
                     maxTokens: 160, sampling: sampling, grammar: try Grammar(gbnf: category.grammar)))
                 let answerLines = result.text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
                 if result.text.trimmingCharacters(in: .whitespacesAndNewlines) == "NONE" { continue }
-                // Every complete line parses; only a line cut by the token budget may be partial.
-                let complete = result.stopReason == .maxTokens ? answerLines.dropLast() : answerLines[...]
+                // Every complete line parses; only a line cut short (token budget, or repeats trimmed by the loop
+                // detector) may be partial.
+                let cut = result.stopReason == .maxTokens || result.stopReason == .repetition
+                let complete = cut ? answerLines.dropLast() : answerLines[...]
                 XCTAssertEqual(ExtractionPrompts.parse(complete.joined(separator: "\n"), category: category).count, complete.count,
                                "\(category) answer did not parse: \(result.stopReason)")
             }
