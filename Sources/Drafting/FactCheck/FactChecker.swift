@@ -32,11 +32,10 @@ public struct FactChecker: Sendable {
         let draftExtractor = FactExtractor(draft)
         let draftFacts = draftExtractor.facts()
         var findings: [Finding] = []
-        let draftWords = draftExtractor.words
-        func sentenceWords(_ sentence: Int) -> [String] { draftWords.filter { $0.sentence == sentence }.map(\.lower) }
+        let draftSentences = draftExtractor.scanner.sentences
         for fact in draftFacts {
             let text = draftExtractor.scanner.text(fact.start, fact.end)
-            if let reason = sourceIndex.reasonUnsupported(fact, draftSentence: sentenceWords(fact.sentence)) {
+            if let reason = sourceIndex.reasonUnsupported(fact, draftSentence: draftSentences[fact.sentence].map(\.lower)) {
                 findings.append(Finding(kind: fact.kind, text: text, start: fact.start, end: fact.end, reason: reason))
             }
         }
@@ -49,10 +48,7 @@ public struct FactChecker: Sendable {
     /// a note must say "not documented" there, never "denies" or "none".
     private func undocumentedStatuses(in draft: FactExtractor, source: SourceIndex) -> [Finding] {
         var findings: [Finding] = []
-        let words = draft.words
-        var bySentence: [Int: [ScannedWord]] = [:]
-        for w in words { bySentence[w.sentence, default: []].append(w) }
-        for (_, sentence) in bySentence.sorted(by: { $0.key < $1.key }) {
+        for sentence in draft.scanner.sentences where !sentence.isEmpty {
             let joined = sentence.map(\.lower).joined(separator: " ")
             if Self.saysNotDocumented(joined) { continue }
             for (subject, stems) in ClinicalVocabulary.undocumentedStatusSubjects where !source.mentionsAny(stems) {
@@ -71,9 +67,7 @@ public struct FactChecker: Sendable {
         let negated = source.facts.filter { $0.kind == .negation }
         guard !negated.isEmpty else { return [] }
         var findings: [Finding] = []
-        var bySentence: [Int: [ScannedWord]] = [:]
-        for w in draft.words { bySentence[w.sentence, default: []].append(w) }
-        for (_, sentence) in bySentence.sorted(by: { $0.key < $1.key }) {
+        for sentence in draft.scanner.sentences where !sentence.isEmpty {
             func isCue(_ w: ScannedWord) -> Bool {
                 ClinicalVocabulary.negationCues.contains(w.lower) || w.lower.hasPrefix("negativ") || w.lower == "resolved"
             }

@@ -91,6 +91,13 @@ struct TextScanner {
         words.append(ScannedWord(text: text, lower: text.lowercased(), start: start, end: end, sentence: sentence))
     }
 
+    /// The words of each sentence, in order (sentences without words are empty).
+    var sentences: [[ScannedWord]] {
+        var grouped = Array(repeating: [ScannedWord](), count: sentenceCount)
+        for w in words { grouped[w.sentence].append(w) }
+        return grouped
+    }
+
     /// The text between two scalar offsets.
     func text(_ start: Int, _ end: Int) -> String {
         var view = String.UnicodeScalarView()
