@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Scores `vellum summarize` and `vellum draft note` on the DraftingTests fixtures, by the fixtures' own
-matching rules (Tests/DraftingTests/Fixtures/{records,notes}/README.md; the note scorer is check_gold.py's).
+matching rules (Tests/DraftingTests/Fixtures/{records,notes}/README.md; the note scorer is check_gold.py's),
+and issue 12's paperwork: appeals against their gold criteria, front-desk requests (refused or not), and
+patient letters and referrals drafted from the reference notes of the split (reading grade, fact-check findings).
 
     scripts/eval-drafting.py --split heldout [--model M] [--baseline] [--only records|notes] [--out DIR]
+    scripts/eval-drafting.py --only appeals|frontdesk|letters [--split dev] [--model M] [--out DIR]
 
 --baseline scores the raw-prompt baseline instead: the same model asked plainly (`vellum generate --chat`,
 greedy) to summarize the record or write the SOAP note, its free text scored the same way where the rules
@@ -27,9 +30,11 @@ spec.loader.exec_module(gold_rules)
 VELLUM = os.path.join(ROOT, ".build", "release", "vellum")
 
 
-def run(args, stdin=None):
+def run(args, stdin=None, allow_failure=False):
     start = time.time()
     p = subprocess.run([VELLUM] + args, capture_output=True, text=True, input=stdin)
+    if allow_failure:
+        return p, time.time() - start
     if p.returncode != 0:
         sys.exit(f"vellum {' '.join(args[:2])} failed ({p.returncode}): {p.stderr[-2000:]}")
     return p.stdout, time.time() - start
@@ -151,15 +156,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="heldout", choices=["dev", "heldout"])
     ap.add_argument("--model", default=None)
-    ap.add_argument("--only", choices=["records", "notes"])
+    ap.add_argument("--only", choices=["records", "notes", "appeals", "frontdesk", "letters"])
     ap.add_argument("--baseline", action="store_true")
     ap.add_argument("--out")
     args = ap.parse_args()
     model = ["--model", args.model] if args.model else []
     if args.out:
         os.makedirs(args.out, exist_ok=True)
-    totals = {}
-    if args.only != "notes":
+    if args.only in ("appeals", "frontdesk", "letters"):
+        return {"appeals": eval_appeals, "frontdesk": eval_frontdesk, "letters": eval_letters}[args.only](args, model)
+    if args.only in (None, "records"):
         folder = os.path.join(FIXTURES, "records", args.split)
         sections = ["medications", "allergies", "problems", "timeline", "results"]
         agg = {s: [0, 0] for s in sections}
@@ -197,7 +203,7 @@ def main():
         print(f"  summary recall (mean of medications, allergies, problems, timeline) {sum(goal) / len(goal):.2f}; "
               f"traps asserted {trap_hit}/{trap_total}; citations resolving {cite_ok}/{cite_all}; "
               f"{seconds:.0f} s for {chars} characters ({seconds / max(chars, 1) * 10000:.0f} s per 10k)")
-    if args.only != "records":
+    if args.only in (None, "notes"):
         folder = os.path.join(FIXTURES, "notes", args.split)
         facts = covered = traps = filled = findings = 0
         seconds = 0
@@ -229,6 +235,86 @@ def main():
                 print(f"    filled: {f}")
         print(f"notes ({args.split}{', baseline' if args.baseline else ''}): fact recall {covered}/{facts} = {covered / max(facts, 1):.2f}, "
               f"traps asserted {traps}, undocumented statuses filled {filled}, fact-check findings {findings}, {seconds:.0f} s")
+
+
+def eval_appeals(args, model):
+    """Each criterion's status against the gold (met / missing); a gold-missing criterion called met is the
+    error that matters (the appeal would claim what the record does not show)."""
+    folder = os.path.join(FIXTURES, "appeals")
+    agree = total = false_met = evidence_hit = gold_met = 0
+    seconds = 0
+    for case in sorted(d for d in os.listdir(folder) if os.path.isdir(os.path.join(folder, d))):
+        d = os.path.join(folder, case)
+        gold = json.load(open(os.path.join(d, "gold.json")))
+        out, secs = run(["draft", "appeal", "--json", "--denial", os.path.join(d, "denial.txt"),
+                         "--criteria", os.path.join(d, "criteria.txt"), os.path.join(d, "rationale.txt")] + model)
+        seconds += secs
+        appeal = json.loads(out)
+        if args.out:
+            open(os.path.join(args.out, case + ".appeal.txt"), "w").write(appeal["text"])
+        got = {c["number"]: c for c in appeal["criteria"]}
+        line = []
+        for g in gold["criteria"]:
+            c = got.get(g["number"])
+            total += 1
+            status = c["status"] if c else "absent"
+            agree += status == g["status"]
+            if g["status"] == "missing" and status == "met":
+                false_met += 1
+            if g["status"] == "met":
+                gold_met += 1
+                if c and any(g["evidence"] in e["quote"] or e["quote"] in g["evidence"] for e in c["evidence"]):
+                    evidence_hit += 1
+            line.append(f"{g['number']}:{status}{'' if status == g['status'] else '(gold ' + g['status'] + ')'}")
+        print(f"{case}: {' '.join(line)}, {secs:.0f} s")
+    print(f"appeals: criteria status agreeing with gold {agree}/{total}; gold-missing criteria claimed met {false_met}; "
+          f"gold evidence passage quoted {evidence_hit}/{gold_met}; {seconds / 3:.0f} s per appeal")
+
+
+def eval_frontdesk(args, model):
+    """A request with PHI must be refused (exit 1) naming the gold kinds; a generic one must give a template."""
+    folder = os.path.join(FIXTURES, "frontdesk")
+    right = total = 0
+    seconds = []
+    for name in sorted(f for f in os.listdir(folder) if f.endswith(".txt")):
+        gold = json.load(open(os.path.join(folder, name[:-4] + ".gold.json")))
+        p, secs = run(["draft", "frontdesk", "--json", "--kind", gold["request_kind"], os.path.join(folder, name)] + model,
+                      allow_failure=True)
+        total += 1
+        if gold["has_phi"]:
+            ok = p.returncode != 0 and all(k in p.stderr for k in gold["kinds"]) and not any(sp["text"] in p.stderr for sp in gold["spans"])
+            print(f"{name}: {'refused' if p.returncode else 'NOT refused'}{'' if ok else ' (wrong)'}")
+        else:
+            ok = p.returncode == 0
+            template = json.loads(p.stdout)["text"] if ok else p.stderr[-300:]
+            seconds.append(secs)
+            print(f"{name}: {'template' if ok else 'FAILED'}, {secs:.0f} s\n    " + template.replace("\n", "\n    "))
+        right += ok
+    print(f"frontdesk: {right}/{total} handled as the gold says; {sum(seconds) / max(len(seconds), 1):.0f} s per template")
+
+
+def eval_letters(args, model):
+    """Patient letters and referrals from the split's reference notes: reading grade and fact-check findings."""
+    folder = os.path.join(FIXTURES, "notes", args.split)
+    grades, findings, ref_findings, seconds = [], 0, 0, 0
+    for name in sorted(f for f in os.listdir(folder) if f.endswith(".ref.txt")):
+        path = os.path.join(folder, name)
+        out, secs = run(["draft", "letter", "--json", path] + model)
+        letter = json.loads(out)
+        ref, secs2 = run(["draft", "referral", "--json", path] + model)
+        referral = json.loads(ref)
+        seconds += secs + secs2
+        grades.append(letter["reading_grade"]["grade"])
+        findings += len(letter["findings"])
+        ref_findings += len(referral["findings"])
+        if args.out:
+            open(os.path.join(args.out, name[:-8] + ".letter.txt"), "w").write(letter["text"])
+            open(os.path.join(args.out, name[:-8] + ".referral.txt"), "w").write(referral["text"])
+        print(f"{name}: letter grade {letter['reading_grade']['grade']}, {len(letter['findings'])} finding(s), "
+              f"rewritten {letter['rewritten']}; referral {len(referral['findings'])} finding(s); {secs:.0f} + {secs2:.0f} s")
+    n = max(len(grades), 1)
+    print(f"letters ({args.split}): mean reading grade {sum(grades) / n:.1f}, at or below 8: {sum(g <= 8 for g in grades)}/{len(grades)}, "
+          f"letter findings {findings}, referral findings {ref_findings}, {seconds / n:.0f} s per letter + referral")
 
 
 if __name__ == "__main__":

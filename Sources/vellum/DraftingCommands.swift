@@ -35,16 +35,36 @@ struct DraftingOptions: ParsableArguments {
 
     /// Everything a task needs, loaded once.
     func prepare() throws -> (Deidentifier, ModelService, String) {
-        let deidentifier: Deidentifier
+        let deidentifier = try loadDeidentifier()
+        let (backend, sha) = try loadModel()
+        return (deidentifier, backend, sha)
+    }
+
+    func loadDeidentifier() throws -> Deidentifier {
         do {
-            deidentifier = Deidentifier(registry: .default(lexicons: try lexiconOptions.load()), kinds: Set(PHIKind.allCases))
+            return Deidentifier(registry: .default(lexicons: try lexiconOptions.load()), kinds: Set(PHIKind.allCases))
         } catch {
             throw CommandError("de-identification lexicons: \(error.description)")
         }
+    }
+
+    /// The model service on the chosen model, and the model file's SHA-256 for provenance.
+    func loadModel() throws -> (ModelService, String) {
         let path = try modelOptions.resolvedPath()
         let backend = ModelService(model: try LanguageModel(path: path), contextLength: modelOptions.context,
                                    threads: modelOptions.threads, queueCapacity: 1)
-        return (deidentifier, backend, try ModelFingerprint.sha256(path: path))
+        return (backend, try ModelFingerprint.sha256(path: path))
+    }
+
+    /// Saves a fact-checked draft, prints it (JSON, or the text with its findings marked), and one line of
+    /// figures on standard error.
+    func finish<D: StorableDraft & CheckedDraft & Encodable>(_ draft: inout D, input: ClinicalInput, label: String,
+                                                             timings: StageTimings, extra: String = "") throws {
+        try save(&draft, input: input)
+        if json { try printJSON(draft) } else { writeOut(draft.markedText) }
+        printError(String(format: "%@: %.1f s (model %.1f s: %d prompt + %d generated tokens), %d finding(s)%@", label,
+                          timings.deidentify + timings.generate + timings.check, timings.generate, timings.promptTokens,
+                          timings.generatedTokens, draft.findings.count, extra))
     }
 
     func printJSON(_ value: some Encodable) throws {
@@ -99,7 +119,7 @@ struct Summarize: AsyncParsableCommand {
 struct Draft: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draft clinical paperwork from an input, for a clinician to review and sign.",
-        subcommands: [DraftNote.self])
+        subcommands: [DraftNote.self, DraftLetter.self, DraftReferral.self, DraftAppeal.self, DraftFrontDesk.self])
 }
 
 struct DraftNote: AsyncParsableCommand {
@@ -131,10 +151,125 @@ struct DraftNote: AsyncParsableCommand {
         let bar = ProgressBar(label: "drafting")
         var note = try await NoteDrafter(template: noteTemplate).draft(input, deidentifier: deidentifier, backend: backend,
                                                                        modelSHA256: sha, progress: bar.update)
-        try options.save(&note, input: input)
-        if options.json { try options.printJSON(note) } else { writeOut(note.markedText) }
-        printError(String(format: "note: %.1f s (model %.1f s: %d prompt + %d generated tokens), %d finding(s)",
-                          note.timings.deidentify + note.timings.generate + note.timings.check, note.timings.generate,
-                          note.timings.promptTokens, note.timings.generatedTokens, note.findings.count))
+        try options.finish(&note, input: input, label: "note", timings: note.timings)
     }
 }
+
+struct DraftLetter: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "letter",
+        abstract: "Draft a plain-language letter to the patient from a visit note or a summary, with its reading grade.",
+        discussion: """
+            The letter aims at reading grade 8 or below (Flesch-Kincaid, reported): everyday words are chosen, and a \
+            medical term that stays is explained in brackets. Greeting and signature are placeholders. The fact check \
+            marks every drug, dose, number, date or finding the input does not support.
+            """)
+
+    @OptionGroup var options: DraftingOptions
+    @Argument(help: "The visit note or summary: a text file, or - for standard input.")
+    var file: String
+
+    func run() async throws {
+        let input = try options.readInput(file)
+        let (deidentifier, backend, sha) = try options.prepare()
+        var letter = try await PatientLetterDrafter().draft(input, deidentifier: deidentifier, backend: backend, modelSHA256: sha,
+                                                            progress: ProgressBar(label: "drafting").update)
+        try options.finish(&letter, input: input, label: "letter", timings: letter.timings,
+                           extra: String(format: ", reading grade %.1f (target %.0f or below)", letter.readingGrade.grade, letter.gradeTarget))
+    }
+}
+
+struct DraftReferral: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "referral",
+        abstract: "Draft a referral letter: reason, question for the specialist, history, medications, allergies, results.",
+        discussion: """
+            Every section is taken from the input and fact-checked; letterhead, addressee and signature are placeholders.
+            """)
+
+    @OptionGroup var options: DraftingOptions
+    @Argument(help: "The visit note or summary: a text file, or - for standard input.")
+    var file: String
+
+    func run() async throws {
+        let input = try options.readInput(file)
+        let (deidentifier, backend, sha) = try options.prepare()
+        var letter = try await ReferralDrafter().draft(input, deidentifier: deidentifier, backend: backend, modelSHA256: sha,
+                                                       progress: ProgressBar(label: "drafting").update)
+        try options.finish(&letter, input: input, label: "referral", timings: letter.timings)
+    }
+}
+
+struct DraftAppeal: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "appeal",
+        abstract: "Draft a prior-authorization appeal, criterion by criterion, from the rationale, the denial and the payer's criteria.",
+        discussion: """
+            Each numbered criterion gets the rationale's passage that documents it, quoted with its line, or a plain \
+            statement that documentation is missing. No criterion is called met without a quoted passage.
+            """)
+
+    @OptionGroup var options: DraftingOptions
+    @Option(help: "The denial letter (a text file).")
+    var denial: String
+    @Option(help: "The payer's criteria as pasted: a numbered list (a text file).")
+    var criteria: String
+    @Argument(help: "The clinical rationale (a visit note or summary): a text file, or - for standard input.")
+    var file: String
+
+    func run() async throws {
+        let input = try options.readInput(file)
+        let denialInput = try options.readInput(denial)
+        let criteriaInput = try options.readInput(criteria)
+        let payerCriteria: PayerCriteria
+        do { payerCriteria = try PayerCriteria.parse(criteriaInput.text, source: criteria) } catch { throw CommandError(error.description) }
+        let (deidentifier, backend, sha) = try options.prepare()
+        var appeal = try await AppealDrafter().draft(rationale: input, denial: denialInput, criteria: payerCriteria,
+                                                     deidentifier: deidentifier, backend: backend, modelSHA256: sha,
+                                                     progress: ProgressBar(label: "checking criteria").update)
+        let met = appeal.criteria.filter { $0.status == .met }.count
+        try options.finish(&appeal, input: input, label: "appeal", timings: appeal.timings,
+                           extra: ", \(met) of \(appeal.criteria.count) criteria documented")
+    }
+}
+
+struct DraftFrontDesk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frontdesk",
+        abstract: "Draft a reusable front-desk message template with merge fields ({{patient_first_name}}, ...).",
+        discussion: """
+            The request must be generic: one that holds a name, date, phone number or any other identifier is \
+            refused (exit 1) with the kinds and offsets found, never the text. Merge fields: \
+            \(FrontDeskDrafter.mergeFields.joined(separator: ", ")).
+            """)
+
+    @OptionGroup var options: DraftingOptions
+    @Option(help: "The kind of message: \(FrontDeskKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var kind: FrontDeskKind
+    @Argument(help: "The request: a text file, or - for standard input.")
+    var file: String
+
+    func run() async throws {
+        let input = try options.readInput(file)
+        // The request is checked before a model is loaded: a refusal needs none.
+        let deidentifier = try options.loadDeidentifier()
+        let found = FrontDeskDrafter.identifiers(in: input.text, deidentifier: deidentifier)
+        if !found.isEmpty { try refuse(FrontDeskRefusal(source: input.source, found: found)) }
+        let (backend, sha) = try options.loadModel()
+        var template: FrontDeskTemplate
+        do {
+            template = try await FrontDeskDrafter().draft(request: input, kind: kind, deidentifier: deidentifier, backend: backend,
+                                                          modelSHA256: sha)
+        } catch let refusal as FrontDeskRefusal {
+            try refuse(refusal)
+        }
+        try options.finish(&template, input: input, label: "template", timings: template.timings)
+    }
+
+    func refuse(_ refusal: FrontDeskRefusal) throws -> Never {
+        if options.json { try options.printJSON(refusal) }
+        throw CommandError(refusal.description)
+    }
+}
+
+extension FrontDeskKind: ExpressibleByArgument {}

@@ -26,8 +26,8 @@ final class NoteFilterTests: XCTestCase {
     }
 
     func testSectionCleanupDropsRepeatedHeading() {
-        XCTAssertEqual(NoteDrafter.cleanSection("Subjective:\nCough for 3 days.\n", title: "Subjective"), "Cough for 3 days.")
-        XCTAssertEqual(NoteDrafter.cleanSection("**Plan:** Rest.", title: "Plan"), "Rest.")
+        XCTAssertEqual(SectionWriter.cleanSection("Subjective:\nCough for 3 days.\n", title: "Subjective"), "Cough for 3 days.")
+        XCTAssertEqual(SectionWriter.cleanSection("**Plan:** Rest.", title: "Plan"), "Rest.")
     }
 }
 

@@ -4,11 +4,8 @@ import Inference
 
 /// A drafted note: its sections, the whole text as the clinician reads it (identifiers restored), and every
 /// fact the input does not support.
-public struct DraftedNote: Codable, Sendable {
-    public struct Section: Codable, Equatable, Sendable {
-        public var title: String
-        public var text: String
-    }
+public struct DraftedNote: Codable, Sendable, CheckedDraft {
+    public typealias Section = DraftSection
 
     public var notice = DraftNotice.text
     public var text: String
@@ -75,85 +72,26 @@ public struct NoteDrafter: Sendable {
     public func draft(_ input: ClinicalInput, deidentifier: Deidentifier, backend: some DraftingBackend,
                       modelSHA256: String?, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> DraftedNote {
         var timings = StageTimings()
-        var start = DispatchTime.now()
+        let start = DispatchTime.now()
         let protected = ProtectedText(input.text, deidentifier: deidentifier)
         timings.deidentify = elapsed(since: start)
 
-        start = DispatchTime.now()
-        let builder = PromptBuilder(model: backend.model)
         let routed = ShorthandRouter.route(protected.deidentified)
-        var sections: [DraftedNote.Section] = []
-        for (index, section) in template.sections.enumerated() {
-            progress?(index, template.sections.count)
-            guard let notes = notes(for: section, shorthand: protected.deidentified, routed: routed) else {
-                sections.append(.init(title: section.title, text: "Not documented."))
-                continue
-            }
-            let prompt = builder.tokens(messages(notes: notes, section: section))
-            let options = GenerationOptions(maxTokens: tokensPerSection, sampling: .greedy, stopStrings: ["\n\n\n"])
-            let result = try await backend.complete(prompt: prompt, options: options)
-            timings.promptTokens += result.promptTokensEvaluated
-            timings.generatedTokens += result.ids.count
-            sections.append(.init(title: section.title, text: Self.cleanSection(result.text, title: section.title)))
+        let requests = template.sections.map { section in
+            SectionWriter.Request(title: section.title, messages: notes(for: section, shorthand: protected.deidentified, routed: routed)
+                .map { messages(notes: $0, section: section) })
         }
-        progress?(template.sections.count, template.sections.count)
-        timings.generate = elapsed(since: start)
+        let written = try await SectionWriter(tokensPerSection: tokensPerSection)
+            .write(requests, protected: protected, backend: backend, timings: &timings, progress: progress)
 
-        start = DispatchTime.now()
-        var removed = 0
-        for i in sections.indices {
-            let (kept, dropped) = UndocumentedStatusFilter.apply(to: sections[i].text, source: input.text)
-            sections[i].text = kept.isEmpty ? "Not documented." : kept
-            removed += dropped
-        }
-        // Restore identifiers per section, then check the assembled text against the original input.
-        var unknown: [(placeholder: String, section: Int, offset: Int)] = []
-        for i in sections.indices {
-            let restored = protected.restore(sections[i].text)
-            sections[i].text = restored.text
-            unknown += restored.unknown.map { ($0.placeholder, i, $0.offset) }
-        }
-        let text = Self.assemble(sections)
-        var findings = FactChecker().check(draft: text, source: input.text)
-        for u in unknown {
-            let sectionStart = Self.offset(ofSection: u.section, in: sections)
-            let start = sectionStart + u.offset
-            findings.append(Finding(kind: .identifier, text: u.placeholder, start: start,
-                                    end: start + u.placeholder.unicodeScalars.count, reason: "placeholder not in the input"))
-        }
-        findings.sort { ($0.start, $0.end) < ($1.start, $1.end) }
-        timings.check = elapsed(since: start)
-        return DraftedNote(text: text, sections: sections, findings: findings, removedUndocumented: removed,
+        let checkStart = DispatchTime.now()
+        let layout = SectionedText(sections: written.sections)
+        let findings = layout.findings(source: input.text, unknown: written.unknown)
+        timings.check += elapsed(since: checkStart)
+        return DraftedNote(text: layout.text, sections: written.sections, findings: findings,
+                           removedUndocumented: written.removedUndocumented,
                            provenance: Provenance(model: backend.modelPath, modelSHA256: modelSHA256, templateVersion: Self.templateVersion),
                            timings: timings)
-    }
-
-    /// "SUBJECTIVE:\n...\n\nOBJECTIVE:\n..." — headings in capitals, sections separated by a blank line.
-    static func assemble(_ sections: [DraftedNote.Section]) -> String {
-        sections.map { "\($0.title.uppercased()):\n\($0.text)" }.joined(separator: "\n\n")
-    }
-
-    /// Scalar offset where section `index`'s text starts in `assemble(sections)`.
-    static func offset(ofSection index: Int, in sections: [DraftedNote.Section]) -> Int {
-        var offset = 0
-        for i in 0..<index { offset += "\(sections[i].title.uppercased()):\n\(sections[i].text)\n\n".unicodeScalars.count }
-        return offset + "\(sections[index].title.uppercased()):\n".unicodeScalars.count
-    }
-
-    /// Drops a heading the model repeated, code fences and surrounding blank lines.
-    static func cleanSection(_ text: String, title: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
-        lines.removeAll { $0.trimmingCharacters(in: .whitespaces).hasPrefix("```") || $0.trimmingCharacters(in: .whitespaces) == ">>>" }
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
-        if let first = lines.first {
-            let bare = first.trimmingCharacters(in: CharacterSet(charactersIn: " #*:")).lowercased()
-            if bare == title.lowercased() { lines.removeFirst() }
-            else if first.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " #*")).hasPrefix(title.lowercased() + ":") {
-                lines[0] = String(first.drop(while: { $0 != ":" }).dropFirst()).trimmingCharacters(in: CharacterSet(charactersIn: " *"))
-            }
-        }
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

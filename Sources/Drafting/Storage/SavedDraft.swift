@@ -25,12 +25,32 @@ extension StorableDraft {
     }
 }
 
-extension DraftedNote: StorableDraft {
-    public var storedTask: DraftTask { .note }
+/// A fact-checked draft stores its text as shown and its findings with it.
+extension StorableDraft where Self: CheckedDraft {
     public var storedText: String { text }
     public var storedFindings: [StoredFinding] {
         findings.map { StoredFinding(kind: $0.kind.rawValue, text: $0.text, start: $0.start, end: $0.end) }
     }
+}
+
+extension DraftedNote: StorableDraft {
+    public var storedTask: DraftTask { .note }
+}
+
+extension PatientLetter: StorableDraft {
+    public var storedTask: DraftTask { .letter }
+}
+
+extension ReferralLetter: StorableDraft {
+    public var storedTask: DraftTask { .referral }
+}
+
+extension PriorAuthAppeal: StorableDraft {
+    public var storedTask: DraftTask { .appeal }
+}
+
+extension FrontDeskTemplate: StorableDraft {
+    public var storedTask: DraftTask { .frontdesk }
 }
 
 extension RecordSummary: StorableDraft {

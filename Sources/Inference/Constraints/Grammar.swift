@@ -40,6 +40,20 @@ public struct Grammar: Sendable {
         try self.init(gbnf: Self.gbnf(fromJSONSchema: jsonSchema))
     }
 
+    /// Whether the grammar matches all of `text`: what a constrained generation could have produced. For
+    /// checking a text that did not come from a constrained generation (a saved draft, a test's example).
+    public func matches(_ text: String) -> Bool {
+        let matcher = GrammarMatcher(grammar: self, vocabulary: Self.byteVocabulary)
+        for byte in text.utf8 {
+            guard matcher.allows(Int32(byte)) else { return false }
+            matcher.accept(Int32(byte))
+        }
+        return matcher.isComplete
+    }
+
+    /// One token per byte value.
+    private static let byteVocabulary = TokenVocabulary(pieces: (0..<256).map { [UInt8($0)] }, endOfGeneration: [])
+
     /// The GBNF a JSON schema compiles to.
     public static func gbnf(fromJSONSchema schema: String) throws(GrammarError) -> String {
         try JSONSchemaCompiler.compile(try OrderedJSON.parse(schema))

@@ -1,0 +1,196 @@
+import Deidentification
+@testable import Drafting
+import Foundation
+import Inference
+import ModelService
+import XCTest
+
+/// Flesch-Kincaid grades of passages whose words, sentences and syllables were counted by hand from a
+/// dictionary's syllable breaks; the grade is the published formula applied to those counts.
+final class ReadingGradeTests: XCTestCase {
+    func testShortSentencesOfShortWords() {
+        // Your(1) blood(1) test(1) re-sults(2) came(1) back(1) nor-mal(2). We(1) will(1) check(1) them(1) a-gain(2) in(1) three(1) months(1).
+        let grade = ReadingGrade("Your blood test results came back normal. We will check them again in three months.")
+        XCTAssertEqual([grade.words, grade.sentences, grade.syllables], [15, 2, 18])
+        XCTAssertEqual(grade.grade, 0.39 * 15 / 2 + 11.8 * 18 / 15 - 15.59, accuracy: 0.051)
+    }
+
+    func testOneLongSentence() {
+        // The(1) pa-tient(2) should(1) con-tin-ue(3) the(1) cur-rent(2) treat-ment(2) plan(1) with-out(2) an-y(2) chang-es(2).
+        let grade = ReadingGrade("The patient should continue the current treatment plan without any changes.")
+        XCTAssertEqual([grade.words, grade.sentences, grade.syllables], [11, 1, 19])
+        XCTAssertEqual(grade.grade, 9.1, accuracy: 0.051)
+    }
+
+    func testSilentEndingsAndPastTenses() {
+        // Each word's dictionary syllable count.
+        let words: [(String, Int)] = [("made", 1), ("table", 2), ("walked", 1), ("wanted", 2), ("needed", 2), ("notes", 1),
+                                      ("changes", 2), ("every", 3), ("happy", 2), ("the", 1), ("be", 1), ("medicine", 3),
+                                      ("pressure", 2), ("kidney", 2), ("blood", 1), ("people", 2), ("called", 1), ("tired", 2)]
+        let wrong = words.filter { ReadingGrade.syllables(in: $0.0) != $0.1 }.map { "\($0.0): \(ReadingGrade.syllables(in: $0.0)) not \($0.1)" }
+        // "every" and "tired" are said with one syllable fewer by many speakers; the rules count them as written.
+        XCTAssertTrue(wrong.allSatisfy { $0.hasPrefix("every") || $0.hasPrefix("tired") }, "\(wrong)")
+    }
+
+    func testLinesAreSentencesAndNumbersAreNotWords() {
+        let grade = ReadingGrade("Dear patient,\n\nTake 2 tablets daily\nCall us on Monday.")
+        XCTAssertEqual(grade.words, 8)
+        XCTAssertEqual(grade.sentences, 3)
+        XCTAssertEqual(ReadingGrade("").grade, 0)
+    }
+}
+
+final class PlainLanguageTests: XCTestCase {
+    func testFormalWordsGiveWayToEverydayOnesAsWholeWords() {
+        XCTAssertEqual(PlainLanguage.simplify("Discontinue the medication prior to surgery. Utilize the inhaler."),
+                       "Stop the medicine before surgery. Use the inhaler.")
+        // Inside another word nothing changes.
+        XCTAssertEqual(PlainLanguage.simplify("premedications"), "premedications")
+    }
+
+    func testAMedicalTermIsExplainedOnceUnlessTheTextAlreadyDoes() {
+        let (text, explained) = PlainLanguage.explainTerms(in: "Your hypertension is better. Keep treating hypertension.")
+        XCTAssertEqual(text, "Your hypertension (high blood pressure) is better. Keep treating hypertension.")
+        XCTAssertEqual(explained, ["hypertension"])
+        XCTAssertEqual(PlainLanguage.explainTerms(in: "Your GERD (reflux) is better.").text, "Your GERD (reflux) is better.")
+        // The longer term is explained, not the shorter one inside it.
+        XCTAssertEqual(PlainLanguage.explainTerms(in: "Your hemoglobin A1c is 7.2.").explained, ["hemoglobin A1c"])
+    }
+}
+
+/// Front-desk requests: the de-identifier's check refuses every request with PHI at the gold offsets, lets every
+/// generic one through, and a real model's template uses only catalogue merge fields and the request's numbers.
+final class FrontDeskTests: XCTestCase {
+    static let fixtures = PipelineTests.root.appendingPathComponent("Tests/DraftingTests/Fixtures/frontdesk")
+
+    struct Gold: Decodable {
+        struct Span: Decodable { var start: Int; var end: Int; var label: String }
+        var has_phi: Bool
+        var kinds: [String]
+        var request_kind: String
+        var spans: [Span]
+    }
+
+    func requests() throws -> [(name: String, text: String, gold: Gold)] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).filter { $0.hasSuffix(".txt") }.sorted()
+        return try names.map { name in
+            let base = String(name.dropLast(4))
+            let text = try String(contentsOf: Self.fixtures.appendingPathComponent(name), encoding: .utf8)
+            let gold = try JSONDecoder().decode(Gold.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent(base + ".gold.json")))
+            return (base, text, gold)
+        }
+    }
+
+    func testRequestsWithPHIAreRefusedAtTheGoldSpansAndGenericOnesPass() throws {
+        let deidentifier = try PipelineTests.deidentifier()
+        let cases = try requests()
+        XCTAssertEqual(cases.count, 12)
+        for (name, text, gold) in cases {
+            let found = FrontDeskDrafter.identifiers(in: text, deidentifier: deidentifier)
+            if !gold.has_phi {
+                XCTAssertEqual(found, [], "\(name): a generic request was refused")
+                continue
+            }
+            for span in gold.spans {
+                XCTAssertTrue(found.contains { $0.kind == span.label && $0.start < span.end && span.start < $0.end },
+                              "\(name): \(span.label) at \(span.start)-\(span.end) not reported (found \(found))")
+            }
+            let refusal = FrontDeskRefusal(source: name, found: found)
+            for span in gold.spans {
+                let covered = String(text.unicodeScalars.dropFirst(span.start).prefix(span.end - span.start))
+                XCTAssertFalse(refusal.description.contains(covered), "\(name): the refusal quotes the request")
+            }
+        }
+    }
+
+    func testTheGrammarAllowsOnlyCatalogueFieldsAndTheRequestsNumbers() throws {
+        let grammar = try Grammar(gbnf: FrontDeskDrafter.grammar(allowedNumbers: ["15", "3"]))
+        XCTAssertTrue(grammar.matches("Hi {{patient_first_name}}, please arrive 15 minutes early."))
+        XCTAssertFalse(grammar.matches("Call 555-0100."))
+        XCTAssertFalse(grammar.matches("Hi {{patient_name}}"))
+        XCTAssertFalse(grammar.matches("Arrive 20 minutes early."))
+    }
+
+    func testARealModelWritesAGenericTemplate() async throws {
+        let deidentifier = try PipelineTests.deidentifier()
+        let service = ModelService(model: try LanguageModel(path: PipelineTests.modelPath("SmolLM2-135M-Instruct.Q4_1.gguf")), contextLength: 1024)
+        let request = ClinicalInput(source: "request", text: try String(contentsOf: Self.fixtures.appendingPathComponent("reminder_generic_annual.txt"), encoding: .utf8))
+        let template = try await FrontDeskDrafter(maxTokens: 80).draft(request: request, kind: .reminder, deidentifier: deidentifier,
+                                                                       backend: service, modelSHA256: nil)
+        XCTAssertFalse(template.text.isEmpty)
+        var rest = Substring(template.text)
+        while let open = rest.range(of: "{{") {
+            let close = try XCTUnwrap(rest[open.upperBound...].range(of: "}}"), template.text)
+            XCTAssertTrue(FrontDeskDrafter.mergeFields.contains(String(rest[open.upperBound..<close.lowerBound])), template.text)
+            rest = rest[close.upperBound...]
+        }
+        let digits = template.text.split(whereSeparator: { !$0.isNumber }).map(String.init)
+        // The request's only number is 15, so every digit run is 15 (or 15 again right after it).
+        XCTAssertTrue(digits.allSatisfy { $0 == String(repeating: "15", count: $0.count / 2) && !$0.isEmpty }, template.text)
+    }
+}
+
+/// Appeals: the criteria as pasted, and a real model's appeal against the fixtures' gold.
+final class AppealTests: XCTestCase {
+    static let fixtures = PipelineTests.root.appendingPathComponent("Tests/DraftingTests/Fixtures/appeals")
+
+    struct Gold: Decodable {
+        struct Criterion: Decodable { var number: Int; var criterion: String; var status: String; var evidence: String? }
+        var criteria: [Criterion]
+    }
+
+    func load(_ name: String) throws -> (rationale: String, denial: String, criteria: String, gold: Gold) {
+        let dir = Self.fixtures.appendingPathComponent(name)
+        func read(_ file: String) throws -> String { try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8) }
+        return (try read("rationale.txt"), try read("denial.txt"), try read("criteria.txt"),
+                try JSONDecoder().decode(Gold.self, from: Data(read("gold.json").utf8)))
+    }
+
+    func testCriteriaParseAsTheGoldNumbersThem() throws {
+        for name in ["mri_lumbar_spine", "adalimumab_ra", "cgm_type2_insulin"] {
+            let fixture = try load(name)
+            let parsed = try PayerCriteria.parse(fixture.criteria, source: name)
+            XCTAssertEqual(parsed.criteria.map(\.number), fixture.gold.criteria.map(\.number), name)
+            XCTAssertEqual(parsed.criteria.map(\.text), fixture.gold.criteria.map(\.criterion), name)
+            XCTAssertFalse(parsed.title.isEmpty, name)
+        }
+    }
+
+    func testMalformedCriteriaAreRefusedWithTheLine() {
+        XCTAssertThrowsError(try PayerCriteria.parse("Policy\nMust have tried therapy.", source: "c.txt")) { error in
+            XCTAssertTrue("\(error)".contains("c.txt: no numbered criteria"), "\(error)")
+        }
+        XCTAssertThrowsError(try PayerCriteria.parse("1. A\n3. B\n2. C", source: "c.txt")) { error in
+            XCTAssertTrue("\(error)".contains("line 3"), "\(error)")
+        }
+        XCTAssertEqual(try PayerCriteria.parse("(1) A\nwrapped\n2) B", source: "c").criteria.map(\.text), ["A wrapped", "B"])
+    }
+
+    func testAPassageThatNegatesTheCriterionIsNeverEvidence() {
+        XCTAssertTrue(EvidencePassages.negatesShared("No lumbar radiographs on file.", criterion: "Plain radiographs of the lumbar spine."))
+        XCTAssertFalse(EvidencePassages.negatesShared("Lumbar radiographs 03/2025: disc space narrowing.", criterion: "Plain radiographs of the lumbar spine."))
+        XCTAssertFalse(EvidencePassages.negatesShared("No prior surgery.", criterion: "No prior spine surgery."))
+    }
+
+    func testARealModelsAppealAnswersEveryCriterionAndQuotesTheRecord() async throws {
+        let deidentifier = try PipelineTests.deidentifier()
+        let service = ModelService(model: try LanguageModel(path: PipelineTests.modelPath("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")), contextLength: 2048)
+        let fixture = try load("mri_lumbar_spine")
+        let appeal = try await AppealDrafter().draft(
+            rationale: ClinicalInput(source: "rationale", text: fixture.rationale), denial: ClinicalInput(source: "denial", text: fixture.denial),
+            criteria: try PayerCriteria.parse(fixture.criteria, source: "criteria"), deidentifier: deidentifier, backend: service, modelSHA256: nil)
+        XCTAssertEqual(appeal.criteria.map(\.number), fixture.gold.criteria.map(\.number))
+        for gold in fixture.gold.criteria {
+            XCTAssertTrue(appeal.text.contains("Criterion \(gold.number): \(gold.criterion)"), "criterion \(gold.number) not addressed")
+        }
+        let scalars = Array(fixture.rationale.unicodeScalars)
+        for result in appeal.criteria {
+            XCTAssertEqual(result.status == .met, !result.evidence.isEmpty)
+            for evidence in result.evidence {
+                XCTAssertEqual(String(String.UnicodeScalarView(scalars[evidence.start..<evidence.end])), evidence.quote)
+                XCTAssertTrue(appeal.text.contains("\"\(evidence.quote)\" (clinical note, line \(evidence.line))"))
+            }
+        }
+        XCTAssertTrue(appeal.text.hasSuffix("[CLINICIAN NAME AND SIGNATURE]"))
+    }
+}
