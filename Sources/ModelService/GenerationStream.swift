@@ -20,9 +20,9 @@ public enum GenerationEvent: Sendable {
 /// - is in a task that is cancelled while it waits for a piece or the result,
 /// - or calls `cancel()`.
 ///
-/// "Next token" is the next one that releases text: `Session.generate` asks `onText` only then, so a token
-/// held back as the possible start of a stop string, or an incomplete UTF-8 character, runs on to the next
-/// one that completes it; and the prompt is always evaluated whole before the first token.
+/// "Next token" holds whatever the token is: `Session.generate` asks whether the request is cancelled before
+/// every token, including those that release no text (a possible stop string, a partial UTF-8 character).
+/// The prompt is always evaluated whole before the first token.
 ///
 /// A request cancelled while it is still queued never runs: iterating it (or awaiting `result`) throws
 /// `CancellationError`; one dropped by a `.cancelAll` shutdown throws `ModelServiceError.shutDown`. A request
@@ -105,7 +105,9 @@ final class GenerationJob: ServiceJob {
 
     func run(on session: Session) {
         guard !exchange.withLock({ $0.cancelled }) else { return abandon(CancellationError()) }
-        finish(Result { try session.generate(prompt: prompt, options: options) { offer($0) } })
+        finish(Result {
+            try session.generate(prompt: prompt, options: options, isCancelled: { exchange.withLock { $0.cancelled } }) { offer($0) }
+        })
     }
 
     func abandon(_ error: any Error) { finish(.failure(error)) }

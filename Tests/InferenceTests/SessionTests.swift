@@ -105,6 +105,23 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(streamed, result.text)
     }
 
+    func testCancellationIsAskedBeforeEveryTokenEvenOneThatReleasesNoText() throws {
+        // " Paris" (greedy's first token) is held back as the possible start of the stop string, so `onText` is
+        // never called; cancellation must still stop the generation at the next token.
+        let session = Session(model: try Self.model(), contextLength: 64, threads: 2)
+        var asked = 0
+        var streamed = ""
+        let result = try session.generate(
+            prompt: prompt, options: GenerationOptions(maxTokens: 20, sampling: .greedy, stopStrings: [" Paris is"]),
+            isCancelled: { asked += 1; return asked > 1 }) {
+                streamed += $0
+                return true
+            }
+        XCTAssertEqual(result.stopReason, .cancelled)
+        XCTAssertEqual(result.ids.count, 1)
+        XCTAssertEqual(streamed, "")
+    }
+
     func testSeededSamplingRepeats() throws {
         let model = try Self.model()
         let options = GenerationOptions(

@@ -67,12 +67,15 @@ public struct GenerationResult: Sendable {
 
 extension Session {
     /// Continues `prompt`, streaming text through `onText` (return false to cancel). Text is released only as
-    /// whole UTF-8 characters and only once it cannot be the start of a stop string.
+    /// whole UTF-8 characters and only once it cannot be the start of a stop string, so a token can pass
+    /// without a call to `onText` (a partial character, a possible stop string): `isCancelled`, asked before
+    /// every token, is what stops a generation within one token whatever the token holds.
     ///
     /// With a grammar, the token the sampler picks from the full distribution is checked first (a few bytes'
     /// walk); only when the grammar rejects it is the allowed set computed and the draw repeated over it, as
     /// llama.cpp's common sampler does. For greedy decoding that is exactly the best allowed token.
     public func generate(prompt: [Int32], options: GenerationOptions,
+                         isCancelled: () -> Bool = { false },
                          onText: (String) -> Bool = { _ in true }) throws -> GenerationResult {
         var result = GenerationResult()
         result.promptTokens = prompt.count
@@ -90,6 +93,7 @@ extension Session {
 
         let decodeStart = DispatchTime.now()
         while result.ids.count < options.maxTokens {
+            if isCancelled() { result.stopReason = .cancelled; return finish(result, decodeStart) }
             var id = sampler.sample(logits: logits.buffer, history: tokens)
             if let matcher {
                 let start = DispatchTime.now()
