@@ -79,6 +79,32 @@ final class PipelineTests: XCTestCase {
         XCTAssertTrue(note.notice.contains("DRAFT"))
     }
 
+    /// The letter, referral and appeal take the same path as the note: every prompt the model gets is free of
+    /// the input's identifiers, and the clinician's copy holds no placeholder.
+    func testLettersAndAppealsKeepIdentifiersFromTheModel() async throws {
+        let service = ModelService(model: try LanguageModel(path: Self.modelPath("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")), contextLength: 2048)
+        let backend = Recorder(service)
+        let deidentifier = try Self.deidentifier()
+        let input = ClinicalInput(source: "test", text: Self.shorthand)
+        let letter = try await PatientLetterDrafter(maxTokens: 48).draft(input, deidentifier: deidentifier, backend: backend, modelSHA256: nil)
+        let referral = try await ReferralDrafter(tokensPerSection: 24).draft(input, deidentifier: deidentifier, backend: backend, modelSHA256: nil)
+        let criteria = try PayerCriteria.parse("Policy\n1. Type 2 diabetes on metformin.\n2. A1C above 7.", source: "criteria")
+        let appeal = try await AppealDrafter().draft(rationale: input, denial: ClinicalInput(source: "denial", text: "Denied. Reason: no A1C."),
+                                                     criteria: criteria, deidentifier: deidentifier, backend: backend, modelSHA256: nil)
+        XCTAssertGreaterThanOrEqual(backend.prompts.count, 1 + ReferralDrafter.sections.count + 1)
+        for prompt in backend.prompts.map({ backend.model.tokenizer.decode($0) }) {
+            for identifier in Self.identifiers { XCTAssertFalse(prompt.contains(identifier), "the prompt holds an identifier") }
+        }
+        let protected = ProtectedText(Self.shorthand, deidentifier: deidentifier)
+        for text in [letter.text, referral.text, appeal.text] {
+            for placeholder in protected.originals.keys { XCTAssertFalse(text.contains(placeholder), "\(placeholder) left in a draft") }
+        }
+        XCTAssertTrue(letter.text.hasPrefix("Dear [PATIENT NAME],"))
+        XCTAssertEqual(referral.sections.map(\.title), ReferralDrafter.sections.map(\.title))
+        XCTAssertEqual(appeal.criteria.map(\.number), [1, 2])
+        await service.shutdown()
+    }
+
     func testRestorationPutsEveryOriginalBack() throws {
         let protected = ProtectedText(Self.shorthand, deidentifier: try Self.deidentifier())
         XCTAssertFalse(protected.originals.isEmpty)

@@ -66,12 +66,10 @@ public struct AppealDrafter: Sendable {
                       backend: some DraftingBackend, modelSHA256: String?,
                       progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> PriorAuthAppeal {
         var timings = StageTimings()
-        var start = DispatchTime.now()
-        let protected = ProtectedText(rationale.text, deidentifier: deidentifier)
+        let protected = timings.time(\.deidentify) { ProtectedText(rationale.text, deidentifier: deidentifier) }
         let passages = EvidencePassages.split(protected.deidentified)
-        timings.deidentify = elapsed(since: start)
 
-        start = DispatchTime.now()
+        var start = DispatchTime.now()
         let builder = PromptBuilder(model: backend.model)
         let originalLines = rationale.text.split(separator: "\n", omittingEmptySubsequences: false)
         let lineStarts = Self.lineStarts(rationale.text)
@@ -89,8 +87,7 @@ public struct AppealDrafter: Sendable {
                     ChatMessage(role: .system, content: Self.instructions),
                     ChatMessage(role: .user, content: "Criterion: \(criterion.text)\n\nPassages from the record:\n\(listing)\n\nWhich passages show the criterion is met?"),
                 ]), options: options)
-                timings.promptTokens += result.promptTokensEvaluated
-                timings.generatedTokens += result.ids.count
+                timings.count(result)
                 chosen = Self.parseAnswer(result.text, count: candidates.count).map { candidates[$0] }
             }
             let evidence = chosen.compactMap { passageIndex -> PriorAuthAppeal.Evidence? in

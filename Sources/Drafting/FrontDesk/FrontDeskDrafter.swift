@@ -128,8 +128,7 @@ public struct FrontDeskDrafter: Sendable {
             ChatMessage(role: .system, content: Self.instructions(kind: kind)),
             ChatMessage(role: .user, content: "Request:\n<<<\n\(request.text)\n>>>\n\nWrite the \(kind.rawValue) template."),
         ]), options: options)
-        timings.promptTokens = result.promptTokensEvaluated
-        timings.generatedTokens = result.ids.count
+        timings.count(result)
         let text = SectionWriter.cleanSection(result.text, title: kind.rawValue)
         timings.generate = elapsed(since: start)
 

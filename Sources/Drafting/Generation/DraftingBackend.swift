@@ -39,6 +39,19 @@ public struct StageTimings: Codable, Equatable, Sendable {
     public var generatedTokens = 0
 
     public init() {}
+
+    /// Runs `body`, adding the seconds it took to `stage`.
+    mutating func time<T>(_ stage: WritableKeyPath<StageTimings, Double>, _ body: () throws -> T) rethrows -> T {
+        let start = DispatchTime.now()
+        defer { self[keyPath: stage] += elapsed(since: start) }
+        return try body()
+    }
+
+    /// Counts a completion's prompt and generated tokens.
+    mutating func count(_ result: GenerationResult) {
+        promptTokens += result.promptTokensEvaluated
+        generatedTokens += result.ids.count
+    }
 }
 
 func elapsed(since start: DispatchTime) -> Double {

@@ -52,8 +52,7 @@ struct SectionWriter: Sendable {
             }
             let options = GenerationOptions(maxTokens: tokensPerSection, sampling: .greedy, stopStrings: ["\n\n\n"])
             let result = try await backend.complete(prompt: builder.tokens(messages), options: options)
-            timings.promptTokens += result.promptTokensEvaluated
-            timings.generatedTokens += result.ids.count
+            timings.count(result)
             sections.append(DraftSection(title: request.title, text: Self.cleanSection(result.text, title: request.title)))
         }
         progress?(requests.count, requests.count)

@@ -62,11 +62,9 @@ public struct PatientLetterDrafter: Sendable {
     public func draft(_ input: ClinicalInput, deidentifier: Deidentifier, backend: some DraftingBackend,
                       modelSHA256: String?, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> PatientLetter {
         var timings = StageTimings()
-        var start = DispatchTime.now()
-        let protected = ProtectedText(input.text, deidentifier: deidentifier)
-        timings.deidentify = elapsed(since: start)
+        let protected = timings.time(\.deidentify) { ProtectedText(input.text, deidentifier: deidentifier) }
 
-        start = DispatchTime.now()
+        var start = DispatchTime.now()
         let builder = PromptBuilder(model: backend.model)
         var options = GenerationOptions(maxTokens: maxTokens, sampling: .greedy)
         options.grammar = try Grammar(gbnf: Self.grammar)
@@ -75,8 +73,7 @@ public struct PatientLetterDrafter: Sendable {
             ChatMessage(role: .system, content: Self.instructions),
             ChatMessage(role: .user, content: "Clinician's note:\n<<<\n\(protected.deidentified)\n>>>\n\nWrite the body of the letter to the patient."),
         ]), options: options)
-        timings.promptTokens += first.promptTokensEvaluated
-        timings.generatedTokens += first.ids.count
+        timings.count(first)
         var body = PlainLanguage.simplify(SectionWriter.cleanSection(first.text, title: "Letter"))
         var rewritten = false
         progress?(1, 2)
@@ -85,8 +82,7 @@ public struct PatientLetterDrafter: Sendable {
                 ChatMessage(role: .system, content: Self.rewriteInstructions),
                 ChatMessage(role: .user, content: "Letter:\n<<<\n\(body)\n>>>"),
             ]), options: options)
-            timings.promptTokens += second.promptTokensEvaluated
-            timings.generatedTokens += second.ids.count
+            timings.count(second)
             let simpler = PlainLanguage.simplify(SectionWriter.cleanSection(second.text, title: "Letter"))
             // The rewrite is kept only when it reads easier and adds no statement the first body did not
             // already have unsupported: simpler words are no gain if a dose changed on the way.

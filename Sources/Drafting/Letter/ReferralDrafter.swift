@@ -2,22 +2,6 @@ import Deidentification
 import Foundation
 import Inference
 
-/// A referral letter: what a specialist needs, in sections, each taken from the input and fact-checked.
-public struct ReferralLetter: Codable, Sendable, CheckedDraft {
-    public var notice = DraftNotice.text
-    public var text: String
-    public var sections: [DraftSection]
-    public var findings: [Finding]
-    public var removedUndocumented: Int
-    public var provenance: Provenance
-    public var timings: StageTimings
-    public var draftID: String?
-
-    enum CodingKeys: String, CodingKey {
-        case notice, text, sections, findings, removedUndocumented = "removed_undocumented", provenance, timings, draftID = "draft_id"
-    }
-}
-
 /// `vellum draft referral`: a letter to a specialist from a visit note or summary. Each section is written
 /// from the whole de-identified input with its own request at the end of the prompt, so the model service
 /// reuses the evaluated input for every section after the first. Letterhead, addressee and signature stay
@@ -55,11 +39,9 @@ public struct ReferralDrafter: Sendable {
     }
 
     public func draft(_ input: ClinicalInput, deidentifier: Deidentifier, backend: some DraftingBackend,
-                      modelSHA256: String?, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> ReferralLetter {
+                      modelSHA256: String?, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> SectionedDraft {
         var timings = StageTimings()
-        let start = DispatchTime.now()
-        let protected = ProtectedText(input.text, deidentifier: deidentifier)
-        timings.deidentify = elapsed(since: start)
+        let protected = timings.time(\.deidentify) { ProtectedText(input.text, deidentifier: deidentifier) }
 
         let requests = Self.sections.map {
             SectionWriter.Request(title: $0.title, messages: messages(note: protected.deidentified, section: $0))
@@ -73,7 +55,7 @@ public struct ReferralDrafter: Sendable {
                                    footer: "\n\nThank you for seeing this patient.\n\n[REFERRING CLINICIAN NAME AND SIGNATURE]")
         let findings = layout.findings(source: input.text, unknown: written.unknown)
         timings.check += elapsed(since: checkStart)
-        return ReferralLetter(text: layout.text, sections: written.sections, findings: findings,
+        return SectionedDraft(task: .referral, text: layout.text, sections: written.sections, findings: findings,
                               removedUndocumented: written.removedUndocumented,
                               provenance: Provenance(model: backend.modelPath, modelSHA256: modelSHA256, templateVersion: Self.templateVersion),
                               timings: timings)

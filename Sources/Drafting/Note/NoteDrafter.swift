@@ -1,12 +1,14 @@
 import Deidentification
+import DraftStore
 import Foundation
 import Inference
 
-/// A drafted note: its sections, the whole text as the clinician reads it (identifiers restored), and every
-/// fact the input does not support.
-public struct DraftedNote: Codable, Sendable, CheckedDraft {
+/// A draft written in sections (a note, a referral letter): its sections, the whole text as the clinician reads
+/// it (identifiers restored), and every fact the input does not support.
+public struct SectionedDraft: Codable, Sendable, CheckedDraft {
     public typealias Section = DraftSection
 
+    public var task: DraftTask
     public var notice = DraftNotice.text
     public var text: String
     public var sections: [Section]
@@ -19,9 +21,11 @@ public struct DraftedNote: Codable, Sendable, CheckedDraft {
     public var draftID: String?
 
     enum CodingKeys: String, CodingKey {
-        case notice, text, sections, findings, removedUndocumented = "removed_undocumented", provenance, timings, draftID = "draft_id"
+        case task, notice, text, sections, findings, removedUndocumented = "removed_undocumented", provenance, timings, draftID = "draft_id"
     }
 }
+
+public typealias DraftedNote = SectionedDraft
 
 /// `vellum draft note`: a note in the template's sections from a clinician's shorthand. The shorthand is
 /// sorted into the parts of a note first (`ShorthandRouter`), and each section is generated on its own from
@@ -72,9 +76,7 @@ public struct NoteDrafter: Sendable {
     public func draft(_ input: ClinicalInput, deidentifier: Deidentifier, backend: some DraftingBackend,
                       modelSHA256: String?, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> DraftedNote {
         var timings = StageTimings()
-        let start = DispatchTime.now()
-        let protected = ProtectedText(input.text, deidentifier: deidentifier)
-        timings.deidentify = elapsed(since: start)
+        let protected = timings.time(\.deidentify) { ProtectedText(input.text, deidentifier: deidentifier) }
 
         let routed = ShorthandRouter.route(protected.deidentified)
         let requests = template.sections.map { section in
@@ -88,7 +90,7 @@ public struct NoteDrafter: Sendable {
         let layout = SectionedText(sections: written.sections)
         let findings = layout.findings(source: input.text, unknown: written.unknown)
         timings.check += elapsed(since: checkStart)
-        return DraftedNote(text: layout.text, sections: written.sections, findings: findings,
+        return SectionedDraft(task: .note, text: layout.text, sections: written.sections, findings: findings,
                            removedUndocumented: written.removedUndocumented,
                            provenance: Provenance(model: backend.modelPath, modelSHA256: modelSHA256, templateVersion: Self.templateVersion),
                            timings: timings)

@@ -33,16 +33,12 @@ extension StorableDraft where Self: CheckedDraft {
     }
 }
 
-extension DraftedNote: StorableDraft {
-    public var storedTask: DraftTask { .note }
+extension SectionedDraft: StorableDraft {
+    public var storedTask: DraftTask { task }
 }
 
 extension PatientLetter: StorableDraft {
     public var storedTask: DraftTask { .letter }
-}
-
-extension ReferralLetter: StorableDraft {
-    public var storedTask: DraftTask { .referral }
 }
 
 extension PriorAuthAppeal: StorableDraft {

@@ -25,12 +25,10 @@ public struct RecordSummarizer: Sendable {
     public func summarize(_ input: ClinicalInput, deidentifier: Deidentifier, backend: some DraftingBackend,
                           modelSHA256: String?, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> RecordSummary {
         var timings = StageTimings()
-        var start = DispatchTime.now()
-        let protected = ProtectedText(input.text, deidentifier: deidentifier)
+        let protected = timings.time(\.deidentify) { ProtectedText(input.text, deidentifier: deidentifier) }
         let lines = RecordLines(protected)
-        timings.deidentify = elapsed(since: start)
 
-        start = DispatchTime.now()
+        var start = DispatchTime.now()
         let builder = PromptBuilder(model: backend.model)
         let chunks = chunk(lines, tokenizer: backend.model.tokenizer)
         var collector = MentionCollector(lines: lines, protected: protected)
@@ -46,8 +44,7 @@ public struct RecordSummarizer: Sendable {
                 // The grammar keeps every answer in the line format, so each line parses.
                 let options = GenerationOptions(maxTokens: tokensPerAnswer, sampling: .greedy, grammar: grammars[category])
                 let result = try await backend.complete(prompt: prompt, options: options)
-                timings.promptTokens += result.promptTokensEvaluated
-                timings.generatedTokens += result.ids.count
+                timings.count(result)
                 let verifier = ItemVerifier(lines: lines, range: range)
                 for item in ExtractionPrompts.parse(result.text, category: category) {
                     collector.add(item, category: category, verifier: verifier)
