@@ -80,7 +80,7 @@ enum CompiledLexicons {
             guard let table = encodeTable(Array(lexicons[keyPath: field])) else { return false }
             data.append(table)
         }
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(fileName).\(getpid()).tmp")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(fileName).\(UUID().uuidString).tmp")
         guard (try? data.write(to: temporary)) != nil else { return false }
         guard rename(temporary.path, url.path) == 0 else {
             try? FileManager.default.removeItem(at: temporary)
