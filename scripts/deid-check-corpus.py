@@ -2,6 +2,7 @@
 """Validate, author and review the synthetic de-identification gold corpus.
 
     scripts/deid-check-corpus.py [--corpus DIR] [--strict]      # validate every NNN-<style>.txt / .json pair
+    scripts/deid-check-corpus.py --corpus DIR-WITH-dev-AND-heldout --strict   # validate each split of a corpus
     scripts/deid-check-corpus.py --show 007-discharge-summary    # print a document with its gold spans inline
     scripts/deid-check-corpus.py --from-markup SRC... [--corpus DIR]   # author: markup -> .txt + .json
 
@@ -16,7 +17,12 @@ leading or trailing whitespace or punctuation that belongs outside (titles such 
 It warns (and fails with --strict) when a span's text occurs again in the same document outside every gold span:
 usually a forgotten mention, occasionally an intended negative such as the eponym in "Graves disease".
 
-Markup for authoring: ⟦LABEL:covered text⟧ around each identifier; the converter strips the brackets, computes
+Split corpora (Fixtures/corpus-2026): DIR holds dev/ and heldout/ folders of pairs and no pairs of its own; each split
+is validated on its own, and a NAME used in both splits is an error (the splits must not share inventions). In a
+split corpus every NAME span carries "role": one of patient, relative, staff, clinician, other; a role on any other
+label is an error wherever it occurs.
+
+Markup for authoring: ⟦LABEL:covered text⟧ (or ⟦NAME/role:covered text⟧) around each identifier; the converter strips the brackets, computes
 offsets and writes NNN-<style>.txt and .json named after the markup file. The brackets never occur in the corpus.
 
 Standard library only. Exit status 0 when valid, 1 when any error (each named with file, offset and field).
@@ -38,7 +44,9 @@ LABELS = {
     "HEALTH_PLAN_ID", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "URL", "IP", "ID_OTHER", "EMPLOYER", "FACILITY",
 }
 DOCUMENT_NAME = re.compile(r"^\d{3}-[a-z0-9]+(?:-[a-z0-9]+)*$")
-MARKUP = re.compile(r"⟦([A-Z_0-9]+):(.*?)⟧", re.DOTALL)
+MARKUP = re.compile(r"⟦([A-Z_0-9]+)(?:/([a-z]+))?:(.*?)⟧", re.DOTALL)
+ROLES = {"patient", "relative", "staff", "clinician", "other"}
+SPLITS = ("dev", "heldout")
 # Words that must stay outside a span: a title before a name, a possessive after it.
 TITLE_PREFIX = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof|Rev)\.?\s", re.IGNORECASE)
 POSSESSIVE_SUFFIX = re.compile(r"['’]s$")
@@ -49,7 +57,7 @@ class CorpusError(Exception):
     pass
 
 
-def load_gold(json_path: Path, text: str) -> tuple[list[dict], list[str]]:
+def load_gold(json_path: Path, text: str, require_role: bool = False) -> tuple[list[dict], list[str]]:
     """The spans of one gold file and the errors found in them."""
     errors: list[str] = []
     try:
@@ -75,6 +83,10 @@ def load_gold(json_path: Path, text: str) -> tuple[list[dict], list[str]]:
             continue
         if label not in LABELS:
             errors.append(f"{where}: unknown label {label!r}")
+        if "role" in span and (label != "NAME" or span["role"] not in ROLES):
+            errors.append(f"{where}: role {span['role']!r} on {label} (only NAME, one of {', '.join(sorted(ROLES))})")
+        elif require_role and label == "NAME" and "role" not in span:
+            errors.append(f"{where}: NAME without a role")
         if text[start:end] != covered:
             errors.append(f"{where}: text at {start}..{end} is {text[start:end]!r}, gold says {covered!r}")
             continue
@@ -117,6 +129,25 @@ def unannotated_repeats(text: str, spans: list[dict]) -> list[str]:
 
 
 def check(corpus: Path, strict: bool) -> int:
+    splits = [corpus / split for split in SPLITS if (corpus / split).is_dir()]
+    if splits and not any(corpus.glob("*.txt")):
+        names: dict[str, set[str]] = {}
+        status = 0
+        for split in splits:
+            print(f"== {split.name}")
+            status |= check_split(split, strict, require_role=True, names=names.setdefault(split.name, set()))
+        if len(names) == 2:
+            shared = sorted(names[SPLITS[0]] & names[SPLITS[1]])
+            for name in shared:
+                print(f"error: NAME {name!r} occurs in both splits", file=sys.stderr)
+            if shared:
+                print("FAILED")
+                status = 1
+        return status
+    return check_split(corpus, strict, require_role=corpus.name in SPLITS, names=set())
+
+
+def check_split(corpus: Path, strict: bool, require_role: bool, names: set[str]) -> int:
     texts = {p.stem: p for p in corpus.glob("*.txt")}
     golds = {p.stem: p for p in corpus.glob("*.json")}
     errors: list[str] = []
@@ -124,7 +155,8 @@ def check(corpus: Path, strict: bool) -> int:
     for stem in sorted(set(texts) ^ set(golds)):
         errors.append(f"{stem}: has {'text' if stem in texts else 'gold'} but no {'gold' if stem in texts else 'text'}")
     label_counts: dict[str, int] = {}
-    documents = 0
+    role_counts: dict[str, int] = {}
+    documents = characters = 0
     for stem in sorted(set(texts) & set(golds)):
         if not DOCUMENT_NAME.match(stem):
             errors.append(f"{stem}: file name is not NNN-<style>")
@@ -135,19 +167,26 @@ def check(corpus: Path, strict: bool) -> int:
             continue
         if "⟦" in text or "⟧" in text:
             errors.append(f"{stem}.txt: leftover authoring markup at {text.find('⟦' if '⟦' in text else '⟧')}")
-        spans, span_errors = load_gold(golds[stem], text)
+        spans, span_errors = load_gold(golds[stem], text, require_role)
         errors.extend(span_errors)
+        characters += len(text)
         warnings.extend(f"{stem}: {w}" for w in unannotated_repeats(text, spans))
         for span in spans:
             label_counts[span["label"]] = label_counts.get(span["label"], 0) + 1
+            if span["label"] == "NAME":
+                names.add(span["text"])
+                if "role" in span:
+                    role_counts[span["role"]] = role_counts.get(span["role"], 0) + 1
         documents += 1
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
-    print(f"{documents} documents, {sum(label_counts.values())} gold spans")
+    print(f"{documents} documents, {characters} characters, {sum(label_counts.values())} gold spans")
     for label in sorted(LABELS):
         print(f"  {label:<15} {label_counts.get(label, 0):>5}")
+    if role_counts:
+        print("NAME spans by role: " + ", ".join(f"{role} {role_counts.get(role, 0)}" for role in sorted(ROLES)))
     unused = sorted(LABELS - set(label_counts))
     if unused:
         print(f"labels with no gold span: {', '.join(unused)}")
@@ -171,12 +210,15 @@ def from_markup(sources: list[Path], corpus: Path) -> int:
             before = marked[cursor:match.start()]
             plain.append(before)
             length += len(before)
-            label, covered = match.group(1), match.group(2)
-            if label not in LABELS:
-                print(f"error: {source.name}: unknown label {label!r} at markup offset {match.start()}",
-                      file=sys.stderr)
+            label, role, covered = match.group(1), match.group(2), match.group(3)
+            if label not in LABELS or (role is not None and (label != "NAME" or role not in ROLES)):
+                print(f"error: {source.name}: unknown label or role {match.group(0)[:40]!r} at markup offset "
+                      f"{match.start()}", file=sys.stderr)
                 return 1
-            spans.append({"start": length, "end": length + len(covered), "label": label, "text": covered})
+            span = {"start": length, "end": length + len(covered), "label": label, "text": covered}
+            if role is not None:
+                span["role"] = role
+            spans.append(span)
             plain.append(covered)
             length += len(covered)
             cursor = match.end()
@@ -200,7 +242,8 @@ def show(corpus: Path, stem: str) -> int:
     pieces, cursor = [], 0
     for span in spans:
         pieces.append(text[cursor:span["start"]])
-        pieces.append(f"⟦{span['label']}:{text[span['start']:span['end']]}⟧")
+        role = f"/{span['role']}" if "role" in span else ""
+        pieces.append(f"⟦{span['label']}{role}:{text[span['start']:span['end']]}⟧")
         cursor = span["end"]
     pieces.append(text[cursor:])
     print("".join(pieces), end="")

@@ -13,7 +13,7 @@ Steps:
      claim, prior authorization, prescription, referral) analyze every document; its entity types are mapped to
      Vellum's kinds (ENTITY_TO_KIND) and written as a predictions file (.cache/deid-eval/presidio-predictions.json)
      with Presidio's own wall time.
-  3. `vellum deid-eval --json` scores the built-in pipeline, and `vellum deid-eval --predictions FILE --json`
+  3. `vellum deid-eval --fast --json` scores the built-in rules, and `vellum deid-eval --predictions FILE --json`
      scores Presidio's spans with the same token rules; both are printed side by side.
 
 The corpus is synthetic; the listing of Presidio's misses is saved beside the predictions for inspection.
@@ -240,7 +240,7 @@ def main() -> int:
         log(f"presidio: {mode}")
         predictions = run_presidio(arguments.corpus.resolve(), arguments.threshold)
         vellum = vellum_binary(arguments.vellum)
-        ours = deid_eval(vellum, arguments.corpus)
+        ours = deid_eval(vellum, arguments.corpus, "--fast")
         theirs = deid_eval(vellum, arguments.corpus, "--predictions", str(predictions))
     except (RuntimeError, subprocess.CalledProcessError, OSError, ValueError) as error:
         log(f"error: {error}")

@@ -54,6 +54,36 @@ final class EvaluationScorerTests: XCTestCase {
         XCTAssertEqual(report.errorSummary(), "missed tokens by gold kind: NAME 1")
     }
 
+    func testNameRecallPerRoleFromTheGoldRoleField() throws {
+        //          0         1         2         3         4
+        //          0123456789012345678901234567890123456789012345
+        let text = "Dr. Ana Ruiz saw Jo Fenn; wife Kim Fenn called."
+        let gold = try GoldDocument(id: "doc", text: text, spans: [
+            LabeledSpan(start: 4, end: 12, label: .name, role: "clinician"),
+            LabeledSpan(start: 17, end: 24, label: .name, role: "patient"),
+            LabeledSpan(start: 31, end: 39, label: .name, role: "relative"),
+        ])
+        // "Ana Ruiz" found as a NAME, "Jo" missed, "Fenn" found as a DATE (counts, not strictly), the wife's name missed.
+        let report = TokenScorer().score([(gold, spans([(4, 12, .name), (20, 24, .date)]))])
+
+        XCTAssertEqual(report.roles.map(\.role), ["clinician", "patient", "relative"])
+        XCTAssertEqual(report.roles.map(\.goldTokens), [2, 2, 2])
+        XCTAssertEqual(report.roles.map(\.recalledTokens), [2, 1, 0])
+        XCTAssertEqual(report.roles.map(\.recalledTokensStrict), [2, 0, 0])
+        XCTAssertEqual(report.roles[1].recall, 0.5)
+        XCTAssertEqual(report.misses.map(\.role), ["patient", "relative"])
+        XCTAssertTrue(report.errorListing().contains("MISS doc 17..<24 NAME/patient"), report.errorListing())
+        XCTAssertTrue(report.table().contains("NAME/relative"), report.table())
+    }
+
+    func testTimePerThousandCharacters() {
+        var report = EvaluationReport()
+        XCTAssertNil(report.millisecondsPerThousandCharacters)
+        report.characters = 4_000
+        report.seconds = 0.5
+        XCTAssertEqual(report.millisecondsPerThousandCharacters ?? 0, 125, accuracy: 1e-9)
+    }
+
     func testFalsePositiveAndFacilityTokensNeitherRightNorWrong() throws {
         //          0         1         2         3         4
         //          012345678901234567890123456789012345678901234

@@ -39,6 +39,12 @@ struct NameRecognizerTests {
         ("Met with her\npartner, Will Roe, at bedside.", ["Will Roe"]),    // given name after a strong relation
         ("Mrs. Parkinson fell. No Parkinson ophthalmopathy; Parkinson and her son agreed.", ["Parkinson", "Parkinson"]),  // eponym surname propagates where no noun follows
         ("Oncologist: Grace Hope   Navigator: Mark Price, RN", ["Grace Hope", "Mark Price"]),  // specialty label, safe names
+        ("caller: jane roe re refill", ["jane roe"]),                      // a name typed in lower case after a label
+        ("her dad john roe fell at home", ["john roe"]),                   // ... after a relation
+        ("pls call dr doyle back", ["doyle"]),                             // ... after a title
+        ("Veteran: Hyun-woo Roe   DOB", ["Hyun-woo Roe"]),                 // a lower-case syllable after a hyphen
+        ("Seen by Dr. Ana Ruiz with Xochitl Ruiz, her sister.", ["Ana Ruiz", "Xochitl Ruiz"]),  // an unlisted given name
+        ("Note by Mary Smith; cosigned K. Smith.", ["Mary Smith", "K. Smith"]),  // a first initial before a known surname
 
     ])
     func finds(_ text: String, _ expected: [String]) {
@@ -68,6 +74,9 @@ struct NameRecognizerTests {
         "Dog: 3-year-old boxer named Mark, owner unknown",   // an animal's name
         "bitten by a terrier named Roe at the park",          // an animal's name the lexicon knows
         "drives a gray Roe F-150 with plates",                // a make before a model code
+        "caller: mother re refill",                           // a relation after a label
+        "pt will call dr back tomorrow",                      // no name after a lower-case title
+        "Dx: follow-up in two weeks",                         // a hyphenated word, no name
     ])
     func ignores(_ text: String) {
         #expect(found(names, text).isEmpty, "false names in: \(text)")

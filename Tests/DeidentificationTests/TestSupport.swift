@@ -4,11 +4,11 @@
 enum TestLexicons {
     static let small = Lexicons(
         firstNames: ["jane", "john", "mary", "ana", "harold", "michael", "will", "hope", "grace", "francis", "reuben",
-                     "adelaide", "kathleen", "colin", "alejandra", "rafael", "bell", "mark", "annika"],
+                     "adelaide", "kathleen", "colin", "alejandra", "rafael", "bell", "mark", "annika", "rose"],
         lastNames: ["roe", "smith", "ruiz", "pemberton", "doyle", "finch", "parkinson", "foley", "bell", "fenwick",
                     "quintero", "oshaughnessy", "wojcik", "hope", "will", "apgar", "epley", "graves", "oak", "price", "berg",
                     "wells", "gleason", "clark", "bishop"],
-        safeWords: ["will", "hope", "foley", "apgar", "grace", "hill", "disease", "catheter", "mark", "advice", "line", "boston"],
+        safeWords: ["will", "hope", "foley", "apgar", "grace", "hill", "disease", "catheter", "mark", "advice", "line", "boston", "rose"],
         cities: ["springfield", "boston", "san antonio"],
         counties: ["cook"],
         eponyms: ["parkinson", "epley", "graves", "price"],

@@ -151,9 +151,24 @@ struct LexiconLoaderTests {
         let files = ["first_names.txt": "Jane\njohn\n", "last_names.txt": "roe\n", "safe_words.txt": "will\n",
                      "cities.txt": "san antonio\n", "last_name_ranks.tsv": "roe\t5\t100\nzed\t50000\t3\n"]
         for (name, body) in files { try body.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        let lexicons = try Lexicons.load(directory: dir)
-        #expect(lexicons.firstNames == ["jane", "john"])
-        #expect(lexicons.cities == ["san antonio"])
-        #expect(lexicons.commonLastNames == ["roe"])          // rank 50000 is past the frequent cut-off
+        let compiled = dir.appendingPathComponent("lexicons.compiled")
+        // The first load parses the lists and compiles them; the second maps the compiled file; a damaged
+        // compiled file is ignored and rewritten; a changed list is picked up.
+        for pass in ["lists", "compiled", "damaged"] {
+            if pass == "damaged" {
+                let bytes = try Data(contentsOf: compiled)
+                try bytes.prefix(bytes.count / 2).write(to: compiled)
+            }
+            let lexicons = try Lexicons.load(directory: dir)
+            #expect(lexicons.firstNames == ["jane", "john"], "\(pass)")
+            #expect(lexicons.firstNames.contains("jane") && !lexicons.firstNames.contains("jan"), "\(pass)")
+            #expect(lexicons.cities == ["san antonio"], "\(pass)")
+            #expect(lexicons.commonLastNames == ["roe"], "\(pass)")          // rank 50000 is past the frequent cut-off
+            #expect(lexicons.safeWords.contains("will") && lexicons.safeWords.contains("grace"), "\(pass)")
+            #expect(FileManager.default.fileExists(atPath: compiled.path), "\(pass)")
+        }
+        try "jane\njohn\nłukasz\n".write(to: dir.appendingPathComponent("first_names.txt"), atomically: true, encoding: .utf8)
+        #expect(try Lexicons.load(directory: dir).firstNames == ["jane", "john", "łukasz"])
+        #expect(try Lexicons.load(directory: dir).firstNames.contains("łukasz"))
     }
 }

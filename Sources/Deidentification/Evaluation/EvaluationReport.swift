@@ -41,6 +41,22 @@ public struct OverallScore: Codable, Equatable, Sendable {
     public var precisionStrict: Double? { ratio(correctPredictedTokensStrict, predictedTokens) }
 }
 
+/// Recall of the gold NAME tokens of one role ("patient", "relative", "staff", "clinician"): whose names leak
+/// matters as much as how many. Predictions carry no role, so there is no per-role precision.
+public struct RoleScore: Codable, Equatable, Sendable {
+    public var role: String
+    public var goldTokens = 0
+    /// Gold tokens covered by a prediction of any Safe Harbor kind.
+    public var recalledTokens = 0
+    /// Gold tokens covered by NAME predictions.
+    public var recalledTokensStrict = 0
+
+    public init(role: String) { self.role = role }
+
+    public var recall: Double? { ratio(recalledTokens, goldTokens) }
+    public var recallStrict: Double? { ratio(recalledTokensStrict, goldTokens) }
+}
+
 /// A gold span with tokens the predictions missed, or a predicted span with false-positive tokens.
 /// Offsets are the span's; `tokens` lists the tokens at fault. Synthetic corpus only: it carries text.
 public struct ScoredSpan: Codable, Equatable, Sendable {
@@ -48,14 +64,17 @@ public struct ScoredSpan: Codable, Equatable, Sendable {
     public var start: Int
     public var end: Int
     public var label: PHIKind
+    /// The gold span's name role, when the gold file gives one.
+    public var role: String?
     public var text: String
     public var tokens: [String]
 
-    public init(document: String, start: Int, end: Int, label: PHIKind, text: String, tokens: [String]) {
+    public init(document: String, start: Int, end: Int, label: PHIKind, role: String? = nil, text: String, tokens: [String]) {
         self.document = document
         self.start = start
         self.end = end
         self.label = label
+        self.role = role
         self.text = text
         self.tokens = tokens
     }
@@ -71,6 +90,8 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
     public var overall = OverallScore()
     /// One row per kind that has gold or predicted tokens, in ``PHIKind`` order.
     public var kinds: [KindScore] = []
+    /// One row per name role found in the gold files, sorted by role.
+    public var roles: [RoleScore] = []
     public var misses: [ScoredSpan] = []
     public var falsePositives: [ScoredSpan] = []
 
@@ -79,6 +100,12 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
     public var charactersPerSecond: Double? {
         guard let seconds, seconds > 0 else { return nil }
         return Double(characters) / seconds
+    }
+
+    /// Milliseconds the predictor spent per 1,000 characters, when the time is known.
+    public var millisecondsPerThousandCharacters: Double? {
+        guard let seconds, characters > 0 else { return nil }
+        return seconds * 1000 / (Double(characters) / 1000)
     }
 
     public func score(for kind: PHIKind) -> KindScore? { kinds.first { $0.kind == kind } }
@@ -93,6 +120,19 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         overall.goldTokens += 1
         if recalled { overall.recalledTokens += 1 }
         if recalledStrict { overall.recalledTokensStrict += 1 }
+    }
+
+    mutating func add(goldNameToken role: String, recalled: Bool, recalledStrict: Bool) {
+        let index: Int
+        if let found = roles.firstIndex(where: { $0.role == role }) {
+            index = found
+        } else {
+            index = roles.firstIndex { role < $0.role } ?? roles.count
+            roles.insert(RoleScore(role: role), at: index)
+        }
+        roles[index].goldTokens += 1
+        if recalled { roles[index].recalledTokens += 1 }
+        if recalledStrict { roles[index].recalledTokensStrict += 1 }
     }
 
     mutating func add(predictedToken kind: PHIKind, correct: Bool, correctStrict: Bool) {
@@ -123,6 +163,9 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
             [$0.kind.rawValue + ($0.kind.isSafeHarbor ? "" : " *"), "\($0.goldTokens)", percent($0.recall),
              percent($0.recallStrict), "\($0.predictedTokens)", percent($0.precision), percent($0.precisionStrict)]
         }
+        for role in roles {
+            rows.append(["NAME/" + role.role, "\(role.goldTokens)", percent(role.recall), percent(role.recallStrict), "", "", ""])
+        }
         rows.append(["SAFE HARBOR", "\(overall.goldTokens)", percent(overall.recall), percent(overall.recallStrict),
                      "\(overall.predictedTokens)", percent(overall.precision), percent(overall.precisionStrict)])
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
@@ -137,10 +180,14 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
             if index == rows.count - 1 { lines.append(String(repeating: "-", count: widths.reduce(0, +) + 12)) }
             lines.append(render(row))
         }
-        lines.append("tokens; recall: any Safe Harbor label counts, strict: same label. * not a Safe Harbor kind.")
+        lines.append("tokens; recall: any Safe Harbor label counts, strict: same label. * not a Safe Harbor kind. "
+                     + "NAME/<role>: the NAME rows of one role (recall only).")
         var footer = "\(documents) documents, \(characters) characters"
         if let seconds, let speed = charactersPerSecond {
             footer += String(format: ", %.3f s, %.0f characters/s", seconds, speed)
+        }
+        if let perThousand = millisecondsPerThousandCharacters {
+            footer += String(format: ", %.2f ms per 1,000 characters", perThousand)
         }
         lines.append(footer)
         return lines.joined(separator: "\n")
@@ -165,7 +212,9 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
     public func errorListing() -> String {
         var lines: [String] = []
         for miss in misses {
-            lines.append("MISS \(miss.document) \(miss.start)..<\(miss.end) \(miss.label.rawValue) "
+            var label = miss.label.rawValue
+            if let role = miss.role { label += "/" + role }
+            lines.append("MISS \(miss.document) \(miss.start)..<\(miss.end) \(label) "
                          + "\(miss.text.debugDescription) missed \(miss.tokens)")
         }
         for falsePositive in falsePositives {

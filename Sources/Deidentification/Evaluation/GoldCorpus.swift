@@ -3,18 +3,21 @@ import Foundation
 /// A labeled span as gold files and prediction files write it: Unicode-scalar offsets, end exclusive.
 ///
 /// `text` is optional and redundant: when present, loading checks it against the document so that an offset
-/// error in a hand-written gold file cannot pass unnoticed.
+/// error in a hand-written gold file cannot pass unnoticed. `role` (gold NAME spans only, optional) says whose
+/// name it is, e.g. "patient", "relative", "staff" or "clinician", so recall can be reported per role.
 public struct LabeledSpan: Codable, Hashable, Sendable {
     public var start: Int
     public var end: Int
     public var label: PHIKind
     public var text: String?
+    public var role: String?
 
-    public init(start: Int, end: Int, label: PHIKind, text: String? = nil) {
+    public init(start: Int, end: Int, label: PHIKind, text: String? = nil, role: String? = nil) {
         self.start = start
         self.end = end
         self.label = label
         self.text = text
+        self.role = role
     }
 
     public init(_ detection: Detection) {

@@ -96,6 +96,9 @@ public struct TokenScorer: Sendable {
                     let coveredAny = inside.allSatisfy { predictedLabels[$0].contains(where: \.isSafeHarbor) }
                     let coveredStrict = inside.allSatisfy { predictedLabels[$0].contains(gold.label) }
                     report.add(goldToken: gold.label, recalled: coveredAny, recalledStrict: coveredStrict)
+                    if gold.label == .name, let role = gold.role {
+                        report.add(goldNameToken: role, recalled: coveredAny, recalledStrict: coveredStrict)
+                    }
                     if !coveredAny { missedTokensBySpan[goldSpanIndex, default: []].append(token) }
                 } else {
                     let coveredAny = inside.allSatisfy { !predictedLabels[$0].isEmpty }
@@ -140,7 +143,7 @@ public struct TokenScorer: Sendable {
         for (index, tokens) in missedTokensBySpan.sorted(by: { $0.key < $1.key }) {
             let span = document.spans[index]
             report.misses.append(ScoredSpan(
-                document: document.id, start: span.start, end: span.end, label: span.label,
+                document: document.id, start: span.start, end: span.end, label: span.label, role: span.role,
                 text: document.text(span.range),
                 tokens: tokens.map { document.text($0) }))
         }

@@ -10,31 +10,31 @@ import Foundation
 /// let small = Lexicons(firstNames: ["jane"], lastNames: ["roe"], safeWords: ["will"], cities: ["springfield"])
 /// ```
 public struct Lexicons: Sendable {
-    public var firstNames: Set<String>
-    public var lastNames: Set<String>
+    public var firstNames: WordSet
+    public var lastNames: WordSet
     /// Medical eponyms and common words that are names only when context says so.
-    public var safeWords: Set<String>
+    public var safeWords: WordSet
     /// City names; multiword entries are joined by single spaces ("san antonio").
-    public var cities: Set<String>
+    public var cities: WordSet
     /// County names without the word "county".
-    public var counties: Set<String>
+    public var counties: WordSet
     /// Extra street suffixes beyond the built-in USPS list.
-    public var streetSuffixes: Set<String>
+    public var streetSuffixes: WordSet
     /// Frequent given names and surnames (Census ranks). A single known name without context counts only
     /// when it is frequent: the full lists hold many ordinary words ("oak", "mercy").
-    public var commonFirstNames: Set<String>
-    public var commonLastNames: Set<String>
+    public var commonFirstNames: WordSet
+    public var commonLastNames: WordSet
     /// Surnames that are also medical eponyms in some contexts ("parkinson", "babinski"): names only with
     /// context or beside another name.
-    public var eponyms: Set<String>
+    public var eponyms: WordSet
     /// Cities of at least ``majorCityPopulation`` people: after "in" or "from" they are places even when the
     /// word is also a safe word ("in Boston", "from Mobile").
-    public var majorCities: Set<String>
+    public var majorCities: WordSet
 
-    public init(firstNames: Set<String> = [], lastNames: Set<String> = [], safeWords: Set<String> = [],
-                cities: Set<String> = [], counties: Set<String> = [], streetSuffixes: Set<String> = [],
-                commonFirstNames: Set<String>? = nil, commonLastNames: Set<String>? = nil, eponyms: Set<String> = [],
-                majorCities: Set<String> = []) {
+    public init(firstNames: WordSet = [], lastNames: WordSet = [], safeWords: WordSet = [],
+                cities: WordSet = [], counties: WordSet = [], streetSuffixes: WordSet = [],
+                commonFirstNames: WordSet? = nil, commonLastNames: WordSet? = nil, eponyms: WordSet = [],
+                majorCities: WordSet = []) {
         self.firstNames = firstNames
         self.lastNames = lastNames
         self.safeWords = safeWords
@@ -71,8 +71,25 @@ public struct Lexicons: Sendable {
     ]
 
     /// Loads the lexicons from `directory`, or from ``defaultDirectory()`` when nil.
+    ///
+    /// The first load compiles the word lists into `lexicons.compiled` beside them (``CompiledLexicons``);
+    /// later loads map that file, and rebuild it when a list has changed.
     public static func load(directory: URL? = nil) throws(LexiconError) -> Lexicons {
         let dir = directory ?? defaultDirectory()
+        for file in requiredFiles where !FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path) {
+            throw .missingFile(file: file, directory: dir.path, fetchCommand: fetchCommand)
+        }
+        let compiledURL = dir.appendingPathComponent(CompiledLexicons.fileName)
+        let stamp = CompiledLexicons.stamp(directory: dir, files: requiredFiles + optionalFiles)
+        if let compiled = CompiledLexicons.open(compiledURL, stamp: stamp) { return compiled }
+        let lexicons = try loadWordLists(directory: dir)
+        // A read-only data folder only costs the faster start next time.
+        CompiledLexicons.write(lexicons, stamp: stamp, to: compiledURL)
+        return lexicons
+    }
+
+    /// Parses the word lists themselves (what ``load(directory:)`` compiles).
+    static func loadWordLists(directory dir: URL) throws(LexiconError) -> Lexicons {
         func read(_ file: String, required: Bool) throws(LexiconError) -> Set<String> {
             try readColumns(file, required: required, maxRank: nil)
         }
@@ -113,16 +130,17 @@ public struct Lexicons: Sendable {
         let commonFirst = try readColumns("first_name_ranks.tsv", required: false, maxRank: nil)
         let commonLast = try readColumns("last_name_ranks.tsv", required: false, maxRank: commonSurnameRank)
         return Lexicons(
-            firstNames: firstNames,
-            lastNames: lastNames,
-            safeWords: try read("safe_words.txt", required: true).union(commonWordGivenNames),
-            cities: try read("cities.txt", required: true),
-            counties: try read("counties.txt", required: false),
-            streetSuffixes: try read("street_suffixes.txt", required: false),
-            commonFirstNames: commonFirst.isEmpty ? firstNames : commonFirst,
-            commonLastNames: commonLast.isEmpty ? lastNames : commonLast,
-            eponyms: try readColumns("eponym_candidates.tsv", required: false, maxRank: nil),
-            majorCities: try readColumns("city_populations.tsv", required: false, maxRank: nil, minimumCount: majorCityPopulation)
+            firstNames: WordSet(firstNames),
+            lastNames: WordSet(lastNames),
+            safeWords: WordSet(try read("safe_words.txt", required: true).union(commonWordGivenNames)),
+            cities: WordSet(try read("cities.txt", required: true)),
+            counties: WordSet(try read("counties.txt", required: false)),
+            streetSuffixes: WordSet(try read("street_suffixes.txt", required: false)),
+            commonFirstNames: WordSet(commonFirst.isEmpty ? firstNames : commonFirst),
+            commonLastNames: WordSet(commonLast.isEmpty ? lastNames : commonLast),
+            eponyms: WordSet(try readColumns("eponym_candidates.tsv", required: false, maxRank: nil)),
+            majorCities: WordSet(try readColumns("city_populations.tsv", required: false, maxRank: nil,
+                                                 minimumCount: majorCityPopulation))
         )
     }
 

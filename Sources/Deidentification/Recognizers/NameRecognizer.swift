@@ -83,6 +83,10 @@ public struct NameRecognizer: Recognizer {
     /// Street suffix abbreviations that end a street name, never a person's name ("Oak Hill Rd").
     static let streetAbbreviations: Set<String> = ["rd", "st", "ave", "blvd", "ln", "ct", "hwy", "pkwy", "ter", "cir", "pl"]
 
+    /// Context evidence at or above this score makes a name known to the whole document (titles, labels,
+    /// relations, credentials, signatures); lexicon guesses stay below it.
+    static let knownNameScore = 0.85
+
     public init(lexicons: Lexicons = .empty) { self.lexicons = lexicons }
 
     public func analyze(_ text: TokenizedText) -> [Detection] { analysis(text).names }
@@ -102,10 +106,17 @@ public struct NameRecognizer: Recognizer {
         var result = Analysis()
         var isName = [Bool](repeating: false, count: t.count)
         var confirmed = Set<String>()
+        var known = DocumentNames()
 
-        func add(_ first: Int, _ last: Int, _ score: Double, confirm: Bool) {
-            if first == last, isStateBeforeZIP(t, first) { return }
+        func add(_ foundFirst: Int, _ foundLast: Int, _ score: Double, confirm: Bool) {
+            if foundFirst == foundLast, isStateBeforeZIP(t, foundFirst) { return }
+            let (first, last) = widened(t, foundFirst, foundLast)
             result.names.append(detection(t.range(first, last), .name, score: score))
+            // Context found this person: its parts are names wherever else the document mentions them.
+            if confirm, score >= Self.knownNameScore {
+                let words = (first...last).filter { t.isWord($0) && !isInitial(t, $0) }
+                known.record(words.map { t.key($0) }, writtenInLowerCase: words.allSatisfy { t.tokens[$0].shape == .lower })
+            }
             for k in first...last where t.isWord(k) {
                 isName[k] = true
                 // A given name that is also an abbreviation ("Dev") is confirmed when context found it capitalized;
@@ -222,10 +233,74 @@ public struct NameRecognizer: Recognizer {
                 add(k, k, 0.8, confirm: false)
             }
         }
+        // 4. Every other mention of a person found by context, in any casing (see DocumentNames).
+        for (f, l) in known.mentions(in: t, lexicons: lexicons, taken: isName, followedByMedicalNoun: { followedByEponymNoun(t, $0) }) {
+            add(f, l, 0.8, confirm: false)
+        }
         if !result.ambiguous.isEmpty {
             result.ambiguous.removeAll { r in t.tokenIndices(covering: r).map { isName[$0.lowerBound] } ?? true }
         }
         return result
+    }
+
+    /// A capitalized function word that ends a name as its surname ("Rose Will.", "Ana May,"): a listed surname
+    /// that no lower-case word follows, since a modal or a month continuing the sentence would be followed by one.
+    func isClosingSurname(_ t: TokenizedText, _ j: Int) -> Bool {
+        guard t.tokens[j].shape == .capitalized, lexicons.isLastName(t.key(j)) else { return false }
+        guard let n = t.next(j) else { return true }
+        return !(t.isWord(n) && t.tokens[n].shape == .lower)
+    }
+
+    /// Widens a found name over the parts that belong to it but that the rules stop before: a first initial
+    /// ("C. Nakamura"), a trailing middle initial ("Yolanda P."), a lower-case syllable after a hyphen (Korean
+    /// given names are written "Hyun-woo"), and an unknown capitalized word right before it in mid-sentence
+    /// (given names are open-ended: a word that is in no word list and stands before a name is part of it).
+    func widened(_ t: TokenizedText, _ first: Int, _ last: Int) -> (Int, Int) {
+        var first = first, last = last
+        while first >= 3, t.isSpace(first - 1), t.tokens[first - 1].length == 1, t.isSymbol(first - 2, "."),
+              isInitial(t, first - 3), !t.isWord(first - 4) {
+            first -= 3
+        }
+        if first >= 2, t.isSpace(first - 1), t.tokens[first - 1].length == 1, t.isWord(first - 2),
+           t.tokens[first - 2].shape == .capitalized, t.tokens[first - 2].length > 2, !t.startsSentence(first - 2) {
+            let key = t.key(first - 2)
+            if !lexicons.firstNames.isEmpty, !lexicons.isName(key), !lexicons.isSafe(key), !lexicons.cities.contains(key),
+               !FunctionWords.words.contains(key), !Titles.honorifics.contains(key), !Titles.credentials.contains(key),
+               !Self.personRoleLabels.contains(key), !RelationWords.words.contains(key), !isCredential(t, first - 2) {
+                first -= 2
+            }
+        }
+        if isLowercaseSyllable(t, after: last) { last += 2 }
+        if t.isSpace(last + 1), t.tokens[last + 1].length == 1, isInitial(t, last + 2), t.isSymbol(last + 3, ".") {
+            last += 2
+        }
+        return (first, last)
+    }
+
+    /// A short lower-case part after a hyphen that ends the word: the second syllable of a given name
+    /// ("Hyun-woo", "Soo-ah"), never a separate word.
+    func isLowercaseSyllable(_ t: TokenizedText, after last: Int) -> Bool {
+        t.tokens[last].shape == .capitalized && t.isSymbol(last + 1, "-") && t.isWord(last + 2) && t.tokens[last + 2].shape == .lower
+            && t.tokens[last + 2].length <= 4 && !FunctionWords.words.contains(t.key(last + 2)) && !t.isWord(last + 3)
+            && !t.isSymbol(last + 3, "-")
+    }
+
+    /// Up to three lower-case words from `i`, each a listed given name or surname and no function word, with at
+    /// least one that is no common word: a name typed in lower case after a title, label or relation.
+    func lowercaseNameRun(_ t: TokenizedText, from i: Int) -> (Int, Int)? {
+        var last = -1
+        var k = i
+        var uncommon = false
+        while t.isWord(k), t.tokens[k].shape == .lower, k - i < 6 {
+            let key = t.key(k)
+            guard key.count > 1, lexicons.isName(key), !FunctionWords.words.contains(key), !RelationWords.words.contains(key) else { break }
+            if !lexicons.isSafe(key) { uncommon = true }
+            last = k
+            guard t.isSpace(k + 1), t.tokens[k + 1].length == 1 else { break }
+            k += 2
+        }
+        guard last >= i, uncommon else { return nil }
+        return (i, last)
     }
 
     // MARK: - Word shapes
@@ -242,6 +317,7 @@ public struct NameRecognizer: Recognizer {
               t.tokens[last + 2].length > 1 {
             last += 2
         }
+        if isLowercaseSyllable(t, after: last) { last += 2 }
         return last
     }
 
@@ -293,7 +369,7 @@ public struct NameRecognizer: Recognizer {
                 last = end; cursor = end; words += 2; continue
             }
             guard j < t.count, let end = nameWord(t, j), !isCredential(t, j), !Titles.honorifics.contains(t.key(j)),
-                  !FunctionWords.words.contains(t.key(j)) || isInitial(t, j), !EponymNouns.words.contains(t.key(j)),
+                  !FunctionWords.words.contains(t.key(j)) || isInitial(t, j) || isClosingSurname(t, j), !EponymNouns.words.contains(t.key(j)),
                   !(Self.streetAbbreviations.contains(t.key(j)) && t.tokens[j].shape == .capitalized), !isStateBeforeZIP(t, j),
                   MonthNames.numbers[t.key(j)] == nil || isInitial(t, j) == false && lexicons.isName(t.key(j)) else { break }
             // "Ford F-150", "Roe RX8": a word glued to digits is a model code, not part of a name.
@@ -368,6 +444,8 @@ public struct NameRecognizer: Recognizer {
         var j = i
         if t.isSymbol(j + 1, ".") { j += 1 }
         guard var n = t.next(j), t.kind(n) == .word else { return nil }
+        // Notes typed in lower case write the name after a lower-case title the same way.
+        if t.tokens[i].shape == .lower, t.tokens[n].shape == .lower { return lowercaseNameRun(t, from: n) }
         // "NURSE ADVICE LINE": a title in a capitalized heading needs a known name after it.
         if t.tokens[i].shape == .allCaps, t.tokens[n].shape == .allCaps, !lexicons.firstNames.isEmpty,
            !lexicons.isName(t.key(n)) { return nil }
@@ -393,6 +471,10 @@ public struct NameRecognizer: Recognizer {
         if t.kind(n) == .newline, colon, let m = t.nextSkippingLines(n) { n = m }
         if t.isWord(n), Titles.honorifics.contains(t.key(n)) {
             return afterTitle(t, n)
+        }
+        // "caller: june ellery": a name typed in lower case after a person label.
+        if colon, t.isWord(n), t.tokens[n].shape == .lower, let run = lowercaseNameRun(t, from: n), run.1 > run.0 {
+            return run
         }
         // Lowercase initials or a user name after "Taken by:", "Registrar:" ("jmc", "tgarza").
         if t.isWord(n), t.tokens[n].shape == .lower, (2...8).contains(t.tokens[n].length),
@@ -424,7 +506,14 @@ public struct NameRecognizer: Recognizer {
     private func afterRelation(_ t: TokenizedText, _ i: Int) -> (Int, Int)? {
         var j = i
         if let c = t.next(j), t.isSymbol(c, ",") || t.isSymbol(c, ":") || t.isSymbol(c, "(") { j = c }
-        guard let n = t.nextSkippingLines(j), t.kind(n) == .word, t.tokens[n].shape == .capitalized || t.tokens[n].shape == .allCaps else { return nil }
+        guard let n = t.nextSkippingLines(j), t.kind(n) == .word else { return nil }
+        if t.tokens[n].shape == .lower {
+            // "her dad walt": a lower-case note names relatives in lower case too (weak relations excepted).
+            guard t.tokens[i].shape == .lower, !["with", "spoke", "friend"].contains(t.key(i)), t.isSpace(j + 1),
+                  t.tokens[j + 1].length == 1 else { return nil }
+            return lowercaseNameRun(t, from: n)
+        }
+        guard t.tokens[n].shape == .capitalized || t.tokens[n].shape == .allCaps else { return nil }
         // "Informant: mother     Clerk: dfh": a column gap or a label after the relation starts another field.
         if t.isSpace(j + 1), t.tokens[j + 1].length >= 3 { return nil }
         if let c = t.next(n), t.isSymbol(c, ":") { return nil }
