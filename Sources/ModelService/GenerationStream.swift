@@ -106,7 +106,8 @@ final class GenerationJob: ServiceJob {
     func run(on session: Session) {
         guard !exchange.withLock({ $0.cancelled }) else { return abandon(CancellationError()) }
         finish(Result {
-            try session.generate(prompt: prompt, options: options, isCancelled: { exchange.withLock { $0.cancelled } }) { offer($0) }
+            try session.generate(prompt: prompt, options: options, onText: { offer($0) },
+                                 isCancelled: { exchange.withLock { $0.cancelled } })
         })
     }
 

@@ -113,10 +113,7 @@ final class SessionTests: XCTestCase {
         var streamed = ""
         let result = try session.generate(
             prompt: prompt, options: GenerationOptions(maxTokens: 20, sampling: .greedy, stopStrings: [" Paris is"]),
-            isCancelled: { asked += 1; return asked > 1 }) {
-                streamed += $0
-                return true
-            }
+            onText: { streamed += $0; return true }, isCancelled: { asked += 1; return asked > 1 })
         XCTAssertEqual(result.stopReason, .cancelled)
         XCTAssertEqual(result.ids.count, 1)
         XCTAssertEqual(streamed, "")

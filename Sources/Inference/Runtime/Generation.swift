@@ -75,8 +75,8 @@ extension Session {
     /// walk); only when the grammar rejects it is the allowed set computed and the draw repeated over it, as
     /// llama.cpp's common sampler does. For greedy decoding that is exactly the best allowed token.
     public func generate(prompt: [Int32], options: GenerationOptions,
-                         isCancelled: () -> Bool = { false },
-                         onText: (String) -> Bool = { _ in true }) throws -> GenerationResult {
+                         onText: (String) -> Bool = { _ in true },
+                         isCancelled: () -> Bool = { false }) throws -> GenerationResult {
         var result = GenerationResult()
         result.promptTokens = prompt.count
         let sampler = Sampler(options.sampling, vocabularySize: vocabularySize)
