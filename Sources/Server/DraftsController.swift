@@ -58,7 +58,7 @@ struct DraftsController: Sendable {
         do {
             return JSONBody.response(data: try JSONOutput.encode(try call()))
         } catch {
-            throw TaskController.apiError(error, statistics: nil)
+            throw APIError.from(error)
         }
     }
 

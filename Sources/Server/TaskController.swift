@@ -11,6 +11,7 @@ import ModelService
 struct TaskController: Sendable {
     let tasks: [TaskEndpoint]
     let environment: TaskEnvironment
+    let statistics: ServerStatistics
     let maxBodyBytes: Int
 
     struct Listing: Encodable {
@@ -62,7 +63,7 @@ struct TaskController: Sendable {
             return output
         } catch {
             context.logger.info("task \(task.name) failed: \(String(describing: type(of: error)))")
-            throw Self.apiError(error, statistics: nil)
+            throw apiError(error)
         }
     }
 
@@ -80,7 +81,7 @@ struct TaskController: Sendable {
                 continuation.yield(try ServerSentEvents.event(ResultEvent(result: result, highlights: output.highlights,
                                                                           text: output.highlightedText), name: "result"))
             } catch {
-                let failure = Self.apiError(error, statistics: nil)
+                let failure = apiError(error)
                 let body = APIError.Body(error: .init(message: failure.message, type: failure.type, param: failure.param,
                                                       code: Int(failure.status.code)))
                 if let event = try? ServerSentEvents.event(body, name: "error") { continuation.yield(event) }
@@ -98,15 +99,28 @@ struct TaskController: Sendable {
         })
     }
 
-    /// The HTTP answer for an error from a task or the store: bad input 400, a full queue 503, a missing draft
-    /// 404, a draft in the wrong state 409. Messages come from the layers below, which never quote patient text.
-    static func apiError(_ error: any Error, statistics: ServerStatistics?) -> APIError {
+    /// The HTTP answer for an error from a task: bad input 400, a full queue 503, a cancelled task 499, and the
+    /// store's answers. Messages come from the layers below, which never quote patient text.
+    private func apiError(_ error: any Error) -> APIError {
         switch error {
         case let error as APIError: return error
         case ModelServiceError.queueFull(let length):
-            return APIError.busy(queued: length, retryAfterSeconds: max(1, length * 10))
+            statistics.recordRefused()
+            return APIError.busy(queued: length, retryAfterSeconds: statistics.retryAfter(queued: length + 1))
         case ModelServiceError.shutDown: return APIError.shuttingDown
         case let error as DraftingError: return APIError.badRequest(error.description)
+        case is CancellationError:
+            return APIError(status: .init(code: 499, reasonPhrase: "Client Closed Request"), message: "cancelled", type: "cancelled")
+        default: return APIError.from(error)
+        }
+    }
+}
+
+extension APIError {
+    /// The HTTP answer for an error from the drafts store (a missing draft 404, a draft in the wrong state 409),
+    /// or 500 naming only the error's type for anything else.
+    static func from(_ error: any Error) -> APIError {
+        switch error {
         case let error as DraftStoreError:
             switch error {
             case .notADraftID: return APIError.badRequest(error.description, param: "id")
@@ -116,10 +130,8 @@ struct TaskController: Sendable {
             case .emptyName: return APIError.badRequest(error.description)
             default: return APIError(status: .internalServerError, message: error.description, type: "server_error")
             }
-        case is CancellationError:
-            return APIError(status: .init(code: 499, reasonPhrase: "Client Closed Request"), message: "cancelled", type: "cancelled")
         default:
-            return APIError(status: .internalServerError, message: "task failed: \(String(describing: type(of: error)))", type: "server_error")
+            return APIError(status: .internalServerError, message: "internal error (\(String(describing: Swift.type(of: error))))", type: "server_error")
         }
     }
 }

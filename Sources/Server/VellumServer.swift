@@ -53,7 +53,7 @@ public struct VellumServer: Sendable {
         }
         let gateway = GenerationGateway(service: service, statistics: statistics)
         OpenAIController(gateway: gateway, modelName: modelName, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
-        TaskController(tasks: tasks, environment: environment, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
+        TaskController(tasks: tasks, environment: environment, statistics: statistics, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         DraftsController(store: environment.store, defaultActor: environment.defaultActor,
                          maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         assets.register(on: router)

@@ -39,7 +39,7 @@ struct Serve: AsyncParsableCommand {
     var shutdownGrace: Int = 10
 
     func validate() throws {
-        guard queueCapacity >= 0 else { throw ValidationError("--queue-capacity must be 0 or more") }
+        guard queueCapacity >= 1 else { throw ValidationError("--queue-capacity must be at least 1") }
         guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must be 0 or more") }
     }
 

@@ -143,9 +143,12 @@ final class OpenAIEndpointTests: XCTestCase {
     }
 
     func testFullQueueIs503WithRetryAfter() async throws {
-        // No waiting room: while the model is busy, any request is refused at once.
-        let server = try ServerFixtures.server(queueCapacity: 0)
-        let gate = await Gate.closing(server.environment.service)
+        // Room for one waiting request: the model held busy and one call waiting fill it.
+        let server = try ServerFixtures.server(queueCapacity: 1)
+        let service = server.environment.service
+        let gate = await Gate.closing(service)
+        Task { try await service.perform { _ in } }
+        while service.queueDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
         let body = #"{"messages": [\#(question)], "max_tokens": 2}"#
         try await server.buildApplication(logger: ServerFixtures.logger).test(.router) { client in
             try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(json: body)) { response in

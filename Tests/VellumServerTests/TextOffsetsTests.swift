@@ -26,13 +26,13 @@ final class TextOffsetsTests: XCTestCase {
 
     func testDeidentifyHighlightsReadBackTheIdentifierByUTF16() async throws {
         // A phone number and an email after emoji and accents: found by rules alone (no lexicons needed).
-        let text = "Café 😀👩‍⚕️ note: call 555-867-5309 or mail zoë.p@example.org ✅"
+        let text = "Café 😀👩‍⚕️ note: call 555-867-5309 or mail zoe.p@example.org, Zoë ✅"
         let environment = try ServerFixtures.environment()
         let output = try await TaskEndpoint.deidentify.run(TaskRequest(text: text), environment, { _, _ in })
         let utf16 = Array(text.utf16)
         let marked = output.highlights.map { String(decoding: utf16[$0.start..<$0.end], as: UTF16.self) }
         XCTAssertTrue(marked.contains("555-867-5309"), "\(marked)")
-        XCTAssertTrue(marked.contains("zoë.p@example.org"), "\(marked)")
+        XCTAssertTrue(marked.contains("zoe.p@example.org"), "\(marked)")
         // The JSON keeps the command line's scalar offsets: "Café " 5, the emoji 1 + 4 scalars (2 + 5 UTF-16
         // units), " note: call " 12: the phone starts at scalar 22, UTF-16 unit 24.
         let document = try JSONDecoder().decode(DeidentifiedText.self, from: output.json)
