@@ -215,7 +215,9 @@ async function runTask() {
 async function saveEdit() {
   if (!state.draftId) { say("No draft to save."); return; }
   try {
-    const record = await api("PUT", `/api/drafts/${state.draftId}`, { text: $("draft-text").value });
+    const text = $("draft-text").value;
+    const record = await api("PUT", `/api/drafts/${state.draftId}`, { text });
+    state.text = text;
     state.version = record.versionCount;
     $("draft-id").textContent = `${state.draftId} (${record.status}, version ${state.version})`;
     say("Edit saved as a new version.");
