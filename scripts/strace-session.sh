@@ -11,7 +11,7 @@ model=${2:-smollm2-135m-instruct}
 trace=$(mktemp)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export VELLUM_DATA_DIR=$(mktemp -d)
-strace -f -qq -e trace=network -o "$trace" "$binary" serve --model "$model" --port "$port" --threads 2 --context 2048 2>/dev/null &
+strace -f -qq --seccomp-bpf -e trace=network -o "$trace" "$binary" serve --model "$model" --port "$port" --threads 2 --context 2048 2>/dev/null &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
 python3 - "$port" <<'PY'
