@@ -43,6 +43,13 @@ let package = Package(
         // Benchmarks/ suites only (run with `swift package benchmark`); the trait list leaves out the 6.3-only
         // ARC runtime interposer, which is not on this machine, and keeps the malloc counters.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // `vellum serve` (VellumServer): HTTP/1.1 on SwiftNIO, and SIGTERM handling through service-lifecycle. No
+        // traits: the server reads no swift-configuration files, and leaving them out saves building that package.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Format: memory-mapped, bounds-checked GGUF reader.
@@ -107,11 +114,27 @@ let package = Package(
             swiftSettings: optimizedFlags  // the edit distance at sign time is quadratic in the changed part
         ),
         // Interfaces.
+        // The local server behind `vellum serve`: OpenAI-compatible generation, the clinical tasks as JSON, and the
+        // clinician's workspace page (Resources/), all from one process that owns one model.
+        .target(
+            name: "VellumServer",
+            dependencies: [
+                "Inference", "ModelService", "Deidentification", "Drafting", "DraftStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/Server",
+            resources: [.copy("Workspace")]
+        ),
         .executableTarget(
             name: "vellum",
             dependencies: [
                 "GGUF", "Quants", "Tokenization", "Inference", "Deidentification", "Drafting", "DraftStore", "ModelService",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VellumServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Seeded random inputs (generator, quant blocks) shared by the test and benchmark targets; in no product.
@@ -145,6 +168,13 @@ let package = Package(
         .executableTarget(name: "draftstore-writer", dependencies: ["DraftStore"], path: "Tests/DraftStoreWriter"),
         .testTarget(name: "DraftStoreTests", dependencies: ["DraftStore", "Deidentification"]),
         .testTarget(name: "ModelServiceTests", dependencies: ["ModelService", "Inference"]),
+        .testTarget(
+            name: "VellumServerTests",
+            dependencies: [
+                "VellumServer", "ModelService", "Inference", "Deidentification", "DraftStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "DeidentificationTests", dependencies: ["Deidentification", "TestSupport"], resources: [.copy("Fixtures")]
         ),

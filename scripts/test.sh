@@ -6,13 +6,17 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 log() { echo "test: $*" >&2; }
 
-log "1/3 system packages"
+log "1/4 system packages"
 scripts/install-deps.sh
 
-log "2/3 models (see models/manifest.json) and de-identification lexicons"
+log "2/4 models (see models/manifest.json) and de-identification lexicons"
 python3 scripts/fetch-models.py
 python3 scripts/fetch-deid-data.py  # name lists and gazetteers for de-identification (.cache/deid-data)
 
-log "3/3 swift test"
+log "3/4 the OpenAI client library against \`vellum serve\` (scripts/openai-client-test.sh)"
+swift build --product vellum
+scripts/openai-client-test.sh .build/debug/vellum
+
+log "4/4 swift test"
 # exec, so that the last lines printed are XCTest's and Swift Testing's own summaries.
 exec swift test "$@"

@@ -1,0 +1,175 @@
+import Deidentification
+import DraftStore
+import Drafting
+import Foundation
+import ModelService
+
+/// What every task endpoint takes: the clinician's text and a few task options.
+public struct TaskRequest: Decodable, Sendable {
+    public var text: String
+    /// Keep the input itself with the saved draft (by default only its SHA-256 is kept), as `--keep-input`.
+    public var keepInput: Bool?
+    /// Who is acting, for the audit log.
+    public var actor: String?
+    /// Task-specific text, e.g. a note template (heading lines are sections) or a de-identification format.
+    public var template: String?
+    public var format: String?
+
+    public init(text: String, keepInput: Bool? = nil, actor: String? = nil, template: String? = nil, format: String? = nil) {
+        self.text = text
+        self.keepInput = keepInput
+        self.actor = actor
+        self.template = template
+        self.format = format
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case text, actor, template, format
+        case keepInput = "keep_input"
+    }
+}
+
+/// Everything a task runs with, loaded once per server.
+public struct TaskEnvironment: Sendable {
+    public let deidentifier: Deidentifier
+    public let service: ModelService
+    public let modelSHA256: String?
+    public let store: DraftStore
+    /// The audit log's actor when a request names none.
+    public let defaultActor: String
+    public let maxInputBytes: Int
+
+    public init(deidentifier: Deidentifier, service: ModelService, modelSHA256: String?, store: DraftStore,
+                defaultActor: String, maxInputBytes: Int = ClinicalInput.defaultMaximumBytes) {
+        self.deidentifier = deidentifier
+        self.service = service
+        self.modelSHA256 = modelSHA256
+        self.store = store
+        self.defaultActor = defaultActor
+        self.maxInputBytes = maxInputBytes
+    }
+}
+
+/// A task's answer: the JSON the command line prints with `--json`, and what the workspace marks in it.
+public struct TaskOutput: Sendable {
+    /// Exactly `vellum <task> --json`'s output.
+    public var json: Data
+    /// Spans of `highlightedText` to mark, in UTF-16 offsets.
+    public var highlights: [Highlight]
+    /// The text the highlights are in (the draft, or the input for de-identification).
+    public var highlightedText: String
+}
+
+/// One clinical task the server offers at `POST /api/tasks/<name>` (JSON) and `.../stream` (progress events).
+///
+/// Adding a task is one entry in `TaskEndpoint.standard`, e.g. for a drafter that returns a `StorableDraft`:
+/// ```swift
+/// .draft("letter", "Draft a letter to ...") { input, request, env, progress in
+///     try await LetterDrafter().draft(input, deidentifier: env.deidentifier, backend: env.service,
+///                                     modelSHA256: env.modelSHA256, progress: progress)
+/// }
+/// ```
+public struct TaskEndpoint: Sendable {
+    public typealias Progress = @Sendable (Int, Int) -> Void
+    public let name: String
+    public let summary: String
+    public let run: @Sendable (TaskRequest, TaskEnvironment, @escaping Progress) async throws -> TaskOutput
+
+    public init(name: String, summary: String,
+                run: @escaping @Sendable (TaskRequest, TaskEnvironment, @escaping Progress) async throws -> TaskOutput) {
+        self.name = name
+        self.summary = summary
+        self.run = run
+    }
+
+    /// A drafting task: validates the text as `ClinicalInput`, runs `produce`, saves the result as an unsigned
+    /// draft (as the command line does), and answers its JSON with the fact check's findings highlighted.
+    public static func draft<Result: StorableDraft & Encodable & Sendable>(
+        _ name: String, _ summary: String,
+        produce: @escaping @Sendable (ClinicalInput, TaskRequest, TaskEnvironment, @escaping Progress) async throws -> Result
+    ) -> TaskEndpoint {
+        TaskEndpoint(name: name, summary: summary) { request, environment, progress in
+            let input = try clinicalInput(request, environment)
+            var result = try await produce(input, request, environment, progress)
+            try result.save(to: environment.store, input: input, keepInput: request.keepInput ?? false,
+                            actor: request.actor ?? environment.defaultActor)
+            let offsets = TextOffsets(result.storedText)
+            let highlights = result.storedFindings.map {
+                Highlight(range: offsets.utf16(start: $0.start, end: $0.end), kind: $0.kind, note: "not supported by the input")
+            }
+            return TaskOutput(json: try JSONOutput.encode(result), highlights: highlights, highlightedText: result.storedText)
+        }
+    }
+
+    static func clinicalInput(_ request: TaskRequest, _ environment: TaskEnvironment) throws -> ClinicalInput {
+        do {
+            return try ClinicalInput.validate(Data(request.text.utf8), source: "text", maximumBytes: environment.maxInputBytes)
+        } catch {
+            throw APIError.badRequest(error.description, param: "text")
+        }
+    }
+
+    /// The tasks this build serves. Tasks built elsewhere register here with one entry each.
+    public static let standard: [TaskEndpoint] = [
+        .deidentify,
+        .draft("summarize", "Summarize a record: timeline, problems, medications, allergies, results, each citing its lines.") {
+            input, _, environment, progress in
+            try await RecordSummarizer().summarize(input, deidentifier: environment.deidentifier, backend: environment.service,
+                                                   modelSHA256: environment.modelSHA256, progress: progress)
+        },
+        .draft("note", "Draft a note (SOAP, or the template's sections) from shorthand, with a fact check.") {
+            input, request, environment, progress in
+            var template = NoteTemplate.soap
+            if let text = request.template {
+                do { template = try NoteTemplate.parse(text, source: "template") } catch {
+                    throw APIError.badRequest("\(error)", param: "template")
+                }
+            }
+            return try await NoteDrafter(template: template).draft(input, deidentifier: environment.deidentifier,
+                                                                   backend: environment.service,
+                                                                   modelSHA256: environment.modelSHA256, progress: progress)
+        },
+    ]
+}
+
+/// `vellum deid --format spans` for one text: the spans as the command line prints them, and the text rendered
+/// with tags or redactions (no surrogates: those need a patient key and a vault, which stay on the command line).
+public struct DeidentifiedText: Codable, Sendable {
+    public struct Span: Codable, Equatable, Sendable {
+        public var start: Int
+        public var end: Int
+        public var label: String
+        public var score: Double
+        public var recognizer: String
+    }
+    public var spans: [Span]
+    public var format: String
+    public var text: String
+}
+
+extension TaskEndpoint {
+    public static let deidentify = TaskEndpoint(
+        name: "deidentify", summary: "Find the identifiers in a text (Unicode scalar offsets) and tag or redact them."
+    ) { request, environment, _ in
+        let input = try clinicalInput(request, environment)
+        let tokenized = TokenizedText(input.text)
+        let detections = environment.deidentifier.analyze(tokenized)
+        let format = request.format ?? "tagged"
+        let rendered: String
+        switch format {
+        case "tagged": rendered = PlaceholderTagger().render(tokenized, detections)
+        case "redact": rendered = Redactor.render(tokenized, detections)
+        default: throw APIError.badRequest("format: expected tagged or redact", param: "format")
+        }
+        let spans = detections.map {
+            DeidentifiedText.Span(start: $0.start, end: $0.end, label: $0.kind.rawValue, score: ($0.score * 100).rounded() / 100,
+                                  recognizer: $0.recognizer)
+        }
+        let offsets = TextOffsets(input.text)
+        let highlights = detections.map {
+            Highlight(range: offsets.utf16(start: $0.start, end: $0.end), kind: $0.kind.rawValue, note: $0.recognizer)
+        }
+        return TaskOutput(json: try JSONOutput.encode(DeidentifiedText(spans: spans, format: format, text: rendered)),
+                          highlights: highlights, highlightedText: input.text)
+    }
+}
