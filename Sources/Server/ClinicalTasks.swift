@@ -14,17 +14,26 @@ public struct TaskRequest: Decodable, Sendable {
     /// Task-specific text, e.g. a note template (heading lines are sections) or a de-identification format.
     public var template: String?
     public var format: String?
+    /// For an appeal: the denial letter and the payer's criteria as pasted (a numbered list).
+    public var denial: String?
+    public var criteria: String?
+    /// For a front-desk template: reminder, reply, scheduling, refill, directions or notice.
+    public var kind: String?
 
-    public init(text: String, keepInput: Bool? = nil, actor: String? = nil, template: String? = nil, format: String? = nil) {
+    public init(text: String, keepInput: Bool? = nil, actor: String? = nil, template: String? = nil, format: String? = nil,
+                denial: String? = nil, criteria: String? = nil, kind: String? = nil) {
         self.text = text
         self.keepInput = keepInput
         self.actor = actor
         self.template = template
         self.format = format
+        self.denial = denial
+        self.criteria = criteria
+        self.kind = kind
     }
 
     enum CodingKeys: String, CodingKey {
-        case text, actor, template, format
+        case text, actor, template, format, denial, criteria, kind
         case keepInput = "keep_input"
     }
 }
@@ -129,7 +138,53 @@ public struct TaskEndpoint: Sendable {
                                                                    backend: environment.service,
                                                                    modelSHA256: environment.modelSHA256, progress: progress)
         },
+        .draft("letter", "Draft a plain-language letter to the patient from a visit note or summary, with its reading grade.") {
+            input, _, environment, progress in
+            try await PatientLetterDrafter().draft(input, deidentifier: environment.deidentifier, backend: environment.service,
+                                                   modelSHA256: environment.modelSHA256, progress: progress)
+        },
+        .draft("referral", "Draft a referral letter: reason, question, history, medications, allergies, results.") {
+            input, _, environment, progress in
+            try await ReferralDrafter().draft(input, deidentifier: environment.deidentifier, backend: environment.service,
+                                              modelSHA256: environment.modelSHA256, progress: progress)
+        },
+        .draft("appeal", "Draft a prior-authorization appeal criterion by criterion (fields: text = rationale, denial, criteria).") {
+            input, request, environment, progress in
+            let denial = try companionInput(request.denial, field: "denial", environment)
+            let criteriaText = try companionInput(request.criteria, field: "criteria", environment)
+            let criteria: PayerCriteria
+            do { criteria = try PayerCriteria.parse(criteriaText.text, source: "criteria") } catch {
+                throw APIError.badRequest(error.description, param: "criteria")
+            }
+            return try await AppealDrafter().draft(rationale: input, denial: denial, criteria: criteria,
+                                                   deidentifier: environment.deidentifier, backend: environment.service,
+                                                   modelSHA256: environment.modelSHA256, progress: progress)
+        },
+        .draft("frontdesk", "Draft a reusable front-desk message with merge fields from a generic request (field: kind).") {
+            input, request, environment, _ in
+            guard let kind = request.kind.flatMap(FrontDeskKind.init(rawValue:)) else {
+                let kinds = FrontDeskKind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError.badRequest("kind: expected one of \(kinds)", param: "kind")
+            }
+            do {
+                return try await FrontDeskDrafter().draft(request: input, kind: kind, deidentifier: environment.deidentifier,
+                                                          backend: environment.service, modelSHA256: environment.modelSHA256)
+            } catch let refusal as FrontDeskRefusal {
+                // The kinds and offsets, never the text: the same refusal the command line gives.
+                throw APIError(status: .unprocessableContent, message: refusal.description, type: "phi_in_request", param: "text")
+            }
+        },
     ]
+
+    /// A second text a task takes beside `text` (an appeal's denial letter and criteria), checked the same way.
+    static func companionInput(_ text: String?, field: String, _ environment: TaskEnvironment) throws -> ClinicalInput {
+        guard let text else { throw APIError.badRequest("\(field): required for this task", param: field) }
+        do {
+            return try ClinicalInput.validate(Data(text.utf8), source: field, maximumBytes: environment.maxInputBytes)
+        } catch {
+            throw APIError.badRequest(error.description, param: field)
+        }
+    }
 }
 
 /// `vellum deid --format spans` for one text: the spans as the command line prints them, and the text rendered
