@@ -25,6 +25,20 @@ public enum MDMLevel: Int, Codable, Comparable, CaseIterable, Sendable {
     }
 
     var next: MDMLevel? { MDMLevel(rawValue: rawValue + 1) }
+
+    // Written by name ("moderate"), which a reader of the JSON need not look up.
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let level = MDMLevel.allCases.first(where: { $0.name == name }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown MDM level '\(name)'"))
+        }
+        self = level
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
 }
 
 /// The three MDM columns.
