@@ -114,6 +114,37 @@ final class CodingTests: XCTestCase {
         }
     }
 
+    // MARK: the lookup, without a model
+
+    /// The gold code of each assessed condition in the dev fixtures is among the candidates the lookup offers
+    /// for its evidence sentence (the two gold codes whose evidence lies outside the assessment, a symptom
+    /// described in the history and a drug class read from a medication list, are beyond a lookup by wording).
+    func testGoldCodesAreAmongTheCandidatesOfTheirSentence() throws {
+        let table = try Self.table()
+        let index = ConditionIndex(table: table)
+        var offered = 0
+        var total = 0
+        var missed: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).filter({ $0.hasSuffix(".gold.json") }) {
+            let gold = try JSONDecoder().decode(Gold.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent(name)))
+            let text = try String(contentsOf: Self.fixtures.appendingPathComponent(name.replacingOccurrences(of: ".gold.json", with: ".txt")), encoding: .utf8)
+            let note = VisitNoteText(text)
+            for code in gold.icd10 {
+                total += 1
+                var codes = Set<String>()
+                for sentence in note.sentences where sentence.text.contains(code.evidence) || code.evidence.contains(sentence.text) {
+                    for phrase in ConditionPhrases.phrases(in: sentence) where !phrase.text.isEmpty {
+                        let found = index.candidates(phrase: phrase.text, sentence: phrase.context, requiredWord: phrase.isHistory ? "history" : nil)
+                        codes.formUnion(found.map(\.entry.code))
+                    }
+                }
+                if codes.contains(code.code) { offered += 1 } else { missed.append("\(name): \(code.code)") }
+            }
+        }
+        XCTAssertEqual(total, 18)
+        XCTAssertGreaterThanOrEqual(offered, 16, "missed: \(missed)")
+    }
+
     // MARK: the task on the dev fixtures, with a real model
 
     struct Gold: Decodable {

@@ -179,7 +179,14 @@ struct ConditionIndex: Sendable {
             return a.entry.code < b.entry.code
         }
         guard let best = ranked.first else { return [] }
-        return Array(ranked.prefix { $0.score >= best.score * Self.candidateShareOfBest }.prefix(Self.maximumCandidates))
+        let close = ranked.prefix { $0.score >= best.score * Self.candidateShareOfBest }
+        // "Other X" codes a kind of X the note specifies; "X, unspecified" codes X said no more precisely. When
+        // both match the same words, the note specified nothing more, so only the unspecified code is supported.
+        let supported = close.filter { candidate in
+            guard candidate.entry.description.hasPrefix("Other ") else { return true }
+            return !close.contains { $0.score == candidate.score && $0.entry.description.lowercased().contains("unspecified") }
+        }
+        return Array(supported.prefix(Self.maximumCandidates))
     }
 
     func weight(_ word: String) -> Double { idf[word] ?? 1 }

@@ -49,13 +49,6 @@ public struct ICD10Table: Sendable {
         (children[code] ?? []).map { entries[$0] }
     }
 
-    /// Every billable code under `code` (itself, if billable).
-    public func billableDescendants(of code: String) -> [ICD10Entry] {
-        guard let entry = self[code] else { return [] }
-        if entry.billable { return [entry] }
-        return children(of: code).flatMap { billableDescendants(of: $0.code) }
-    }
-
     /// Reads the table from `directory`, or from ``defaultDirectory()``. A missing table is an error that names
     /// the path and the script that writes it; a malformed line names its line number.
     public static func load(directory: URL? = nil) throws(CodingError) -> ICD10Table {

@@ -19,20 +19,18 @@ struct NoteSentence: Equatable, Sendable {
 /// this visit addressed, and office coding reports the conditions the visit assessed or managed. A note with no
 /// assessment or plan heading is read whole (a short note is often nothing but its assessment).
 struct VisitNoteText: Sendable {
-    let text: String
     let sentences: [NoteSentence]
 
     /// Headings that open the assessment and plan, as the first word(s) of a line, before a colon or on their own.
     static let assessmentHeadings = [
         "assessment and plan", "assessment & plan", "assessment/plan", "assessment", "a/p", "a&p", "a", "p", "plan",
-        "impression and plan", "impression", "diagnoses", "diagnosis", "dx",
+        "impression and plan", "impression/plan", "impression", "diagnoses", "diagnosis", "dx",
     ]
 
     /// Abbreviations whose period does not end a sentence.
     static let abbreviations: Set<String> = ["dr", "mr", "mrs", "ms", "st", "vs", "no", "approx", "e.g", "i.e", "pt", "wt", "ht"]
 
     init(_ text: String) {
-        self.text = text
         var sentences: [NoteSentence] = []
         var offset = 0
         var inAssessment = false
@@ -106,13 +104,5 @@ struct VisitNoteText: Sendable {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: s[j..<index])
         return abbreviations.contains(String(view).lowercased())
-    }
-
-    /// The text between two scalar offsets.
-    func slice(_ start: Int, _ end: Int) -> String {
-        let scalars = text.unicodeScalars
-        let from = scalars.index(scalars.startIndex, offsetBy: start)
-        let to = scalars.index(from, offsetBy: end - start)
-        return String(scalars[from..<to])
     }
 }
