@@ -9,9 +9,10 @@ log() { echo "test: $*" >&2; }
 log "1/4 system packages"
 scripts/install-deps.sh
 
-log "2/4 models (see models/manifest.json) and de-identification lexicons"
+log "2/4 models (see models/manifest.json), de-identification lexicons and the ICD-10-CM table"
 python3 scripts/fetch-models.py
 python3 scripts/fetch-deid-data.py  # name lists and gazetteers for de-identification (.cache/deid-data)
+python3 scripts/fetch-icd10.py      # the ICD-10-CM code table `vellum code` checks against (.cache/icd10cm)
 
 log "3/4 the OpenAI client library against \`vellum serve\` (scripts/openai-client-test.sh)"
 swift build --product vellum

@@ -174,6 +174,13 @@ public struct TaskEndpoint: Sendable {
                 throw APIError(status: .unprocessableContent, message: refusal.description, type: "phi_in_request", param: "text")
             }
         },
+        .draft("code", "Suggest ICD-10-CM codes and the office E/M level for a visit note, each with its evidence.") {
+            input, _, environment, progress in
+            let table: ICD10Table
+            do { table = try ICD10Table.load() } catch { throw APIError(status: .internalServerError, message: error.description, type: "server_error") }
+            return try await CodeSuggester(table: table).suggest(input, deidentifier: environment.deidentifier, backend: environment.service,
+                                                                 modelSHA256: environment.modelSHA256, progress: progress)
+        },
     ]
 
     /// A second text a task takes beside `text` (an appeal's denial letter and criteria), checked the same way.

@@ -11,7 +11,7 @@ struct Vellum: AsyncParsableCommand {
             correct and sign; nothing is final until a person signs it.
             """,
         subcommands: [
-            Summarize.self, Draft.self, Drafts.self, Show.self, Edit.self, Amend.self, Sign.self, Discard.self, Export.self,
+            Summarize.self, Draft.self, Code.self, Drafts.self, Show.self, Edit.self, Amend.self, Sign.self, Discard.self, Export.self,
             Stats.self, Audit.self, Policy.self, Deid.self, DeidEval.self, Generate.self, Chat.self, Tokenize.self, Inspect.self,
             Bench.self, Serve.self,
         ]

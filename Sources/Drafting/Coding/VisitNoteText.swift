@@ -1,0 +1,108 @@
+import Foundation
+
+/// One sentence (or list item) of a visit note, with where it sits: the 1-based line, and Unicode scalar offsets
+/// within the note the sentence was read from.
+struct NoteSentence: Equatable, Sendable {
+    var text: String
+    var line: Int
+    var start: Int
+    var end: Int
+    /// Lowercased text, for cue matching.
+    var lower: String
+    /// In the part of the note where the visit's problems are assessed and managed (see `VisitNoteText`).
+    var inAssessment: Bool
+}
+
+/// A visit note cut into sentences, and the part of it that records this visit's assessment and plan.
+///
+/// Only that part is coded: a diagnosis in the history or a problem list states what the patient has, not what
+/// this visit addressed, and office coding reports the conditions the visit assessed or managed. A note with no
+/// assessment or plan heading is read whole (a short note is often nothing but its assessment).
+struct VisitNoteText: Sendable {
+    let sentences: [NoteSentence]
+
+    /// Headings that open the assessment and plan, as the first word(s) of a line, before a colon or on their own.
+    static let assessmentHeadings = [
+        "assessment and plan", "assessment & plan", "assessment/plan", "assessment", "a/p", "a&p", "a", "p", "plan",
+        "impression and plan", "impression/plan", "impression", "diagnoses", "diagnosis", "dx",
+    ]
+
+    /// Abbreviations whose period does not end a sentence.
+    static let abbreviations: Set<String> = ["dr", "mr", "mrs", "ms", "st", "vs", "no", "approx", "e.g", "i.e", "pt", "wt", "ht"]
+
+    init(_ text: String) {
+        var sentences: [NoteSentence] = []
+        var offset = 0
+        var inAssessment = false
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let scalars = Array(line.unicodeScalars)
+            if Self.opensAssessment(String(line)) { inAssessment = true }
+            for (start, end) in Self.sentenceRanges(scalars) {
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars[start..<end])
+                let sentence = String(view)
+                sentences.append(NoteSentence(text: sentence, line: lineNumber, start: offset + start, end: offset + end,
+                                              lower: sentence.lowercased(), inAssessment: inAssessment))
+            }
+            offset += scalars.count + 1
+        }
+        if !sentences.contains(where: \.inAssessment) {
+            for i in sentences.indices { sentences[i].inAssessment = true }
+        }
+        self.sentences = sentences
+    }
+
+    static func opensAssessment(_ line: String) -> Bool {
+        let lower = line.trimmingCharacters(in: .whitespaces).lowercased()
+        for heading in assessmentHeadings where lower.hasPrefix(heading) {
+            let rest = lower.dropFirst(heading.count)
+            if rest.isEmpty || rest.hasPrefix(":") || (heading.count > 2 && rest.hasPrefix(" -")) { return true }
+        }
+        return false
+    }
+
+    /// Sentence ranges in one line: a list marker ("1.", "-") is left out, and a sentence ends at ".", "?" or
+    /// "!" followed by a space, unless the period belongs to a number or a known abbreviation.
+    static func sentenceRanges(_ s: [Unicode.Scalar]) -> [(Int, Int)] {
+        var i = 0
+        while i < s.count, s[i] == " " || s[i] == "\t" { i += 1 }
+        // A list marker: digits then "." or ")", or a bullet, then a space.
+        var j = i
+        while j < s.count, ("0"..."9").contains(s[j]) { j += 1 }
+        if j > i, j + 1 < s.count, s[j] == "." || s[j] == ")", s[j + 1] == " " {
+            i = j + 2
+        } else if i + 1 < s.count, s[i] == "-" || s[i] == "*" || s[i] == "\u{2022}", s[i + 1] == " " {
+            i += 2
+        }
+        var ranges: [(Int, Int)] = []
+        var start = i
+        var k = i
+        while k < s.count {
+            let c = s[k]
+            if (c == "." || c == "?" || c == "!"), k + 1 == s.count || s[k + 1] == " " {
+                if c != "." || !endsWithAbbreviation(s, before: k) {
+                    ranges.append((start, k + 1))
+                    start = k + 1
+                    while start < s.count, s[start] == " " { start += 1 }
+                    k = start
+                    continue
+                }
+            }
+            k += 1
+        }
+        var end = s.count
+        while end > start, s[end - 1] == " " || s[end - 1] == "\t" || s[end - 1] == "\r" { end -= 1 }
+        if end > start { ranges.append((start, end)) }
+        return ranges
+    }
+
+    static func endsWithAbbreviation(_ s: [Unicode.Scalar], before index: Int) -> Bool {
+        var j = index
+        while j > 0, s[j - 1].properties.isAlphabetic || s[j - 1] == "." { j -= 1 }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: s[j..<index])
+        return abbreviations.contains(String(view).lowercased())
+    }
+}

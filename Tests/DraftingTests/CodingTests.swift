@@ -1,0 +1,196 @@
+import Deidentification
+@testable import Drafting
+import Foundation
+import Inference
+import ModelService
+import XCTest
+
+/// `vellum code`: the E/M rules against hand-computed AMA cases, and the whole task on the dev coding fixtures
+/// (Fixtures/coding/README.md) with a real model, checked against their hand-assigned gold.
+final class CodingTests: XCTestCase {
+    static let fixtures = PipelineTests.root.appendingPathComponent("Tests/DraftingTests/Fixtures/coding/dev")
+
+    static func table() throws -> ICD10Table {
+        let dir = ProcessInfo.processInfo.environment[ICD10Table.environmentVariable].map { URL(fileURLWithPath: $0) }
+            ?? PipelineTests.root.appendingPathComponent(".cache/icd10cm")
+        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent(ICD10Table.fileName).path) else {
+            throw XCTSkip("the ICD-10-CM table is not fetched; run scripts/fetch-icd10.py")
+        }
+        return try ICD10Table.load(directory: dir)
+    }
+
+    /// Evidence taken straight from the note (no identifiers to restore).
+    static func plainEvidence(_ sentence: NoteSentence) -> NoteEvidence? {
+        NoteEvidence(quote: sentence.text, line: sentence.line, start: sentence.start, end: sentence.end)
+    }
+
+    // MARK: the E/M table (AMA CPT 2021 office visit guidelines, computed by hand)
+
+    func testTwoOfThreeColumnsSetTheMDMLevel() {
+        // Low problems, minimal data, moderate risk (one stable chronic illness with a refill): low, not moderate.
+        XCTAssertEqual(mdmLevel(problems: .low, data: .straightforward, risk: .moderate), .low)
+        XCTAssertEqual(mdmLevel(problems: .moderate, data: .moderate, risk: .straightforward), .moderate)
+        XCTAssertEqual(mdmLevel(problems: .high, data: .low, risk: .straightforward), .low)
+        XCTAssertEqual(mdmLevel(problems: .high, data: .moderate, risk: .high), .high)
+        XCTAssertEqual(mdmLevel(problems: .straightforward, data: .straightforward, risk: .high), .straightforward)
+        XCTAssertEqual(mdmLevel(problems: .moderate, data: .low, risk: .moderate), .moderate)
+    }
+
+    func testCodesAndTimeThresholds() {
+        XCTAssertEqual(PatientStatus.new.code(for: .straightforward), "99202")
+        XCTAssertEqual(PatientStatus.new.code(for: .high), "99205")
+        XCTAssertEqual(PatientStatus.established.code(for: .low), "99213")
+        XCTAssertEqual(PatientStatus.established.code(for: .high), "99215")
+        // Established 10/20/30/40 minutes, new 15/30/45/60, met or exceeded.
+        XCTAssertNil(PatientStatus.established.level(forMinutes: 9))
+        XCTAssertEqual(PatientStatus.established.level(forMinutes: 29), .low)
+        XCTAssertEqual(PatientStatus.established.level(forMinutes: 30), .moderate)
+        XCTAssertEqual(PatientStatus.established.level(forMinutes: 75), .high)
+        XCTAssertNil(PatientStatus.new.level(forMinutes: 14))
+        XCTAssertEqual(PatientStatus.new.level(forMinutes: 59), .moderate)
+        XCTAssertEqual(PatientStatus.new.level(forMinutes: 60), .high)
+    }
+
+    func level(_ text: String) -> EMSuggestion {
+        VisitLevelCalculator.level(note: VisitNoteText(text), problems: [], locate: Self.plainEvidence)
+    }
+
+    func column(_ visit: EMSuggestion, _ kind: MDMColumnKind) -> MDMColumnResult? {
+        visit.columns.first { $0.column == kind }
+    }
+
+    func testDataColumnCountsUniqueTestsAndCategories() {
+        // Three unique tests ordered: category 1 met, moderate.
+        let three = level("Established patient.\nAssessment: fatigue.\nOrdered CBC, TSH and a basic metabolic panel today.\n")
+        XCTAssertEqual(column(three, .data)?.level, "moderate")
+        // Two items (one ordered, one external note reviewed): limited.
+        let two = level("Established patient.\nA: cough.\nChest x-ray ordered today. Note from the urgent care reviewed.\n")
+        XCTAssertEqual(column(two, .data)?.level, "limited")
+        // One reviewed result: minimal. A test for the next visit is not ordered at this one.
+        let one = level("Established patient.\nData: CBC from last month reviewed.\nPlan: lipid panel at the next visit.\n")
+        XCTAssertEqual(column(one, .data)?.level, "minimal")
+        // Discussion with an external physician is category 3 on its own: moderate; with three tests, extensive.
+        let discussed = level("Established patient.\nPlan: discussed management with her cardiologist by phone.\n")
+        XCTAssertEqual(column(discussed, .data)?.level, "moderate")
+        let both = level("Established patient.\nPlan: discussed with Dr. Osei by phone. Ordered CBC, CMP and troponin today.\n")
+        XCTAssertEqual(column(both, .data)?.level, "extensive")
+    }
+
+    func testRiskColumn() {
+        XCTAssertEqual(column(level("Established patient.\nPlan: continue lisinopril 20 mg daily; refill sent.\n"), .risk)?.level, "moderate")
+        XCTAssertEqual(column(level("Established patient.\nPlan: acetaminophen as needed.\n"), .risk)?.level, "low")
+        // "Continue meds" names no drug: prescription drug management is not documented.
+        XCTAssertEqual(column(level("Established patient.\nDiabetes - doing ok. Continue meds.\n"), .risk)?.level, "minimal")
+        // Sending the patient to the hospital is a decision regarding hospitalization; a return precaution is not.
+        XCTAssertEqual(column(level("Established patient.\nPlan: transfer to the ED for admission.\n"), .risk)?.level, "high")
+        XCTAssertEqual(column(level("Established patient.\nPlan: go to the ED if worse.\n"), .risk)?.level, "minimal")
+    }
+
+    func testTimeGivesTheLevelWhenHigherThanMDM() {
+        let visit = level("NEW PATIENT VISIT\nAssessment: knee pain.\nTotal time on the date of the encounter: 47 minutes.\n")
+        XCTAssertEqual(visit.patient, .new)
+        XCTAssertEqual(visit.timeMinutes, 47)
+        XCTAssertEqual(visit.code, "99204")
+        XCTAssertEqual(visit.basis, "time")
+        XCTAssertEqual(visit.mdmCode, "99202")
+        XCTAssertNotNil(visit.nextLevel)
+        XCTAssertTrue(visit.nextLevel?.contains("60 minutes") == true)
+    }
+
+    // MARK: the table
+
+    func testMissingTableNamesThePathAndTheScript() {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("no-icd10-\(UUID().uuidString)")
+        XCTAssertThrowsError(try ICD10Table.load(directory: empty)) { error in
+            let message = String(describing: error)
+            XCTAssertTrue(message.contains(empty.path), message)
+            XCTAssertTrue(message.contains("scripts/fetch-icd10.py"), message)
+        }
+    }
+
+    func testMalformedTableLineIsNamed() {
+        XCTAssertThrowsError(try ICD10Table.parse("# header\nA00\t1\tA00\tCholera\n", source: "t.tsv")) { error in
+            XCTAssertTrue(String(describing: error).contains("t.tsv:2"), String(describing: error))
+        }
+    }
+
+    // MARK: the lookup, without a model
+
+    /// The gold code of each assessed condition in the dev fixtures is among the candidates the lookup offers
+    /// for its evidence sentence (the two gold codes whose evidence lies outside the assessment, a symptom
+    /// described in the history and a drug class read from a medication list, are beyond a lookup by wording).
+    func testGoldCodesAreAmongTheCandidatesOfTheirSentence() throws {
+        let table = try Self.table()
+        let index = ConditionIndex(table: table)
+        var offered = 0
+        var total = 0
+        var missed: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).filter({ $0.hasSuffix(".gold.json") }) {
+            let gold = try JSONDecoder().decode(Gold.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent(name)))
+            let text = try String(contentsOf: Self.fixtures.appendingPathComponent(name.replacingOccurrences(of: ".gold.json", with: ".txt")), encoding: .utf8)
+            let note = VisitNoteText(text)
+            for code in gold.icd10 {
+                total += 1
+                var codes = Set<String>()
+                for sentence in note.sentences where sentence.text.contains(code.evidence) || code.evidence.contains(sentence.text) {
+                    for phrase in ConditionPhrases.phrases(in: sentence) where !phrase.text.isEmpty {
+                        let found = index.candidates(phrase: phrase.text, sentence: phrase.context, requiredWord: phrase.isHistory ? "history" : nil)
+                        codes.formUnion(found.map(\.entry.code))
+                    }
+                }
+                if codes.contains(code.code) { offered += 1 } else { missed.append("\(name): \(code.code)") }
+            }
+        }
+        XCTAssertEqual(total, 18)
+        XCTAssertGreaterThanOrEqual(offered, 16, "missed: \(missed)")
+    }
+
+    // MARK: the task on the dev fixtures, with a real model
+
+    struct Gold: Decodable {
+        struct Code: Decodable { let code: String; let evidence: String }
+        let icd10: [Code]
+        let em_level: String
+    }
+
+    func testDevFixtures() async throws {
+        let table = try Self.table()
+        let service = ModelService(model: try LanguageModel(path: PipelineTests.modelPath("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")),
+                                   contextLength: 2048)
+        let backend = PipelineTests.Recorder(service)
+        let deidentifier = try PipelineTests.deidentifier()
+        let suggester = CodeSuggester(table: table)
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).filter { $0.hasSuffix(".txt") }.sorted()
+        XCTAssertEqual(names.count, 8)
+        var found = 0
+        for name in names {
+            let text = try String(contentsOf: Self.fixtures.appendingPathComponent(name), encoding: .utf8)
+            let goldURL = Self.fixtures.appendingPathComponent(name.replacingOccurrences(of: ".txt", with: ".gold.json"))
+            let gold = try JSONDecoder().decode(Gold.self, from: Data(contentsOf: goldURL))
+            let result = try await suggester.suggest(ClinicalInput(source: name, text: text), deidentifier: deidentifier,
+                                                     backend: backend, modelSHA256: nil)
+            let scalars = Array(text.unicodeScalars)
+            for diagnosis in result.diagnoses {
+                XCTAssertEqual(table[diagnosis.code]?.billable, true, "\(name): \(diagnosis.code) is not a billable code of the table")
+                XCTAssertTrue(diagnosis.candidates.contains(diagnosis.code))
+                var quoted = String.UnicodeScalarView()
+                quoted.append(contentsOf: scalars[diagnosis.evidence.start..<diagnosis.evidence.end])
+                XCTAssertEqual(String(quoted), diagnosis.evidence.quote, "\(name): evidence offsets miss the quote")
+            }
+            found += Set(result.diagnoses.map(\.code)).intersection(gold.icd10.map(\.code)).count
+            // Never above the documented level, and never the other patient family.
+            XCTAssertEqual(result.visit.code.prefix(4), gold.em_level.prefix(4), name)
+            XCTAssertLessThanOrEqual(result.visit.code.last!.wholeNumberValue!, gold.em_level.last!.wholeNumberValue!, "\(name): over-coded")
+            XCTAssertEqual(result.confirmation, CodingResult.confirmation)
+            XCTAssertTrue(result.report.contains("certified coder"))
+        }
+        // The fixtures' gold has 18 codes; the lookup and the small model together must find most of them.
+        XCTAssertGreaterThanOrEqual(found, 9)
+        // No identifier of a fixture (names in the header lines) reaches the model.
+        let prompts = backend.prompts.map { backend.model.tokenizer.decode($0) }
+        for prompt in prompts {
+            XCTAssertFalse(prompt.contains("Farid Nazari"))
+            XCTAssertFalse(prompt.contains("Lucia Ferreira-Santos"))
+        }
+    }
+}
