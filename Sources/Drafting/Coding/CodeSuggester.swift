@@ -123,8 +123,7 @@ public struct CodeSuggester: Sendable {
             var options = GenerationOptions(maxTokens: 12, sampling: .greedy)
             options.grammar = try Self.grammar(for: candidates)
             let result = try await backend.complete(prompt: builder.tokens(messages(phrase, candidates: candidates)), options: options)
-            timings.promptTokens += result.promptTokensEvaluated
-            timings.generatedTokens += result.ids.count
+            timings.count(result)
             let answer = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
             // The deterministic checks overrule the model: the answer must be one of the offered codes, in the
             // table, billable, and its sentence must be found in the input.
