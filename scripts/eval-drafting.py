@@ -5,7 +5,7 @@ and issue 12's paperwork: appeals against their gold criteria, front-desk reques
 patient letters and referrals drafted from the reference notes of the split (reading grade, fact-check findings).
 
     scripts/eval-drafting.py --split heldout [--model M] [--baseline] [--only records|notes] [--out DIR]
-    scripts/eval-drafting.py --only appeals|frontdesk|letters [--split dev] [--model M] [--out DIR]
+    scripts/eval-drafting.py --only appeals|frontdesk|letters [--split dev] [--model M] [--out DIR] [--binary PATH]
 
 --baseline scores the raw-prompt baseline instead: the same model asked plainly (`vellum generate --chat`,
 greedy) to summarize the record or write the SOAP note, its free text scored the same way where the rules
@@ -159,7 +159,11 @@ def main():
     ap.add_argument("--only", choices=["records", "notes", "appeals", "frontdesk", "letters"])
     ap.add_argument("--baseline", action="store_true")
     ap.add_argument("--out")
+    ap.add_argument("--binary", help="the vellum to run (default .build/release/vellum)")
     args = ap.parse_args()
+    if args.binary:
+        global VELLUM
+        VELLUM = os.path.abspath(args.binary)
     model = ["--model", args.model] if args.model else []
     if args.out:
         os.makedirs(args.out, exist_ok=True)
