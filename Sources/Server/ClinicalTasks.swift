@@ -154,7 +154,7 @@ public struct TaskEndpoint: Sendable {
             let criteriaText = try companionInput(request.criteria, field: "criteria", environment)
             let criteria: PayerCriteria
             do { criteria = try PayerCriteria.parse(criteriaText.text, source: "criteria") } catch {
-                throw APIError.badRequest(error.description, param: "criteria")
+                throw APIError.badRequest("\(error)", param: "criteria")
             }
             return try await AppealDrafter().draft(rationale: input, denial: denial, criteria: criteria,
                                                    deidentifier: environment.deidentifier, backend: environment.service,
@@ -177,7 +177,7 @@ public struct TaskEndpoint: Sendable {
         .draft("code", "Suggest ICD-10-CM codes and the office E/M level for a visit note, each with its evidence.") {
             input, _, environment, progress in
             let table: ICD10Table
-            do { table = try ICD10Table.load() } catch { throw APIError(status: .internalServerError, message: error.description, type: "server_error") }
+            do { table = try ICD10Table.load() } catch { throw APIError(status: .internalServerError, message: "\(error)", type: "server_error") }
             return try await CodeSuggester(table: table).suggest(input, deidentifier: environment.deidentifier, backend: environment.service,
                                                                  modelSHA256: environment.modelSHA256, progress: progress)
         },
