@@ -2,8 +2,8 @@ import Foundation
 @testable import Inference
 import XCTest
 
-/// `Perplexity.measure` against the definition computed a second way: each window fed one token at a time, the
-/// log-probability of every second-half token read from the full log-softmax of the logits before it.
+/// `Perplexity.measure` against the definition computed a second way: each window in a fresh session, as one
+/// batch, the log-probability of every second-half token read from the full log-softmax of the logits before it.
 final class PerplexityTests: XCTestCase {
     private let text = """
         Of Mans First Disobedience, and the Fruit of that Forbidden Tree, whose mortal tast brought Death into the \
@@ -12,7 +12,7 @@ final class PerplexityTests: XCTestCase {
         taught the chosen Seed, in the Beginning how the Heav'ns and Earth rose out of Chaos.
         """
 
-    func testWindowsScoredOnTheirSecondHalfMatchTokenByTokenEvaluation() throws {
+    func testWindowsScoredOnTheirSecondHalfMatchAFreshBatchPerWindow() throws {
         let model = try LanguageModel(path: TestModels.path("gemma-3-270m-q4_k_m.gguf"))  // adds BOS
         let context = 24
         let result = try Perplexity.measure(model: model, text: text, context: context, threads: 2)
@@ -29,17 +29,17 @@ final class PerplexityTests: XCTestCase {
         for index in 0..<windows {
             var window = Array(tokens[(index * context)..<((index + 1) * context)])
             window[0] = try XCTUnwrap(model.tokenizer.bos)  // every window starts with BOS, as llama-perplexity's
-            let session = Session(model: model, contextLength: context, threads: 2)
-            for position in 0..<(context - 1) {
-                let logits = Array(try session.append(token: window[position]))
-                if position >= context / 2 {
-                    negativeLogLikelihood -= logits.withUnsafeBufferPointer { logSoftmax($0) }[Int(window[position + 1])]
-                }
+            // A fresh session per window, all but the last token in one batch, every scored row kept.
+            let scoredRows = context - 1 - context / 2
+            let session = Session(model: model, contextLength: context, threads: 2, maxLogitRows: scoredRows)
+            let logits = try session.appendReturningLogits(Array(window.dropLast()), logitRows: scoredRows)
+            for row in 0..<scoredRows {
+                negativeLogLikelihood -= logSoftmax(logits.row(row))[Int(window[context / 2 + row + 1])]
             }
         }
         let expected = exp(negativeLogLikelihood / Double(result.scoredTokens))
-        // Batched and one-token products round differently (see SessionTests.batchShapeTolerance).
-        XCTAssertEqual(result.perplexity, expected, accuracy: expected * 0.01)
+        // The same batched products on the same tokens: only the split into batches differs.
+        XCTAssertEqual(result.perplexity, expected, accuracy: expected * 1e-6)
         XCTAssertGreaterThan(result.perplexity, 1)
     }
 
