@@ -251,6 +251,7 @@ def main():
                     errors[error_kind(run.stderr.strip().splitlines()[-1])] += 1
                 elif run.returncode == 0:
                     outcome = "accepted"
+                    print(f"accepted {os.path.basename(path)}", file=sys.stderr)
                 else:
                     outcome = "crashed"
                     print(f"CRASH {path}: status {run.returncode}: {run.stderr.strip()[-300:]}", file=sys.stderr)
