@@ -17,6 +17,13 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
     /// `offset` is where the tensor's data-offset field sits in the file; `dataOffset` is its value.
     case misalignedTensor(tensor: String, offset: Int, dataOffset: UInt64, alignment: Int)
     case nestingTooDeep(key: String, offset: Int)
+    /// A key, tensor name or string value longer than its documented limit (`ByteReader.maximum*Bytes`);
+    /// `offset` is where its length field sits.
+    case stringTooLong(field: String, offset: Int, bytes: Int, limit: Int)
+    /// A tensor's data starts inside the data of `other`; `offset` is where its data-offset field sits.
+    case overlappingTensors(tensor: String, offset: Int, other: String)
+    /// A tensor's data does not start where the previous tensor's (padded) data ends: a gap in the data section.
+    case unexpectedTensorOffset(tensor: String, offset: Int, dataOffset: Int, expected: Int)
     /// A string array whose elements span more bytes than a string table indexes (4 GiB); `offset` is where
     /// its elements begin.
     case arrayTooLarge(key: String, offset: Int, bytes: Int)
@@ -57,6 +64,13 @@ public enum GGUFError: Error, Equatable, CustomStringConvertible {
             return "tensor '\(tensor)' data offset \(dataOffset) (field at offset \(offset)) is not a multiple of the alignment \(alignment)"
         case let .nestingTooDeep(key, offset):
             return "metadata key '\(key)' nests arrays more than \(ByteReader.maximumArrayNesting) deep (at offset \(offset))"
+        case let .stringTooLong(field, offset, bytes, limit):
+            return "\(field) at offset \(offset) is \(bytes) bytes long; the limit is \(limit)"
+        case let .overlappingTensors(tensor, offset, other):
+            return "tensor '\(tensor)' data (offset field at \(offset)) overlaps the data of tensor '\(other)'"
+        case let .unexpectedTensorOffset(tensor, offset, dataOffset, expected):
+            return "tensor '\(tensor)' data offset \(dataOffset) (field at offset \(offset)) should be \(expected), "
+                + "where the previous tensor's data ends: tensors must lie back to back in index order"
         case let .arrayTooLarge(key, offset, bytes):
             return "metadata array '\(key)' at offset \(offset) spans \(bytes) bytes; string arrays over 4 GiB are not supported"
         case let .missingKey(key):

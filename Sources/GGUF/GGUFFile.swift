@@ -73,7 +73,7 @@ public final class GGUFFile: @unchecked Sendable {
         var metadata: [String: GGUFMetadataEntry] = [:]
         for _ in 0..<kvCount {
             let keyOffset = reader.offset
-            let key = try reader.string(field: "metadata key")
+            let key = try reader.string(field: "metadata key", limit: ByteReader.maximumKeyBytes)
             let rawType: UInt32 = try reader.read(field: "type of '\(key)'")
             let entry = try reader.metadataEntry(rawType: rawType, key: key, typeOffset: reader.offset - 4, mapping: mapping)
             guard metadata.updateValue(entry, forKey: key) == nil else { throw GGUFError.duplicateKey(key, offset: keyOffset) }
@@ -82,24 +82,21 @@ public final class GGUFFile: @unchecked Sendable {
 
         var alignment = 32
         if let entry = metadata["general.alignment"] {
-            guard case let .value(value) = entry else {
-                throw GGUFError.wrongType(key: "general.alignment", expected: "integer", found: entry.typeName)
+            // Rule: general.alignment is a u32, as the spec gives it. llama.cpp reads it with gguf_get_val_u32,
+            // which aborts on any other type, so a file with another width is one no other reader accepts.
+            guard case let .value(.uint32(raw)) = entry else {
+                throw GGUFError.wrongType(key: "general.alignment", expected: "u32", found: entry.typeName)
             }
-            guard let a = value.intValue else {
-                // An integer too large for Int is still an alignment, just an impossible one; anything else is mistyped.
-                if case let .uint64(raw) = value { throw GGUFError.badAlignment(raw) }
-                throw GGUFError.wrongType(key: "general.alignment", expected: "integer", found: value.typeName)
-            }
-            guard a > 0, a & (a - 1) == 0 else { throw GGUFError.badAlignment(UInt64(truncatingIfNeeded: a)) }
-            alignment = a
+            guard raw > 0, raw & (raw - 1) == 0 else { throw GGUFError.badAlignment(UInt64(raw)) }
+            alignment = Int(raw)
         }
 
         // Data offsets stay UInt64 until they are checked against the file below: a forged one may not fit an Int.
-        var entries: [(name: String, shape: [Int], type: GGMLType, dataOffset: UInt64, bytes: Int)] = []
+        var entries: [(name: String, shape: [Int], type: GGMLType, dataOffset: UInt64, bytes: Int, offsetField: Int)] = []
         var index: [String: Int] = [:]
         for _ in 0..<tensorCount {
             let entryOffset = reader.offset
-            let name = try reader.string(field: "tensor name")
+            let name = try reader.string(field: "tensor name", limit: ByteReader.maximumTensorNameBytes)
             let dimCount: UInt32 = try reader.read(field: "n_dims of '\(name)'")
             guard (1...4).contains(dimCount) else {
                 throw GGUFError.invalidTensorShape(tensor: name, offset: entryOffset, reason: "\(dimCount) dimensions (1 to 4 allowed)")
@@ -137,7 +134,7 @@ public final class GGUFFile: @unchecked Sendable {
             guard index.updateValue(entries.count, forKey: name) == nil else {
                 throw GGUFError.duplicateTensor(name, offset: entryOffset)
             }
-            entries.append((name, shape, type, dataOffset, bytes))
+            entries.append((name, shape, type, dataOffset, bytes, offsetFieldOffset))
         }
 
         let dataStart = (reader.offset + alignment - 1) / alignment * alignment
@@ -154,6 +151,7 @@ public final class GGUFFile: @unchecked Sendable {
             tensors.append(GGUFTensorInfo(
                 name: entry.name, shape: entry.shape, type: entry.type, offset: Int(entry.dataOffset), byteCount: entry.bytes))
         }
+        try Self.checkBackToBack(tensors, offsetFields: entries.map(\.offsetField), alignment: alignment)
 
         self.path = path
         self.version = version
@@ -165,6 +163,27 @@ public final class GGUFFile: @unchecked Sendable {
         self.dataOffset = dataStart
         self.fileSize = length
         self.mapping = mapping
+    }
+
+    /// Rule: tensor data lies back to back in index order, each tensor starting where the previous one ends,
+    /// padded to the alignment (ggml's gguf.cpp refuses any other offset the same way). Data ranges that overlap
+    /// would read one tensor's bytes as another's weights; and since every size, type and offset in the index
+    /// decides where the next tensor starts, a byte changed in any of them moves some tensor off its place.
+    private static func checkBackToBack(_ tensors: [GGUFTensorInfo], offsetFields: [Int], alignment: Int) throws {
+        var expected = 0
+        for (index, tensor) in tensors.enumerated() {
+            if tensor.offset < expected {
+                // Earlier tensors tile [0, expected), so exactly one of them holds this start.
+                let other = tensors[..<index].last { $0.offset <= tensor.offset } ?? tensors[0]
+                throw GGUFError.overlappingTensors(tensor: tensor.name, offset: offsetFields[index], other: other.name)
+            }
+            guard tensor.offset == expected else {
+                throw GGUFError.unexpectedTensorOffset(
+                    tensor: tensor.name, offset: offsetFields[index], dataOffset: tensor.offset, expected: expected)
+            }
+            // Both were checked against the file's length, so the sum cannot overflow.
+            expected = (tensor.offset + tensor.byteCount + alignment - 1) / alignment * alignment
+        }
     }
 
     // MARK: Tensors
@@ -247,6 +266,16 @@ public final class GGUFFile: @unchecked Sendable {
 struct ByteReader {
     /// The most elements one metadata array may hold (see `arrayHeader`).
     static let maximumArrayElements = 1 << 24
+    /// Rule: a metadata key is at most 65,535 bytes, the spec's own limit.
+    static let maximumKeyBytes = (1 << 16) - 1
+    /// Rule: a tensor name is at most 63 bytes: ggml's GGML_MAX_NAME (64) holds the name and its NUL, and
+    /// llama.cpp refuses longer names.
+    static let maximumTensorNameBytes = 63
+    /// Rule: a string value (a scalar such as the chat template, or one element of an array such as a token text)
+    /// is at most 1 MiB. The spec sets no limit; the largest real strings are chat templates of tens of
+    /// kilobytes. Scalar strings are copied into memory when the file opens, and templates are parsed and
+    /// matched, so a forged length of gigabytes that the file really holds would otherwise be paid for in full.
+    static let maximumStringValueBytes = 1 << 20
 
     let base: UnsafeRawPointer
     /// Reads stop here: the end of the file, or of the array a view reads.
@@ -296,10 +325,15 @@ struct ByteReader {
         return Int(raw)
     }
 
-    /// A string's bytes in place (length-prefixed), checked to be valid UTF-8 without copying them.
-    mutating func stringBytes(field: @autoclosure () -> String) throws -> UnsafeRawBufferPointer {
+    /// A string's bytes in place (length-prefixed), checked against `limit` and to be valid UTF-8 without
+    /// copying them.
+    mutating func stringBytes(field: @autoclosure () -> String,
+                              limit: Int = maximumStringValueBytes) throws -> UnsafeRawBufferPointer {
         let start = offset
         let byteCount = try count(field: "length of \(field())", minimumBytesEach: 1)
+        guard byteCount <= limit else {
+            throw GGUFError.stringTooLong(field: field(), offset: start, bytes: byteCount, limit: limit)
+        }
         let buffer = try rawBytes(byteCount, field: field())
         // Vocabulary pieces are raw bytes in principle; llama.cpp keeps them byte-exact, and so do we, except
         // that Swift strings must be valid UTF-8: a key or name that is not is an error rather than a repair.
@@ -307,8 +341,8 @@ struct ByteReader {
         return buffer
     }
 
-    mutating func string(field: @autoclosure () -> String) throws -> String {
-        String(decoding: try stringBytes(field: field()), as: UTF8.self)
+    mutating func string(field: @autoclosure () -> String, limit: Int = maximumStringValueBytes) throws -> String {
+        String(decoding: try stringBytes(field: field(), limit: limit), as: UTF8.self)
     }
 
     /// UTF-8 validity as Swift's `String(validating:)` decides it (no overlong forms, surrogates or values

@@ -65,9 +65,9 @@ enum GPT2ByteMapping {
 
 /// The merge loop of a byte-level BPE vocabulary.
 ///
-/// llama.cpp keeps every symbol as a string and looks merges up by string pairs. Here every string that can
-/// occur as a symbol — the 256 byte texts and the result of every merge — is interned once at load: vocabulary
-/// texts get their token id, the rare merge result that is not a token gets an id past the vocabulary. A merge
+/// llama.cpp keeps every symbol as a string and looks merges up by string pairs. Here every symbol is a token id:
+/// the 256 byte texts are interned once at load (vocabulary texts get their token id, a byte whose text is not a
+/// token gets an id past the vocabulary), and every merge's halves and result were checked to be tokens. A merge
 /// is then a lookup of two integers, and a symbol that ends as a token needs no lookup at all.
 final class ByteLevelBPE: Sendable {
     let vocabulary: Vocabulary
@@ -107,17 +107,28 @@ final class ByteLevelBPE: Sendable {
         merges.reserveCapacity(mergeList.count)
         var joined: [UInt8] = []
         try mergeList.forEachString { rank, line in
-            // llama.cpp splits at the first space after the first byte; a line without one never matches.
-            guard !line.isEmpty, let space = line[1...].firstIndex(of: UInt8(ascii: " ")) else { return }
+            func invalid(_ reason: String) -> TokenizerError {
+                .invalidMerge(rank: rank, line: String(decoding: line, as: UTF8.self), reason: reason)
+            }
+            // llama.cpp splits at the first space after the first byte.
+            guard !line.isEmpty, let space = line[1...].firstIndex(of: UInt8(ascii: " ")) else {
+                throw invalid("no space between two halves")
+            }
             let left = UnsafeRawBufferPointer(rebasing: line[..<space])
             let right = UnsafeRawBufferPointer(rebasing: line[(space + 1)...])
-            let key = UInt64(UInt32(bitPattern: intern(left))) << 32 | UInt64(UInt32(bitPattern: intern(right)))
-            // The first listing of a pair wins (llama.cpp's `emplace`).
-            guard merges[key] == nil else { return }
+            // Rule: both halves and their concatenation are tokens. A merge is learned from pairs of tokens into a
+            // token; llama.cpp accepts any line and falls back to byte tokens for a result that is not one, so a
+            // damaged merge list would tokenize differently from the model's training without a word.
+            guard let leftID = vocabulary.texts.id(for: left) else { throw invalid("its left half is not a token") }
+            guard let rightID = vocabulary.texts.id(for: right) else { throw invalid("its right half is not a token") }
             joined.removeAll(keepingCapacity: true)
             joined.append(contentsOf: left)
             joined.append(contentsOf: right)
-            merges[key] = Merge(rank: Int32(rank), result: joined.withUnsafeBytes(intern))
+            guard let result = vocabulary.texts.id(for: joined) else { throw invalid("the two halves joined are not a token") }
+            let key = UInt64(UInt32(bitPattern: leftID)) << 32 | UInt64(UInt32(bitPattern: rightID))
+            // The first listing of a pair wins (llama.cpp's `emplace`).
+            guard merges[key] == nil else { return }
+            merges[key] = Merge(rank: Int32(rank), result: result)
         }
         self.merges = merges
         self.nonTokenTexts = extraTexts
@@ -189,8 +200,9 @@ final class ByteLevelBPE: Sendable {
             if Int(symbol.id) < vocabulary.count {
                 output.append(symbol.id)
             } else {
-                // A merge produced text that is not a token: llama.cpp falls back to single-byte tokens of the
-                // mapped text (only ASCII bytes can name a token, the rest are dropped).
+                // A byte whose mapped text is not a token (merges never involve one: their halves are tokens):
+                // llama.cpp falls back to single-byte tokens of the mapped text (only ASCII bytes can name a
+                // token, the rest are dropped).
                 for unit in nonTokenTexts[Int(symbol.id) - vocabulary.count] where unit < 0x80 {
                     if let id = vocabulary.texts.id(for: [unit]) { output.append(id) }
                 }

@@ -13,12 +13,16 @@ import GGUF
 struct TokenTexts: Sendable {
     private let table: GGUFStringTable
     /// Texts that differ from the file: llama.cpp renames empty pieces "[EMPTY_<id>]" so every text is a
-    /// distinct key. No bundled vocabulary has one.
+    /// distinct key (`Vocabulary` refuses them where the tokenizer type forbids empty texts). No bundled
+    /// vocabulary has one.
     private let renamed: [Int: [UInt8]]
     /// Token id per slot, -1 for an empty slot; the slot count is a power of two at least twice the token count.
     private let slots: [Int32]
 
     var count: Int { table.count }
+
+    /// Ids of the tokens whose text in the file is empty (renamed here), in order.
+    var emptyTextIDs: [Int] { renamed.keys.sorted() }
 
     /// Reads the texts of `array` and indexes them; two tokens with the same text are an error.
     init(_ array: GGUFArray) throws {

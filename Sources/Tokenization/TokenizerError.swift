@@ -13,6 +13,14 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     case missingToken(String, reason: String)
     /// libsentencepiece refused the model built from the vocabulary.
     case sentencePieceRejected(String)
+    /// A `tokenizer.ggml.token_type` value outside llama.cpp's enumeration (0 to 6).
+    case invalidTokenType(id: Int, type: Int)
+    /// A special-token id in the metadata (`key`) that is negative or past the vocabulary.
+    case specialTokenOutOfRange(key: String, id: Int, vocabularySize: Int)
+    /// An empty token text where the tokenizer type forbids one.
+    case emptyToken(id: Int)
+    /// A line of `tokenizer.ggml.merges` (rank `rank`) that is not two tokens whose concatenation is a token.
+    case invalidMerge(rank: Int, line: String, reason: String)
 
     public var description: String {
         switch self {
@@ -28,6 +36,14 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
             return "token \(text.debugDescription) is missing from the vocabulary: \(reason)"
         case let .sentencePieceRejected(message):
             return "libsentencepiece refused the vocabulary: \(message)"
+        case let .invalidTokenType(id, type):
+            return "tokenizer.ggml.token_type of token \(id) is \(type), outside the token types 0 to 6"
+        case let .specialTokenOutOfRange(key, id, size):
+            return "\(key) is \(id), outside the vocabulary of \(size) tokens"
+        case let .emptyToken(id):
+            return "tokenizer.ggml.tokens has an empty text at id \(id), which this tokenizer type does not allow"
+        case let .invalidMerge(rank, line, reason):
+            return "tokenizer.ggml.merges entry \(rank) \(line.debugDescription): \(reason)"
         }
     }
 

@@ -42,8 +42,10 @@ public struct TokenAttributes: OptionSet, Sendable, Hashable {
     /// llama.cpp's RSTRIP: when found as a special token, whitespace after it is dropped.
     public static let stripsRight = TokenAttributes(rawValue: 1 << 8)
 
-    /// From a GGUF `tokenizer.ggml.token_type` value (llama.cpp's `LLAMA_TOKEN_TYPE_*`); 0 and unknown values
-    /// are "undefined": no bits.
+    /// The values `tokenizer.ggml.token_type` may hold: llama.cpp's `LLAMA_TOKEN_TYPE_*`, 0 (undefined) to 6 (byte).
+    static let ggufTokenTypes = 0...6
+
+    /// From a GGUF `tokenizer.ggml.token_type` value (one of `ggufTokenTypes`); 0 is "undefined": no bits.
     init(ggufTokenType type: Int) {
         switch type {
         case 1: self = .normal
@@ -57,17 +59,15 @@ public struct TokenAttributes: OptionSet, Sendable, Hashable {
     }
 }
 
-/// Token scores: read from the map when the file stores them as `float32` (every real vocabulary does),
-/// converted otherwise, 0 for every token when the file has none (llama.cpp's default).
+/// Token scores: read from the map (the file stores them as `float32`), 0 for every token when the file has
+/// none (llama.cpp's default).
 enum TokenScores: Sendable {
     case inPlace(GGUFFloat32Elements)
-    case converted([Float])
     case none
 
     subscript(id: Int) -> Float {
         switch self {
         case let .inPlace(elements): return elements[id]
-        case let .converted(values): return values[id]
         case .none: return 0
         }
     }
@@ -118,35 +118,64 @@ final class Vocabulary: Sendable {
         let scores: TokenScores
         if file.metadata.contains(TokenizerKey.scores) {
             let array = try file.array(TokenizerKey.scores)
+            // Rule: scores are an array of float32, as the spec gives them. llama.cpp reads the array's bytes as
+            // floats whatever type the file declares, so any other element type means numbers it would misread.
+            guard let inPlace = array.float32Elements() else {
+                throw GGUFError.wrongType(key: TokenizerKey.scores, expected: "array<float32>", found: array.typeName)
+            }
             guard array.count >= count else {
                 throw TokenizerError.arrayTooShort(key: TokenizerKey.scores, count: array.count, tokens: count)
             }
-            if let inPlace = array.float32Elements() {
-                scores = .inPlace(inPlace)
-            } else {
-                scores = .converted(try array.map(expected: "array of numbers") { $0.floatValue })
-            }
+            scores = .inPlace(inPlace)
         } else {
             scores = .none
         }
         var attributes: [TokenAttributes]
         if file.metadata.contains(TokenizerKey.tokenType) {
-            // Converted straight from the map, without an intermediate `[Int]`.
             let types = try file.array(TokenizerKey.tokenType)
+            // Rule: token types are an array of int32, as the spec gives them (llama.cpp reads the bytes as
+            // int32 whatever the declared type, so another width would be misread there).
+            guard types.elementType == .int32 else {
+                throw GGUFError.wrongType(key: TokenizerKey.tokenType, expected: "array<int32>", found: types.typeName)
+            }
             guard types.count >= count else {
                 throw TokenizerError.arrayTooShort(key: TokenizerKey.tokenType, count: types.count, tokens: count)
             }
-            attributes = try types.map(expected: "array of integers") { $0.intValue.map(TokenAttributes.init(ggufTokenType:)) }
+            // Converted straight from the map, without an intermediate `[Int]`; the first value outside the
+            // enumeration is kept for the error.
+            var id = 0
+            var invalid: (id: Int, type: Int)?
+            attributes = try types.map(expected: "array<int32>") { value in
+                defer { id += 1 }
+                guard let type = value.intValue else { return nil }
+                if invalid == nil, id < count, !TokenAttributes.ggufTokenTypes.contains(type) { invalid = (id, type) }
+                return TokenAttributes(ggufTokenType: type)
+            }
+            // Rule: every token's type is in the enumeration. llama.cpp maps other values to "undefined" (no
+            // text when decoded), which hides a damaged or misread array instead of reporting it.
+            if let invalid { throw TokenizerError.invalidTokenType(id: invalid.id, type: invalid.type) }
             attributes.removeLast(attributes.count - count)
         } else {
             attributes = Array(repeating: .normal, count: count)
         }
 
-        // Special ids: llama.cpp's defaults per family, each replaced by the metadata when in range.
+        // Rule: no empty token texts where the tokenizer type forbids them. SentencePiece refuses empty pieces
+        // (libsentencepiece's own check), and a byte-level BPE normal or byte token is at least one byte by
+        // construction. llama.cpp renames every empty text "[EMPTY_<id>]" and goes on; that stays for the
+        // control and unused tokens of BPE vocabularies, where a text is a name and never matched as input.
+        for id in texts.emptyTextIDs where kind == .sentencePiece || !attributes[id].isDisjoint(with: [.normal, .byte]) {
+            throw TokenizerError.emptyToken(id: id)
+        }
+
+        // Special ids: llama.cpp's defaults per family, each replaced by the metadata's.
         func specialID(_ key: String, default fallback: Int32?) throws -> Int32? {
-            var id = fallback.flatMap { $0 < count ? $0 : nil }
-            if let value = try file.optional(key, file.int), value >= 0, value < count { id = Int32(value) }
-            return id
+            guard let value = try file.optional(key, file.int) else { return fallback.flatMap { $0 < count ? $0 : nil } }
+            // Rule: a special id in the metadata names a token of the vocabulary. llama.cpp warns and falls
+            // back to its default; here ids index the vocabulary's tables, so a wrong one is refused.
+            guard value >= 0, value < count else {
+                throw TokenizerError.specialTokenOutOfRange(key: key, id: value, vocabularySize: count)
+            }
+            return Int32(value)
         }
         let defaults: (bos: Int32?, eos: Int32?, unknown: Int32?) = kind == .sentencePiece ? (1, 2, 0) : (11, 11, nil)
         let bos = try specialID(TokenizerKey.bosID, default: defaults.bos)

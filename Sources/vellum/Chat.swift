@@ -37,10 +37,10 @@ struct Chat: ParsableCommand {
             }
             let options = GenerationOptions(maxTokens: min(maxTokens, available),
                                             sampling: samplingOptions.parameters, stopStrings: samplingOptions.stop)
-            let result = try session.generate(prompt: prompt, options: options) { piece in
+            let result = try session.generate(prompt: prompt, options: options, onText: { piece in
                 writeOut(piece)
                 return true
-            }
+            })
             writeOut("\n")
             printError(String(format: "[%d new prompt tokens at %.1f t/s, %d generated at %.1f t/s]",
                               result.promptTokensEvaluated, result.promptTokensPerSecond,

@@ -91,10 +91,10 @@ struct Generate: ParsableCommand {
         var options = GenerationOptions(maxTokens: maxTokens, sampling: samplingOptions.parameters,
                                         stopStrings: samplingOptions.stop, grammar: grammar)
         if ids.count + maxTokens > session.contextLength { options.maxTokens = max(0, session.contextLength - ids.count) }
-        let result = try session.generate(prompt: ids, options: options) { piece in
+        let result = try session.generate(prompt: ids, options: options, onText: { piece in
             if !json { writeOut(piece) }
             return true
-        }
+        })
         if json {
             try printJSON(Output(
                 model: model.name, promptIds: ids, ids: result.ids, text: result.text,

@@ -13,7 +13,7 @@ struct Vellum: AsyncParsableCommand {
         subcommands: [
             Summarize.self, Draft.self, Code.self, Drafts.self, Show.self, Edit.self, Amend.self, Sign.self, Discard.self, Export.self,
             Stats.self, Audit.self, Policy.self, Deid.self, DeidEval.self, Generate.self, Chat.self, Tokenize.self, Inspect.self,
-            Bench.self, Serve.self,
+            Bench.self, PerplexityCommand.self, Serve.self,
         ]
     )
 }

@@ -225,11 +225,66 @@ final class GGUFBrokenFileTests: XCTestCase {
             writer.tensors = [.init("a", shape: [4], type: .f32)]
             assertOpening(writer.build().bytes, throws: .badAlignment(UInt64(bad)), "alignment \(bad)")
         }
+        // The spec's type is u32; any other width or kind is refused by name, even holding a good value.
         var writer = GGUFTestWriter()
-        writer.metadata = [("general.alignment", .uint64(1 << 63))]
-        assertOpening(writer.build().bytes, throws: .badAlignment(1 << 63), "a power of two too large for Int")
-        writer.metadata = [("general.alignment", .string("32"))]
-        assertOpening(writer.build().bytes, throws: .wrongType(key: "general.alignment", expected: "integer", found: "string"))
+        for (value, found) in [(GGUFValue.uint64(32), "u64"), (.int32(32), "i32"), (.uint16(32), "u16"), (.string("32"), "string")] {
+            writer.metadata = [("general.alignment", value)]
+            assertOpening(writer.build().bytes, throws: .wrongType(key: "general.alignment", expected: "u32", found: found))
+        }
+    }
+
+    // MARK: Tensor layout
+
+    /// The two-tensor file with "b"'s data-offset field forged to `offset`.
+    private func smallValidFile(offsetOfB offset: UInt64) -> (bytes: [UInt8], layout: GGUFTestWriter.Layout) {
+        var (bytes, layout) = smallValidFile()
+        bytes.patch(offset, at: layout.tensors[1].offsetFieldOffset)
+        return (bytes, layout)
+    }
+
+    func testOverlappingTensorDataIsRefused() {
+        // "b" pointed at "a"'s bytes: 12 bytes of a Q8_0 block would be read as three floats.
+        let (bytes, layout) = smallValidFile(offsetOfB: 0)
+        assertOpening(bytes, throws: .overlappingTensors(tensor: "b", offset: layout.tensors[1].offsetFieldOffset, other: "a"))
+    }
+
+    func testAGapBetweenTensorsIsRefused() {
+        // "b" one alignment step further than where "a" ends (the file is extended so the data is in bounds).
+        let (valid, layout) = smallValidFile()
+        let b = layout.tensors[1]
+        var (bytes, _) = smallValidFile(offsetOfB: b.relativeDataOffset + 32)
+        bytes += [UInt8](repeating: 0, count: 32)
+        assertOpening(bytes, throws: .unexpectedTensorOffset(
+            tensor: "b", offset: b.offsetFieldOffset, dataOffset: Int(b.relativeDataOffset) + 32, expected: Int(b.relativeDataOffset)))
+        XCTAssertNoThrow(try open(valid))
+    }
+
+    // MARK: String limits
+
+    func testStringsOverTheirLimitsAreRefused() {
+        let valueLimit = 1 << 20
+        var writer = GGUFTestWriter()
+        writer.metadata = [("tokenizer.chat_template", .string(String(repeating: "x", count: valueLimit)))]
+        XCTAssertNoThrow(try open(writer.build().bytes), "exactly the limit")
+        writer.metadata = [("tokenizer.chat_template", .string(String(repeating: "x", count: valueLimit + 1)))]
+        var (bytes, layout) = writer.build()
+        assertOpening(bytes, throws: .stringTooLong(
+            field: "value of 'tokenizer.chat_template'", offset: layout.metadata[0].valueOffset, bytes: valueLimit + 1, limit: valueLimit))
+
+        // An element of a string array (a token text) has the same limit.
+        writer.metadata = [("tokenizer.ggml.tokens", .array(.string, [.string("a"), .string(String(repeating: "y", count: valueLimit + 1))]))]
+        (bytes, layout) = writer.build()
+        assertOpening(bytes, throws: .stringTooLong(
+            field: "value of 'tokenizer.ggml.tokens'", offset: layout.metadata[0].valueOffset + 12 + 9, bytes: valueLimit + 1, limit: valueLimit))
+
+        writer.metadata = [(String(repeating: "k", count: 1 << 16), .bool(true))]
+        assertOpening(writer.build().bytes, throws: .stringTooLong(field: "metadata key", offset: 24, bytes: 1 << 16, limit: (1 << 16) - 1))
+
+        writer.metadata = []
+        writer.tensors = [.init(String(repeating: "t", count: 64), shape: [4], type: .f32)]
+        assertOpening(writer.build().bytes, throws: .stringTooLong(field: "tensor name", offset: 24, bytes: 64, limit: 63))
+        writer.tensors = [.init(String(repeating: "t", count: 63), shape: [4], type: .f32)]
+        XCTAssertNoThrow(try open(writer.build().bytes), "a 63-byte name is ggml's longest")
     }
 
     func testArrayTooLargeToHoldInMemoryIsRefusedBeforeAllocating() {

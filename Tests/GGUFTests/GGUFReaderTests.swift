@@ -73,7 +73,7 @@ final class GGUFReaderTests: XCTestCase {
 
     func testAlignmentDefaultsTo32AndAcceptsOne() throws {
         let directory = try TemporaryDirectory()
-        for (alignmentKey, expected) in [(nil, 32), (GGUFValue.uint32(1), 1), (.uint64(256), 256)] as [(GGUFValue?, Int)] {
+        for (alignmentKey, expected) in [(nil, 32), (GGUFValue.uint32(1), 1), (.uint32(256), 256)] as [(GGUFValue?, Int)] {
             var writer = GGUFTestWriter()
             if let alignmentKey { writer.metadata = [("general.alignment", alignmentKey)] }
             writer.tensors = Self.mixedTensors

@@ -96,10 +96,8 @@ final class SessionTests: XCTestCase {
         let session = Session(model: try Self.model(), contextLength: 64, threads: 2)
         var streamed = ""
         let result = try session.generate(
-            prompt: prompt, options: GenerationOptions(maxTokens: 20, sampling: .greedy, stopStrings: ["."])) {
-                streamed += $0
-                return true
-            }
+            prompt: prompt, options: GenerationOptions(maxTokens: 20, sampling: .greedy, stopStrings: ["."]),
+            onText: { streamed += $0; return true })
         XCTAssertEqual(result.stopReason, .stopString)
         XCTAssertEqual(result.text, " Paris")
         XCTAssertEqual(streamed, result.text)

@@ -34,12 +34,12 @@ struct Reference {
     init(model: LanguageModel, prompt: [Int32], options: GenerationOptions, contextLength: Int) throws {
         let session = Session(model: model, contextLength: contextLength, threads: 2)
         var pieces: [String] = [], tokensAfterPiece: [Int] = []
-        result = try session.generate(prompt: prompt, options: options) { piece in
+        result = try session.generate(prompt: prompt, options: options, onText: { piece in
             pieces.append(piece)
             // The session holds the prompt and every generated token but the one just sampled.
             tokensAfterPiece.append(session.tokens.count - prompt.count + 1)
             return true
-        }
+        })
         self.pieces = pieces
         self.tokensAfterPiece = tokensAfterPiece
     }

@@ -11,6 +11,8 @@ struct MetadataOnlyGGUF {
         case bool(Bool)
         case strings([String])
         case int32s([Int32])
+        case uint32s([UInt32])
+        case float32s([Float])
     }
 
     var entries: [(String, Value)] = []
@@ -31,6 +33,8 @@ struct MetadataOnlyGGUF {
             case let .bool(b): u32(7); data.append(b ? 1 : 0)
             case let .strings(list): u32(9); u32(8); u64(UInt64(list.count)); list.forEach(string)
             case let .int32s(list): u32(9); u32(5); u64(UInt64(list.count)); list.forEach { u32(UInt32(bitPattern: $0)) }
+            case let .uint32s(list): u32(9); u32(4); u64(UInt64(list.count)); list.forEach(u32)
+            case let .float32s(list): u32(9); u32(6); u64(UInt64(list.count)); list.forEach { u32($0.bitPattern) }
             }
         }
         try data.write(to: url)

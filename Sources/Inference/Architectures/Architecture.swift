@@ -27,7 +27,13 @@ public enum ArchitectureRegistry {
         guard let build = builders[name] else {
             throw ModelError.unknownArchitecture(name, known: builders.keys.sorted())
         }
-        return try build(WeightLoader(file: file))
+        let loader = WeightLoader(file: file)
+        let architecture = try build(loader)
+        // Rule: the architecture uses every tensor of the file, as llama.cpp requires ("wrong number of
+        // tensors"). A tensor it does not read is a misnamed one (a damaged index) or a part of some other
+        // model that would silently be left out of the computation.
+        if let unused = loader.unusedTensors.first { throw ModelError.unusedTensor(unused) }
+        return architecture
     }
 }
 

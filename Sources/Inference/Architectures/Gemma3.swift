@@ -43,8 +43,8 @@ final class Gemma3: Architecture {
         self.shape = shape
         window = try file.int("gemma3.attention.sliding_window")
         guard window > 0 else { throw ModelError.invalidHyperparameter(key: "gemma3.attention.sliding_window") }
-        let ropeBase = try file.optional("gemma3.rope.freq_base", file.float) ?? 1_000_000
-        let ropeScale = try file.optional("gemma3.rope.scaling.factor", file.float) ?? 1
+        let ropeBase = try file.positiveFiniteFloat("gemma3.rope.freq_base", default: 1_000_000)
+        let ropeScale = try file.positiveFiniteFloat("gemma3.rope.scaling.factor", default: 1)
         globalRope = Rope(style: .halves, headDim: shape.headDim, base: ropeBase, linearScale: ropeScale)
         localRope = Rope(style: .halves, headDim: shape.headDim, base: Self.localRopeBase)
         embedding = try Embedding(loader: loader, shape: shape)

@@ -29,7 +29,7 @@ final class Llama: Architecture {
         let file = loader.file
         let shape = try ModelShape(file: file, arch: architecture)
         self.shape = shape
-        let ropeBase = try file.optional("\(architecture).rope.freq_base", file.float) ?? 10_000
+        let ropeBase = try file.positiveFiniteFloat("\(architecture).rope.freq_base", default: 10_000)
         rope = Rope(style: ropeStyle, headDim: shape.headDim, base: ropeBase)
         embedding = try Embedding(loader: loader, shape: shape)
         let d = shape.embeddingLength, ff = shape.feedForwardLength

@@ -36,6 +36,12 @@ public final class LanguageModel: @unchecked Sendable {
         file = try GGUFFile(path: path)
         architecture = try ArchitectureRegistry.load(file)
         tokenizer = try Tokenizer(file: file)
+        // Rule: one token text per embedding row (llama.cpp creates token_embd with exactly n_vocab rows).
+        // With fewer texts the model can produce ids that are no token; with more, the tokenizer can produce
+        // ids past the embedding.
+        guard tokenizer.vocabularySize == architecture.shape.vocabularySize else {
+            throw ModelError.vocabularyMismatch(tokens: tokenizer.vocabularySize, embeddingRows: architecture.shape.vocabularySize)
+        }
         // Our own pool splits the rows of each product across threads; OpenBLAS must not add its own on top.
         QuantKernels.setBLASThreads(1)
     }

@@ -46,7 +46,7 @@ public struct ModelShape: Sendable, Equatable {
         kvHeadCount = try file.optional(key("attention.head_count_kv"), file.int) ?? headCount
         feedForwardLength = try file.int(key("feed_forward_length"))
         trainedContextLength = try file.int(key("context_length"))
-        rmsEpsilon = try file.float(key("attention.layer_norm_rms_epsilon"))
+        rmsEpsilon = try file.positiveFiniteFloat(key("attention.layer_norm_rms_epsilon"))
         let defaultHeadDim = headCount > 0 ? embeddingLength / headCount : 0
         headDim = try file.optional(key("attention.key_length"), file.int) ?? defaultHeadDim
         guard let embedding = file.tensor(named: "token_embd.weight"), embedding.shape.count == 2 else {
@@ -62,7 +62,6 @@ public struct ModelShape: Sendable, Equatable {
             (headDim > 0 && headDim % 2 == 0, key("attention.key_length")),
             (feedForwardLength > 0, key("feed_forward_length")),
             (trainedContextLength > 0, key("context_length")),
-            (rmsEpsilon > 0, key("attention.layer_norm_rms_epsilon")),
         ]
         for (ok, name) in checks where !ok {
             throw ModelError.invalidHyperparameter(key: name)
@@ -70,10 +69,29 @@ public struct ModelShape: Sendable, Equatable {
     }
 }
 
+extension GGUFFile {
+    /// The number at `key` (or `fallback` when absent), refused unless finite and greater than zero.
+    ///
+    /// Rule: rope bases, rope scales and norm epsilons are finite and positive. A NaN or infinite one turns
+    /// every activation into NaN, a zero or negative one makes rope or the norm meaningless; the model would
+    /// run and produce garbage, so such a file is refused at load.
+    func positiveFiniteFloat(_ key: String, default fallback: Float? = nil) throws -> Float {
+        guard let value = try optional(key, float) ?? fallback else { throw GGUFError.missingKey(key) }
+        guard value.isFinite, value > 0 else { throw ModelError.notPositiveFinite(key: key, value: value) }
+        return value
+    }
+}
+
 /// Errors of model construction and use that are not about the GGUF container itself.
 public enum ModelError: Error, Equatable, CustomStringConvertible {
     case unknownArchitecture(String, known: [String])
     case invalidHyperparameter(key: String)
+    /// A rope base, rope scale or norm epsilon that is NaN, infinite, zero or negative.
+    case notPositiveFinite(key: String, value: Float)
+    /// `tokenizer.ggml.tokens` does not have one text per row of `token_embd.weight`.
+    case vocabularyMismatch(tokens: Int, embeddingRows: Int)
+    /// A tensor of the file that the architecture does not use.
+    case unusedTensor(String)
     case tensorShape(name: String, expected: [Int], found: [Int])
     case unsupportedTensorType(name: String, type: String)
     case contextFull(limit: Int, needed: Int)
@@ -88,6 +106,12 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
             return "general.architecture '\(name)' is not supported (supported: \(known.joined(separator: ", ")))"
         case let .invalidHyperparameter(key):
             return "metadata key '\(key)' has an invalid value"
+        case let .notPositiveFinite(key, value):
+            return "metadata key '\(key)' is \(value); it must be a finite number greater than zero"
+        case let .vocabularyMismatch(tokens, rows):
+            return "tokenizer.ggml.tokens has \(tokens) texts but token_embd.weight has \(rows) rows; they must be equal"
+        case let .unusedTensor(name):
+            return "tensor '\(name)' is not one this architecture uses (a misnamed or foreign tensor)"
         case let .tensorShape(name, expected, found):
             return "tensor '\(name)' has shape \(found), expected \(expected)"
         case let .unsupportedTensorType(name, type):

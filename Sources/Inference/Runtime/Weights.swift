@@ -19,16 +19,26 @@ public struct Linear: @unchecked Sendable {
     public var rowBytes: Int { type.byteCount(elements: cols)! }
 }
 
-/// Looks tensors up by their GGUF names and checks each one's shape and type before the model uses it.
+/// Looks tensors up by their GGUF names and checks each one's shape and type before the model uses it, keeping
+/// the names it handed out (`unusedTensors`).
 public struct WeightLoader {
     public let file: GGUFFile
+    private let used = UsedTensorNames()
 
     public init(file: GGUFFile) { self.file = file }
 
+    private final class UsedTensorNames {
+        var names: Set<String> = []
+    }
+
     private func tensor(_ name: String) throws -> GGUFTensorInfo {
         guard let info = file.tensor(named: name) else { throw GGUFError.missingTensor(name) }
+        used.names.insert(name)
         return info
     }
+
+    /// The file's tensors that no `linear` or `vector` call has asked for, in file order.
+    public var unusedTensors: [String] { file.tensors.map(\.name).filter { !used.names.contains($0) } }
 
     public func has(_ name: String) -> Bool { file.tensor(named: name) != nil }
 
