@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// One item of the ICD-10-CM tabular list: a chapter, block, category or (sub)code.
 public struct ICD10Entry: Codable, Equatable, Sendable {
@@ -93,25 +94,14 @@ public struct ICD10Table: Sendable {
             ?? leaves.first { $0.description.lowercased().hasSuffix("unspecified") }
     }
 
-    /// `$VELLUM_ICD10_DIR`, else the first `.cache/icd10cm` found walking up from the working directory and
-    /// then from the executable, else `./.cache/icd10cm`.
+    /// `$VELLUM_ICD10_DIR`, else `.cache/icd10cm` of the checkout the models are found in (`ModelCatalog`'s
+    /// root: `VELLUM_ROOT`, or walking up from the executable and the working directory), else `./.cache/icd10cm`.
     public static func defaultDirectory() -> URL {
         if let override = ProcessInfo.processInfo.environment[environmentVariable], !override.isEmpty {
             return URL(fileURLWithPath: override)
         }
-        let starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                      URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()]
-        for start in starts {
-            var dir = start.standardizedFileURL
-            for _ in 0..<8 {
-                let candidate = dir.appendingPathComponent(".cache/icd10cm")
-                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(fileName).path) { return candidate }
-                let parent = dir.deletingLastPathComponent()
-                if parent.path == dir.path { break }
-                dir = parent
-            }
-        }
-        return URL(fileURLWithPath: ".cache/icd10cm")
+        let root = ModelCatalog().root ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        return root.appendingPathComponent(".cache/icd10cm")
     }
 }
 
