@@ -180,6 +180,14 @@ final class AppealTests: XCTestCase {
         XCTAssertFalse(EvidencePassages.negatesShared("No prior surgery.", criterion: "No prior spine surgery."))
     }
 
+    func testAPassageMustNameTheCriterionsSubjectNotJustShareAPrefixOrProcessWords() {
+        let criterion = "Hepatitis B screening (HBsAg and anti-HBc) completed before starting therapy."
+        XCTAssertFalse(EvidencePassages.namesSubject("RF positive, anti-CCP 180 U/mL; on therapy since 2023.", criterion: criterion))
+        XCTAssertTrue(EvidencePassages.namesSubject("HBsAg negative and anti-HBc negative on 01/10/2025.", criterion: criterion))
+        XCTAssertTrue(EvidencePassages.namesSubject("Completed 12 sessions of physical therapy.",
+                                                    criterion: "At least 6 weeks of physical therapy."))
+    }
+
     func testARealModelsAppealAnswersEveryCriterionAndQuotesTheRecord() async throws {
         let deidentifier = try PipelineTests.deidentifier()
         let service = ModelService(model: try LanguageModel(path: PipelineTests.modelPath("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")), contextLength: 2048)

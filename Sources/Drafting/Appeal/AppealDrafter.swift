@@ -42,8 +42,8 @@ public struct PriorAuthAppeal: Codable, Sendable, CheckedDraft {
 
 /// `vellum draft appeal`: an appeal built criterion by criterion. For each of the payer's criteria the passages
 /// of the rationale that share its words are offered to the model, which may only answer with their numbers or
-/// NONE (a grammar allows nothing else); a passage that negates the criterion's subject is never taken as
-/// evidence. A criterion is written as met only with a quoted passage, otherwise as missing documentation, so
+/// NONE (a grammar allows nothing else); a passage that negates the criterion's subject, or does not name it
+/// (`EvidencePassages.namesSubject`), is never taken as evidence. A criterion is written as met only with a quoted passage, otherwise as missing documentation, so
 /// the appeal cannot claim what the record does not show. The model sees the de-identified rationale only.
 public struct AppealDrafter: Sendable {
     public static let templateVersion = "appeal-1"
@@ -89,6 +89,7 @@ public struct AppealDrafter: Sendable {
                 ]), options: options)
                 timings.count(result)
                 chosen = Self.parseAnswer(result.text, count: candidates.count).map { candidates[$0] }
+                    .filter { EvidencePassages.namesSubject(passages[$0].text, criterion: criterion.text) }
             }
             let evidence = chosen.compactMap { passageIndex -> PriorAuthAppeal.Evidence? in
                 let passage = passages[passageIndex]

@@ -58,6 +58,29 @@ enum EvidencePassages {
 
     static func stem(_ word: String) -> String { String(word.prefix(5)) }
 
+    /// Words that say how or when a criterion is met rather than what it is about: sharing only these (or a
+    /// five-letter prefix, "anti-" of two different antibodies) does not make a passage about the criterion.
+    static let processWords: Set<String> = [
+        "therapy", "treatment", "completed", "complete", "documented", "documentation", "starting", "start", "before",
+        "after", "within", "least", "month", "months", "week", "weeks", "year", "years", "history", "patient",
+        "diagnosis", "result", "results", "test", "tests", "prior", "current", "following", "including", "required",
+        "evidence", "must", "medical", "clinical", "record", "date", "dose", "prescribed", "consultation", "expected",
+        "change", "management", "last", "past", "plan", "trial", "use",
+    ]
+
+    /// Whether `passage` names the criterion's subject: some significant word of the criterion that is not
+    /// process vocabulary occurs in it as a whole word (a plural "s" aside). The model's choice is checked
+    /// against this, so a passage it picks for sharing only generic words or a prefix is not evidence.
+    static func namesSubject(_ passage: String, criterion: String) -> Bool {
+        let subject = Set(ItemVerifier.significantWords(criterion).filter { $0.count >= 3 && !processWords.contains($0) }.map(singular))
+        let words = Set(FactExtractor(passage).words.map { singular($0.lower) })
+        return !subject.isDisjoint(with: words)
+    }
+
+    static func singular(_ word: String) -> String {
+        word.count > 3 && word.hasSuffix("s") && !word.hasSuffix("ss") ? String(word.dropLast()) : word
+    }
+
     /// A passage that negates a word it shares with the criterion ("no radiographs on file") is evidence that
     /// the criterion is *not* met, whatever a model makes of it.
     static func negatesShared(_ passage: String, criterion: String) -> Bool {
