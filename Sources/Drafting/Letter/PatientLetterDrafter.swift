@@ -77,7 +77,8 @@ public struct PatientLetterDrafter: Sendable {
         var body = PlainLanguage.simplify(SectionWriter.cleanSection(first.text, title: "Letter"))
         var rewritten = false
         progress?(1, 2)
-        if ReadingGrade(body).grade > Self.gradeTarget {
+        let firstGrade = ReadingGrade(body).grade
+        if firstGrade > Self.gradeTarget {
             let second = try await backend.complete(prompt: builder.tokens([
                 ChatMessage(role: .system, content: Self.rewriteInstructions),
                 ChatMessage(role: .user, content: "Letter:\n<<<\n\(body)\n>>>"),
@@ -87,7 +88,7 @@ public struct PatientLetterDrafter: Sendable {
             // The rewrite is kept only when it reads easier and adds no statement the first body did not
             // already have unsupported: simpler words are no gain if a dose changed on the way.
             let checker = FactChecker()
-            if ReadingGrade(simpler).grade < ReadingGrade(body).grade,
+            if ReadingGrade(simpler).grade < firstGrade,
                checker.check(draft: simpler, source: protected.deidentified).count <= checker.check(draft: body, source: protected.deidentified).count {
                 body = simpler
                 rewritten = true
