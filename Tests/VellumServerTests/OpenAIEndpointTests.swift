@@ -147,7 +147,7 @@ final class OpenAIEndpointTests: XCTestCase {
         let server = try ServerFixtures.server(queueCapacity: 1)
         let service = server.environment.service
         let gate = await Gate.closing(service)
-        Task { try await service.perform { _ in } }
+        let waiting = Task { try await service.perform { _ in } }
         while service.queueDepth < 1 { try await Task.sleep(for: .milliseconds(1)) }
         let body = #"{"messages": [\#(question)], "max_tokens": 2}"#
         try await server.buildApplication(logger: ServerFixtures.logger).test(.router) { client in
@@ -156,6 +156,8 @@ final class OpenAIEndpointTests: XCTestCase {
                 XCTAssertNotNil(Int(response.headers[.retryAfter] ?? ""), "Retry-After is a number of seconds")
             }
             gate.open()
+            // The waiting call must have left the queue before the next request, or that request finds it full.
+            try await waiting.value
             try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(json: body)) {
                 XCTAssertEqual($0.status, .ok)
             }
