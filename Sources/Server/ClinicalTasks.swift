@@ -42,6 +42,8 @@ public struct TaskRequest: Decodable, Sendable {
 public struct TaskEnvironment: Sendable {
     public let deidentifier: Deidentifier
     public let service: ModelService
+    /// What the drafters generate with: the service, or the service streaming its text to one request's page.
+    public var backend: any DraftingBackend
     public let modelSHA256: String?
     public let store: DraftStore
     /// The audit log's actor when a request names none.
@@ -52,10 +54,18 @@ public struct TaskEnvironment: Sendable {
                 defaultActor: String, maxInputBytes: Int = ClinicalInput.defaultMaximumBytes) {
         self.deidentifier = deidentifier
         self.service = service
+        backend = service
         self.modelSHA256 = modelSHA256
         self.store = store
         self.defaultActor = defaultActor
         self.maxInputBytes = maxInputBytes
+    }
+
+    /// This environment with the model's text reported to `onText` as the drafters generate it.
+    func streaming(_ onText: @escaping @Sendable (DraftTextEvent) -> Void) -> TaskEnvironment {
+        var environment = self
+        environment.backend = StreamingBackend(service: service, onText: onText)
+        return environment
     }
 }
 
@@ -74,7 +84,7 @@ public struct TaskOutput: Sendable {
 /// Adding a task is one entry in `TaskEndpoint.standard`, e.g. for a drafter that returns a `StorableDraft`:
 /// ```swift
 /// .draft("letter", "Draft a letter to ...") { input, request, env, progress in
-///     try await LetterDrafter().draft(input, deidentifier: env.deidentifier, backend: env.service,
+///     try await LetterDrafter().draft(input, deidentifier: env.deidentifier, backend: env.backend,
 ///                                     modelSHA256: env.modelSHA256, progress: progress)
 /// }
 /// ```
@@ -123,7 +133,7 @@ public struct TaskEndpoint: Sendable {
         .deidentify,
         .draft("summarize", "Summarize a record: timeline, problems, medications, allergies, results, each citing its lines.") {
             input, _, environment, progress in
-            try await RecordSummarizer().summarize(input, deidentifier: environment.deidentifier, backend: environment.service,
+            try await RecordSummarizer().summarize(input, deidentifier: environment.deidentifier, backend: environment.backend,
                                                    modelSHA256: environment.modelSHA256, progress: progress)
         },
         .draft("note", "Draft a note (SOAP, or the template's sections) from shorthand, with a fact check.") {
@@ -135,17 +145,17 @@ public struct TaskEndpoint: Sendable {
                 }
             }
             return try await NoteDrafter(template: template).draft(input, deidentifier: environment.deidentifier,
-                                                                   backend: environment.service,
+                                                                   backend: environment.backend,
                                                                    modelSHA256: environment.modelSHA256, progress: progress)
         },
         .draft("letter", "Draft a plain-language letter to the patient from a visit note or summary, with its reading grade.") {
             input, _, environment, progress in
-            try await PatientLetterDrafter().draft(input, deidentifier: environment.deidentifier, backend: environment.service,
+            try await PatientLetterDrafter().draft(input, deidentifier: environment.deidentifier, backend: environment.backend,
                                                    modelSHA256: environment.modelSHA256, progress: progress)
         },
         .draft("referral", "Draft a referral letter: reason, question, history, medications, allergies, results.") {
             input, _, environment, progress in
-            try await ReferralDrafter().draft(input, deidentifier: environment.deidentifier, backend: environment.service,
+            try await ReferralDrafter().draft(input, deidentifier: environment.deidentifier, backend: environment.backend,
                                               modelSHA256: environment.modelSHA256, progress: progress)
         },
         .draft("appeal", "Draft a prior-authorization appeal criterion by criterion (fields: text = rationale, denial, criteria).") {
@@ -157,7 +167,7 @@ public struct TaskEndpoint: Sendable {
                 throw APIError.badRequest("\(error)", param: "criteria")
             }
             return try await AppealDrafter().draft(rationale: input, denial: denial, criteria: criteria,
-                                                   deidentifier: environment.deidentifier, backend: environment.service,
+                                                   deidentifier: environment.deidentifier, backend: environment.backend,
                                                    modelSHA256: environment.modelSHA256, progress: progress)
         },
         .draft("frontdesk", "Draft a reusable front-desk message with merge fields from a generic request (field: kind).") {
@@ -168,7 +178,7 @@ public struct TaskEndpoint: Sendable {
             }
             do {
                 return try await FrontDeskDrafter().draft(request: input, kind: kind, deidentifier: environment.deidentifier,
-                                                          backend: environment.service, modelSHA256: environment.modelSHA256)
+                                                          backend: environment.backend, modelSHA256: environment.modelSHA256)
             } catch let refusal as FrontDeskRefusal {
                 // The kinds and offsets, never the text: the same refusal the command line gives.
                 throw APIError(status: .unprocessableContent, message: refusal.description, type: "phi_in_request", param: "text")
@@ -178,7 +188,7 @@ public struct TaskEndpoint: Sendable {
             input, _, environment, progress in
             let table: ICD10Table
             do { table = try ICD10Table.load() } catch { throw APIError(status: .internalServerError, message: "\(error)", type: "server_error") }
-            return try await CodeSuggester(table: table).suggest(input, deidentifier: environment.deidentifier, backend: environment.service,
+            return try await CodeSuggester(table: table).suggest(input, deidentifier: environment.deidentifier, backend: environment.backend,
                                                                  modelSHA256: environment.modelSHA256, progress: progress)
         },
     ]

@@ -6,8 +6,10 @@ import Hummingbird
 import ModelService
 
 /// `POST /api/tasks/<name>`: the task's `--json` output. `POST /api/tasks/<name>/stream`: server-sent events,
-/// `progress` ({"done", "total"}) as the task's steps finish, then `result` ({"result", "highlights", "text"}) or
-/// `error`. `GET /api/tasks`: the names and summaries.
+/// `progress` ({"done", "total"}) as the task's steps finish, `text` ({"piece"}, and {"started": true} when a new
+/// generation begins) as the model writes, de-identified and unchecked, then `result` ({"result", "highlights",
+/// "text"}: the restored, checked draft that replaces the streamed text) or `error`. `GET /api/tasks`: the names
+/// and summaries.
 struct TaskController: Sendable {
     let tasks: [TaskEndpoint]
     let environment: TaskEnvironment
@@ -22,6 +24,11 @@ struct TaskController: Sendable {
     struct ProgressEvent: Encodable {
         let done: Int
         let total: Int
+    }
+
+    struct TextEvent: Encodable {
+        var started: Bool?
+        var piece: String?
     }
 
     /// The workspace's result event: the task JSON as it is, plus what to mark in which text.
@@ -39,7 +46,7 @@ struct TaskController: Sendable {
             router.post(RouterPath("/api/tasks/" + task.name)) { request, context -> Response in
                 var request = request
                 let body = try await request.decodeJSON(TaskRequest.self, limit: maxBodyBytes)
-                let output = try await run(task, body, context: context, progress: { _, _ in })
+                let output = try await run(task, body, environment, context: context, progress: { _, _ in })
                 return JSONBody.response(data: output.json)
             }
             router.post(RouterPath("/api/tasks/" + task.name + "/stream")) { request, context -> Response in
@@ -51,9 +58,8 @@ struct TaskController: Sendable {
     }
 
     /// Runs `task` in a child task that the connection's closing cancels (its queued or running generation with it).
-    private func run(_ task: TaskEndpoint, _ body: TaskRequest, context: ServerContext,
+    private func run(_ task: TaskEndpoint, _ body: TaskRequest, _ environment: TaskEnvironment, context: ServerContext,
                      progress: @escaping TaskEndpoint.Progress) async throws -> TaskOutput {
-        let environment = self.environment
         let work = Task { try await task.run(body, environment, progress) }
         context.channel.closeFuture.whenComplete { _ in work.cancel() }
         let started = Date()
@@ -74,9 +80,16 @@ struct TaskController: Sendable {
                 continuation.yield(event)
             }
         }
+        let streaming = environment.streaming { event in
+            let text = switch event {
+            case .started: TextEvent(started: true)
+            case .text(let piece): TextEvent(piece: piece)
+            }
+            if let event = try? ServerSentEvents.event(text, name: "text") { continuation.yield(event) }
+        }
         let runner = Task {
             do {
-                let output = try await run(task, body, context: context, progress: progress)
+                let output = try await run(task, body, streaming, context: context, progress: progress)
                 let result = try JSONDecoder().decode(JSONValue.self, from: output.json)
                 continuation.yield(try ServerSentEvents.event(ResultEvent(result: result, highlights: output.highlights,
                                                                           text: output.highlightedText), name: "result"))

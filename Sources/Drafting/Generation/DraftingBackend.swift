@@ -62,3 +62,43 @@ func elapsed(since start: DispatchTime) -> Double {
 extension ModelService: DraftingBackend {
     public var modelPath: String { model.file.path }
 }
+
+/// What a streaming backend reports while a task runs: a new generation starting, then its text piece by piece.
+public enum DraftTextEvent: Sendable, Equatable {
+    /// A generation begins (a note's next section, a summary's next chunk and category).
+    case started
+    /// The next piece of model text, as generated: de-identified (placeholders, not identifiers) and not yet
+    /// checked against the input. The task's result replaces it with the restored, checked draft.
+    case text(String)
+}
+
+/// The model service, reporting each completion's text as it is generated, so a page can show a draft coming in
+/// while the task's checks still run on the whole result. Scoring calls pass through unchanged.
+public struct StreamingBackend: DraftingBackend {
+    public let service: ModelService
+    public let onText: @Sendable (DraftTextEvent) -> Void
+
+    public init(service: ModelService, onText: @escaping @Sendable (DraftTextEvent) -> Void) {
+        self.service = service
+        self.onText = onText
+    }
+
+    public var model: LanguageModel { service.model }
+    public var modelPath: String { service.modelPath }
+
+    public func complete(prompt: [Int32], options: GenerationOptions) async throws -> GenerationResult {
+        let stream = try service.generate(prompt: prompt, options: options)
+        onText(.started)
+        for try await event in stream {
+            switch event {
+            case .text(let piece): onText(.text(piece))
+            case .finished(let result): return result
+            }
+        }
+        return try await stream.result
+    }
+
+    public func logProbabilities(of continuations: [[Int32]], after prompt: [Int32]) async throws -> [Double] {
+        try await service.logProbabilities(of: continuations, after: prompt)
+    }
+}

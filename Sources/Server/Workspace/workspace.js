@@ -186,6 +186,18 @@ function showDraft(text, highlights) {
   }));
 }
 
+// The model's text as it is written: de-identified and not yet checked, each generation in its own block. The
+// result replaces it with the restored draft and its findings.
+function streamIn(event) {
+  const view = $("draft-view");
+  if (event.started || !view.lastElementChild) {
+    const block = document.createElement("pre");
+    block.className = "streaming";
+    view.append(block);
+  }
+  if (event.piece) view.lastElementChild.textContent += event.piece;
+}
+
 async function runTask() {
   const task = $("task").value, text = $("input").value;
   if (!text.trim()) { say("Paste or open a record first."); return; }
@@ -197,6 +209,7 @@ async function runTask() {
   try {
     await postEvents(`/api/tasks/${task}/stream`, { text, keep_input: $("keep-input").checked }, (name, data) => {
       if (name === "progress") { progress.max = data.total; progress.value = data.done; say(`${task}: step ${data.done} of ${data.total}`); }
+      if (name === "text") streamIn(data);
       if (name === "error") throw new Error(data.error.message);
       if (name === "result") {
         state.lastResult = data.result;
