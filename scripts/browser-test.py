@@ -2,8 +2,8 @@
 """End-to-end test of the workspace page in a real browser: Debian's chromium, driven headless through
 chromedriver's WebDriver protocol (standard library only; no selenium).
 
-The clinician's flow: paste shorthand, de-identify (identifiers marked by kind), draft a note (each unsupported fact
-the server reports is marked in the draft), edit, sign, and find the signed draft in the drafts list.
+The clinician's flow: paste shorthand, de-identify (identifiers marked by kind), draft a note (the model's text
+streams in, then each unsupported fact the server reports is marked in the checked draft), edit, sign, and find the signed draft in the drafts list.
 
 usage: scripts/browser-test.py BASE_URL   (run by scripts/browser-test.sh, which starts the server)
 """
@@ -103,6 +103,11 @@ try:
     check({"NAME", "DATE", "MRN", "PHONE"} <= set(kinds), f"identifiers highlighted by kind: {sorted(set(kinds))}")
     browser.script("document.getElementById('task').value = 'note'")
     browser.click("#run")
+    # The model's text streams in (de-identified) before the checked draft replaces it.
+    streamed = browser.wait("const b = [...document.querySelectorAll('#draft-view pre.streaming')].map(e => e.textContent);"
+                            "return b.some(t => t.length > 20) ? b.join('\\n') : null", "the draft streaming in", 900)
+    check(not any(part in streamed for part in ("Carter", "4482913", "555-201-7734")),
+          f"the draft streams in without identifiers ({len(streamed)} characters seen)")
     browser.wait("return document.getElementById('status').textContent.startsWith('Draft ')", "the drafted note", 900)
     flagged = browser.script("return document.querySelectorAll('#draft-view mark.fact').length")
     listed = browser.script("return document.querySelectorAll('#findings li').length")

@@ -4,7 +4,7 @@ matching rules (Tests/DraftingTests/Fixtures/{records,notes}/README.md; the note
 and issue 12's paperwork: appeals against their gold criteria, front-desk requests (refused or not), and
 patient letters and referrals drafted from the reference notes of the split (reading grade, fact-check findings).
 
-    scripts/eval-drafting.py --split heldout [--model M] [--baseline] [--only records|notes] [--out DIR]
+    scripts/eval-drafting.py --split heldout2 [--model M] [--baseline] [--only records|notes] [--out DIR]
     scripts/eval-drafting.py --only appeals|frontdesk|letters [--split dev] [--model M] [--out DIR] [--binary PATH]
 
 --baseline scores the raw-prompt baseline instead: the same model asked plainly (`vellum generate --chat`,
@@ -154,7 +154,7 @@ def dates_in(line):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="heldout", choices=["dev", "heldout"])
+    ap.add_argument("--split", default="heldout", choices=["dev", "heldout", "heldout2"])
     ap.add_argument("--model", default=None)
     ap.add_argument("--only", choices=["records", "notes", "appeals", "frontdesk", "letters"])
     ap.add_argument("--baseline", action="store_true")
@@ -244,10 +244,10 @@ def main():
 def eval_appeals(args, model):
     """Each criterion's status against the gold (met / missing); a gold-missing criterion called met is the
     error that matters (the appeal would claim what the record does not show)."""
-    folder = os.path.join(FIXTURES, "appeals")
+    folder = os.path.join(FIXTURES, "appeals", *(["heldout2"] if args.split == "heldout2" else []))
     agree = total = false_met = evidence_hit = gold_met = 0
     seconds = 0
-    for case in sorted(d for d in os.listdir(folder) if os.path.isdir(os.path.join(folder, d))):
+    for case in sorted(d for d in os.listdir(folder) if os.path.exists(os.path.join(folder, d, "gold.json"))):
         d = os.path.join(folder, case)
         gold = json.load(open(os.path.join(d, "gold.json")))
         out, secs = run(["draft", "appeal", "--json", "--denial", os.path.join(d, "denial.txt"),

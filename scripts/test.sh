@@ -14,9 +14,10 @@ python3 scripts/fetch-models.py
 python3 scripts/fetch-deid-data.py  # name lists and gazetteers for de-identification (.cache/deid-data)
 python3 scripts/fetch-icd10.py      # the ICD-10-CM code table `vellum code` checks against (.cache/icd10cm)
 
-log "3/4 the OpenAI client library against \`vellum serve\` (scripts/openai-client-test.sh)"
+log "3/4 \`vellum serve\` from outside: the OpenAI client library, then the workspace page in headless chromium"
 swift build --product vellum
 scripts/openai-client-test.sh .build/debug/vellum
+scripts/browser-test.sh .build/debug/vellum
 
 log "4/4 swift test"
 # exec, so that the last lines printed are XCTest's and Swift Testing's own summaries.

@@ -5,7 +5,7 @@ Usage: python3 check_gold.py [FIXTURES_DIR]     (default: this file's directory)
 
 Exit status 0 when every check passes, 1 otherwise. Checks:
 
-records/{dev,heldout}/NAME.txt + NAME.gold.json
+records/<split>/NAME.txt + NAME.gold.json      (every split folder present: dev, heldout, heldout2, ...)
   - the gold has exactly the keys medications, allergies, problems, timeline, results, traps,
     each item has exactly its documented fields with the documented types and enum values;
   - every medication / allergy / problem / result name, or one of its aliases, occurs in the record
@@ -18,7 +18,7 @@ records/{dev,heldout}/NAME.txt + NAME.gold.json
     and a value trap's forbidden value, occur in the record;
   - record sizes: reported, and two records in 20,000-35,000 characters.
 
-notes/{dev,heldout}/NAME.txt + NAME.gold.json
+notes/<split>/NAME.txt + NAME.gold.json
   - shape of facts / not_documented / traps;
   - every alternative list of every fact's `match` has at least one alternative occurring in the input
     (case-insensitive substring);
@@ -27,7 +27,10 @@ notes/{dev,heldout}/NAME.txt + NAME.gold.json
   - no not_documented term occurs in the input;
   - 3-25 lines per input.
 
-Also: each split's file counts, and that SPLIT.md lists the current SHA-256 of every heldout file.
+appeals/CASE/ and appeals/<split>/CASE/: the four files, criteria in order, evidence passages.
+
+Also: each split's file counts, and that SPLIT.md lists the current SHA-256 of every file of every heldout*
+folder (records, notes, coding, appeals).
 """
 import datetime
 import hashlib
@@ -548,6 +551,27 @@ def check_frontdesk(path_txt, path_gold, kinds_known):
         err(name, "kinds not in PHIKind declaration order")
 
 
+def split_dirs(kind):
+    """The split folders present under records/, notes/ or coding/ (dev, heldout, heldout2, ...)."""
+    d = os.path.join(ROOT, kind)
+    return sorted(s for s in os.listdir(d) if os.path.isdir(os.path.join(d, s))) if os.path.isdir(d) else []
+
+
+def appeal_cases(ad):
+    """(split label, case folder) of appeals/CASE (label "appeals") and appeals/<split>/CASE."""
+    out = []
+    for d in sorted(os.listdir(ad)):
+        p = os.path.join(ad, d)
+        if not os.path.isdir(p):
+            continue
+        subs = sorted(x for x in os.listdir(p) if os.path.isdir(os.path.join(p, x)))
+        if os.path.exists(os.path.join(p, "gold.json")) or not subs:
+            out.append(("appeals", p))
+        else:
+            out += [(f"appeals/{d}", os.path.join(p, x)) for x in subs]
+    return out
+
+
 def pairs(folder):
     out = []
     if not os.path.isdir(folder):
@@ -569,7 +593,7 @@ def pairs(folder):
 def main():
     sizes = {}
     counts = {}
-    for split in ("dev", "heldout"):
+    for split in sorted(set(split_dirs("records")) | set(split_dirs("notes"))):
         ps = pairs(os.path.join(ROOT, "records", split))
         counts[f"records/{split}"] = len(ps)
         for t, g in ps:
@@ -587,7 +611,7 @@ def main():
     cm = icd_module()
     if cm is None and os.path.isdir(os.path.join(ROOT, "coding")):
         warn("coding", "simple_icd_10_cm not installed: codes not validated (pip install simple-icd-10-cm)")
-    for split in ("dev", "heldout"):
+    for split in split_dirs("coding"):
         ps = pairs(os.path.join(ROOT, "coding", split))
         if ps:
             counts[f"coding/{split}"] = len(ps)
@@ -595,10 +619,9 @@ def main():
             check_coding(t, g, cm)
     ad = os.path.join(ROOT, "appeals")
     if os.path.isdir(ad):
-        cases = sorted(d for d in os.listdir(ad) if os.path.isdir(os.path.join(ad, d)))
-        counts["appeals"] = len(cases)
-        for d in cases:
-            check_appeal(os.path.join(ad, d))
+        for label, d in appeal_cases(ad):
+            counts[label] = counts.get(label, 0) + 1
+            check_appeal(d)
     fd = os.path.join(ROOT, "frontdesk")
     if os.path.isdir(fd):
         ps = pairs(fd)
@@ -617,12 +640,16 @@ def main():
     split_md = os.path.join(ROOT, "SPLIT.md")
     if os.path.exists(split_md):
         s = open(split_md, encoding="utf-8").read()
-        for kind in ("records", "notes", "coding"):
-            d = os.path.join(ROOT, kind, "heldout")
-            for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-                h = hashlib.sha256(open(os.path.join(d, fn), "rb").read()).hexdigest()
-                if h not in s:
-                    err("SPLIT.md", f"{kind}/heldout/{fn}: sha256 {h} not listed (file changed or not frozen)")
+        for kind in ("records", "notes", "coding", "appeals"):
+            for split in split_dirs(kind):
+                if not split.startswith("heldout"):
+                    continue
+                for top, _, files in sorted(os.walk(os.path.join(ROOT, kind, split))):
+                    for fn in sorted(files):
+                        f = os.path.join(top, fn)
+                        h = hashlib.sha256(open(f, "rb").read()).hexdigest()
+                        if h not in s:
+                            err("SPLIT.md", f"{os.path.relpath(f, ROOT)}: sha256 {h} not listed (file changed or not frozen)")
     else:
         warn("SPLIT.md", "missing")
     for k, v in sorted(counts.items()):
