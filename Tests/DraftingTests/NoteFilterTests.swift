@@ -37,10 +37,10 @@ final class ShorthandRouterTests: XCTestCase {
             58F f/u HTN, BP 148/92 today, on lisinopril 10 daily. neg CP, SOB.
             plan incr lisinopril 20 daily, BMP 2wk, f/u 4w
             """)
-        XCTAssertEqual(routed[.subjective], ["58F f/u HTN", "on lisinopril 10 daily.", "neg CP, SOB."])
+        XCTAssertEqual(routed[.subjective], ["58-year-old woman, f/u HTN", "on lisinopril 10 daily.", "neg CP, SOB."])
         XCTAssertEqual(routed[.objective], ["BP 148/92 today"])
         XCTAssertEqual(routed[.plan], ["plan incr lisinopril 20 daily", "BMP 2wk", "f/u 4w"])
-        XCTAssertEqual(routed[.assessment], ["58F f/u HTN"], "the visit's reason stands for a missing assessment")
+        XCTAssertEqual(routed[.assessment], ["58-year-old woman, f/u HTN"], "the visit's reason stands for a missing assessment")
     }
 
     func testEveryClauseIsKept() {
@@ -60,3 +60,48 @@ final class ShorthandRouterTests: XCTestCase {
         XCTAssertEqual(NotePart.parts(forHeading: "Patient education"), [])
     }
 }
+
+final class AgeSexShorthandTests: XCTestCase {
+    func testOpeningsAreWrittenOut() {
+        XCTAssertEqual(AgeSexShorthand.expand("55M CP x2wk"), "55-year-old man, CP x2wk")
+        XCTAssertEqual(AgeSexShorthand.expand("f58 here for HTN"), "58-year-old woman, here for HTN")
+        XCTAssertEqual(AgeSexShorthand.expand("4yo F WCC"), "4-year-old girl, WCC")
+        XCTAssertEqual(AgeSexShorthand.expand("9mo M fever"), "9-month-old boy, fever")
+        XCTAssertEqual(AgeSexShorthand.expand("pt 72 yo male, AF"), "72-year-old man, AF")
+        XCTAssertEqual(AgeSexShorthand.expand("34F"), "34-year-old woman")
+    }
+
+    func testOtherOpeningsAreLeftAlone() {
+        for clause in ["2 f/u visits missed", "10 mg lisinopril", "6 min walk 300 m", "Mild cough x3d", "F/u HTN"] {
+            XCTAssertEqual(AgeSexShorthand.expand(clause), clause)
+        }
+    }
+}
+
+final class ClauseCoverageTests: XCTestCase {
+    func testAClauseWhoseFactOrWordsTheTextLostIsAppendedAsWritten() {
+        let clauses = ["BP 152/94 HR 78.", "ECG NSR, no ST changes.", "trop neg x2 (ED yesterday)."]
+        let written = "Blood pressure 152/94, heart rate 78. ECG normal sinus rhythm."
+        XCTAssertEqual(ClauseCoverage.missing(clauses, in: written), ["ECG NSR, no ST changes.", "trop neg x2 (ED yesterday)."])
+        XCTAssertEqual(ClauseCoverage.complete(written, clauses: clauses),
+                       written + "\n- ECG NSR, no ST changes.\n- trop neg x2 (ED yesterday).")
+    }
+
+    func testAbbreviationsAndTheirExpansionsCountAsKept() {
+        let clauses = ["c/o CP x2wk, exertional.", "lisinopril 10 mg bid"]
+        let written = "Complains of chest pain for 2 weeks, exertional. Lisinopril 10 mg twice daily."
+        XCTAssertEqual(ClauseCoverage.missing(clauses, in: written), [])
+    }
+
+    func testADiagnosisLeftOpenMustStayOpen() {
+        XCTAssertEqual(ClauseCoverage.missing(["imp: stable angina, r/o CAD."], in: "Stable angina. Coronary artery disease."),
+                       ["imp: stable angina, r/o CAD."])
+        XCTAssertEqual(ClauseCoverage.missing(["imp: stable angina, r/o CAD."], in: "Stable angina; rule out coronary artery disease."), [])
+        XCTAssertFalse(ClauseCoverage.hedged("Visit for hypertension; BP improved."), "'vs' inside a word is no doubt")
+    }
+
+    func testAChangedDoseIsLost() {
+        XCTAssertEqual(ClauseCoverage.missing(["atorva 80 qhs"], in: "Atorvastatin 40 mg at bedtime."), ["atorva 80 qhs"])
+    }
+}
+

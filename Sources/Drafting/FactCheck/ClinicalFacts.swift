@@ -188,7 +188,11 @@ struct FactExtractor {
         var end = w.end, next = i + 1
         if unit.isEmpty, i + 1 < words.count, words[i + 1].sentence == w.sentence {
             let candidate = words[i + 1].lower.trimmingDot
-            if ClinicalVocabulary.doseUnits.contains(candidate) || ClinicalVocabulary.durationUnits[candidate] != nil {
+            // A duration word followed by a number labels that number ("152/94 HR 78": heart rate, not hours),
+            // and a ratio (a blood pressure) has no duration.
+            let labelsNext = i + 2 < words.count && words[i + 2].sentence == w.sentence && words[i + 2].isNumber
+            let isDuration = ClinicalVocabulary.durationUnits[candidate] != nil && !labelsNext && !value.contains("/")
+            if ClinicalVocabulary.doseUnits.contains(candidate) || isDuration {
                 unit = candidate
                 end = words[i + 1].end
                 next = i + 2

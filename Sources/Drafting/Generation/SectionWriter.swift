@@ -22,6 +22,9 @@ struct SectionWriter: Sendable {
     struct Request {
         var title: String
         var messages: [ChatMessage]?
+        /// The input's clauses this section is written from (de-identified); any the written text loses are
+        /// appended as written (`ClauseCoverage`). Empty for a section written from the whole input.
+        var clauses: [String] = []
     }
 
     /// A placeholder the model wrote that the input never had, by section and offset within the section.
@@ -53,7 +56,8 @@ struct SectionWriter: Sendable {
             let options = GenerationOptions(maxTokens: tokensPerSection, sampling: .greedy, stopStrings: ["\n\n\n"])
             let result = try await backend.complete(prompt: builder.tokens(messages), options: options)
             timings.count(result)
-            sections.append(DraftSection(title: request.title, text: Self.cleanSection(result.text, title: request.title)))
+            let written = Self.cleanSection(result.text, title: request.title)
+            sections.append(DraftSection(title: request.title, text: ClauseCoverage.complete(written, clauses: request.clauses)))
         }
         progress?(requests.count, requests.count)
         timings.generate += elapsed(since: start)

@@ -61,16 +61,17 @@ public struct NoteDrafter: Sendable {
         ]
     }
 
-    /// What each section is written from: its routed clauses, in input order; nil where the shorthand has
-    /// nothing for it (the section says "Not documented." without asking the model).
-    func notes(for section: NoteTemplate.Section, shorthand: String, routed: [NotePart: [String]]) -> String? {
+    /// What each section is written from: its routed clauses, in input order (also what the written section
+    /// must keep); the whole shorthand, with no clauses to keep, for a heading that names no usual part; nil
+    /// where the shorthand has nothing for it (the section says "Not documented." without asking the model).
+    func notes(for section: NoteTemplate.Section, shorthand: String, routed: [NotePart: [String]]) -> (text: String, clauses: [String])? {
         let parts = NotePart.parts(forHeading: section.title)
-        if parts.isEmpty { return shorthand }
+        if parts.isEmpty { return (shorthand, []) }
         var clauses: [String] = []
         for part in NotePart.allCases where parts.contains(part) {
             for clause in routed[part] ?? [] where !clauses.contains(clause) { clauses.append(clause) }
         }
-        return clauses.isEmpty ? nil : clauses.joined(separator: "\n")
+        return clauses.isEmpty ? nil : (clauses.joined(separator: "\n"), clauses)
     }
 
     public func draft(_ input: ClinicalInput, deidentifier: Deidentifier, backend: some DraftingBackend,
@@ -80,8 +81,9 @@ public struct NoteDrafter: Sendable {
 
         let routed = ShorthandRouter.route(protected.deidentified)
         let requests = template.sections.map { section in
-            SectionWriter.Request(title: section.title, messages: notes(for: section, shorthand: protected.deidentified, routed: routed)
-                .map { messages(notes: $0, section: section) })
+            let notes = notes(for: section, shorthand: protected.deidentified, routed: routed)
+            return SectionWriter.Request(title: section.title, messages: notes.map { messages(notes: $0.text, section: section) },
+                                         clauses: notes?.clauses ?? [])
         }
         let written = try await SectionWriter(tokensPerSection: tokensPerSection)
             .write(requests, protected: protected, backend: backend, timings: &timings, progress: progress)

@@ -45,8 +45,11 @@ struct ShorthandRouter {
     static func route(_ shorthand: String) -> [NotePart: [String]] {
         var routed: [NotePart: [String]] = [:]
         var inPlan = false
+        var opening = true
         for line in shorthand.split(separator: "\n") {
-            for segment in segments(String(line)) {
+            for var segment in segments(String(line)) {
+                // Shorthand opens with who the patient is; only there is "55M" an age and a sex.
+                if opening { segment = AgeSexShorthand.expand(segment); opening = false }
                 let lower = segment.lowercased()
                 if lower.hasPrefix("plan") || lower.hasPrefix("p:") || lower.hasPrefix("a/p") || lower.hasPrefix("a&p") { inPlan = true }
                 let part: NotePart
