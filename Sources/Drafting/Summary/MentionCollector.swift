@@ -12,12 +12,16 @@ struct MentionCollector {
         var medicationStatus: MedicationStatus?
         var problemStatus: ProblemStatus?
         var allergyType: String?
+        /// Read from the record's structure (an encounter heading), not answered by the model.
+        var fromStructure = false
     }
 
     let lines: RecordLines
     let protected: ProtectedText
     private(set) var mentions: [Mention] = []
     private(set) var unsupported: [UnsupportedItem] = []
+    /// The significant words of the encounters on each date.
+    private var encounterWords: [String: Set<String>] = [:]
 
     init(lines: RecordLines, protected: ProtectedText) {
         self.lines = lines
@@ -79,6 +83,19 @@ struct MentionCollector {
         for r in results {
             mentions.append(Mention(category: .results, fields: [r.name, r.value], key: Self.key(r.name), line: r.line,
                                     date: lines[r.line]?.ownDate ?? lines[r.line]?.contextDate))
+        }
+    }
+
+    /// The record's encounters (`EncounterExtractor`) as events citing their heading and reason lines. A model's
+    /// event on the same date that says nothing the encounter does not is left out as a repeat.
+    mutating func addEncounters(_ encounters: [EncounterExtractor.Encounter]) {
+        for encounter in encounters {
+            let text = protected.restore(encounter.text).text
+            for line in [encounter.headingLine] + (encounter.reasonLine.map { [$0] } ?? []) {
+                mentions.append(Mention(category: .events, fields: [text], key: Self.key(encounter.text), line: line,
+                                        date: encounter.date, fromStructure: true))
+            }
+            encounterWords[encounter.date, default: []].formUnion(Self.key(encounter.text).split(separator: " ").map(String.init))
         }
     }
 
@@ -162,6 +179,8 @@ struct MentionCollector {
         var planned: [TimelineItem] = []
         for group in groups(.events, key: Self.eventKey) {
             let first = group.first!
+            if !first.fromStructure, let words = encounterWords[first.date!],
+               first.key.split(separator: " ").allSatisfy({ words.contains(String($0)) }) { continue }
             let item = TimelineItem(text: "\(first.date!): \(first.fields[0])", date: first.date!, event: first.fields[0],
                                     citations: citations(group))
             let cited: String = lines[first.line]?.deidentified.lowercased() ?? ""
