@@ -32,31 +32,95 @@ enum EncounterExtractor {
         "reason for admission", "admitting diagnosis", "discharge diagnosis", "discharge diagnoses", "procedure",
     ]
     static let maximumHeadingLength = 90
+    static let maximumHeadingWords = 7
+    /// Words of running text that a document title does not hold.
+    static let sentenceWords: Set<String> = [
+        "the", "with", "at", "on", "to", "through", "will", "was", "were", "is", "are", "has", "had", "she", "he",
+        "they", "her", "his", "by", "from", "after", "before", "into", "this", "that",
+    ]
+    /// A document's reason line is near its heading.
+    static let maximumReasonDistance = 60
     static let maximumReasonLength = 120
 
     static func encounters(in lines: RecordLines) -> [Encounter] {
         var encounters: [Encounter] = []
         for line in lines.lines {
-            if let date = line.ownDate, date == line.contextDate, let heading = heading(line) {
-                encounters.append(Encounter(date: date, text: heading, headingLine: line.number, reasonLine: nil))
-                continue
+            if let date = line.ownDate, date == line.contextDate {
+                if let heading = heading(line) {
+                    encounters.append(Encounter(date: date, text: heading, headingLine: line.number, reasonLine: nil))
+                    continue
+                }
+                // "ENCOUNTER: Rheumatology - Follow-up" with "Date: 13 September 2021" on the next line.
+                if isDateLabel(line), let title = titleAbove(line.number, in: lines) {
+                    encounters.append(Encounter(date: date, text: title.text, headingLine: title.number, reasonLine: nil))
+                    continue
+                }
             }
-            // The first reason line after a heading, before the next heading.
+            // The first reason line after a heading, before the next heading; a label alone on its line
+            // ("Assessment:") gives the next line that says something.
             guard var last = encounters.last, last.reasonLine == nil, line.contextDate == last.date,
-                  let reason = reason(line.deidentified) else { continue }
-            last.text += ": " + reason
+                  line.number - last.headingLine <= maximumReasonDistance else { continue }
+            var reasonText: String?
+            if let labelled = reason(line.deidentified) {
+                reasonText = labelled
+            } else if isBareLabel(line.deidentified) {
+                reasonText = lines.lines[line.number...].lazy.map { tidy(withoutPlaceholders($0.deidentified)) }
+                    .first { !$0.isEmpty }.map(firstSentence)
+            }
+            guard let reasonText, !reasonText.isEmpty else { continue }
+            last.text += ": " + reasonText
             last.reasonLine = line.number
             encounters[encounters.count - 1] = last
         }
         return encounters
     }
 
+    /// One of `reasonLabels` with nothing after it.
+    static func isBareLabel(_ deidentified: String) -> Bool {
+        let lower = deidentified.trimmingCharacters(in: .whitespaces).lowercased()
+        return reasonLabels.contains { lower == $0 + ":" }
+    }
+
+    /// The first sentence, without a list number, cut to `maximumReasonLength`.
+    static func firstSentence(_ text: String) -> String {
+        var sentence = text.replacingOccurrences(of: #"^\(?\d{1,2}[.)]\s*"#, with: "", options: .regularExpression)
+        if let end = sentence.range(of: ". ") { sentence = String(sentence[..<end.lowerBound]) }
+        if sentence.count > maximumReasonLength { sentence = String(sentence.prefix(maximumReasonLength)) + "…" }
+        return sentence
+    }
+
+    /// A line that only labels its date ("Date:", "Date of service:", "DOS").
+    static func isDateLabel(_ line: RecordLines.Line) -> Bool {
+        let words = withoutPlaceholders(line.deidentified).lowercased().split { !$0.isLetter }
+        return !words.isEmpty && words.count <= 3 && ["date", "dos", "service", "visit", "of", "encounter"].contains(words[0])
+            && words.allSatisfy { ["date", "dos", "service", "visit", "of", "encounter"].contains($0) }
+    }
+
+    /// The title on one of the two lines above `number` (blank lines and rules skipped), if one names a document.
+    static func titleAbove(_ number: Int, in lines: RecordLines) -> (number: Int, text: String)? {
+        var candidate = number - 1
+        var looked = 0
+        while candidate >= 1, looked < 2, let line = lines[candidate] {
+            let text = tidy(line.deidentified)
+            if !text.isEmpty {
+                looked += 1
+                if line.ownDate == nil, let title = heading(line) { return (candidate, title) }
+            }
+            candidate -= 1
+        }
+        return nil
+    }
+
     /// The heading's words without its date, author, clinic or separators; nil when the line is not a heading of
-    /// a clinical document (too long, a result row, no word naming an encounter).
+    /// a clinical document (too long, a result row, no word naming an encounter, a specimen's time stamp).
     static func heading(_ line: RecordLines.Line) -> String? {
         guard line.original.trimmingCharacters(in: .whitespaces).count <= maximumHeadingLength else { return nil }
         let text = withoutPlaceholders(line.deidentified)
+        guard !text.lowercased().contains("collected") else { return nil }
         let words = text.lowercased().split { !($0.isLetter || $0 == "/" || $0 == "&" || $0 == "-") }.map(String.init)
+        // A title names a document in a few words; a dated sentence ("She will call to reschedule") is none.
+        guard words.count <= maximumHeadingWords, !words.contains(where: sentenceWords.contains),
+              !text.contains(". "), !text.contains("..") else { return nil }
         guard words.contains(where: { word in encounterWords.contains { word == $0 || (word.hasPrefix($0) && $0.count >= 4) } }) else {
             return nil
         }
@@ -79,19 +143,21 @@ enum EncounterExtractor {
         for label in reasonLabels.sorted(by: { $0.count > $1.count }) where lower.hasPrefix(label) {
             let rest = trimmed.dropFirst(label.count).drop { $0 == " " }
             guard let colon = rest.first, colon == ":" || colon == "-" else { continue }
-            var reason = tidy(withoutPlaceholders(String(rest.dropFirst())))
-            if let end = reason.range(of: ". ") { reason = String(reason[..<end.lowerBound]) }
-            if reason.count > maximumReasonLength { reason = String(reason.prefix(maximumReasonLength)) + "…" }
+            let reason = firstSentence(tidy(withoutPlaceholders(String(rest.dropFirst()))))
             return reason.isEmpty ? nil : reason
         }
         return nil
     }
 
+    static let credentials = #"(Dr|MD|DO|NP|PA-C|PA|PNP|RN|CNM|FNP|APRN|DNP|PhD|RD|CDE|LCSW)"#
+
+    /// The text without placeholders, credentials and clock times; a parenthesis holding an identifier or a
+    /// credential ("(seen by Dr. [NAME_1])", "(R. Ito, PNP)") goes whole.
     static func withoutPlaceholders(_ text: String) -> String {
-        // A parenthesis holding an identifier ("(seen by Dr. [NAME_1])") goes whole.
-        text.replacingOccurrences(of: #"\([^()]*\[[A-Z_]+_\d+\][^()]*\)"#, with: " ", options: .regularExpression)
+        text.replacingOccurrences(of: #"\([^()]*(\[[A-Z_]+_\d+\]|\b"# + credentials + #"\b)[^()]*\)"#, with: " ", options: .regularExpression)
             .replacingOccurrences(of: #"\[[A-Z_]+_\d+\]"#, with: " ", options: .regularExpression)
-            .replacingOccurrences(of: #"\b(Dr|MD|DO|NP|PA|PNP|RN|PA-C|FNP|APRN)\b\.?"#, with: " ", options: .regularExpression)
+            .replacingOccurrences(of: #"\b"# + credentials + #"\b\.?"#, with: " ", options: .regularExpression)
+            .replacingOccurrences(of: #"\b\d{1,2}:\d{2}\b"#, with: " ", options: .regularExpression)
     }
 
     /// Collapses spaces, drops rules of -, *, = and |, empty parentheses and separators left at either end.
@@ -99,6 +165,7 @@ enum EncounterExtractor {
         var t = text.replacingOccurrences(of: #"[-*=_|#~]{2,}"#, with: " ", options: .regularExpression)
         t = t.replacingOccurrences(of: #"\(\s*[,;.\s]*\)"#, with: " ", options: .regularExpression)
         t = t.replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
+        t = t.replacingOccurrences(of: #" ([,:;.])"#, with: "$1", options: .regularExpression)
         return t.trimmingCharacters(in: CharacterSet(charactersIn: " -–—*|:,;/").union(.whitespaces))
     }
 }
