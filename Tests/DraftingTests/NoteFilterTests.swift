@@ -83,14 +83,21 @@ final class ClauseCoverageTests: XCTestCase {
         let clauses = ["BP 152/94 HR 78.", "ECG NSR, no ST changes.", "trop neg x2 (ED yesterday)."]
         let written = "Blood pressure 152/94, heart rate 78. ECG normal sinus rhythm."
         XCTAssertEqual(ClauseCoverage.missing(clauses, in: written), ["ECG NSR, no ST changes.", "trop neg x2 (ED yesterday)."])
-        XCTAssertEqual(ClauseCoverage.complete(written, clauses: clauses),
-                       written + "\n- ECG NSR, no ST changes.\n- trop neg x2 (ED yesterday).")
+        let mostlyKept = "Blood pressure 152/94, heart rate 78. ECG normal sinus rhythm, no ST changes."
+        XCTAssertEqual(ClauseCoverage.complete(mostlyKept, clauses: clauses), mostlyKept + "\n- trop neg x2 (ED yesterday).")
+        XCTAssertEqual(ClauseCoverage.complete(written, clauses: clauses), clauses.map { "- " + $0 }.joined(separator: "\n"),
+                       "two of three clauses lost: the clauses themselves")
     }
 
     func testAbbreviationsAndTheirExpansionsCountAsKept() {
         let clauses = ["c/o CP x2wk, exertional.", "lisinopril 10 mg bid"]
         let written = "Complains of chest pain for 2 weeks, exertional. Lisinopril 10 mg twice daily."
         XCTAssertEqual(ClauseCoverage.missing(clauses, in: written), [])
+    }
+
+    func testASectionThatLostMostOfItsClausesIsTheClauses() {
+        let clauses = ["imp: stable angina, r/o CAD."]
+        XCTAssertEqual(ClauseCoverage.complete("Coronary artery disease.", clauses: clauses), "- imp: stable angina, r/o CAD.")
     }
 
     func testADiagnosisLeftOpenMustStayOpen() {

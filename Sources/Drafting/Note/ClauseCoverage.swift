@@ -46,11 +46,12 @@ enum ClauseCoverage {
         }
     }
 
-    /// The section's text with its lost clauses appended as "- " lines.
+    /// The section's text with its lost clauses appended as "- " lines; when the text lost most of its clauses,
+    /// the clauses alone (a rewording that kept less than half of what it was given is no draft to correct).
     static func complete(_ text: String, clauses: [String]) -> String {
         let lost = missing(clauses, in: text)
         guard !lost.isEmpty else { return text }
-        let written = FactChecker.saysNotDocumented(text.lowercased()) && text.count < 40 ? "" : text
-        return ([written] + lost.map { "- " + $0 }).filter { !$0.isEmpty }.joined(separator: "\n")
+        if 2 * lost.count > clauses.count { return clauses.map { "- " + $0 }.joined(separator: "\n") }
+        return ([text] + lost.map { "- " + $0 }).joined(separator: "\n")
     }
 }
