@@ -187,11 +187,14 @@ public struct TaskEndpoint: Sendable {
         .draft("code", "Suggest ICD-10-CM codes and the office E/M level for a visit note, each with its evidence.") {
             input, _, environment, progress in
             let table: ICD10Table
-            do { table = try ICD10Table.load() } catch { throw APIError(status: .internalServerError, message: "\(error)", type: "server_error") }
+            do { table = try icd10Table.get() } catch { throw APIError(status: .internalServerError, message: "\(error)", type: "server_error") }
             return try await CodeSuggester(table: table).suggest(input, deidentifier: environment.deidentifier, backend: environment.backend,
                                                                  modelSHA256: environment.modelSHA256, progress: progress)
         },
     ]
+
+    /// The ICD-10-CM table, read once per server (98,505 rows) on the first coding request, not per request.
+    static let icd10Table = Result { () throws -> ICD10Table in try ICD10Table.load() }
 
     /// A second text a task takes beside `text` (an appeal's denial letter and criteria), checked the same way.
     static func companionInput(_ text: String?, field: String, _ environment: TaskEnvironment) throws -> ClinicalInput {
