@@ -107,4 +107,12 @@ final class FactCheckerTests: XCTestCase {
         assertClean("Type 2 diabetes.", "f/u T2DM")
         assertFlags("Stage 4 chronic kidney disease.", "CKD stage 3a", kind: .number, text: "4")
     }
+
+    func testADoseInAnotherUnitIsFlagged() {
+        let source = "levothyroxine 50 mcg daily. insulin glargine 20 units qhs."
+        let flagged = checker.check(draft: "Levothyroxine 50 mg daily. Insulin glargine 20 units at bedtime.", source: source)
+        XCTAssertEqual(flagged.map(\.text), ["50 mg"])
+        XCTAssertEqual(checker.check(draft: "Levothyroxine 50 micrograms daily.", source: source), [])
+        XCTAssertEqual(checker.check(draft: "Lisinopril 10 mL daily.", source: "lisinopril 10 daily").map(\.text), ["10 mL"])
+    }
 }

@@ -15,6 +15,8 @@ struct ClinicalFact: Equatable {
     var key: String
     /// For numbers and doses: the words that name what was measured or given (lowercased, expanded).
     var labels: [String] = []
+    /// For doses: the unit, in one spelling ("mg", "mcg", "g", "ml", "unit"); nil for a dose given by count.
+    var unit: String?
 }
 
 /// Finds drugs, doses, frequencies, numbers, dates, sides and negations in clinical text, written for
@@ -206,7 +208,8 @@ struct FactExtractor {
             return (ClinicalFact(kind: .number, start: w.start, end: end, sentence: w.sentence, key: "\(value) \(duration)", labels: labels), next)
         }
         if ClinicalVocabulary.doseUnits.contains(unit) {
-            return (ClinicalFact(kind: .dose, start: w.start, end: end, sentence: w.sentence, key: value, labels: labels), next)
+            return (ClinicalFact(kind: .dose, start: w.start, end: end, sentence: w.sentence, key: value, labels: labels,
+                                 unit: ClinicalVocabulary.massUnits[unit]), next)
         }
         return (ClinicalFact(kind: .number, start: w.start, end: w.end, sentence: w.sentence, key: value, labels: labels), i + 1)
     }

@@ -25,7 +25,15 @@ enum ClinicalVocabulary {
     static let doseUnits: Set<String> = [
         "mg", "mcg", "µg", "ug", "g", "gm", "ml", "l", "units", "unit", "u", "iu", "meq", "mmol", "tab", "tabs", "tablet",
         "tablets", "cap", "caps", "capsule", "capsules", "puff", "puffs", "drop", "drops", "patch", "spray", "sprays",
-        "mg/kg", "mg/day", "mcg/hr", "units/kg",
+        "mg/kg", "mg/day", "mcg/hr", "units/kg", "milligram", "milligrams", "microgram", "micrograms", "gram", "grams",
+        "milliliter", "milliliters", "millilitre", "millilitres",
+    ]
+
+    /// Units of mass and volume in one spelling each: a dose in milligrams is never the same dose in micrograms.
+    static let massUnits: [String: String] = [
+        "mg": "mg", "milligram": "mg", "milligrams": "mg", "mcg": "mcg", "µg": "mcg", "ug": "mcg", "microgram": "mcg",
+        "micrograms": "mcg", "g": "g", "gm": "g", "gram": "g", "grams": "g", "ml": "ml", "milliliter": "ml",
+        "milliliters": "ml", "millilitre": "ml", "millilitres": "ml", "units": "unit", "unit": "unit", "u": "unit", "iu": "unit",
     ]
 
     /// Duration units -> canonical (for "2w", "2 wks", "two weeks").

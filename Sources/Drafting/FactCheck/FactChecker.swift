@@ -153,6 +153,11 @@ struct SourceIndex {
         case .dose, .frequency:
             let matching = sameKind.filter { $0.key == fact.key }
             if matching.isEmpty { return fact.kind == .dose ? "dose not in the input" : "frequency not in the input" }
+            // A unit the input gives this number in no form: another unit (10 mcg written as 10 mg), or for a
+            // bare number any unit but milligrams, the one shorthand leaves out ("lisinopril 10").
+            if let unit = fact.unit, !matching.contains(where: { $0.unit == unit || ($0.unit == nil && unit == "mg") }) {
+                return "unit \(unit) not given with \(fact.key) in the input"
+            }
             // Tied to a drug named in the same draft sentence: the source must give that drug this value.
             let drugs = draftSentence.filter { ClinicalVocabulary.isDrugName($0) && allWords.contains($0) }
             if drugs.isEmpty { return nil }
