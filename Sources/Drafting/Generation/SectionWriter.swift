@@ -22,9 +22,12 @@ struct SectionWriter: Sendable {
     struct Request {
         var title: String
         var messages: [ChatMessage]?
-        /// The input's clauses this section is written from (de-identified); any the written text loses are
-        /// appended as written (`ClauseCoverage`). Empty for a section written from the whole input.
+        /// The input's clauses this section is written from (de-identified): the model rewrites them one
+        /// numbered line each and each rewrite is checked against its own clause (`ClauseRewriter`). Empty for a
+        /// section written as free text from the whole input.
         var clauses: [String] = []
+        /// Clause rewrites as "- " lines (a plan) rather than one paragraph.
+        var bulleted = false
     }
 
     /// A placeholder the model wrote that the input never had, by section and offset within the section.
@@ -38,6 +41,8 @@ struct SectionWriter: Sendable {
         var sections: [DraftSection]
         var unknown: [UnknownPlaceholder]
         var removedUndocumented: Int
+        /// Clauses whose rewrite was refused, so the draft shows them as the clinician wrote them.
+        var clausesAsWritten: Int
     }
 
     var tokensPerSection: Int
@@ -47,17 +52,27 @@ struct SectionWriter: Sendable {
         var start = DispatchTime.now()
         let builder = PromptBuilder(model: backend.model)
         var sections: [DraftSection] = []
+        var clausesAsWritten = 0
         for (index, request) in requests.enumerated() {
             progress?(index, requests.count)
             guard let messages = request.messages else {
                 sections.append(DraftSection(title: request.title, text: "Not documented."))
                 continue
             }
-            let options = GenerationOptions(maxTokens: tokensPerSection, sampling: .greedy, stopStrings: ["\n\n\n"])
-            let result = try await backend.complete(prompt: builder.tokens(messages), options: options)
-            timings.count(result)
-            let written = Self.cleanSection(result.text, title: request.title)
-            sections.append(DraftSection(title: request.title, text: ClauseCoverage.complete(written, clauses: request.clauses)))
+            if request.clauses.isEmpty {
+                let options = GenerationOptions(maxTokens: tokensPerSection, sampling: .greedy, stopStrings: ["\n\n\n"])
+                let result = try await backend.complete(prompt: builder.tokens(messages), options: options)
+                timings.count(result)
+                sections.append(DraftSection(title: request.title, text: Self.cleanSection(result.text, title: request.title)))
+            } else {
+                let options = GenerationOptions(maxTokens: ClauseRewriter.tokensPerClause * request.clauses.count, sampling: .greedy,
+                                                grammar: try ClauseRewriter.grammar(clauseCount: request.clauses.count))
+                let result = try await backend.complete(prompt: builder.tokens(messages), options: options)
+                timings.count(result)
+                let assembled = ClauseRewriter.assemble(result.text, clauses: request.clauses, bulleted: request.bulleted)
+                clausesAsWritten += assembled.asWritten
+                sections.append(DraftSection(title: request.title, text: assembled.text))
+            }
         }
         progress?(requests.count, requests.count)
         timings.generate += elapsed(since: start)
@@ -73,7 +88,7 @@ struct SectionWriter: Sendable {
             unknown += restored.unknown.map { UnknownPlaceholder(placeholder: $0.placeholder, section: i, offset: $0.offset) }
         }
         timings.check += elapsed(since: start)
-        return Output(sections: sections, unknown: unknown, removedUndocumented: removed)
+        return Output(sections: sections, unknown: unknown, removedUndocumented: removed, clausesAsWritten: clausesAsWritten)
     }
 
     /// Drops a heading the model repeated, code fences and surrounding blank lines.

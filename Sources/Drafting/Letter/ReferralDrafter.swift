@@ -56,7 +56,7 @@ public struct ReferralDrafter: Sendable {
         let findings = layout.findings(source: input.text, unknown: written.unknown)
         timings.check += elapsed(since: checkStart)
         return SectionedDraft(task: .referral, text: layout.text, sections: written.sections, findings: findings,
-                              removedUndocumented: written.removedUndocumented,
+                              removedUndocumented: written.removedUndocumented, clausesAsWritten: written.clausesAsWritten,
                               provenance: Provenance(model: backend.modelPath, modelSHA256: modelSHA256, templateVersion: Self.templateVersion),
                               timings: timings)
     }

@@ -4,8 +4,8 @@ import Foundation
 /// clauses (a troponin, a negative finding, the follow-up) as readily as it invents; a note that silently loses
 /// what the clinician wrote is as wrong as one that adds to it. So every clause is checked against the text: the
 /// fact check run the other way round (each drug, dose, frequency, number, date, side, negation and status of
-/// the clause must be carried by the text), and most of the clause's own words must be there. A clause that
-/// fails is kept as the clinician wrote it, at the end of its section, for the clinician to see.
+/// the clause must be carried by the text), and most of the clause's own words must be there. A clause whose
+/// rewrite fails is shown as the clinician wrote it (`ClauseRewriter`).
 enum ClauseCoverage {
     /// At least this share of a clause's content words must occur in the text (with abbreviations and their
     /// expansions as the same word), or the clause counts as lost even when it states no checkable fact.
@@ -44,14 +44,5 @@ enum ClauseCoverage {
             word.count >= 3 && word.allSatisfy(\.isLetter) && !FactExtractor.stopWords.contains(word)
                 && !ClinicalVocabulary.genericWords.contains(word)
         }
-    }
-
-    /// The section's text with its lost clauses appended as "- " lines; when the text lost most of its clauses,
-    /// the clauses alone (a rewording that kept less than half of what it was given is no draft to correct).
-    static func complete(_ text: String, clauses: [String]) -> String {
-        let lost = missing(clauses, in: text)
-        guard !lost.isEmpty else { return text }
-        if 2 * lost.count > clauses.count { return clauses.map { "- " + $0 }.joined(separator: "\n") }
-        return ([text] + lost.map { "- " + $0 }).joined(separator: "\n")
     }
 }

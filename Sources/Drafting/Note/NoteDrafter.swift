@@ -15,13 +15,16 @@ public struct SectionedDraft: Codable, Sendable, CheckedDraft {
     public var findings: [Finding]
     /// Sentences left out because they stated a status (smoking, allergies, ...) the input never gives.
     public var removedUndocumented: Int
+    /// Clauses of the input shown as the clinician wrote them because their rewrite lost or changed a fact.
+    public var clausesAsWritten = 0
     public var provenance: Provenance
     public var timings: StageTimings
     /// The id the drafts store gave it, once saved.
     public var draftID: String?
 
     enum CodingKeys: String, CodingKey {
-        case task, notice, text, sections, findings, removedUndocumented = "removed_undocumented", provenance, timings, draftID = "draft_id"
+        case task, notice, text, sections, findings, removedUndocumented = "removed_undocumented",
+             clausesAsWritten = "clauses_as_written", provenance, timings, draftID = "draft_id"
     }
 }
 
@@ -29,10 +32,11 @@ public typealias DraftedNote = SectionedDraft
 
 /// `vellum draft note`: a note in the template's sections from a clinician's shorthand. The shorthand is
 /// sorted into the parts of a note first (`ShorthandRouter`), and each section is generated on its own from
-/// its own clauses, with its own token budget: a runaway section ends at its budget or at a repeated line
-/// without taking the others' share, and a section the shorthand gives nothing for is not written at all.
+/// its own clauses, one numbered sentence per clause (`ClauseRewriter`), each checked against its clause and
+/// replaced by the clause as written when it lost or changed a fact; a section the shorthand gives nothing for
+/// is not written at all.
 public struct NoteDrafter: Sendable {
-    public static let templateVersion = "note-1"
+    public static let templateVersion = "note-2"
     public var template: NoteTemplate
     public var tokensPerSection: Int
 
@@ -54,7 +58,7 @@ public struct NoteDrafter: Sendable {
 
     /// The messages for one section: the section's own clauses of the shorthand (`ShorthandRouter`), or the
     /// whole shorthand for a heading that names no usual part of a note.
-    func messages(notes: String, section: NoteTemplate.Section) -> [ChatMessage] {
+    func messages(_ notes: String, section: NoteTemplate.Section) -> [ChatMessage] {
         [
             ChatMessage(role: .system, content: Self.instructions),
             ChatMessage(role: .user, content: "Shorthand for the \(section.title) section:\n<<<\n\(notes)\n>>>\n\nWrite the \(section.title) section: \(section.guidance)."),
@@ -81,9 +85,16 @@ public struct NoteDrafter: Sendable {
 
         let routed = ShorthandRouter.route(protected.deidentified)
         let requests = template.sections.map { section in
-            let notes = notes(for: section, shorthand: protected.deidentified, routed: routed)
-            return SectionWriter.Request(title: section.title, messages: notes.map { messages(notes: $0.text, section: section) },
-                                         clauses: notes?.clauses ?? [])
+            guard let notes = notes(for: section, shorthand: protected.deidentified, routed: routed) else {
+                return SectionWriter.Request(title: section.title, messages: nil)
+            }
+            if notes.clauses.isEmpty {
+                return SectionWriter.Request(title: section.title, messages: messages(notes.text, section: section))
+            }
+            let request = ClauseRewriter.request(clauses: notes.clauses, title: section.title, guidance: section.guidance)
+            return SectionWriter.Request(title: section.title, messages: [ChatMessage(role: .system, content: Self.instructions),
+                                                                          ChatMessage(role: .user, content: request)],
+                                         clauses: notes.clauses, bulleted: NotePart.parts(forHeading: section.title) == [.plan])
         }
         let written = try await SectionWriter(tokensPerSection: tokensPerSection)
             .write(requests, protected: protected, backend: backend, timings: &timings, progress: progress)
@@ -93,7 +104,7 @@ public struct NoteDrafter: Sendable {
         let findings = layout.findings(source: input.text, unknown: written.unknown)
         timings.check += elapsed(since: checkStart)
         return SectionedDraft(task: .note, text: layout.text, sections: written.sections, findings: findings,
-                           removedUndocumented: written.removedUndocumented,
+                           removedUndocumented: written.removedUndocumented, clausesAsWritten: written.clausesAsWritten,
                            provenance: Provenance(model: backend.modelPath, modelSHA256: modelSHA256, templateVersion: Self.templateVersion),
                            timings: timings)
     }

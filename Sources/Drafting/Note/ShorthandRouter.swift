@@ -39,7 +39,7 @@ struct ShorthandRouter {
     /// Words that open history: only used to cut a line at a comma ("BP 148/92, on lisinopril").
     static let subjectiveStarts: [String] = ["on ", "c/o", "h/o", "pt ", "reports", "denies", "neg ", "no ", "hx", "pmh", "meds", "taking", "s/p", "sx"]
     /// Words that open an assessment.
-    static let assessmentStarts: [String] = ["a:", "a/p", "assessment", "dx", "impression", "likely", "probable", "?", "r/o", "ddx", "suspect", "c/w", "consistent with"]
+    static let assessmentStarts: [String] = ["a:", "a/p", "assessment", "dx", "impression", "imp:", "imp ", "likely", "probable", "?", "r/o", "ddx", "suspect", "c/w", "consistent with"]
 
     /// The clauses of each part, in input order.
     static func route(_ shorthand: String) -> [NotePart: [String]] {
