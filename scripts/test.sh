@@ -14,10 +14,11 @@ python3 scripts/fetch-models.py
 python3 scripts/fetch-deid-data.py  # name lists and gazetteers for de-identification (.cache/deid-data)
 python3 scripts/fetch-icd10.py      # the ICD-10-CM code table `vellum code` checks against (.cache/icd10cm)
 
-log "3/4 \`vellum serve\` from outside: the OpenAI client library, then the workspace page in headless chromium"
+log "3/4 \`vellum serve\` from outside: the OpenAI client library, the workspace page in headless chromium, 32 clients at once"
 swift build --product vellum
 scripts/openai-client-test.sh .build/debug/vellum
 scripts/browser-test.sh .build/debug/vellum
+scripts/load-test.sh .build/debug/vellum
 
 log "4/4 swift test"
 # exec, so that the last lines printed are XCTest's and Swift Testing's own summaries.
