@@ -122,6 +122,13 @@ final class ClauseRewriterTests: XCTestCase {
         XCTAssertEqual(asWritten, 2, "the mixed-up risk factors (MI lost, smoking lost, heart disease added) and the lost doubt")
     }
 
+    func testListMarkersAndFullStops() {
+        let (plan, _) = ClauseRewriter.assemble("", clauses: ["- IV NS at 1/2 maint", "-2 kg goal", "* recheck Hb"], bulleted: true)
+        XCTAssertEqual(plan, "- IV NS at 1/2 maint\n- -2 kg goal\n- recheck Hb")
+        let (paragraph, _) = ClauseRewriter.assemble("", clauses: ["no CP", "pain 9/10."], bulleted: false)
+        XCTAssertEqual(paragraph, "no CP. pain 9/10.")
+    }
+
     func testAMissingOrUnnumberedLineIsTheClause() {
         let (text, asWritten) = ClauseRewriter.assemble("1. Exertional chest pain.\nsomething else\n", clauses: Array(clauses.prefix(2)), bulleted: true)
         XCTAssertEqual(asWritten, 2, "line 1 lost the age and sex, line 2 never came")

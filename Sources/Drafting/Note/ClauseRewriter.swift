@@ -67,8 +67,23 @@ enum ClauseRewriter {
                 asWritten += 1
             }
         }
-        let text = bulleted ? sentences.map { "- " + $0 }.joined(separator: "\n") : sentences.joined(separator: " ")
+        let text = bulleted ? sentences.map { "- " + withoutBullet($0) }.joined(separator: "\n")
+                            : sentences.map(endingAsSentence).joined(separator: " ")
         return (text, asWritten)
+    }
+
+    /// A clause typed as a list item ("- IV fluids") without its marker, so a plan line has one.
+    static func withoutBullet(_ text: String) -> String {
+        var rest = Substring(text)
+        // Only a marker followed by a space: "-2 kg" keeps its sign.
+        while let first = rest.first, "-*•".contains(first), rest.dropFirst().first == " " { rest = rest.dropFirst().drop { $0 == " " } }
+        return String(rest)
+    }
+
+    /// A clause in a paragraph ends with a full stop, so the next one does not run on from it.
+    static func endingAsSentence(_ text: String) -> String {
+        let sentence = withoutBullet(text)
+        return sentence.last.map { ".!?:".contains($0) } == true ? sentence : sentence + "."
     }
 
     /// "3. text" lines by number; the first line of each number wins.
