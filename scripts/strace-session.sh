@@ -13,7 +13,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 export VELLUM_DATA_DIR=$(mktemp -d)
 strace -f -qq --seccomp-bpf -e trace=network -o "$trace" "$binary" serve --model "$model" --port "$port" --threads 2 --context 2048 2>/dev/null &
 pid=$!
-trap 'kill "$pid" 2>/dev/null || true' EXIT
+trap 'pkill -TERM -P "$pid" 2>/dev/null || true' EXIT
 python3 - "$port" <<'PY'
 import json, sys, time, urllib.request
 base = f"http://127.0.0.1:{sys.argv[1]}"
@@ -33,7 +33,8 @@ note = call("POST", "/api/tasks/note", {"text": text})
 call("POST", f"/api/drafts/{note['draft_id']}/sign", {"by": "Dr Lee"})
 print(f"session: de-identified, drafted {note['draft_id']}, signed")
 PY
-kill "$pid"
+# SIGTERM to the server (strace's child), not to strace: strace detaches from a traced server and leaves it running.
+pkill -TERM -P "$pid" || true
 wait "$pid" 2>/dev/null || true
 trap - EXIT
 echo "--- network system calls of the server (strace -e trace=network):"
