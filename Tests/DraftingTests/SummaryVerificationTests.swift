@@ -95,6 +95,12 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertNil(LabLineExtractor.parse("Plan: increase lisinopril to 20 mg daily.", line: 1))
     }
 
+    func testAFieldCutInsideAPlaceholderLosesTheFragment() {
+        let parsed = ExtractionPrompts.parse("- stopped: mycophenolate (GI intolerance, [DATE_3]); valganciclovir ([DATE | L40\n", category: .events)
+        XCTAssertEqual(parsed.first?.fields, ["stopped: mycophenolate (GI intolerance, [DATE_3]); valganciclovir"])
+        XCTAssertEqual(ExtractionPrompts.withoutCutPlaceholder("seen [NAME_1] on [DATE_2]"), "seen [NAME_1] on [DATE_2]")
+    }
+
     func testAnswerLinesParse() {
         let parsed = ExtractionPrompts.parse("- metformin | 500 mg | bid | current | L2\n- junk line\n- aspirin | ? | ? | stopped | line 7\nNONE", category: .medications)
         XCTAssertEqual(parsed, [ExtractedLine(fields: ["metformin", "500 mg", "bid", "current"], line: 2),

@@ -1,3 +1,4 @@
+import Foundation
 import Inference
 
 /// The five things a summary collects, each asked for on its own after one shared block holding a chunk of
@@ -93,11 +94,19 @@ enum ExtractionPrompts {
             line = String(line.dropFirst()).trimmingCharacters(in: .whitespaces)
             var fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard fields.count >= 2, let cited = lineNumber(fields.removeLast()) else { continue }
+            fields = fields.map(withoutCutPlaceholder)
             while fields.count < category.fieldCount { fields.append("?") }
             guard !fields[0].isEmpty, fields[0] != "?" else { continue }
             items.append(ExtractedLine(fields: Array(fields.prefix(category.fieldCount)), line: cited))
         }
         return items
+    }
+
+    /// A field the grammar's length limit cut inside a placeholder ("... ([DATE") without the fragment (which
+    /// restores to nothing and would show as text) and the bracket or separator left before it.
+    static func withoutCutPlaceholder(_ field: String) -> String {
+        guard let cut = field.range(of: #"\[[A-Z_]*\d*$"#, options: .regularExpression) else { return field }
+        return String(field[..<cut.lowerBound]).trimmingCharacters(in: CharacterSet(charactersIn: " ([,;:-"))
     }
 
     /// "L12", "L 12", "line 12", "12" -> 12.
@@ -108,5 +117,3 @@ enum ExtractionPrompts {
         return Int(digits)
     }
 }
-
-import Foundation
