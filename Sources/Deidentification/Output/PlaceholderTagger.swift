@@ -35,6 +35,9 @@ public final class PlaceholderTagger {
         Replacement.render(text.scalars, spans) { tag(for: $0.kind, original: text.text($0.range)) }
     }
 
+    /// A regular expression matching any tag this tagger writes (`[KIND_n]`), for text that must leave them out.
+    public static let pattern = #"\[[A-Z_]+_\d+\]"#
+
     /// "[NAME_12]" -> (.name, 12).
     public static func parse(_ placeholder: String) -> (PHIKind, Int)? {
         guard placeholder.hasPrefix("["), placeholder.hasSuffix("]") else { return nil }

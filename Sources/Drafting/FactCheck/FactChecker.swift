@@ -111,16 +111,16 @@ struct SourceIndex {
         scanner = extractor.scanner
         facts = extractor.facts()
         var sentences = Array(repeating: [String](), count: extractor.scanner.sentenceCount)
-        for w in extractor.words {
-            sentences[w.sentence].append(w.lower)
-            // "CP/SOB" also counts as its parts.
-            if w.lower.contains("/") && !w.isNumber {
-                sentences[w.sentence] += w.lower.split(separator: "/").map(String.init)
-            }
-        }
+        for w in extractor.words { sentences[w.sentence] += Self.indexed(w) }
         self.sentences = sentences
         allWords = Set(sentences.joined())
         lowerText = source.lowercased()
+    }
+
+    /// A word as the index holds it: lowercased, and "CP/SOB" also as its parts.
+    static func indexed(_ word: ScannedWord) -> [String] {
+        guard word.lower.contains("/") && !word.isNumber else { return [word.lower] }
+        return [word.lower] + word.lower.split(separator: "/").map(String.init)
     }
 
     func mentionsAny(_ stems: [String]) -> Bool { stems.contains { lowerText.contains($0) } }

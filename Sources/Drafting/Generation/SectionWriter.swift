@@ -59,20 +59,22 @@ struct SectionWriter: Sendable {
                 sections.append(DraftSection(title: request.title, text: "Not documented."))
                 continue
             }
-            if request.clauses.isEmpty {
-                let options = GenerationOptions(maxTokens: tokensPerSection, sampling: .greedy, stopStrings: ["\n\n\n"])
-                let result = try await backend.complete(prompt: builder.tokens(messages), options: options)
-                timings.count(result)
-                sections.append(DraftSection(title: request.title, text: Self.cleanSection(result.text, title: request.title)))
-            } else {
-                let options = GenerationOptions(maxTokens: ClauseRewriter.tokensPerClause * request.clauses.count, sampling: .greedy,
-                                                grammar: try ClauseRewriter.grammar(clauseCount: request.clauses.count))
-                let result = try await backend.complete(prompt: builder.tokens(messages), options: options)
-                timings.count(result)
+            let byClause = !request.clauses.isEmpty
+            let options = byClause
+                ? GenerationOptions(maxTokens: ClauseRewriter.tokensPerClause * request.clauses.count, sampling: .greedy,
+                                    grammar: try ClauseRewriter.grammar(clauseCount: request.clauses.count))
+                : GenerationOptions(maxTokens: tokensPerSection, sampling: .greedy, stopStrings: ["\n\n\n"])
+            let result = try await backend.complete(prompt: builder.tokens(messages), options: options)
+            timings.count(result)
+            let text: String
+            if byClause {
                 let assembled = ClauseRewriter.assemble(result.text, clauses: request.clauses, bulleted: request.bulleted)
                 clausesAsWritten += assembled.asWritten
-                sections.append(DraftSection(title: request.title, text: assembled.text))
+                text = assembled.text
+            } else {
+                text = Self.cleanSection(result.text, title: request.title)
             }
+            sections.append(DraftSection(title: request.title, text: text))
         }
         progress?(requests.count, requests.count)
         timings.generate += elapsed(since: start)

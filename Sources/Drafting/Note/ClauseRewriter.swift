@@ -107,10 +107,7 @@ enum ClauseRewriter {
 
     /// Content words of `rewrite` that its clause holds in no form (word, abbreviation, expansion or stem).
     static func addedWords(_ rewrite: String, beyond clause: String) -> [String] {
-        let clauseWords = TextScanner(clause).words.flatMap { word -> [String] in
-            // "CP/SOB" also counts as its parts.
-            word.lower.contains("/") ? [word.lower] + word.lower.split(separator: "/").map(String.init) : [word.lower]
-        }
+        let clauseWords = TextScanner(clause).words.flatMap(SourceIndex.indexed)
         let held = SourceIndex.WordSet(clauseWords)
         return ClauseCoverage.contentWords(rewrite).filter { word in
             !writingWords.contains(word) && !held.mentions(word)

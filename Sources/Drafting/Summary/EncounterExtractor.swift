@@ -1,3 +1,4 @@
+import Deidentification
 import Foundation
 
 /// The record's encounters as timeline events, read from its structure instead of asked of the model. A chart
@@ -31,6 +32,10 @@ enum EncounterExtractor {
         "assessment and plan", "reason for visit", "chief complaint", "cc", "reason for referral", "indication",
         "reason for admission", "admitting diagnosis", "discharge diagnosis", "discharge diagnoses", "procedure",
     ]
+    /// Longest first, so "assessment/plan" is tried before "assessment".
+    static let reasonLabelsLongestFirst = reasonLabels.sorted { $0.count > $1.count }
+    /// The words of a line that only labels its date.
+    static let dateLabelWords: Set<Substring> = ["date", "dos", "service", "visit", "of", "encounter"]
     static let maximumHeadingLength = 90
     static let maximumHeadingWords = 7
     /// Words of running text that a document title does not hold.
@@ -92,8 +97,7 @@ enum EncounterExtractor {
     /// A line that only labels its date ("Date:", "Date of service:", "DOS").
     static func isDateLabel(_ line: RecordLines.Line) -> Bool {
         let words = withoutPlaceholders(line.deidentified).lowercased().split { !$0.isLetter }
-        return !words.isEmpty && words.count <= 3 && ["date", "dos", "service", "visit", "of", "encounter"].contains(words[0])
-            && words.allSatisfy { ["date", "dos", "service", "visit", "of", "encounter"].contains($0) }
+        return !words.isEmpty && words.count <= 3 && words.allSatisfy(dateLabelWords.contains)
     }
 
     /// The title on one of the two lines above `number` (blank lines and rules skipped), if one names a document.
@@ -140,7 +144,7 @@ enum EncounterExtractor {
     static func reason(_ deidentified: String) -> String? {
         let trimmed = deidentified.trimmingCharacters(in: .whitespaces)
         let lower = trimmed.lowercased()
-        for label in reasonLabels.sorted(by: { $0.count > $1.count }) where lower.hasPrefix(label) {
+        for label in reasonLabelsLongestFirst where lower.hasPrefix(label) {
             let rest = trimmed.dropFirst(label.count).drop { $0 == " " }
             guard let colon = rest.first, colon == ":" || colon == "-" else { continue }
             let reason = firstSentence(tidy(withoutPlaceholders(String(rest.dropFirst()))))
@@ -154,8 +158,9 @@ enum EncounterExtractor {
     /// The text without placeholders, credentials and clock times; a parenthesis holding an identifier or a
     /// credential ("(seen by Dr. [NAME_1])", "(R. Ito, PNP)") goes whole.
     static func withoutPlaceholders(_ text: String) -> String {
-        text.replacingOccurrences(of: #"\([^()]*(\[[A-Z_]+_\d+\]|\b"# + credentials + #"\b)[^()]*\)"#, with: " ", options: .regularExpression)
-            .replacingOccurrences(of: #"\[[A-Z_]+_\d+\]"#, with: " ", options: .regularExpression)
+        text.replacingOccurrences(of: #"\([^()]*("# + PlaceholderTagger.pattern + #"|\b"# + credentials + #"\b)[^()]*\)"#, with: " ",
+                                  options: .regularExpression)
+            .replacingOccurrences(of: PlaceholderTagger.pattern, with: " ", options: .regularExpression)
             .replacingOccurrences(of: #"\b"# + credentials + #"\b\.?"#, with: " ", options: .regularExpression)
             .replacingOccurrences(of: #"\b\d{1,2}:\d{2}\b"#, with: " ", options: .regularExpression)
     }

@@ -91,11 +91,11 @@ struct MentionCollector {
     mutating func addEncounters(_ encounters: [EncounterExtractor.Encounter]) {
         for encounter in encounters {
             let text = protected.restore(encounter.text).text
+            let key = Self.key(encounter.text)
             for line in [encounter.headingLine] + (encounter.reasonLine.map { [$0] } ?? []) {
-                mentions.append(Mention(category: .events, fields: [text], key: Self.key(encounter.text), line: line,
-                                        date: encounter.date, fromStructure: true))
+                mentions.append(Mention(category: .events, fields: [text], key: key, line: line, date: encounter.date, fromStructure: true))
             }
-            encounterWords[encounter.date, default: []].formUnion(Self.key(encounter.text).split(separator: " ").map(String.init))
+            encounterWords[encounter.date, default: []].formUnion(key.split(separator: " ").map(String.init))
         }
     }
 
