@@ -40,6 +40,13 @@ struct MetadataOnlyGGUF {
         try data.write(to: url)
     }
 
+    /// The tokenizer of this vocabulary, written to a file of its own in `directory` and loaded as any model's is.
+    func tokenizer(in directory: URL) throws -> Tokenizer {
+        let url = directory.appendingPathComponent("vocab-\(UUID().uuidString).gguf")
+        try write(to: url)
+        return try Tokenizer(file: GGUFFile(path: url.path))
+    }
+
     /// A byte-level BPE vocabulary: the 256 mapped byte texts, then `extra` tokens with their GGUF types.
     static func byteLevelBPE(pre: String, extra: [(text: String, type: Int32)], merges: [String] = []) -> MetadataOnlyGGUF {
         var tokens = (0..<256).map { byte -> String in
@@ -78,11 +85,7 @@ final class SyntheticVocabularyTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private func tokenizer(_ gguf: MetadataOnlyGGUF) throws -> Tokenizer {
-        let url = directory.appendingPathComponent("vocab.gguf")
-        try gguf.write(to: url)
-        return try Tokenizer(file: GGUFFile(path: url.path))
-    }
+    private func tokenizer(_ gguf: MetadataOnlyGGUF) throws -> Tokenizer { try gguf.tokenizer(in: directory) }
 
     private let controlType: Int32 = 3
     private let userDefinedType: Int32 = 4

@@ -18,11 +18,7 @@ final class VocabularyValidationTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private func load(_ gguf: MetadataOnlyGGUF) throws -> Tokenizer {
-        let url = directory.appendingPathComponent("vocab-\(UUID().uuidString).gguf")
-        try gguf.write(to: url)
-        return try Tokenizer(file: GGUFFile(path: url.path))
-    }
+    private func load(_ gguf: MetadataOnlyGGUF) throws -> Tokenizer { try gguf.tokenizer(in: directory) }
 
     private func assertRefused<E: Error & Equatable>(_ gguf: MetadataOnlyGGUF, _ expected: E, _ message: String = "",
                                                       line: UInt = #line) {
