@@ -190,7 +190,7 @@ struct FactExtractor {
         var end = w.end, next = i + 1
         if unit.isEmpty, i + 1 < words.count, words[i + 1].sentence == w.sentence {
             let candidate = words[i + 1].lower.trimmingDot
-            // A duration word followed by a number labels that number ("152/94 HR 78": heart rate, not hours),
+            // A duration word followed by a number labels that number ("130/80 HR 72": heart rate, not hours),
             // and a ratio (a blood pressure) has no duration.
             let labelsNext = i + 2 < words.count && words[i + 2].sentence == w.sentence && words[i + 2].isNumber
             let isDuration = ClinicalVocabulary.durationUnits[candidate] != nil && !labelsNext && !value.contains("/")

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The age-and-sex opening of clinical shorthand ("55M", "f58", "4yo F", "9mo M") written out ("55-year-old man",
+/// The age-and-sex opening of clinical shorthand ("61F", "m47", "4yo F", "9mo M") written out ("61-year-old woman",
 /// "9-month-old boy"), so that the note's first sentence says who the patient is in words, and a model never has
 /// to guess whether "M" is a man, a month or a mass.
 enum AgeSexShorthand {

@@ -4,8 +4,8 @@ import Inference
 /// A section written clause by clause. The model gets the section's clauses numbered and rewrites each as one
 /// sentence under a grammar that allows exactly one numbered line per clause, in order; so every sentence
 /// stands for one clause and is checked against that clause alone. Asked to reword a section as a whole, a small
-/// model moves words between clauses ("father MI at 52" and "current smoker" become "father who was a smoker
-/// at 52") where no fact check can see it; per clause there is nothing to move.
+/// model moves words between clauses (a relative's diagnosis and the patient's own habit merged into one wrong
+/// sentence) where no fact check can see it; per clause there is nothing to move.
 ///
 /// A rewrite is kept only when it carries every fact of its clause (`ClauseCoverage`), states no drug, dose,
 /// number, date, side, negation or status its clause does not give, and brings in no more than a few words

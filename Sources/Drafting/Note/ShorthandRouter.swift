@@ -48,7 +48,7 @@ struct ShorthandRouter {
         var opening = true
         for line in shorthand.split(separator: "\n") {
             for var segment in segments(String(line)) {
-                // Shorthand opens with who the patient is; only there is "55M" an age and a sex.
+                // Shorthand opens with who the patient is; only there is "61F" an age and a sex.
                 if opening { segment = AgeSexShorthand.expand(segment); opening = false }
                 let lower = segment.lowercased()
                 if lower.hasPrefix("plan") || lower.hasPrefix("p:") || lower.hasPrefix("a/p") || lower.hasPrefix("a&p") { inPlan = true }

@@ -2,8 +2,8 @@ import Deidentification
 import Foundation
 
 /// The record's encounters as timeline events, read from its structure instead of asked of the model. A chart
-/// export is a series of documents, each opened by a short heading line with its date ("Sick visit  Jan 9,
-/// 2023", "DISCHARGE SUMMARY 03/04/2024"); every such heading is an encounter on that date, whatever a model
+/// export is a series of documents, each opened by a short heading line with its date ("Office visit  Mar 2,
+/// 2024", "DISCHARGE SUMMARY 03/04/2024"); every such heading is an encounter on that date, whatever a model
 /// makes of the chunk it falls in. The document's own statement of what it was about (a "Dx:", "Assessment:",
 /// "Impression:" or "Reason for visit:" line) is added, so the event says why, and both lines are cited.
 ///
@@ -55,7 +55,7 @@ enum EncounterExtractor {
                     encounters.append(Encounter(date: date, text: heading, headingLine: line.number, reasonLine: nil))
                     continue
                 }
-                // "ENCOUNTER: Rheumatology - Follow-up" with "Date: 13 September 2021" on the next line.
+                // "VISIT: Cardiology - New patient" with "Date: 2 March 2024" on the next line.
                 if isDateLabel(line), let title = titleAbove(line.number, in: lines) {
                     encounters.append(Encounter(date: date, text: title.text, headingLine: title.number, reasonLine: nil))
                     continue
