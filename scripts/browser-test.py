@@ -3,7 +3,8 @@
 chromedriver's WebDriver protocol (standard library only; no selenium).
 
 The clinician's flow: paste shorthand, de-identify (identifiers marked by kind), draft a note (the model's text
-streams in, then each unsupported fact the server reports is marked in the checked draft), edit, sign, and find the signed draft in the drafts list.
+streams in, then each unsupported fact the server reports is marked in the checked draft), edit (a drug and a dose
+typed in that the input lacks are flagged), sign, and find the signed draft in the drafts list.
 
 usage: scripts/browser-test.py BASE_URL   (run by scripts/browser-test.sh, which starts the server)
 """
@@ -117,9 +118,13 @@ try:
     check(flagged == listed == reported, f"the unsupported facts the server reported are all marked in the draft ({flagged} of {reported})")
     draft_id = browser.script("return document.getElementById('draft-id').textContent.split(' ')[0]")
     check(draft_id.startswith("d-"), f"the draft was saved as {draft_id}")
-    browser.script("const t = document.getElementById('draft-text'); t.value = t.value + '\\nReviewed in clinic.'")
+    # The clinician types in a drug and a dose the shorthand never mentions: the saved edit is checked against the
+    # shorthand like the model's text, and both are marked.
+    browser.script("const t = document.getElementById('draft-text'); t.value = t.value + '\\nStart warfarin 5 mg daily.'")
     browser.click("#save")
-    browser.wait("return document.getElementById('status').textContent.startsWith('Edit saved')", "the edit saved")
+    browser.wait("return document.getElementById('status').textContent.startsWith('Edit saved as version 2:')", "the edit saved")
+    marked = browser.script("return [...document.querySelectorAll('#draft-view mark.fact')].map(e => e.textContent)")
+    check({"warfarin", "5 mg"} <= set(marked), f"the facts typed into the edit that the input lacks are flagged: {marked}")
     browser.type("#signer", "Dr Rivera")
     browser.click("#sign")
     browser.wait("return document.getElementById('status').textContent.startsWith('Signed')", "the signature")

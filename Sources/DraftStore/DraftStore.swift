@@ -104,11 +104,7 @@ public final class DraftStore: Sendable {
     public func create(_ draft: NewDraft, actor: String) throws -> DraftRecord {
         try requireName(actor, "actor")
         if let input = draft.input, SHA256Hex.of(input) != draft.inputSHA256 { throw DraftStoreError.inputHashMismatch }
-        let length = draft.text.unicodeScalars.count
-        for (index, finding) in draft.findings.enumerated()
-        where finding.start < 0 || finding.start > finding.end || finding.end > length {
-            throw DraftStoreError.findingOutOfRange(index: index, start: finding.start, end: finding.end, textLength: length)
-        }
+        try Self.requireInRange(draft.findings, of: draft.text)
         return try write { db in
             let now = timestamp()
             try db.execute(sql: """
@@ -118,13 +114,9 @@ public final class DraftStore: Sendable {
                 """, arguments: [draft.task.rawValue, draft.modelName, draft.modelSHA256, draft.templateVersion,
                                  draft.inputSHA256, draft.input, now, now])
             let id = DraftID(db.lastInsertedRowID)
-            for (ordinal, finding) in draft.findings.enumerated() {
-                try db.execute(sql: "INSERT INTO finding VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [id.number, ordinal, finding.kind, finding.text, finding.start, finding.end])
-            }
             let detail = "task=\(draft.task.rawValue) template=\(draft.templateVersion) model=\(draft.modelName) " +
                 "model_sha256=\(draft.modelSHA256) input_sha256=\(draft.inputSHA256)"
-            try addVersion(db, id: id, version: 1, text: draft.text, actor: actor, at: now,
+            try addVersion(db, id: id, version: 1, text: draft.text, findings: draft.findings, actor: actor, at: now,
                            audit: AuditRecord(action: .created, actor: actor, draftID: id, detail: detail))
             return try record(db, id)
         }
@@ -143,35 +135,57 @@ public final class DraftStore: Sendable {
         try requireName(actor, "actor")
         return try write { db in
             let record = try record(db, id)
+            var findings: [Int: [StoredFinding]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM finding WHERE draft_id = ? ORDER BY ordinal", arguments: [id.number]) {
+                findings[try row.decode(forColumn: "version"), default: []].append(
+                    StoredFinding(kind: try row.decode(forColumn: "kind"), text: try row.decode(forColumn: "text"),
+                                  start: try row.decode(forColumn: "start"), end: try row.decode(forColumn: "end")))
+            }
             let versions = try Row.fetchAll(db, sql: "SELECT * FROM draft_version WHERE draft_id = ? ORDER BY version",
                                             arguments: [id.number]).map { row in
-                DraftVersion(version: try row.decode(forColumn: "version"), text: try row.decode(forColumn: "text"),
-                             textSHA256: try row.decode(forColumn: "text_sha256"), actor: try row.decode(forColumn: "actor"),
-                             createdAt: try Self.date(row, "created_at"))
-            }
-            let findings = try Row.fetchAll(db, sql: "SELECT * FROM finding WHERE draft_id = ? ORDER BY ordinal",
-                                            arguments: [id.number]).map { row in
-                StoredFinding(kind: try row.decode(forColumn: "kind"), text: try row.decode(forColumn: "text"),
-                              start: try row.decode(forColumn: "start"), end: try row.decode(forColumn: "end"))
+                let version: Int = try row.decode(forColumn: "version")
+                // Rows from before the column existed hold NULL; of those only a generated version 1 was checked.
+                let checked: Bool = switch try row.decode(forColumn: "fact_checked") as Int? {
+                case .some(let flag): flag == 1
+                case .none: version == 1 && record.amends == nil
+                }
+                return DraftVersion(version: version, text: try row.decode(forColumn: "text"),
+                                    textSHA256: try row.decode(forColumn: "text_sha256"), actor: try row.decode(forColumn: "actor"),
+                                    createdAt: try Self.date(row, "created_at"), findings: checked ? findings[version] ?? [] : nil)
             }
             let input = try String.fetchOne(db, sql: "SELECT input FROM draft WHERE id = ?", arguments: [id.number])
             try AuditLog.append(AuditRecord(action: .viewed, actor: actor, draftID: id, version: record.versionCount,
                                             textSHA256: versions.last?.textSHA256), at: timestamp(), db: db)
-            return DraftDetail(record: record, versions: versions, findings: findings, input: input)
+            return DraftDetail(record: record, versions: versions, findings: findings[1] ?? [], input: input)
         }
     }
 
     /// Adds `text` as the next version and marks the draft `edited`. Signed and discarded drafts refuse.
+    ///
+    /// `findings` is the fact check of `text` against the draft's input, kept with this version; `nil` when the
+    /// edit could not be checked (the input was not kept and none was given), which ``DraftVersion/findings`` then
+    /// says rather than showing an empty list.
     @discardableResult
-    public func edit(_ id: DraftID, text: String, actor: String) throws -> DraftRecord {
+    public func edit(_ id: DraftID, text: String, findings: [StoredFinding]? = nil, actor: String) throws -> DraftRecord {
         try requireName(actor, "actor")
+        if let findings { try Self.requireInRange(findings, of: text) }
         return try write { db in
             let current = try openRecord(db, id)
             let now = timestamp()
             try db.execute(sql: "UPDATE draft SET status = 'edited', updated_at = ? WHERE id = ?", arguments: [now, id.number])
-            try addVersion(db, id: id, version: current.versionCount + 1, text: text, actor: actor, at: now,
-                           audit: AuditRecord(action: .edited, actor: actor, draftID: id))
+            let detail = findings.map { "findings=\($0.count)" } ?? "not fact-checked"
+            try addVersion(db, id: id, version: current.versionCount + 1, text: text, findings: findings, actor: actor, at: now,
+                           audit: AuditRecord(action: .edited, actor: actor, draftID: id, detail: detail))
             return try record(db, id)
+        }
+    }
+
+    /// The SHA-256 of the input a draft was made from, and the input itself when the user chose to keep it. Read
+    /// to check an edit against, as part of the audited edit, so not audited as a view.
+    public func input(of id: DraftID) throws -> (sha256: String, kept: String?) {
+        try read { db in
+            let record = try record(db, id)
+            return (record.inputSHA256, try String.fetchOne(db, sql: "SELECT input FROM draft WHERE id = ?", arguments: [id.number]))
         }
     }
 
@@ -237,7 +251,7 @@ public final class DraftStore: Sendable {
                 FROM draft WHERE id = ?2
                 """, arguments: [now, id.number])
             let newID = DraftID(db.lastInsertedRowID)
-            try addVersion(db, id: newID, version: 1, text: text, actor: actor, at: now,
+            try addVersion(db, id: newID, version: 1, text: text, findings: nil, actor: actor, at: now,
                            audit: AuditRecord(action: .created, actor: actor, draftID: newID, detail: "amends=\(id)"))
             return try record(db, newID)
         }
@@ -261,11 +275,22 @@ public final class DraftStore: Sendable {
 
     func timestamp() -> String { Timestamp.text(clock()) }
 
-    private func addVersion(_ db: Database, id: DraftID, version: Int, text: String, actor: String, at: String,
-                            audit: AuditRecord) throws {
+    /// Adds a version with its fact-check findings (`nil`: not checked); amendments, which nobody checked, pass `nil`.
+    private func addVersion(_ db: Database, id: DraftID, version: Int, text: String, findings: [StoredFinding]?,
+                            actor: String, at: String, audit: AuditRecord) throws {
         let hash = SHA256Hex.of(text)
-        try db.execute(sql: "INSERT INTO draft_version VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [id.number, version, text, hash, actor, at])
+        try db.execute(sql: """
+            INSERT INTO draft_version (draft_id, version, text, text_sha256, actor, created_at, fact_checked)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id.number, version, text, hash, actor, at, findings == nil ? 0 : 1])
+        // Ordinals run on across versions: the finding table's key is (draft, ordinal).
+        let first = try Int.fetchOne(db, sql: "SELECT coalesce(max(ordinal) + 1, 0) FROM finding WHERE draft_id = ?",
+                                     arguments: [id.number]) ?? 0
+        for (index, finding) in (findings ?? []).enumerated() {
+            try db.execute(sql: """
+                INSERT INTO finding (draft_id, ordinal, kind, text, start, "end", version) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id.number, first + index, finding.kind, finding.text, finding.start, finding.end, version])
+        }
         var audit = audit
         audit.version = version
         audit.textSHA256 = hash
@@ -293,7 +318,7 @@ public final class DraftStore: Sendable {
         try Row.fetchAll(db, sql: """
             SELECT d.*, input IS NOT NULL AS input_kept,
                    (SELECT count(*) FROM draft_version v WHERE v.draft_id = d.id) AS version_count,
-                   (SELECT count(*) FROM finding f WHERE f.draft_id = d.id) AS finding_count
+                   (SELECT count(*) FROM finding f WHERE f.draft_id = d.id AND f.version = 1) AS finding_count
             FROM draft d WHERE \(condition) ORDER BY d.id
             """, arguments: arguments).map(record)
     }
@@ -328,6 +353,14 @@ public final class DraftStore: Sendable {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "\(column) is not a time")
         }
         return date
+    }
+
+    private static func requireInRange(_ findings: [StoredFinding], of text: String) throws {
+        let length = text.unicodeScalars.count
+        for (index, finding) in findings.enumerated()
+        where finding.start < 0 || finding.start > finding.end || finding.end > length {
+            throw DraftStoreError.findingOutOfRange(index: index, start: finding.start, end: finding.end, textLength: length)
+        }
     }
 
     private func requireName(_ name: String, _ field: String) throws {

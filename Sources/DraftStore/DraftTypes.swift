@@ -128,6 +128,7 @@ public struct DraftRecord: Codable, Sendable, Hashable {
     public var updatedAt: Date
     /// How many versions the text has; version 1 is what the model generated.
     public var versionCount: Int
+    /// Findings of the generated text (version 1): the model's unsupported facts, whatever the edits did.
     public var findingCount: Int
     /// The signed draft this one changes (a signed draft never changes itself).
     public var amends: DraftID?
@@ -151,12 +152,16 @@ public struct DraftVersion: Codable, Sendable, Hashable {
     public var textSHA256: String
     public var actor: String
     public var createdAt: Date
+    /// The fact check of this text against the draft's input; `nil` when it was not checked (an edit saved
+    /// without the input at hand, an amendment).
+    public var findings: [StoredFinding]?
 }
 
 /// A draft with its texts, what ``DraftStore/show(_:actor:)`` returns.
 public struct DraftDetail: Codable, Sendable, Hashable {
     public var record: DraftRecord
     public var versions: [DraftVersion]
+    /// The generated text's findings (version 1's); each version carries its own.
     public var findings: [StoredFinding]
     public var input: String?
 

@@ -9,7 +9,7 @@ enum Schema {
     static var version: Int { migrations.count }
 
     /// Migration n (1-based) takes the database from version n-1 to n. Append only: a shipped entry never changes.
-    static let migrations: [String] = [version1]
+    static let migrations: [String] = [version1, version2]
 
     static let genesisHash = String(repeating: "0", count: 64)
 
@@ -20,6 +20,14 @@ enum Schema {
         "version_no_delete", "finding_no_update", "finding_no_delete", "audit_no_update", "audit_no_delete",
         "audit_extends_chain", "audit_advance_head", "audit_head_follows_chain", "audit_head_no_delete",
     ]
+
+    /// Edits are fact-checked too. A finding belongs to the version it was found in (1, the generated text, for
+    /// every finding made before this migration), and a later version records whether it was checked at all: an
+    /// edit saved with no source to check against must not read as "checked, nothing found".
+    private static let version2 = """
+        ALTER TABLE finding ADD COLUMN version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1);
+        ALTER TABLE draft_version ADD COLUMN fact_checked INTEGER CHECK (fact_checked IN (0, 1));
+        """
 
     private static let version1 = """
         CREATE TABLE draft (

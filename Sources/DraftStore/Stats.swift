@@ -97,7 +97,7 @@ extension DraftStore {
         try read { db in
             let samples = try Row.fetchAll(db, sql: """
                 SELECT task, status, created_at, signed_at, edit_percent,
-                       (SELECT count(*) FROM finding f WHERE f.draft_id = d.id) AS findings
+                       (SELECT count(*) FROM finding f WHERE f.draft_id = d.id AND f.version = 1) AS findings
                 FROM draft d
                 """).map { row -> DraftStats.Sample in
                 let task: String = try row.decode(forColumn: "task"), status: String = try row.decode(forColumn: "status")

@@ -112,11 +112,8 @@ public struct TaskEndpoint: Sendable {
             var result = try await produce(input, request, environment, progress)
             try result.save(to: environment.store, input: input, keepInput: request.keepInput ?? false,
                             actor: request.actor ?? environment.defaultActor)
-            let offsets = TextOffsets(result.storedText)
-            let highlights = result.storedFindings.map {
-                Highlight(range: offsets.utf16(start: $0.start, end: $0.end), kind: $0.kind, note: "not supported by the input")
-            }
-            return TaskOutput(json: try JSONOutput.encode(result), highlights: highlights, highlightedText: result.storedText)
+            return TaskOutput(json: try JSONOutput.encode(result), highlights: Highlight.findings(result.storedFindings, in: result.storedText),
+                              highlightedText: result.storedText)
         }
     }
 

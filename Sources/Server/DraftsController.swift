@@ -1,10 +1,12 @@
 import DraftStore
+import Drafting
 import Foundation
 import HTTPTypes
 import Hummingbird
 
 /// The drafts store over HTTP, answering what `vellum drafts|show|edit|sign|discard|stats --json` print:
-/// `GET /api/drafts[?status=&task=]`, `GET /api/drafts/<id>`, `PUT /api/drafts/<id>` {"text"},
+/// `GET /api/drafts[?status=&task=]`, `GET /api/drafts/<id>`, `PUT /api/drafts/<id>` {"text", "source"?} (the edit,
+/// fact-checked against the draft's input, with its findings as `highlights` too),
 /// `POST /api/drafts/<id>/sign` {"by", "version"?}, `POST /api/drafts/<id>/discard`, `GET /api/stats`.
 struct DraftsController: Sendable {
     let store: DraftStore
@@ -13,7 +15,24 @@ struct DraftsController: Sendable {
 
     struct EditBody: Decodable {
         let text: String
+        /// The record the draft was made from, to fact-check the edit against (else the kept input, if any).
+        let source: String?
         let actor: String?
+    }
+
+    /// `vellum edit --json`'s answer, plus the findings as UTF-16 spans of the text for the page to mark.
+    struct EditAnswer: Encodable {
+        let record: DraftRecord
+        let text: String
+        let findings: [StoredFinding]?
+        let highlights: [Highlight]
+
+        init(_ edit: CheckedEdit) {
+            record = edit.record
+            text = edit.text
+            findings = edit.findings
+            highlights = Highlight.findings(edit.findings ?? [], in: edit.text)
+        }
     }
 
     struct SignBody: Decodable {
@@ -38,7 +57,10 @@ struct DraftsController: Sendable {
         router.put("/api/drafts/:id") { request, context -> Response in
             var request = request
             let body = try await request.decodeJSON(EditBody.self, limit: maxBodyBytes)
-            return try answer { try store.edit(try Self.id(context), text: body.text, actor: body.actor ?? defaultActor) }
+            return try answer {
+                EditAnswer(try CheckedEdit.save(body.text, to: try Self.id(context), in: store, source: body.source,
+                                                actor: body.actor ?? defaultActor))
+            }
         }
         router.post("/api/drafts/:id/sign") { request, context -> Response in
             var request = request

@@ -143,6 +143,9 @@ extension APIError {
             case .emptyName: return APIError.badRequest(error.description)
             default: return APIError(status: .internalServerError, message: error.description, type: "server_error")
             }
+        case let error as DraftingError:
+            guard case .input(let source, _) = error else { fallthrough }
+            return APIError.badRequest(error.description, param: source)
         default:
             return APIError(status: .internalServerError, message: "internal error (\(String(describing: Swift.type(of: error))))", type: "server_error")
         }

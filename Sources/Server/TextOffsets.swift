@@ -1,3 +1,5 @@
+import DraftStore
+
 /// The one place where offsets change units. The de-identifier and the fact check count Unicode scalars (what
 /// Python's `str` indexes); a web page's JavaScript strings count UTF-16 code units, where a character outside the
 /// Basic Multilingual Plane (most emoji) takes two. Every offset the workspace receives goes through here.
@@ -41,5 +43,15 @@ public struct Highlight: Codable, Equatable, Sendable {
         end = range.upperBound
         self.kind = kind
         self.note = note
+    }
+}
+
+extension Highlight {
+    /// The fact check's findings in `text` (scalar offsets) as spans to mark.
+    static func findings(_ findings: [StoredFinding], in text: String) -> [Highlight] {
+        let offsets = TextOffsets(text)
+        return findings.map {
+            Highlight(range: offsets.utf16(start: $0.start, end: $0.end), kind: $0.kind, note: "not supported by the input")
+        }
     }
 }

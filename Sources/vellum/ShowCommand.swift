@@ -30,8 +30,13 @@ struct Show: ParsableCommand {
             lines.append("signed    by \(s.signedBy) at \(shortTime(s.signedAt)) UTC, version \(s.version), sha256 \(s.textSHA256), " +
                          String(format: "%.1f%% changed", s.editPercent))
         }
-        lines.append("findings  \(detail.findings.count)")
+        lines.append("findings  \(detail.findings.count) in the generated text")
         for f in detail.findings { lines.append("  \(f.kind) \(f.start)-\(f.end): \(f.text)") }
+        if let latest = detail.versions.last, latest.version > 1 {
+            lines.append(latest.findings.map { "          \($0.count) in version \(latest.version)" }
+                         ?? "          version \(latest.version) not fact-checked")
+            for f in latest.findings ?? [] { lines.append("  \(f.kind) \(f.start)-\(f.end): \(f.text)") }
+        }
         print(lines.joined(separator: "\n") + "\n\n" + detail.text)
     }
 }

@@ -52,17 +52,17 @@ struct BadInputTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let (store, _) = try storeWithOneSignedDraft(in: dir)
         let url = store.url
-        try SQLiteTool.query(url, "PRAGMA user_version = 2; CREATE TABLE future_feature (x)")
+        try SQLiteTool.query(url, "PRAGMA user_version = 3; CREATE TABLE future_feature (x)")
         let before = try SQLiteTool.query(url, "SELECT * FROM draft; SELECT * FROM draft_version; SELECT * FROM audit")
 
         try SQLiteTool.query(url, "PRAGMA wal_checkpoint(TRUNCATE)")
         let bytes = try Data(contentsOf: url)
-        #expect(throws: DraftStoreError.newerSchema(found: 2, supported: 1, database: url.path)) { try DraftStore(url: url) }
+        #expect(throws: DraftStoreError.newerSchema(found: 3, supported: 2, database: url.path)) { try DraftStore(url: url) }
         let cli = try vellum(["drafts"], dataDirectory: dir)
-        #expect(cli.status == 1 && cli.stderr.contains("\(url.path) has schema version 2"))
+        #expect(cli.status == 1 && cli.stderr.contains("\(url.path) has schema version 3"))
 
         #expect(try Data(contentsOf: url) == bytes)
-        #expect(try SQLiteTool.query(url, "PRAGMA user_version") == "2")
+        #expect(try SQLiteTool.query(url, "PRAGMA user_version") == "3")
         #expect(try SQLiteTool.query(url, "SELECT * FROM draft; SELECT * FROM draft_version; SELECT * FROM audit") == before)
     }
 

@@ -1,4 +1,4 @@
-import DraftStore
+@testable import DraftStore
 import Foundation
 import Testing
 
@@ -10,7 +10,7 @@ struct StoreTests {
         #expect(FileManager.default.createFile(atPath: db.path, contents: Data()))
         _ = try DraftStore(url: db)
 
-        #expect(try SQLiteTool.query(db, "PRAGMA user_version") == "1")
+        #expect(try SQLiteTool.query(db, "PRAGMA user_version") == "2")
         #expect(try SQLiteTool.query(db, "PRAGMA journal_mode") == "wal")
         #expect(try SQLiteTool.query(db, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)")
                 == "audit audit_head draft draft_version finding")
@@ -21,7 +21,7 @@ struct StoreTests {
         let store = try DraftStore(url: db)
         try store.create(sampleDraft(), actor: "dr.a")
         _ = try DraftStore(url: db)
-        #expect(try SQLiteTool.query(db, "PRAGMA user_version") == "1")
+        #expect(try SQLiteTool.query(db, "PRAGMA user_version") == "2")
         #expect(try SQLiteTool.query(db, "SELECT count(*) FROM draft") == "1")
     }
 
@@ -68,6 +68,49 @@ struct StoreTests {
         }
     }
 
+    @Test func eachVersionKeepsItsOwnFactCheckAndAnUncheckedEditSaysSo() throws {
+        try withStore { store, _ in
+            let generated = [StoredFinding(kind: "dose", text: "20 mg", start: 15, end: 20)]
+            let id = try store.create(sampleDraft("Plan: increase 20 mg.", findings: generated), actor: "dr.a").id
+            let typedIn = [StoredFinding(kind: "drug", text: "warfarin", start: 11, end: 19)]
+            try store.edit(id, text: "Plan: stop warfarin.", findings: typedIn, actor: "dr.b")
+            try store.edit(id, text: "Plan: stop it.", findings: [], actor: "dr.b")
+            let record = try store.edit(id, text: "Plan: review.", actor: "dr.b")
+
+            // The record's count and the stats stay the model's: the generated text's findings only.
+            #expect(record.findingCount == 1)
+            let detail = try store.show(id, actor: "dr.a")
+            #expect(detail.findings == generated)
+            #expect(detail.versions.map(\.findings) == [generated, typedIn, [], nil])
+            let audit = try store.auditEntries(draft: id).filter { $0.action == .edited }.map(\.detail)
+            #expect(audit == ["findings=1", "findings=0", "not fact-checked"])
+            #expect(throws: DraftStoreError.findingOutOfRange(index: 0, start: 11, end: 19, textLength: 6)) {
+                try store.edit(id, text: "Plan: ", findings: typedIn, actor: "dr.b")
+            }
+        }
+    }
+
+    @Test func aVersion1DatabaseIsMigratedWithItsFindingsOnTheGeneratedText() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("drafts.sqlite")
+        // A store as the first release left it: schema 1, a draft with a finding and an edit.
+        try SQLiteTool.query(db, Schema.migrations[0] + """
+            ;PRAGMA user_version = 1;
+            INSERT INTO draft (task, model_name, model_sha256, template_version, input_sha256, status, created_at, updated_at)
+                VALUES ('note', 'm', '', 'note-1', 'x', 'edited', '2026-11-01T10:00:00Z', '2026-11-01T10:05:00Z');
+            INSERT INTO finding VALUES (1, 0, 'dose', '20 mg', 15, 20);
+            INSERT INTO draft_version VALUES (1, 1, 'Plan: increase 20 mg.', 'h1', 'dr.a', '2026-11-01T10:00:00Z');
+            INSERT INTO draft_version VALUES (1, 2, 'Plan: increase.', 'h2', 'dr.a', '2026-11-01T10:05:00Z');
+            """)
+        let store = try DraftStore(url: db)
+        #expect(try SQLiteTool.query(db, "PRAGMA user_version") == "2")
+        let detail = try store.show(DraftID(1), actor: "dr.a")
+        let old = [StoredFinding(kind: "dose", text: "20 mg", start: 15, end: 20)]
+        #expect(detail.findings == old && detail.record.findingCount == 1)
+        #expect(detail.versions.map(\.findings) == [old, nil])
+    }
+
     @Test func signingMakesADraftImmutableInsideAndOutsideTheProgram() throws {
         try withStore { store, dir in
             let db = store.url
@@ -91,7 +134,7 @@ struct StoreTests {
 
             // The triggers hold even for someone with the sqlite3 tool.
             #expect(try SQLiteTool.refusal(db, "UPDATE draft SET status = 'draft' WHERE id = 1").contains("cannot change"))
-            #expect(try SQLiteTool.refusal(db, "INSERT INTO draft_version VALUES (1, 3, 'x', 'x', 'x', 'x')").contains("cannot change"))
+            #expect(try SQLiteTool.refusal(db, "INSERT INTO draft_version (draft_id, version, text, text_sha256, actor, created_at) VALUES (1, 3, 'x', 'x', 'x', 'x')").contains("cannot change"))
             #expect(try SQLiteTool.refusal(db, "UPDATE draft_version SET text = 'x' WHERE draft_id = 1").contains("never changed"))
             #expect(try SQLiteTool.refusal(db, "DELETE FROM draft_version WHERE draft_id = 1").contains("never deleted"))
             #expect(try SQLiteTool.refusal(db, "DELETE FROM draft WHERE id = 1").contains("never deleted"))

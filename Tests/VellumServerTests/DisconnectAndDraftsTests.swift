@@ -116,4 +116,49 @@ final class DraftsEndpointTests: XCTestCase {
         XCTAssertEqual(signed.record.signature?.signedBy, "Dr A")
         XCTAssertEqual(signed.text, "S: seen, better.")
     }
+
+    /// An edit is fact-checked against the record the draft came from, as the model's text was: a drug and a dose
+    /// typed in that the record does not hold come back as findings, marked in UTF-16 units for the page.
+    func testAnEditIsCheckedAgainstTheDraftsInputAndMarkedForThePage() async throws {
+        let server = try ServerFixtures.server()
+        let store = server.environment.store
+        let source = "Pt seen 😀 today. Lisinopril 10mg daily, BP ok."
+        let unkept = try store.create(NewDraft(task: .note, modelName: "m", modelSHA256: "", templateVersion: "note-1", input: source,
+                                               keepInput: false, text: "Seen.", findings: []), actor: "test").id
+        let kept = try store.create(NewDraft(task: .note, modelName: "m", modelSHA256: "", templateVersion: "note-1", input: source,
+                                             keepInput: true, text: "Seen.", findings: []), actor: "test").id
+        let edit = "Seen 😀 today. Lisinopril 10 mg daily. Start warfarin 5 mg daily."
+        func put(_ id: DraftID, _ body: [String: String]) async throws -> (HTTPResponse.Status, [String: Any]) {
+            try await server.buildApplication(logger: ServerFixtures.logger).test(.router) { client in
+                try await client.execute(uri: "/api/drafts/\(id)", method: .put,
+                                         body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))) {
+                    ($0.status, try object($0.body))
+                }
+            }
+        }
+        func marked(_ answer: [String: Any]) -> [String] {
+            let units = Array(edit.utf16)
+            return (answer["highlights"] as? [[String: Any]] ?? []).map {
+                String(decoding: units[($0["start"] as? Int ?? 0)..<($0["end"] as? Int ?? 0)], as: UTF16.self)
+            }
+        }
+
+        let (status, checked) = try await put(unkept, ["text": edit, "source": source])
+        XCTAssertEqual(status, .ok)
+        XCTAssertEqual(marked(checked), ["warfarin", "5 mg"])
+        XCTAssertEqual((checked["findings"] as? [[String: Any]])?.compactMap { $0["text"] as? String }, ["warfarin", "5 mg"])
+
+        let (_, fromKeptInput) = try await put(kept, ["text": edit])
+        XCTAssertEqual(marked(fromKeptInput), ["warfarin", "5 mg"])
+
+        let (_, unchecked) = try await put(unkept, ["text": edit])
+        XCTAssertNil(unchecked["findings"], "an edit with nothing to check against has no findings list, not an empty one")
+        XCTAssertEqual(marked(unchecked), [])
+
+        let (refused, error) = try await put(unkept, ["text": edit, "source": "another patient's record"])
+        XCTAssertEqual(refused, .badRequest)
+        XCTAssertEqual((error["error"] as? [String: Any])?["param"] as? String, "source")
+        XCTAssertEqual(try store.show(unkept, actor: "test").versions.map(\.findings?.count), [0, 2, nil],
+                       "the refused edit saved nothing")
+    }
 }

@@ -29,7 +29,7 @@ extension StorableDraft {
 extension StorableDraft where Self: CheckedDraft {
     public var storedText: String { text }
     public var storedFindings: [StoredFinding] {
-        findings.map { StoredFinding(kind: $0.kind.rawValue, text: $0.text, start: $0.start, end: $0.end) }
+        findings.map(StoredFinding.init)
     }
 }
 

@@ -4,7 +4,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { draftId: null, version: null, text: "", lastResult: null };
+const state = { draftId: null, version: null, text: "", lastResult: null, source: null };
 
 function headers(json) {
   const h = {};
@@ -213,6 +213,7 @@ async function runTask() {
       if (name === "error") throw new Error(data.error.message);
       if (name === "result") {
         state.lastResult = data.result;
+        state.source = text;
         state.draftId = data.result.draft_id || null;
         state.version = 1;
         $("draft-id").textContent = state.draftId ? `${state.draftId} (unsigned)` : "";
@@ -225,15 +226,20 @@ async function runTask() {
   progress.hidden = true;
 }
 
+// The server checks the edit against the record the draft came from (sent when this page drafted it; else the
+// input kept with the draft), so a fact typed in is marked like one the model wrote.
 async function saveEdit() {
   if (!state.draftId) { say("No draft to save."); return; }
   try {
-    const text = $("draft-text").value;
-    const record = await api("PUT", `/api/drafts/${state.draftId}`, { text });
-    state.text = text;
-    state.version = record.versionCount;
-    $("draft-id").textContent = `${state.draftId} (${record.status}, version ${state.version})`;
-    say("Edit saved as a new version.");
+    const body = { text: $("draft-text").value };
+    if (state.source) body.source = state.source;
+    const edit = await api("PUT", `/api/drafts/${state.draftId}`, body);
+    state.version = edit.record.versionCount;
+    showDraft(edit.text, edit.highlights);
+    $("draft-id").textContent = `${state.draftId} (${edit.record.status}, version ${state.version})`;
+    say(edit.findings
+      ? `Edit saved as version ${state.version}: ${edit.findings.length} fact(s) not in the input marked.`
+      : `Edit saved as version ${state.version}, not fact-checked: the input was not kept with this draft.`);
   } catch (error) { say("Saving failed: " + error.message); }
 }
 
@@ -287,6 +293,7 @@ async function openDraft(id) {
   try {
     const detail = await api("GET", `/api/drafts/${id}`);
     state.draftId = String(id);
+    state.source = null;
     state.version = detail.record.versionCount;
     $("draft-id").textContent = `${id} (${detail.record.status})`;
     const latest = detail.versions[detail.versions.length - 1];
