@@ -182,10 +182,49 @@ final class AppealTests: XCTestCase {
 
     func testAPassageMustNameTheCriterionsSubjectNotJustShareAPrefixOrProcessWords() {
         let criterion = "Hepatitis B screening (HBsAg and anti-HBc) completed before starting therapy."
-        XCTAssertFalse(EvidencePassages.namesSubject("RF positive, anti-CCP 180 U/mL; on therapy since 2023.", criterion: criterion))
-        XCTAssertTrue(EvidencePassages.namesSubject("HBsAg negative and anti-HBc negative on 01/10/2025.", criterion: criterion))
-        XCTAssertTrue(EvidencePassages.namesSubject("Completed 12 sessions of physical therapy.",
+        XCTAssertFalse(EvidencePassages.isEvidence("RF positive, anti-CCP 180 U/mL; on therapy since 2023.", criterion: criterion))
+        XCTAssertTrue(EvidencePassages.isEvidence("HBsAg negative and anti-HBc negative on 01/10/2025.", criterion: criterion))
+        XCTAssertTrue(EvidencePassages.isEvidence("Completed 12 sessions of physical therapy.",
                                                     criterion: "At least 6 weeks of physical therapy."))
+    }
+
+    /// A criterion that names a therapy is shown only by a passage naming that drug or a drug of that class;
+    /// words that qualify it ("oral", "topical"), the body site it is given at, and a drug it is combined with do
+    /// not make a passage about it.
+    func testATherapyCriterionNeedsThatTherapyNamedNotAWordAroundIt() {
+        let aceOrArb = "Trial of an ACE inhibitor or angiotensin receptor blocker for at least 3 months."
+        XCTAssertFalse(EvidencePassages.isEvidence("Blood pressure remains high on amlodipine 10 mg daily for 6 months.", criterion: aceOrArb))
+        XCTAssertTrue(EvidencePassages.isEvidence("Lisinopril 20 mg daily from March to August 2025, stopped for cough.", criterion: aceOrArb))
+        XCTAssertTrue(EvidencePassages.isEvidence("Losartan 50 mg daily for 4 months.", criterion: aceOrArb))
+
+        let bisphosphonate = "Failure of an oral bisphosphonate for at least 12 months."
+        XCTAssertFalse(EvidencePassages.isEvidence("Oral calcium and vitamin D daily.", criterion: bisphosphonate))
+        XCTAssertTrue(EvidencePassages.isEvidence("Took alendronate 70 mg weekly from 2023 to 2025, then a new vertebral fracture.",
+                                                  criterion: bisphosphonate))
+
+        let combination = "Current use of metformin at the maximum tolerated dose in combination with a sulfonylurea."
+        XCTAssertFalse(EvidencePassages.isEvidence("Glipizide 10 mg twice daily.", criterion: combination))
+        XCTAssertTrue(EvidencePassages.isEvidence("Metformin 1000 mg twice daily since 2021.", criterion: combination))
+
+        let injection = "At least one epidural steroid injection of the lumbar spine, unless contraindicated."
+        XCTAssertFalse(EvidencePassages.isEvidence("Lumbar spine: tenderness over L4-L5, flexion limited to 40 degrees.", criterion: injection))
+        XCTAssertTrue(EvidencePassages.isEvidence("L5-S1 epidural steroid injection on 04/02/2025 gave two weeks of relief.", criterion: injection))
+        XCTAssertTrue(EvidencePassages.isEvidence("Triamcinolone 80 mg epidural injection at L4-L5 in May.", criterion: injection))
+
+        // A criterion with a therapy and something else is still shown by a passage about the something else.
+        let conservative = "Six weeks of conservative care, including physical therapy and an NSAID."
+        XCTAssertTrue(EvidencePassages.isEvidence("Attended 10 physical therapy sessions over 6 weeks.", criterion: conservative))
+        XCTAssertTrue(EvidencePassages.isEvidence("Naproxen 500 mg twice daily for 8 weeks.", criterion: conservative))
+    }
+
+    /// A criterion that asks for an absence is shown only by a passage that states the absence: use, a plan to
+    /// stop, or counselling is not it.
+    func testANegativeCriterionNeedsAPassageStatingTheAbsence() {
+        let noTobacco = "The member does not use tobacco products, or has been abstinent from tobacco for 6 months."
+        XCTAssertFalse(EvidencePassages.isEvidence("Smokes 10 cigarettes a day; tobacco cessation counselling given today.", criterion: noTobacco))
+        XCTAssertFalse(EvidencePassages.isEvidence("Tobacco use: 1 pack per day.", criterion: noTobacco))
+        XCTAssertTrue(EvidencePassages.isEvidence("Denies tobacco use.", criterion: noTobacco))
+        XCTAssertTrue(EvidencePassages.isEvidence("Former tobacco user, abstinent since 2019.", criterion: noTobacco))
     }
 
     func testARealModelsAppealAnswersEveryCriterionAndQuotesTheRecord() async throws {

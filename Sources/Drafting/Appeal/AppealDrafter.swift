@@ -41,10 +41,11 @@ public struct PriorAuthAppeal: Codable, Sendable, CheckedDraft {
 }
 
 /// `vellum draft appeal`: an appeal built criterion by criterion. For each of the payer's criteria the passages
-/// of the rationale that share its words are offered to the model, which may only answer with their numbers or
-/// NONE (a grammar allows nothing else); a passage that negates the criterion's subject, or does not name it
-/// (`EvidencePassages.namesSubject`), is never taken as evidence. A criterion is written as met only with a quoted passage, otherwise as missing documentation, so
-/// the appeal cannot claim what the record does not show. The model sees the de-identified rationale only.
+/// of the rationale that may document it (`EvidencePassages.isEvidence`: they name its subject, a drug of the
+/// class it names, say, and do not negate it) are offered to the model, which may only answer with their numbers
+/// or NONE (a grammar allows nothing else). A criterion is written as met only with a quoted passage, otherwise
+/// as missing documentation, so the appeal cannot claim what the record does not show. The model sees the
+/// de-identified rationale only.
 public struct AppealDrafter: Sendable {
     public static let templateVersion = "appeal-1"
     /// Passages offered per criterion: enough for a criterion documented in several places, few enough that a
@@ -77,7 +78,7 @@ public struct AppealDrafter: Sendable {
         for (index, criterion) in criteria.criteria.enumerated() {
             progress?(index, criteria.criteria.count)
             let candidates = EvidencePassages.candidates(for: criterion.text, in: passages, limit: candidatesPerCriterion)
-                .filter { !EvidencePassages.negatesShared(passages[$0].text, criterion: criterion.text) }
+                .filter { EvidencePassages.isEvidence(passages[$0].text, criterion: criterion.text) }
             var chosen: [Int] = []
             if !candidates.isEmpty {
                 let listing = candidates.enumerated().map { "\($0.offset + 1). \(passages[$0.element].text)" }.joined(separator: "\n")
@@ -89,7 +90,6 @@ public struct AppealDrafter: Sendable {
                 ]), options: options)
                 timings.count(result)
                 chosen = Self.parseAnswer(result.text, count: candidates.count).map { candidates[$0] }
-                    .filter { EvidencePassages.namesSubject(passages[$0].text, criterion: criterion.text) }
             }
             let evidence = chosen.compactMap { passageIndex -> PriorAuthAppeal.Evidence? in
                 let passage = passages[passageIndex]

@@ -38,15 +38,17 @@ enum EvidencePassages {
     }
 
     /// The passages most likely to document `criterion`, best first: those sharing its significant words,
-    /// weighted so that a word found in few passages counts more than one found everywhere. Words match by
-    /// their first five letters, so "active" meets "activity" and "screening" meets "screened".
+    /// weighted so that a word found in few passages counts more than one found everywhere, and those naming one
+    /// of its therapies (a drug of a class the criterion names shares no word with it). Words match by their first
+    /// five letters, so "active" meets "activity" and "screening" meets "screened".
     static func candidates(for criterion: String, in passages: [EvidencePassage], limit: Int) -> [Int] {
         let criterionStems = Set(ItemVerifier.significantWords(criterion).map(stem))
+        let subject = CriterionSubject(criterion)
         guard !criterionStems.isEmpty else { return [] }
         let passageStems = passages.map { Set(ItemVerifier.significantWords($0.text).map(stem)) }
         var scored: [(index: Int, score: Double)] = []
         for (index, stems) in passageStems.enumerated() {
-            var score = 0.0
+            var score = subject.namesTherapy(passages[index].text) ? 1.0 : 0.0
             for s in stems.intersection(criterionStems) {
                 let frequency = passageStems.filter { $0.contains(s) }.count
                 score += 1.0 / Double(frequency)
@@ -56,41 +58,46 @@ enum EvidencePassages {
         return scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }.prefix(limit).map(\.index)
     }
 
-    static func stem(_ word: String) -> String { String(word.prefix(5)) }
-
-    /// Words that say how or when a criterion is met rather than what it is about: sharing only these (or a
-    /// five-letter prefix, "anti-" of two different antibodies) does not make a passage about the criterion.
-    static let processWords: Set<String> = [
-        "therapy", "treatment", "completed", "complete", "documented", "documentation", "starting", "start", "before",
-        "after", "within", "least", "month", "months", "week", "weeks", "year", "years", "history", "patient",
-        "diagnosis", "result", "results", "test", "tests", "prior", "current", "following", "including", "required",
-        "evidence", "must", "medical", "clinical", "record", "date", "dose", "prescribed", "consultation", "expected",
-        "change", "management", "last", "past", "plan", "trial", "use",
-    ]
-
-    /// Whether `passage` names the criterion's subject: some significant word of the criterion that is not
-    /// process vocabulary occurs in it as a whole word (a plural "s" aside). The model's choice is checked
-    /// against this, so a passage it picks for sharing only generic words or a prefix is not evidence.
-    static func namesSubject(_ passage: String, criterion: String) -> Bool {
-        let subject = Set(ItemVerifier.significantWords(criterion).filter { $0.count >= 3 && !processWords.contains($0) }.map(singular))
-        let words = Set(FactExtractor(passage).words.map { singular($0.lower) })
-        return !subject.isDisjoint(with: words)
+    /// Whether `passage` may be offered as evidence for `criterion` at all: it names the criterion's subject, does
+    /// not negate it, and, when the criterion asks for an absence, states one. The model chooses only among these.
+    static func isEvidence(_ passage: String, criterion: String) -> Bool {
+        let subject = CriterionSubject(criterion)
+        guard subject.isNamed(in: passage), !negatesShared(passage, criterion: criterion) else { return false }
+        return !subject.asksForAbsence || statesAbsence(passage)
     }
+
+    static func stem(_ word: String) -> String { String(word.prefix(5)) }
 
     static func singular(_ word: String) -> String {
         word.count > 3 && word.hasSuffix("s") && !word.hasSuffix("ss") ? String(word.dropLast()) : word
     }
 
-    /// A passage that negates a word it shares with the criterion ("no radiographs on file") is evidence that
-    /// the criterion is *not* met, whatever a model makes of it.
+    /// A passage that negates a word it shares with the criterion ("no radiographs on file", "declined an
+    /// injection") is evidence that the criterion is *not* met, whatever a model makes of it.
     static func negatesShared(_ passage: String, criterion: String) -> Bool {
         // A criterion that is itself a negative ("no prior surgery") is met by a negated passage.
-        if FactExtractor(criterion).words.contains(where: { ClinicalVocabulary.negationCues.contains($0.lower) }) { return false }
+        if CriterionSubject(criterion).asksForAbsence { return false }
         let criterionStems = Set(ItemVerifier.significantWords(criterion).map(stem))
         let words = FactExtractor(passage).words.map(\.lower)
         for (k, word) in words.enumerated() where criterionStems.contains(stem(word)) {
-            if words[max(0, k - 3)..<k].contains(where: { ClinicalVocabulary.negationCues.contains($0) }) { return true }
+            for j in max(0, k - 3)..<k where refusalCues.contains(words[j]) {
+                // "negative" is a result ("HBsAg negative") unless it says what was absent ("negative for").
+                if !resultWords.contains(words[j]) || words[j + 1] == "for" { return true }
+            }
         }
         return false
     }
+
+    static let resultWords: Set<String> = ["negative", "neg"]
+
+    /// Negations, plus a patient's refusal: a treatment declined was not given.
+    static let refusalCues = ClinicalVocabulary.negationCues.union(["declined", "declines", "refused", "refuses"])
+
+    /// Whether a passage states that something is absent or was given up ("denies tobacco use", "former smoker,
+    /// abstinent since 2019"). A plan to stop ("quit date set") is not an absence, so "quit" is not a cue.
+    static func statesAbsence(_ passage: String) -> Bool {
+        FactExtractor(passage).words.contains { refusalCues.contains($0.lower) || absenceCues.contains($0.lower) }
+    }
+
+    static let absenceCues: Set<String> = ["former", "formerly", "abstinent", "abstinence", "ex-smoker", "nonsmoker", "non-smoker"]
 }

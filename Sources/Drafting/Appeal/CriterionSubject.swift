@@ -1,0 +1,130 @@
+/// What one of a payer's criteria is about, so that a passage sharing only a word *around* the subject is not
+/// taken as evidence for it.
+///
+/// The subject is read from the criterion's head: the criterion without the clauses that give a condition or a
+/// companion ("..., unless contraindicated", "... in combination with a statin"), which name something other than
+/// what must be shown. In the head:
+/// - its therapies: drug names, and drug classes whose members a record names instead ("a statin": atorvastatin);
+/// - its subject words: the significant words left once process words ("weeks", "documented"), qualifiers
+///   ("topical", "inadequate") and body sites ("knee") are set aside, since those describe how, how long or where,
+///   and a passage about another treatment of the same site shares them.
+///
+/// A passage names the subject when it names one of the therapies or shares a subject word.
+struct CriterionSubject {
+    enum Therapy {
+        case drug(String)
+        case drugClass(DrugClass)
+    }
+
+    let therapies: [Therapy]
+    let words: Set<String>
+    /// The criterion asks that something be absent ("does not use tobacco", "no prior surgery").
+    let asksForAbsence: Bool
+
+    init(_ criterion: String) {
+        let full = criterion.lowercased()
+        var head = Self.withoutContextClauses(full)
+        var parts = Self.subjectParts(of: head)
+        // A criterion that is all context ("Not used in combination with another biologic") is about that context.
+        if parts.therapies.isEmpty && parts.words.isEmpty {
+            head = full
+            parts = Self.subjectParts(of: full)
+        }
+        (therapies, words) = parts
+        asksForAbsence = Self.absencePhrases.contains { Self.containsPhrase(head, $0) }
+    }
+
+    func isNamed(in passage: String) -> Bool {
+        if namesTherapy(passage) { return true }
+        return !words.isDisjoint(with: FactExtractor(passage).words.map { EvidencePassages.singular($0.lower) })
+    }
+
+    func namesTherapy(_ passage: String) -> Bool {
+        guard !therapies.isEmpty else { return false }
+        let lowered = passage.lowercased()
+        let passageWords = FactExtractor(passage).words.map(\.lower)
+        return therapies.contains { therapy in
+            switch therapy {
+            case .drug(let name): return passageWords.contains { EvidencePassages.singular($0) == name }
+            case .drugClass(let drugClass): return drugClass.isNamed(in: lowered) || passageWords.contains(where: drugClass.hasMember)
+            }
+        }
+    }
+
+    // MARK: Reading the criterion
+
+    private static func subjectParts(of head: String) -> (therapies: [Therapy], words: Set<String>) {
+        let classes = DrugClass.all.filter { $0.isNamed(in: head) }
+        let classWords = Set(classes.flatMap { $0.names.flatMap { $0.split(separator: " ").map(String.init) } })
+        var therapies = classes.map(Therapy.drugClass)
+        var words: Set<String> = []
+        for word in ItemVerifier.significantWords(head).map(EvidencePassages.singular) {
+            if ClinicalVocabulary.isDrugName(word) {
+                therapies.append(.drug(word))
+            } else if word.count >= 3, !classWords.contains(word), !processWords.contains(word), !qualifiers.contains(word),
+                      !bodySites.contains(word) {
+                words.insert(word)
+            }
+        }
+        return (therapies, words)
+    }
+
+    /// Clauses that name a condition or a companion of the subject, not the subject: each runs from its marker to
+    /// the next comma, semicolon, full stop or closing parenthesis.
+    static let contextMarkers = ["in combination with", "together with", "along with", "added to", "in addition to",
+                                 "unless", "except"]
+
+    static func withoutContextClauses(_ text: String) -> String {
+        var result = text
+        for marker in contextMarkers {
+            while let found = result.range(of: marker), isWordStart(found.lowerBound, in: result) {
+                let rest = result[found.upperBound...]
+                let end = rest.firstIndex(where: { ",;.)".contains($0) }) ?? result.endIndex
+                result.removeSubrange(found.lowerBound..<end)
+            }
+        }
+        return result
+    }
+
+    private static func isWordStart(_ index: String.Index, in text: String) -> Bool {
+        index == text.startIndex || !text[text.index(before: index)].isLetter
+    }
+
+    private static func containsPhrase(_ text: String, _ phrase: String) -> Bool {
+        var searchStart = text.startIndex
+        while let found = text.range(of: phrase, range: searchStart..<text.endIndex) {
+            if isWordStart(found.lowerBound, in: text) { return true }
+            searchStart = found.upperBound
+        }
+        return false
+    }
+
+    /// How criteria ask for an absence. "with or without" is not one: it allows either.
+    static let absencePhrases = ["does not", "do not", "did not", "has not", "have not", "is not", "not used", "not use",
+                                 "no history", "no prior", "no current", "no active", "no evidence", "never", "free of",
+                                 "absence of", "abstinen", "non-smoker", "nonsmoker"]
+
+    /// Words that say how or when a criterion is met rather than what it is about: sharing only these (or a
+    /// five-letter prefix, "anti-" of two different antibodies) does not make a passage about the criterion.
+    static let processWords: Set<String> = [
+        "therapy", "treatment", "completed", "complete", "documented", "documentation", "starting", "start", "before",
+        "after", "within", "least", "month", "week", "year", "history", "patient", "diagnosis", "result", "test",
+        "prior", "current", "following", "including", "required", "evidence", "must", "medical", "clinical", "record",
+        "date", "dose", "prescribed", "consultation", "expected", "change", "management", "last", "past", "plan",
+        "trial", "use", "used", "member", "consecutive", "failure", "failed", "inadequate", "response", "intolerance",
+        "contraindication", "contraindicated", "adequate", "maximum", "tolerated", "maximally",
+    ]
+
+    /// How a therapy is given or how strong it is: a passage about another therapy given the same way shares them.
+    static let qualifiers: Set<String> = [
+        "topical", "oral", "inhaled", "intravenous", "subcutaneous", "injectable", "intra-articular", "intramuscular",
+        "high-intensity", "moderate-intensity", "low-dose", "high-dose", "potency", "high-potency", "medium",
+        "super-high-potency", "low-potency", "affected", "daily", "weekly",
+    ]
+
+    /// Where: a passage examining the same site is not about what was done there.
+    static let bodySites: Set<String> = [
+        "knee", "hip", "shoulder", "spine", "lumbar", "cervical", "thoracic", "back", "neck", "joint", "skin", "elbow",
+        "wrist", "ankle", "foot", "feet", "hand", "left", "right", "bilateral", "leg", "arm", "body", "surface",
+    ]
+}
