@@ -247,7 +247,8 @@ def eval_appeals(args, model):
     folder = os.path.join(FIXTURES, "appeals", *([args.split] if args.split in ("heldout2", "heldout3") else []))
     agree = total = false_met = evidence_hit = gold_met = 0
     seconds = 0
-    for case in sorted(d for d in os.listdir(folder) if os.path.exists(os.path.join(folder, d, "gold.json"))):
+    cases = sorted(d for d in os.listdir(folder) if os.path.exists(os.path.join(folder, d, "gold.json")))
+    for case in cases:
         d = os.path.join(folder, case)
         gold = json.load(open(os.path.join(d, "gold.json")))
         out, secs = run(["draft", "appeal", "--json", "--denial", os.path.join(d, "denial.txt"),
@@ -272,7 +273,7 @@ def eval_appeals(args, model):
             line.append(f"{g['number']}:{status}{'' if status == g['status'] else '(gold ' + g['status'] + ')'}")
         print(f"{case}: {' '.join(line)}, {secs:.0f} s")
     print(f"appeals: criteria status agreeing with gold {agree}/{total}; gold-missing criteria claimed met {false_met}; "
-          f"gold evidence passage quoted {evidence_hit}/{gold_met}; {seconds / 3:.0f} s per appeal")
+          f"gold evidence passage quoted {evidence_hit}/{gold_met}; {seconds / max(len(cases), 1):.0f} s per appeal")
 
 
 def eval_frontdesk(args, model):
