@@ -134,6 +134,10 @@ try:
     row = browser.wait(f"const r = [...document.querySelectorAll('#drafts-table tbody tr')].find(r => r.cells[0].textContent === '{draft_id}');"
                        "return r ? [...r.cells].map(c => c.textContent) : null", "the signed draft in the list")
     check(row[2] == "signed" and row[6] == "Dr Rivera", f"the signed draft is found in the drafts list: {row}")
+    browser.script(f"[...document.querySelectorAll('#drafts-table tbody tr')].find(r => r.cells[0].textContent === '{draft_id}').click()")
+    browser.wait("return document.getElementById('status').textContent.startsWith('Version 2:')", "the signed draft reopened")
+    reopened = browser.script("return [...document.querySelectorAll('#draft-view mark.fact')].map(e => e.textContent)")
+    check({"warfarin", "5 mg"} <= set(reopened), f"the reopened draft still marks the facts its input lacks: {reopened}")
     print("browser-test: all checks passed")
 finally:
     browser.close()

@@ -5,8 +5,8 @@ import HTTPTypes
 import Hummingbird
 
 /// The drafts store over HTTP, answering what `vellum drafts|show|edit|sign|discard|stats --json` print:
-/// `GET /api/drafts[?status=&task=]`, `GET /api/drafts/<id>`, `PUT /api/drafts/<id>` {"text", "source"?} (the edit,
-/// fact-checked against the draft's input, with its findings as `highlights` too),
+/// `GET /api/drafts[?status=&task=]`, `GET /api/drafts/<id>` (the latest version's findings as `highlights` too),
+/// `PUT /api/drafts/<id>` {"text", "source"?} (the edit, fact-checked against the draft's input, `highlights` too),
 /// `POST /api/drafts/<id>/sign` {"by", "version"?}, `POST /api/drafts/<id>/discard`, `GET /api/stats`.
 struct DraftsController: Sendable {
     let store: DraftStore
@@ -20,18 +20,18 @@ struct DraftsController: Sendable {
         let actor: String?
     }
 
-    /// `vellum edit --json`'s answer, plus the findings as UTF-16 spans of the text for the page to mark.
-    struct EditAnswer: Encodable {
-        let record: DraftRecord
-        let text: String
-        let findings: [StoredFinding]?
+    /// What the command line prints with `--json`, plus `highlights`: findings as UTF-16 spans of the text the
+    /// page shows, so that it marks them without converting offsets itself.
+    struct WithHighlights<Value: Encodable>: Encodable {
+        let value: Value
         let highlights: [Highlight]
 
-        init(_ edit: CheckedEdit) {
-            record = edit.record
-            text = edit.text
-            findings = edit.findings
-            highlights = Highlight.findings(edit.findings ?? [], in: edit.text)
+        enum Key: String, CodingKey { case highlights }
+
+        func encode(to encoder: any Encoder) throws {
+            try value.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(highlights, forKey: .highlights)
         }
     }
 
@@ -52,14 +52,18 @@ struct DraftsController: Sendable {
         }
         router.get("/api/drafts/:id") { request, context -> Response in
             let actor = request.uri.queryParameters.get("actor") ?? defaultActor
-            return try answer { try store.show(try Self.id(context), actor: actor) }
+            return try answer {
+                let detail = try store.show(try Self.id(context), actor: actor)
+                return WithHighlights(value: detail, highlights: Highlight.findings(detail.versions.last?.findings ?? [], in: detail.text))
+            }
         }
         router.put("/api/drafts/:id") { request, context -> Response in
             var request = request
             let body = try await request.decodeJSON(EditBody.self, limit: maxBodyBytes)
             return try answer {
-                EditAnswer(try CheckedEdit.save(body.text, to: try Self.id(context), in: store, source: body.source,
-                                                actor: body.actor ?? defaultActor))
+                let edit = try CheckedEdit.save(body.text, to: try Self.id(context), in: store, source: body.source,
+                                                actor: body.actor ?? defaultActor)
+                return WithHighlights(value: edit, highlights: Highlight.findings(edit.findings ?? [], in: edit.text))
             }
         }
         router.post("/api/drafts/:id/sign") { request, context -> Response in

@@ -150,6 +150,13 @@ final class DraftsEndpointTests: XCTestCase {
 
         let (_, fromKeptInput) = try await put(kept, ["text": edit])
         XCTAssertEqual(marked(fromKeptInput), ["warfarin", "5 mg"])
+        // Opened again, the draft's latest version comes with its marks, beside what `vellum show --json` prints.
+        let shown = try await server.buildApplication(logger: ServerFixtures.logger).test(.router) { client in
+            try await client.execute(uri: "/api/drafts/\(kept)", method: .get) { try object($0.body) }
+        }
+        XCTAssertEqual(marked(shown), ["warfarin", "5 mg"])
+        XCTAssertEqual((shown["versions"] as? [Any])?.count, 2)
+        XCTAssertNotNil(shown["record"])
 
         let (_, unchecked) = try await put(unkept, ["text": edit])
         XCTAssertNil(unchecked["findings"], "an edit with nothing to check against has no findings list, not an empty one")

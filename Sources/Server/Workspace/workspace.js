@@ -297,7 +297,9 @@ async function openDraft(id) {
     state.version = detail.record.versionCount;
     $("draft-id").textContent = `${id} (${detail.record.status})`;
     const latest = detail.versions[detail.versions.length - 1];
-    showDraft(latest ? latest.text : "", []);
+    showDraft(latest ? latest.text : "", detail.highlights);
+    if (latest) say(latest.findings ? `Version ${latest.version}: ${detail.highlights.length} unsupported fact(s) marked.`
+                                    : `Version ${latest.version} was not fact-checked (its input was not at hand).`);
     $("summary-view").replaceChildren();
     switchView("work");
     $("draft-text").focus();
