@@ -227,6 +227,40 @@ final class AppealTests: XCTestCase {
         XCTAssertTrue(EvidencePassages.isEvidence("Former tobacco user, abstinent since 2019.", criterion: noTobacco))
     }
 
+    /// A value on the wrong side of the criterion's threshold is evidence against it, whatever words it shares.
+    func testAValueOutsideTheCriterionsThresholdIsNotEvidence() {
+        let saturation = "Resting oxygen saturation of 88% or below on room air."
+        XCTAssertFalse(EvidencePassages.isEvidence("SpO2 94% on room air at rest.", criterion: saturation))
+        XCTAssertTrue(EvidencePassages.isEvidence("Oxygen saturation 86% on room air at rest.", criterion: saturation))
+        let ldl = "An LDL-C of 100 mg/dL or higher within the past 90 days."
+        XCTAssertFalse(EvidencePassages.isEvidence("LDL-C 82 mg/dL on 05/02/2026.", criterion: ldl))
+        XCTAssertTrue(EvidencePassages.isEvidence("LDL-C 131 mg/dL on 05/02/2026, up from 96 mg/dL.", criterion: ldl))
+        let fev1 = "Pre-bronchodilator FEV1 below 80% of predicted."
+        XCTAssertFalse(EvidencePassages.isEvidence("FEV1 85% of predicted before bronchodilator.", criterion: fev1))
+        XCTAssertTrue(EvidencePassages.isEvidence("FEV1 1.9 L (64% of predicted) before bronchodilator.", criterion: fev1))
+        // A passage without a value in the criterion's unit is left to the other checks and the model.
+        XCTAssertTrue(EvidencePassages.isEvidence("FEV1 reduced on spirometry before bronchodilator.", criterion: fev1))
+        XCTAssertEqual(EvidenceThresholds.parse("At least 150 cells/mcL, or at least 300 cells/mcL within 12 months.").count, 2)
+        XCTAssertTrue(EvidenceThresholds.parse("At least 6 weeks of physical therapy.").isEmpty, "a duration is not a measured value")
+    }
+
+    /// A plan, an order or a referral shows what is intended, not what was done; it is evidence only for a
+    /// criterion about the order itself, or when it says a current treatment continues.
+    func testAPlanIsNotEvidenceThatSomethingWasDone() {
+        let program = "Completion of a supervised weight-management program for 6 months."
+        XCTAssertFalse(EvidencePassages.isEvidence("Referred to the weight-management program; first session 03/02/2026.", criterion: program))
+        XCTAssertTrue(EvidencePassages.isEvidence("Completed a 6-month supervised weight-management program in 2025.", criterion: program))
+        let therapy = "At least 6 weeks of physical therapy."
+        XCTAssertFalse(EvidencePassages.isEvidence("Physical therapy twice weekly for 6 weeks.", criterion: therapy, inPlanSection: true))
+        XCTAssertTrue(EvidencePassages.isEvidence("Physical therapy twice weekly for 6 weeks.", criterion: therapy))
+        XCTAssertTrue(EvidencePassages.isEvidence("CPAP ordered at 8 cm H2O, length of need 99 months.",
+                                                  criterion: "The order states the device settings and the length of need.", inPlanSection: true))
+        XCTAssertTrue(EvidencePassages.isEvidence("Continue atorvastatin 40 mg daily.", criterion: "Current treatment with a statin.",
+                                                  inPlanSection: true))
+        let passages = EvidencePassages.split("Assessment: asthma.\nPlan:\n- Start tiotropium.\n- Spirometry in 3 months.\nFollow-up: 6 weeks.")
+        XCTAssertEqual(passages.map(\.inPlanSection), [false, true, true, false], "a heading alone is no passage")
+    }
+
     func testARealModelsAppealAnswersEveryCriterionAndQuotesTheRecord() async throws {
         let deidentifier = try PipelineTests.deidentifier()
         let service = ModelService(model: try LanguageModel(path: PipelineTests.modelPath("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")), contextLength: 2048)

@@ -78,7 +78,7 @@ public struct AppealDrafter: Sendable {
         for (index, criterion) in criteria.criteria.enumerated() {
             progress?(index, criteria.criteria.count)
             let candidates = EvidencePassages.candidates(for: criterion.text, in: passages, limit: candidatesPerCriterion)
-                .filter { EvidencePassages.isEvidence(passages[$0].text, criterion: criterion.text) }
+                .filter { EvidencePassages.isEvidence(passages[$0].text, criterion: criterion.text, inPlanSection: passages[$0].inPlanSection) }
             var chosen: [Int] = []
             if !candidates.isEmpty {
                 let listing = candidates.enumerated().map { "\($0.offset + 1). \(passages[$0.element].text)" }.joined(separator: "\n")

@@ -20,6 +20,8 @@ struct CriterionSubject {
     let words: Set<String>
     /// The criterion asks that something be absent ("does not use tobacco", "no prior surgery").
     let asksForAbsence: Bool
+    /// The criterion is about the request itself (its dose, its order, its regimen), which the plan states.
+    let concernsTheRequest: Bool
 
     init(_ criterion: String) {
         let full = criterion.lowercased()
@@ -32,6 +34,7 @@ struct CriterionSubject {
         }
         (therapies, words) = parts
         asksForAbsence = Self.absencePhrases.contains { Self.containsPhrase(head, $0) }
+        concernsTheRequest = FactExtractor(full).words.contains { Self.requestWords.contains($0.lower) }
     }
 
     func isNamed(in passage: String) -> Bool {
@@ -99,10 +102,15 @@ struct CriterionSubject {
         return false
     }
 
+    /// Words of a criterion about what is being asked for rather than what was done.
+    static let requestWords: Set<String> = ["order", "ordered", "request", "requested", "dosing", "dosage", "regimen",
+                                            "prescription", "quantity", "frequency", "settings"]
+
     /// How criteria ask for an absence. "with or without" is not one: it allows either.
     static let absencePhrases = ["does not", "do not", "did not", "has not", "have not", "is not", "not used", "not use",
                                  "no history", "no prior", "no current", "no active", "no evidence", "never", "free of",
-                                 "absence of", "abstinen", "non-smoker", "nonsmoker"]
+                                 "absence of", "abstinen", "non-smoker", "nonsmoker", "excluded", "ruled out", "no smoking",
+                                 "no personal", "no family"]
 
     /// Words that say how or when a criterion is met rather than what it is about: sharing only these (or a
     /// five-letter prefix, "anti-" of two different antibodies) does not make a passage about the criterion.

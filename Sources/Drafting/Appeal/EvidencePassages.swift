@@ -1,8 +1,10 @@
 /// A record cut into the passages an appeal may quote: each sentence of each line (a list item or a short
-/// labelled line is one passage), with its 1-based line number.
+/// labelled line is one passage), with its 1-based line number and whether it belongs to the plan.
 struct EvidencePassage: Equatable {
     var line: Int
     var text: String
+    /// On a line labelled "Plan:" (or "Orders:", ...), or a list item under such a heading.
+    var inPlanSection = false
 }
 
 enum EvidencePassages {
@@ -11,13 +13,25 @@ enum EvidencePassages {
 
     static func split(_ text: String) -> [EvidencePassage] {
         var passages: [EvidencePassage] = []
+        var inPlan = false
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            // A labelled line starts a section; list items and continuation lines stay in the one above.
+            if let colon = trimmed.firstIndex(of: ":"), trimmed[..<colon].count <= 30, trimmed.first?.isLetter == true,
+               trimmed[..<colon].allSatisfy({ $0.isLetter || " /&-".contains($0) }) {
+                inPlan = planLabels.contains(trimmed[..<colon].lowercased())
+                // A heading alone ("Plan:") documents nothing.
+                if trimmed[trimmed.index(after: colon)...].allSatisfy(\.isWhitespace) { continue }
+            }
             for sentence in sentences(String(line)) where sentence.contains(where: \.isLetter) {
-                passages.append(EvidencePassage(line: index + 1, text: sentence))
+                passages.append(EvidencePassage(line: index + 1, text: sentence, inPlanSection: inPlan))
             }
         }
         return passages
     }
+
+    /// Section labels under which a note says what is to be done.
+    static let planLabels: Set<String> = ["plan", "p", "orders", "recommendations", "recommendation", "next steps", "disposition"]
 
     /// Splits after ". ", "? " or "! ", except after an abbreviation or a single letter (an initial).
     static func sentences(_ line: String) -> [String] {
@@ -60,10 +74,28 @@ enum EvidencePassages {
 
     /// Whether `passage` may be offered as evidence for `criterion` at all: it names the criterion's subject, does
     /// not negate it, and, when the criterion asks for an absence, states one. The model chooses only among these.
-    static func isEvidence(_ passage: String, criterion: String) -> Bool {
+    static func isEvidence(_ passage: String, criterion: String, inPlanSection: Bool = false) -> Bool {
         let subject = CriterionSubject(criterion)
-        guard subject.isNamed(in: passage), !negatesShared(passage, criterion: criterion) else { return false }
+        guard subject.isNamed(in: passage), !negatesShared(passage, criterion: criterion),
+              !EvidenceThresholds.contradicts(passage, thresholds: EvidenceThresholds.parse(criterion)) else { return false }
+        if (inPlanSection || statesIntent(passage)) && !subject.concernsTheRequest && !continuesTreatment(passage) { return false }
         return !subject.asksForAbsence || statesAbsence(passage)
+    }
+
+    /// Words that make a passage an intention, an order or a referral rather than something done or found.
+    static let intentCues = ["will ", "to be ", "consider", "plan to", "planned", "scheduled", "referred", "referral",
+                             "pending", "recommend", "ordered", "requested", "would ", "should ", "to start", "to begin",
+                             "handed out", "given today", "to return", "if "]
+
+    static func statesIntent(_ passage: String) -> Bool {
+        let lowered = " " + passage.lowercased()
+        return intentCues.contains { lowered.contains($0) }
+    }
+
+    /// A plan that keeps a treatment going ("Continue atorvastatin 40 mg") documents that it is being taken.
+    static func continuesTreatment(_ passage: String) -> Bool {
+        let words = FactExtractor(passage).words.map(\.lower)
+        return words.contains { ["continue", "continues", "continuing", "remain", "remains"].contains($0) }
     }
 
     static func stem(_ word: String) -> String { String(word.prefix(5)) }
