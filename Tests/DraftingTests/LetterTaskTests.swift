@@ -225,6 +225,10 @@ final class AppealTests: XCTestCase {
         XCTAssertFalse(EvidencePassages.isEvidence("Tobacco use: 1 pack per day.", criterion: noTobacco))
         XCTAssertTrue(EvidencePassages.isEvidence("Denies tobacco use.", criterion: noTobacco))
         XCTAssertTrue(EvidencePassages.isEvidence("Former tobacco user, abstinent since 2019.", criterion: noTobacco))
+        // The negation must govern the subject, in its clause.
+        let noOveruse = "Analgesic overuse has been excluded."
+        XCTAssertFalse(EvidencePassages.isEvidence("Migraine without aura; probable analgesic overuse.", criterion: noOveruse))
+        XCTAssertTrue(EvidencePassages.isEvidence("No analgesic overuse: ibuprofen on 3 days a month.", criterion: noOveruse))
     }
 
     /// A value on the wrong side of the criterion's threshold is evidence against it, whatever words it shares.
@@ -257,6 +261,9 @@ final class AppealTests: XCTestCase {
                                                   criterion: "The order states the device settings and the length of need.", inPlanSection: true))
         XCTAssertTrue(EvidencePassages.isEvidence("Continue atorvastatin 40 mg daily.", criterion: "Current treatment with a statin.",
                                                   inPlanSection: true))
+        XCTAssertFalse(EvidencePassages.isEvidence("Oxygen concentrator order sent, 2 L/min with exertion.", criterion:
+            "Oxygen saturation at rest documented within 30 days before the order.", inPlanSection: true),
+            "a request word late in the criterion is a time anchor, not its subject")
         let passages = EvidencePassages.split("Assessment: asthma.\nPlan:\n- Start tiotropium.\n- Spirometry in 3 months.\nFollow-up: 6 weeks.")
         XCTAssertEqual(passages.map(\.inPlanSection), [false, true, true, false], "a heading alone is no passage")
     }

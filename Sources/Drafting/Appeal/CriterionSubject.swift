@@ -34,12 +34,41 @@ struct CriterionSubject {
         }
         (therapies, words) = parts
         asksForAbsence = Self.absencePhrases.contains { Self.containsPhrase(head, $0) }
-        concernsTheRequest = FactExtractor(full).words.contains { Self.requestWords.contains($0.lower) }
+        // Criteria name their subject first ("The order specifies ...", "Dosing of 155 units ..."); a request word
+        // further on is a time anchor ("... within 30 days before the order").
+        concernsTheRequest = FactExtractor(full).words.prefix(5).contains { Self.requestWords.contains($0.lower) }
     }
 
     func isNamed(in passage: String) -> Bool {
         if namesTherapy(passage) { return true }
         return !words.isDisjoint(with: FactExtractor(passage).words.map { EvidencePassages.singular($0.lower) })
+    }
+
+    /// Whether `passage` states the subject absent or given up: a negation, a refusal or an abstinence word
+    /// ("denies", "former", "abstinent") within four words before a subject word or therapy, in the same clause. A
+    /// negation elsewhere ("mother had thyroid cancer, type not known"; "without aura; probable overuse") is about
+    /// something else.
+    func isNegated(in passage: String) -> Bool {
+        let scalars = Array(passage.unicodeScalars)
+        let words = FactExtractor(passage).words
+        for (k, word) in words.enumerated() where isSubject(word.lower) {
+            for cue in words[max(0, k - 4)..<k]
+            where EvidencePassages.refusalCues.contains(cue.lower) || EvidencePassages.absenceCues.contains(cue.lower) {
+                if !scalars[cue.end..<word.start].contains(where: { ",;:(".unicodeScalars.contains($0) }) { return true }
+            }
+        }
+        return false
+    }
+
+    private func isSubject(_ word: String) -> Bool {
+        let singular = EvidencePassages.singular(word)
+        if words.contains(singular) { return true }
+        return therapies.contains { therapy in
+            switch therapy {
+            case .drug(let name): return singular == name
+            case .drugClass(let drugClass): return drugClass.hasMember(word) || drugClass.names.contains(singular)
+            }
+        }
     }
 
     func namesTherapy(_ passage: String) -> Bool {
@@ -102,9 +131,10 @@ struct CriterionSubject {
         return false
     }
 
-    /// Words of a criterion about what is being asked for rather than what was done.
+    /// Words of a criterion about what is being asked for or expected rather than what was done.
     static let requestWords: Set<String> = ["order", "ordered", "request", "requested", "dosing", "dosage", "regimen",
-                                            "prescription", "quantity", "frequency", "settings"]
+                                            "prescription", "quantity", "frequency", "settings", "expected", "anticipated",
+                                            "intended", "candidacy"]
 
     /// How criteria ask for an absence. "with or without" is not one: it allows either.
     static let absencePhrases = ["does not", "do not", "did not", "has not", "have not", "is not", "not used", "not use",

@@ -78,8 +78,8 @@ enum EvidencePassages {
         let subject = CriterionSubject(criterion)
         guard subject.isNamed(in: passage), !negatesShared(passage, criterion: criterion),
               !EvidenceThresholds.contradicts(passage, thresholds: EvidenceThresholds.parse(criterion)) else { return false }
-        if (inPlanSection || statesIntent(passage)) && !subject.concernsTheRequest && !continuesTreatment(passage) { return false }
-        return !subject.asksForAbsence || statesAbsence(passage)
+        if !subject.concernsTheRequest && (statesIntent(passage) || (inPlanSection && !statesCurrentState(passage))) { return false }
+        return !subject.asksForAbsence || subject.isNegated(in: passage)
     }
 
     /// Words that make a passage an intention, an order or a referral rather than something done or found.
@@ -92,11 +92,14 @@ enum EvidencePassages {
         return intentCues.contains { lowered.contains($0) }
     }
 
-    /// A plan that keeps a treatment going ("Continue atorvastatin 40 mg") documents that it is being taken.
-    static func continuesTreatment(_ passage: String) -> Bool {
-        let words = FactExtractor(passage).words.map(\.lower)
-        return words.contains { ["continue", "continues", "continuing", "remain", "remains"].contains($0) }
+    /// A sentence of a plan that states how things are ("Continue atorvastatin 40 mg", "She is not taking any other
+    /// biologic") documents the present; one without a verb of state ("Physical therapy twice weekly") is intent.
+    static func statesCurrentState(_ passage: String) -> Bool {
+        FactExtractor(passage).words.contains { stateWords.contains($0.lower) }
     }
+
+    static let stateWords: Set<String> = ["continue", "continues", "continuing", "remain", "remains", "currently", "is",
+                                          "are", "has", "have", "was", "were", "had"]
 
     static func stem(_ word: String) -> String { String(word.prefix(5)) }
 
@@ -125,11 +128,7 @@ enum EvidencePassages {
     /// Negations, plus a patient's refusal: a treatment declined was not given.
     static let refusalCues = ClinicalVocabulary.negationCues.union(["declined", "declines", "refused", "refuses"])
 
-    /// Whether a passage states that something is absent or was given up ("denies tobacco use", "former smoker,
-    /// abstinent since 2019"). A plan to stop ("quit date set") is not an absence, so "quit" is not a cue.
-    static func statesAbsence(_ passage: String) -> Bool {
-        FactExtractor(passage).words.contains { refusalCues.contains($0.lower) || absenceCues.contains($0.lower) }
-    }
-
+    /// Words saying a habit or exposure was given up ("former smoker", "abstinent since 2019"). A plan to stop ("quit
+    /// date set") is not an absence, so "quit" is not one.
     static let absenceCues: Set<String> = ["former", "formerly", "abstinent", "abstinence", "ex-smoker", "nonsmoker", "non-smoker"]
 }
