@@ -248,6 +248,26 @@ final class AppealTests: XCTestCase {
         XCTAssertTrue(EvidenceThresholds.parse("At least 6 weeks of physical therapy.").isEmpty, "a duration is not a measured value")
     }
 
+    /// A passage dated before the criterion's window is not evidence for it; one without a date is left to the model.
+    func testAPassageOlderThanTheCriterionsWindowIsNotEvidence() throws {
+        let visit = try XCTUnwrap(EvidenceRecency.dates(in: "seen 03/10/2026").first)
+        let tb = try XCTUnwrap(EvidenceRecency("Negative tuberculosis screening within the past 12 months."))
+        XCTAssertEqual(tb.days, 12 * 31)
+        XCTAssertTrue(tb.excludes("QuantiFERON negative on 01/15/2024.", reference: visit))
+        XCTAssertFalse(tb.excludes("QuantiFERON negative on 01/15/2026.", reference: visit))
+        XCTAssertFalse(tb.excludes("QuantiFERON negative.", reference: visit))
+        XCTAssertFalse(tb.excludes("Skin test 05/02/2019 positive; QuantiFERON negative on 01/15/2026.", reference: visit))
+        XCTAssertEqual(EvidenceRecency("An A1c of 7% or higher within 90 days before the request.")?.days, 90)
+        XCTAssertNil(EvidenceRecency("Pain for at least 6 months."), "a duration is not a window")
+
+        let note = "Endocrinology follow-up\nDate of visit: 03/10/2026\nA1c 8.1% on 02/20/2026.\nPlan: recheck A1c on 06/10/2026."
+        let passages = EvidencePassages.split(note)
+        XCTAssertEqual(EvidenceRecency.visitDate(of: note, passages: passages), visit)
+        let undated = "A1c 8.1% on 02/20/2026.\nPlan: recheck A1c on 06/10/2026."
+        XCTAssertEqual(EvidenceRecency.visitDate(of: undated, passages: EvidencePassages.split(undated)),
+                       EvidenceRecency.dates(in: "02/20/2026").first, "a planned date is not the visit")
+    }
+
     /// A plan, an order or a referral shows what is intended, not what was done; it is evidence only for a
     /// criterion about the order itself, or when it says a current treatment continues.
     func testAPlanIsNotEvidenceThatSomethingWasDone() {

@@ -75,10 +75,21 @@ public struct AppealDrafter: Sendable {
         let originalLines = rationale.text.split(separator: "\n", omittingEmptySubsequences: false)
         let lineStarts = Self.lineStarts(rationale.text)
         var results: [PriorAuthAppeal.CriterionResult] = []
+        // Dates are placeholders in the model's copy: recency is judged on the clinician's, here.
+        let visit = EvidenceRecency.visitDate(of: rationale.text, passages: passages.map { passage in
+            var restored = passage
+            restored.text = protected.restore(passage.text).text
+            return restored
+        })
         for (index, criterion) in criteria.criteria.enumerated() {
             progress?(index, criteria.criteria.count)
+            let recency = EvidenceRecency(criterion.text)
             let candidates = EvidencePassages.candidates(for: criterion.text, in: passages, limit: candidatesPerCriterion)
                 .filter { EvidencePassages.isEvidence(passages[$0].text, criterion: criterion.text, inPlanSection: passages[$0].inPlanSection) }
+                .filter { candidate in
+                    guard let recency, let visit else { return true }
+                    return !recency.excludes(protected.restore(passages[candidate].text).text, reference: visit)
+                }
             var chosen: [Int] = []
             if !candidates.isEmpty {
                 let listing = candidates.enumerated().map { "\($0.offset + 1). \(passages[$0.element].text)" }.joined(separator: "\n")
