@@ -154,7 +154,7 @@ def dates_in(line):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="heldout", choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"])
+    ap.add_argument("--split", default="heldout", choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"])
     ap.add_argument("--model", default=None)
     ap.add_argument("--only", choices=["records", "notes", "appeals", "frontdesk", "letters"])
     ap.add_argument("--baseline", action="store_true")
@@ -244,7 +244,7 @@ def main():
 def eval_appeals(args, model):
     """Each criterion's status against the gold (met / missing); a gold-missing criterion called met is the
     error that matters (the appeal would claim what the record does not show)."""
-    folder = os.path.join(FIXTURES, "appeals", *([args.split] if args.split in ("heldout2", "heldout3", "heldout4", "heldout5") else []))
+    folder = os.path.join(FIXTURES, "appeals", *([args.split] if args.split in ("heldout2", "heldout3", "heldout4", "heldout5", "heldout6") else []))
     agree = total = false_met = evidence_hit = gold_met = 0
     seconds = 0
     cases = sorted(d for d in os.listdir(folder) if os.path.exists(os.path.join(folder, d, "gold.json")))
