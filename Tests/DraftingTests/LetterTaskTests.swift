@@ -248,6 +248,33 @@ final class AppealTests: XCTestCase {
         XCTAssertTrue(EvidenceThresholds.parse("At least 6 weeks of physical therapy.").isEmpty, "a duration is not a measured value")
     }
 
+    /// A criterion of several required parts is shown only when the chosen passages name every part; one of
+    /// alternatives ("..., or ...") by any of them.
+    func testEveryRequiredPartMustBeDocumented() {
+        let labs = "Normal serum calcium and a 25-hydroxyvitamin D level of 20 ng/mL or more."
+        XCTAssertFalse(EvidencePassages.coversEveryPart(of: labs, passages: ["Calcium 9.4 mg/dL, normal."]))
+        XCTAssertTrue(EvidencePassages.coversEveryPart(of: labs, passages: ["Calcium 9.4 mg/dL, normal.", "25-hydroxyvitamin D 31 ng/mL."]))
+        let exclusions = "No heart failure, no kidney disease and no chronic opioid use."
+        XCTAssertFalse(EvidencePassages.coversEveryPart(of: exclusions, passages: ["No heart failure or kidney disease."]))
+        XCTAssertTrue(EvidencePassages.coversEveryPart(of: exclusions, passages: ["No heart failure or kidney disease.", "Takes no opioids."]))
+        let withScreen = "No active alcohol use disorder, with a negative breath alcohol test within 30 days."
+        XCTAssertFalse(EvidencePassages.coversEveryPart(of: withScreen, passages: ["Denies alcohol use disorder."]))
+        let combination = "Three months of an inhaled corticosteroid in combination with a long-acting beta agonist."
+        XCTAssertFalse(EvidencePassages.coversEveryPart(of: combination, passages: ["Fluticasone 250 mcg twice daily since 2024."]))
+        XCTAssertTrue(EvidencePassages.coversEveryPart(of: combination, passages: ["Fluticasone-salmeterol 250/50 twice daily since 2024."]))
+        let alternatives = "Six weeks of physical therapy, or a home exercise program and an NSAID."
+        XCTAssertTrue(EvidencePassages.coversEveryPart(of: alternatives, passages: ["Completed 6 weeks of physical therapy."]))
+        XCTAssertTrue(EvidencePassages.coversEveryPart(of: "Diagnosis of moderately to severely active rheumatoid arthritis.",
+                                                       passages: ["Seropositive rheumatoid arthritis, CDAI 31."]))
+    }
+
+    /// A class narrowed by the drugs in parentheses after it admits only those drugs.
+    func testAClassNarrowedInParenthesesAdmitsOnlyTheDrugsNamed() {
+        let criterion = "At least 12 months of an oral bisphosphonate (alendronate or risedronate)."
+        XCTAssertFalse(EvidencePassages.isEvidence("Took ibandronate 150 mg monthly for 2 years.", criterion: criterion))
+        XCTAssertTrue(EvidencePassages.isEvidence("Alendronate 70 mg weekly for 2 years.", criterion: criterion))
+    }
+
     /// A passage dated before the criterion's window is not evidence for it; one without a date is left to the model.
     func testAPassageOlderThanTheCriterionsWindowIsNotEvidence() throws {
         let visit = try XCTUnwrap(EvidenceRecency.dates(in: "seen 03/10/2026").first)

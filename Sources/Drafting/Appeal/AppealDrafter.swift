@@ -101,6 +101,7 @@ public struct AppealDrafter: Sendable {
                 ]), options: options)
                 timings.count(result)
                 chosen = Self.parseAnswer(result.text, count: candidates.count).map { candidates[$0] }
+                if !EvidencePassages.coversEveryPart(of: criterion.text, passages: chosen.map { passages[$0].text }) { chosen = [] }
             }
             let evidence = chosen.compactMap { passageIndex -> PriorAuthAppeal.Evidence? in
                 let passage = passages[passageIndex]

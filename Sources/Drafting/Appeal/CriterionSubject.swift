@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one of a payer's criteria is about, so that a passage sharing only a word *around* the subject is not
 /// taken as evidence for it.
 ///
@@ -74,7 +76,10 @@ struct CriterionSubject {
     func namesTherapy(_ passage: String) -> Bool {
         guard !therapies.isEmpty else { return false }
         let lowered = passage.lowercased()
-        let passageWords = FactExtractor(passage).words.map(\.lower)
+        // A combination product ("fluticasone-salmeterol") names each of its drugs.
+        let passageWords = FactExtractor(passage).words.flatMap { word in
+            [word.lower] + (word.lower.contains("-") ? word.lower.split(separator: "-").map(String.init) : [])
+        }
         return therapies.contains { therapy in
             switch therapy {
             case .drug(let name): return passageWords.contains { EvidencePassages.singular($0) == name }
@@ -85,7 +90,10 @@ struct CriterionSubject {
 
     // MARK: Reading the criterion
 
-    private static func subjectParts(of head: String) -> (therapies: [Therapy], words: Set<String>) {
+    private static func subjectParts(of text: String) -> (therapies: [Therapy], words: Set<String>) {
+        // A class narrowed by the drugs in parentheses after it ("a bisphosphonate (alendronate or risedronate)")
+        // admits only those drugs, which are read as drugs below.
+        let head = withoutNarrowedMentions(text)
         let classes = DrugClass.all.filter { $0.isNamed(in: head) }
         let classWords = Set(classes.flatMap { $0.names.flatMap { $0.split(separator: " ").map(String.init) } })
         var therapies = classes.map(Therapy.drugClass)
@@ -101,19 +109,93 @@ struct CriterionSubject {
         return (therapies, words)
     }
 
+    /// `text` without each class mention followed by a parenthesis that names a drug.
+    private static func withoutNarrowedMentions(_ text: String) -> String {
+        var result = text
+        for drugClass in DrugClass.all {
+            for name in drugClass.names {
+                let pattern = "\\b" + NSRegularExpression.escapedPattern(for: name) + "s?\\s*\\(([^)]*)\\)"
+                guard let regex = try? NSRegularExpression(pattern: pattern) else { continue }
+                for match in regex.matches(in: result, range: NSRange(result.startIndex..., in: result)).reversed() {
+                    guard let inside = Range(match.range(at: 1), in: result), let whole = Range(match.range, in: result),
+                          FactExtractor(String(result[inside])).words.contains(where: { ClinicalVocabulary.isDrugName($0.lower) })
+                    else { continue }
+                    result.replaceSubrange(whole, with: "(" + result[inside] + ")")
+                }
+            }
+        }
+        return result
+    }
+
+    /// The parts a criterion requires together ("normal calcium and a vitamin D of 20 ng/mL or more", "no A, no B
+    /// and no C", "X, with a screen within 90 days", "an inhaled steroid in combination with a LABA"), each read as
+    /// a subject of its own words: those it shares with another part do not tell the parts apart. Empty when the
+    /// criterion is one part, or offers alternatives (", or ..."), of which any one would do.
+    static func requiredParts(of criterion: String) -> [CriterionSubject] {
+        var text = criterion.lowercased()
+        for marker in ["unless", "except"] { text = removingClauses(from: text, marker: marker) }
+        let topLevel = outsideParentheses(text)
+        guard !topLevel.contains(", or "), !topLevel.contains("; or ") else { return [] }
+        var pieces = [text]
+        for separator in [", and ", " and ", ", with ", " in combination with ", " together with ", " along with ", " in addition to "] {
+            pieces = pieces.flatMap { splitOutsideParentheses($0, separator) }
+        }
+        let parts = pieces.map { subjectParts(of: $0) }.filter { !$0.therapies.isEmpty || !$0.words.isEmpty }
+        guard parts.count > 1 else { return [] }
+        return parts.enumerated().map { index, part in
+            let others = parts.enumerated().filter { $0.offset != index }.flatMap(\.element.words)
+            return CriterionSubject(therapies: part.therapies, words: part.words.subtracting(others))
+        }.filter { !$0.therapies.isEmpty || !$0.words.isEmpty }
+    }
+
+    private init(therapies: [Therapy], words: Set<String>) {
+        self.therapies = therapies
+        self.words = words
+        asksForAbsence = false
+        concernsTheRequest = false
+    }
+
+    /// The text with everything inside parentheses blanked, same length.
+    private static func outsideParentheses(_ text: String) -> String {
+        var depth = 0
+        return String(text.map { character -> Character in
+            if character == "(" { depth += 1 }
+            defer { if character == ")" { depth = max(0, depth - 1) } }
+            return depth > 0 || character == ")" ? " " : character
+        })
+    }
+
+    private static func splitOutsideParentheses(_ text: String, _ separator: String) -> [String] {
+        let blanked = outsideParentheses(text)
+        var pieces: [String] = []
+        var start = text.startIndex
+        var searchStart = blanked.startIndex
+        while let found = blanked.range(of: separator, range: searchStart..<blanked.endIndex) {
+            let lower = text.index(text.startIndex, offsetBy: blanked.distance(from: blanked.startIndex, to: found.lowerBound))
+            let upper = text.index(text.startIndex, offsetBy: blanked.distance(from: blanked.startIndex, to: found.upperBound))
+            pieces.append(String(text[start..<lower]))
+            start = upper
+            searchStart = found.upperBound
+        }
+        pieces.append(String(text[start...]))
+        return pieces
+    }
+
     /// Clauses that name a condition or a companion of the subject, not the subject: each runs from its marker to
     /// the next comma, semicolon, full stop or closing parenthesis.
     static let contextMarkers = ["in combination with", "together with", "along with", "added to", "in addition to",
                                  "unless", "except"]
 
     static func withoutContextClauses(_ text: String) -> String {
+        contextMarkers.reduce(text, removingClauses)
+    }
+
+    private static func removingClauses(from text: String, marker: String) -> String {
         var result = text
-        for marker in contextMarkers {
-            while let found = result.range(of: marker), isWordStart(found.lowerBound, in: result) {
-                let rest = result[found.upperBound...]
-                let end = rest.firstIndex(where: { ",;.)".contains($0) }) ?? result.endIndex
-                result.removeSubrange(found.lowerBound..<end)
-            }
+        while let found = result.range(of: marker), isWordStart(found.lowerBound, in: result) {
+            let rest = result[found.upperBound...]
+            let end = rest.firstIndex(where: { ",;.)".contains($0) }) ?? result.endIndex
+            result.removeSubrange(found.lowerBound..<end)
         }
         return result
     }

@@ -82,6 +82,13 @@ enum EvidencePassages {
         return !subject.asksForAbsence || subject.isNegated(in: passage)
     }
 
+    /// Whether the chosen `passages` together name every part the criterion requires (see
+    /// `CriterionSubject.requiredParts`): a sentence documenting one exclusion of three shows the criterion no more
+    /// than one documenting none.
+    static func coversEveryPart(of criterion: String, passages: [String]) -> Bool {
+        CriterionSubject.requiredParts(of: criterion).allSatisfy { part in passages.contains(where: part.isNamed) }
+    }
+
     /// Words that make a passage an intention, an order or a referral rather than something done or found.
     static let intentCues = ["will ", "to be ", "consider", "plan to", "planned", "scheduled", "referred", "referral",
                              "pending", "recommend", "ordered", "requested", "would ", "should ", "to start", "to begin",

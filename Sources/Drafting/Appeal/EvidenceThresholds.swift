@@ -12,7 +12,7 @@ struct EvidenceThreshold: Equatable {
 
     var comparison: Comparison
     var value: Double
-    /// Normalised unit ("%", "mg/dl", "mmhg", "cells/mcl", "kg/m2", "mmol/l").
+    /// Normalised unit ("%", "mg/dl", "mmhg", "cells/mcl", "kg/m2", "mmol/l", "ng/ml", "nmol/l").
     var unit: String
 
     func isMet(by number: Double) -> Bool {
@@ -28,7 +28,7 @@ struct EvidenceThreshold: Equatable {
 enum EvidenceThresholds {
     /// The unit spellings read, each with its normalised form.
     static let units: [(spelling: String, unit: String)] = [
-        ("%", "%"), ("percent", "%"), ("mg/dl", "mg/dl"), ("mmol/l", "mmol/l"), ("mm hg", "mmhg"), ("mmhg", "mmhg"),
+        ("%", "%"), ("percent", "%"), ("mg/dl", "mg/dl"), ("mmol/l", "mmol/l"), ("ng/ml", "ng/ml"), ("nmol/l", "nmol/l"), ("mm hg", "mmhg"), ("mmhg", "mmhg"),
         ("cells/mcl", "cells/mcl"), ("cells/µl", "cells/mcl"), ("cells/ul", "cells/mcl"), ("/mcl", "cells/mcl"),
         ("/µl", "cells/mcl"), ("kg/m2", "kg/m2"), ("kg/m²", "kg/m2"),
     ]
