@@ -112,19 +112,20 @@ struct CriterionSubject {
     /// `text` without each class mention followed by a parenthesis that names a drug.
     private static func withoutNarrowedMentions(_ text: String) -> String {
         var result = text
-        for drugClass in DrugClass.all {
-            for name in drugClass.names {
-                let pattern = "\\b" + NSRegularExpression.escapedPattern(for: name) + "s?\\s*\\(([^)]*)\\)"
-                guard let regex = try? NSRegularExpression(pattern: pattern) else { continue }
-                for match in regex.matches(in: result, range: NSRange(result.startIndex..., in: result)).reversed() {
-                    guard let inside = Range(match.range(at: 1), in: result), let whole = Range(match.range, in: result),
-                          FactExtractor(String(result[inside])).words.contains(where: { ClinicalVocabulary.isDrugName($0.lower) })
-                    else { continue }
-                    result.replaceSubrange(whole, with: "(" + result[inside] + ")")
-                }
+        for regex in classMentionsWithParenthesis {
+            for match in regex.matches(in: result, range: NSRange(result.startIndex..., in: result)).reversed() {
+                guard let inside = Range(match.range(at: 1), in: result), let whole = Range(match.range, in: result),
+                      FactExtractor(String(result[inside])).words.contains(where: { ClinicalVocabulary.isDrugName($0.lower) })
+                else { continue }
+                result.replaceSubrange(whole, with: "(" + result[inside] + ")")
             }
         }
         return result
+    }
+
+    /// Each class name, singular or plural, followed by a parenthesis (its content captured).
+    private static let classMentionsWithParenthesis: [NSRegularExpression] = DrugClass.all.flatMap(\.names).map { name in
+        try! NSRegularExpression(pattern: "\\b" + NSRegularExpression.escapedPattern(for: name) + "s?\\s*\\(([^)]*)\\)")
     }
 
     /// The parts a criterion requires together ("normal calcium and a vitamin D of 20 ng/mL or more", "no A, no B
