@@ -4,7 +4,7 @@ import Foundation
 /// taken as evidence for it.
 ///
 /// The subject is read from the criterion's head: the criterion without the clauses that give a condition or a
-/// companion ("..., unless contraindicated", "... in combination with a statin"), which name something other than
+/// companion ("..., unless contraindicated", "... in combination with a diuretic"), which name something other than
 /// what must be shown. In the head:
 /// - its therapies: drug names, and drug classes whose members a record names instead ("a statin": atorvastatin);
 /// - its subject words: the significant words left once process words ("weeks", "documented"), qualifiers
@@ -29,14 +29,14 @@ struct CriterionSubject {
         let full = criterion.lowercased()
         var head = Self.withoutContextClauses(full)
         var parts = Self.subjectParts(of: head)
-        // A criterion that is all context ("Not used in combination with another biologic") is about that context.
+        // A criterion that is all context ("Not given together with another anticoagulant") is about that context.
         if parts.therapies.isEmpty && parts.words.isEmpty {
             head = full
             parts = Self.subjectParts(of: full)
         }
         (therapies, words) = parts
         asksForAbsence = Self.absencePhrases.contains { Self.containsPhrase(head, $0) }
-        // Criteria name their subject first ("The order specifies ...", "Dosing of 155 units ..."); a request word
+        // Criteria name their subject first ("The prescription states ...", "Dosing of 40 mg ..."); a request word
         // further on is a time anchor ("... within 30 days before the order").
         concernsTheRequest = FactExtractor(full).words.prefix(5).contains { Self.requestWords.contains($0.lower) }
     }
@@ -48,7 +48,7 @@ struct CriterionSubject {
 
     /// Whether `passage` states the subject absent or given up: a negation, a refusal or an abstinence word
     /// ("denies", "former", "abstinent") within four words before a subject word or therapy, in the same clause. A
-    /// negation elsewhere ("mother had thyroid cancer, type not known"; "without aura; probable overuse") is about
+    /// negation elsewhere ("sister had a stroke, cause not known"; "no fever; cough persists") is about
     /// something else.
     func isNegated(in passage: String) -> Bool {
         let scalars = Array(passage.unicodeScalars)
@@ -91,7 +91,7 @@ struct CriterionSubject {
     // MARK: Reading the criterion
 
     private static func subjectParts(of text: String) -> (therapies: [Therapy], words: Set<String>) {
-        // A class narrowed by the drugs in parentheses after it ("a bisphosphonate (alendronate or risedronate)")
+        // A class narrowed by the drugs in parentheses after it ("an SSRI (sertraline or citalopram)")
         // admits only those drugs, which are read as drugs below.
         let head = withoutNarrowedMentions(text)
         let classes = DrugClass.all.filter { $0.isNamed(in: head) }
@@ -128,8 +128,8 @@ struct CriterionSubject {
         try! NSRegularExpression(pattern: "\\b" + NSRegularExpression.escapedPattern(for: name) + "s?\\s*\\(([^)]*)\\)")
     }
 
-    /// The parts a criterion requires together ("normal calcium and a vitamin D of 20 ng/mL or more", "no A, no B
-    /// and no C", "X, with a screen within 90 days", "an inhaled steroid in combination with a LABA"), each read as
+    /// The parts a criterion requires together ("normal potassium and a magnesium of 1.8 mg/dL or more", "no A, no B
+    /// and no C", "X, with a screen within 90 days", "an ACE inhibitor in combination with a diuretic"), each read as
     /// a subject of its own words: those it shares with another part do not tell the parts apart. Empty when the
     /// criterion is one part, or offers alternatives (", or ..."), of which any one would do.
     static func requiredParts(of criterion: String) -> [CriterionSubject] {

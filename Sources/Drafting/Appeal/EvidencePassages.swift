@@ -99,8 +99,8 @@ enum EvidencePassages {
         return intentCues.contains { lowered.contains($0) }
     }
 
-    /// A sentence of a plan that states how things are ("Continue atorvastatin 40 mg", "She is not taking any other
-    /// biologic") documents the present; one without a verb of state ("Physical therapy twice weekly") is intent.
+    /// A sentence of a plan that states how things are ("Continue atorvastatin 40 mg", "He is on no other
+    /// anticoagulant") documents the present; one without a verb of state ("Physical therapy twice weekly") is intent.
     static func statesCurrentState(_ passage: String) -> Bool {
         FactExtractor(passage).words.contains { stateWords.contains($0.lower) }
     }
@@ -114,8 +114,8 @@ enum EvidencePassages {
         word.count > 3 && word.hasSuffix("s") && !word.hasSuffix("ss") ? String(word.dropLast()) : word
     }
 
-    /// A passage that negates a word it shares with the criterion ("no radiographs on file", "declined an
-    /// injection") is evidence that the criterion is *not* met, whatever a model makes of it.
+    /// A passage that negates a word it shares with the criterion ("no radiographs on file", "declined
+    /// physiotherapy") is evidence that the criterion is *not* met, whatever a model makes of it.
     static func negatesShared(_ passage: String, criterion: String) -> Bool {
         // A criterion that is itself a negative ("no prior surgery") is met by a negated passage.
         if CriterionSubject(criterion).asksForAbsence { return false }
@@ -123,7 +123,7 @@ enum EvidencePassages {
         let words = FactExtractor(passage).words.map(\.lower)
         for (k, word) in words.enumerated() where criterionStems.contains(stem(word)) {
             for j in max(0, k - 3)..<k where refusalCues.contains(words[j]) {
-                // "negative" is a result ("HBsAg negative") unless it says what was absent ("negative for").
+                // "negative" is a result ("HCV antibody negative") unless it says what was absent ("negative for").
                 if !resultWords.contains(words[j]) || words[j + 1] == "for" { return true }
             }
         }
@@ -135,7 +135,7 @@ enum EvidencePassages {
     /// Negations, plus a patient's refusal: a treatment declined was not given.
     static let refusalCues = ClinicalVocabulary.negationCues.union(["declined", "declines", "refused", "refuses"])
 
-    /// Words saying a habit or exposure was given up ("former smoker", "abstinent since 2019"). A plan to stop ("quit
-    /// date set") is not an absence, so "quit" is not one.
+    /// Words saying a habit or exposure was given up ("former smoker", "abstinent for five years"). A plan to stop
+    /// ("will quit next month") is not an absence, so "quit" is not one.
     static let absenceCues: Set<String> = ["former", "formerly", "abstinent", "abstinence", "ex-smoker", "nonsmoker", "non-smoker"]
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How recent a criterion wants its evidence ("within the past 12 months", "within 30 days before the request"),
-/// so that a passage whose every date is older than that is not offered: a tuberculosis test from 2019 does not
+/// so that a passage whose every date is older than that is not offered: a chest film from 2018 does not
 /// show one within the year, however well it matches otherwise.
 ///
 /// Dates are read from the clinician's copy of the passage (the model's copy holds placeholders), and counted

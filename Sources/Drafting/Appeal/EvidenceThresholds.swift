@@ -1,12 +1,12 @@
 import Foundation
 
-/// The measured values a payer's criterion sets a limit on ("oxygen saturation of 88% or below", "LDL-C of
-/// 70 mg/dL or higher", "FEV1 below 80% of predicted"), so that a passage whose values in that unit all fall on
-/// the wrong side is not offered as evidence: a saturation of 91% does not show one of 88% or below, however many
+/// The measured values a payer's criterion sets a limit on ("oxygen saturation of 92% or below", "a potassium of
+/// 5.5 mmol/L or higher", "an ejection fraction below 40%"), so that a passage whose values in that unit all fall on
+/// the wrong side is not offered as evidence: a saturation of 95% does not show one of 92% or below, however many
 /// words it shares with the criterion.
 ///
 /// Only limits with a unit of measurement are read: a bare number may be a count, a score or a duration, and a
-/// passage in other units ("0.48 x10^9/L" against "cells/mcL") gets no verdict here, only from the model.
+/// passage in other units ("0.6 x10^9/L" against "cells/mcL") gets no verdict here, only from the model.
 struct EvidenceThreshold: Equatable {
     enum Comparison: Equatable { case atLeast, above, atMost, below }
 
@@ -36,7 +36,7 @@ enum EvidenceThresholds {
     private static let number = #"(\d+(?:,\d{3})*(?:\.\d+)?)"#
     private static let unitPattern = units.map { NSRegularExpression.escapedPattern(for: $0.spelling) }.joined(separator: "|")
 
-    /// "at least 150 cells/mcL", "below 80%", "88% or below", "of 70 mg/dL or higher".
+    /// "at least 200 cells/mcL", "below 40%", "92% or below", "of 5.5 mmol/L or higher".
     private static let limit = try! NSRegularExpression(pattern:
         #"(at least|no less than|not less than|at most|no more than|below|less than|under|lower than|fewer than|above|more than|greater than|over|higher than|exceeding|≥|≤|>=|<=|<|>)?\s*"#
         + number + #"\s*("# + unitPattern + #")(\s+or\s+(?:below|less|lower|fewer|under|above|more|higher|greater))?"#)
