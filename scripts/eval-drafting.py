@@ -262,7 +262,8 @@ def eval_appeals(args, model):
         for g in gold["criteria"]:
             c = got.get(g["number"])
             total += 1
-            status = c["status"] if c else "absent"
+            # "partial" claims only the parts it quotes: as a claim the criterion is met, it is not one.
+            status = ("missing" if c["status"] == "partial" else c["status"]) if c else "absent"
             agree += status == g["status"]
             if g["status"] == "missing" and status == "met":
                 false_met += 1

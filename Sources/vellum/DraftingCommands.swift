@@ -227,9 +227,9 @@ struct DraftAppeal: AsyncParsableCommand {
         var appeal = try await AppealDrafter().draft(rationale: input, denial: denialInput, criteria: payerCriteria,
                                                      deidentifier: deidentifier, backend: backend, modelSHA256: sha,
                                                      progress: ProgressBar(label: "checking criteria").update)
-        let met = appeal.criteria.filter { $0.status == .met }.count
+        let met = appeal.criteria.filter { $0.status == .met }.count, partial = appeal.criteria.filter { $0.status == .partial }.count
         try options.finish(&appeal, input: input, label: "appeal", timings: appeal.timings,
-                           extra: ", \(met) of \(appeal.criteria.count) criteria documented")
+                           extra: ", \(met) of \(appeal.criteria.count) criteria documented" + (partial > 0 ? ", \(partial) in part" : ""))
     }
 }
 

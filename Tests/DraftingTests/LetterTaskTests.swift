@@ -248,23 +248,28 @@ final class AppealTests: XCTestCase {
         XCTAssertTrue(EvidenceThresholds.parse("At least 6 weeks of physical therapy.").isEmpty, "a duration is not a measured value")
     }
 
+    private func coversEveryPart(_ criterion: String, passages: [String]) -> Bool {
+        EvidencePassages.undocumentedParts(of: criterion, passages: passages).isEmpty
+    }
+
     /// A criterion of several required parts is shown only when the chosen passages name every part; one of
     /// alternatives ("..., or ...") by any of them.
     func testEveryRequiredPartMustBeDocumented() {
         let labs = "Normal serum calcium and a 25-hydroxyvitamin D level of 20 ng/mL or more."
-        XCTAssertFalse(EvidencePassages.coversEveryPart(of: labs, passages: ["Calcium 9.4 mg/dL, normal."]))
-        XCTAssertTrue(EvidencePassages.coversEveryPart(of: labs, passages: ["Calcium 9.4 mg/dL, normal.", "25-hydroxyvitamin D 31 ng/mL."]))
+        XCTAssertEqual(EvidencePassages.undocumentedParts(of: labs, passages: ["Calcium 9.4 mg/dL, normal."]),
+                       ["a 25-hydroxyvitamin d level of 20 ng/ml or more"], "the missing part, in the criterion's words")
+        XCTAssertTrue(coversEveryPart(labs, passages: ["Calcium 9.4 mg/dL, normal.", "25-hydroxyvitamin D 31 ng/mL."]))
         let exclusions = "No heart failure, no kidney disease and no chronic opioid use."
-        XCTAssertFalse(EvidencePassages.coversEveryPart(of: exclusions, passages: ["No heart failure or kidney disease."]))
-        XCTAssertTrue(EvidencePassages.coversEveryPart(of: exclusions, passages: ["No heart failure or kidney disease.", "Takes no opioids."]))
+        XCTAssertFalse(coversEveryPart(exclusions, passages: ["No heart failure or kidney disease."]))
+        XCTAssertTrue(coversEveryPart(exclusions, passages: ["No heart failure or kidney disease.", "Takes no opioids."]))
         let withScreen = "No active alcohol use disorder, with a negative breath alcohol test within 30 days."
-        XCTAssertFalse(EvidencePassages.coversEveryPart(of: withScreen, passages: ["Denies alcohol use disorder."]))
+        XCTAssertFalse(coversEveryPart(withScreen, passages: ["Denies alcohol use disorder."]))
         let combination = "Three months of an inhaled corticosteroid in combination with a long-acting beta agonist."
-        XCTAssertFalse(EvidencePassages.coversEveryPart(of: combination, passages: ["Fluticasone 250 mcg twice daily since 2024."]))
-        XCTAssertTrue(EvidencePassages.coversEveryPart(of: combination, passages: ["Fluticasone-salmeterol 250/50 twice daily since 2024."]))
+        XCTAssertFalse(coversEveryPart(combination, passages: ["Fluticasone 250 mcg twice daily since 2024."]))
+        XCTAssertTrue(coversEveryPart(combination, passages: ["Fluticasone-salmeterol 250/50 twice daily since 2024."]))
         let alternatives = "Six weeks of physical therapy, or a home exercise program and an NSAID."
-        XCTAssertTrue(EvidencePassages.coversEveryPart(of: alternatives, passages: ["Completed 6 weeks of physical therapy."]))
-        XCTAssertTrue(EvidencePassages.coversEveryPart(of: "Diagnosis of moderately to severely active rheumatoid arthritis.",
+        XCTAssertTrue(coversEveryPart(alternatives, passages: ["Completed 6 weeks of physical therapy."]))
+        XCTAssertTrue(coversEveryPart("Diagnosis of moderately to severely active rheumatoid arthritis.",
                                                        passages: ["Seropositive rheumatoid arthritis, CDAI 31."]))
     }
 
@@ -328,7 +333,8 @@ final class AppealTests: XCTestCase {
         }
         let scalars = Array(fixture.rationale.unicodeScalars)
         for result in appeal.criteria {
-            XCTAssertEqual(result.status == .met, !result.evidence.isEmpty)
+            XCTAssertEqual(result.status == .missing, result.evidence.isEmpty)
+            XCTAssertEqual(result.status == .partial, !result.missingParts.isEmpty)
             for evidence in result.evidence {
                 XCTAssertEqual(String(String.UnicodeScalarView(scalars[evidence.start..<evidence.end])), evidence.quote)
                 XCTAssertTrue(appeal.text.contains("\"\(evidence.quote)\" (clinical note, line \(evidence.line))"))

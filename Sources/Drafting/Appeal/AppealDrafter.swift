@@ -5,7 +5,9 @@ import Inference
 /// A prior-authorization appeal: the payer's criteria one by one, each with the record's evidence (quoted,
 /// with its line) or a plain statement that the documentation is missing.
 public struct PriorAuthAppeal: Codable, Sendable, CheckedDraft {
-    public enum Status: String, Codable, Sendable { case met, missing }
+    /// `met`: every required part quoted; `partial`: some parts quoted, others (`missingParts`) not found;
+    /// `missing`: nothing found.
+    public enum Status: String, Codable, Sendable { case met, partial, missing }
 
     public struct Evidence: Codable, Equatable, Sendable {
         /// The passage of the clinical rationale, as the clinician's copy shows it (identifiers restored).
@@ -23,6 +25,8 @@ public struct PriorAuthAppeal: Codable, Sendable, CheckedDraft {
         /// `met` only with at least one evidence passage; never from the model's word alone.
         public var status: Status
         public var evidence: [Evidence]
+        /// The required parts of the criterion, in its words, that no quoted passage documents (`partial` only).
+        public var missingParts: [String] = []
     }
 
     public var notice = DraftNotice.text
@@ -101,8 +105,8 @@ public struct AppealDrafter: Sendable {
                 ]), options: options)
                 timings.count(result)
                 chosen = Self.parseAnswer(result.text, count: candidates.count).map { candidates[$0] }
-                if !EvidencePassages.coversEveryPart(of: criterion.text, passages: chosen.map { passages[$0].text }) { chosen = [] }
             }
+            let undocumented = chosen.isEmpty ? [] : EvidencePassages.undocumentedParts(of: criterion.text, passages: chosen.map { passages[$0].text })
             let evidence = chosen.compactMap { passageIndex -> PriorAuthAppeal.Evidence? in
                 let passage = passages[passageIndex]
                 let quote = protected.restore(passage.text).text
@@ -113,8 +117,9 @@ public struct AppealDrafter: Sendable {
                 let startOffset = lineStarts[passage.line - 1] + startInLine
                 return PriorAuthAppeal.Evidence(quote: quote, line: passage.line, start: startOffset, end: startOffset + quote.unicodeScalars.count)
             }
-            results.append(.init(number: criterion.number, criterion: criterion.text, status: evidence.isEmpty ? .missing : .met,
-                                 evidence: evidence))
+            let status: PriorAuthAppeal.Status = evidence.isEmpty ? .missing : undocumented.isEmpty ? .met : .partial
+            results.append(.init(number: criterion.number, criterion: criterion.text, status: status, evidence: evidence,
+                                 missingParts: status == .partial ? undocumented : []))
         }
         progress?(criteria.criteria.count, criteria.criteria.count)
         timings.generate = elapsed(since: start)
@@ -165,17 +170,22 @@ public struct AppealDrafter: Sendable {
         text += " Each of your criteria is answered below from the patient's clinical documentation.\n"
         for result in results {
             text += "\nCriterion \(result.number): \(result.criterion)\n"
-            if result.status == .met {
-                for evidence in result.evidence { text += "Documented: \"\(evidence.quote)\" (clinical note, line \(evidence.line))\n" }
-            } else {
+            for evidence in result.evidence { text += "Documented: \"\(evidence.quote)\" (clinical note, line \(evidence.line))\n" }
+            switch result.status {
+            case .met: break
+            case .partial:
+                text += "Documentation missing for: \(result.missingParts.joined(separator: "; ")). Add it, or explain why it does not apply, before sending.\n"
+            case .missing:
                 text += "Documentation missing: the clinical documentation provided does not show this. Add it, or explain why it does not apply, before sending.\n"
             }
         }
-        let met = results.filter { $0.status == .met }.map { String($0.number) }
-        let missing = results.filter { $0.status == .missing }.map { String($0.number) }
+        func numbers(_ status: PriorAuthAppeal.Status) -> String {
+            results.filter { $0.status == status }.map { String($0.number) }.joined(separator: ", ")
+        }
         text += "\n"
-        if !met.isEmpty { text += "Criteria documented above: \(met.joined(separator: ", ")). " }
-        if !missing.isEmpty { text += "Criteria not yet documented: \(missing.joined(separator: ", ")). " }
+        if !numbers(.met).isEmpty { text += "Criteria documented above: \(numbers(.met)). " }
+        if !numbers(.partial).isEmpty { text += "Criteria partly documented: \(numbers(.partial)). " }
+        if !numbers(.missing).isEmpty { text += "Criteria not yet documented: \(numbers(.missing)). " }
         text += "We ask that the request be approved on this documentation.\n\nSincerely,\n\n[CLINICIAN NAME AND SIGNATURE]"
         return text
     }

@@ -132,7 +132,7 @@ struct CriterionSubject {
     /// and no C", "X, with a screen within 90 days", "an ACE inhibitor in combination with a diuretic"), each read as
     /// a subject of its own words: those it shares with another part do not tell the parts apart. Empty when the
     /// criterion is one part, or offers alternatives (", or ..."), of which any one would do.
-    static func requiredParts(of criterion: String) -> [CriterionSubject] {
+    static func requiredParts(of criterion: String) -> [(text: String, subject: CriterionSubject)] {
         var text = criterion.lowercased()
         for marker in ["unless", "except"] { text = removingClauses(from: text, marker: marker) }
         let topLevel = outsideParentheses(text)
@@ -141,12 +141,14 @@ struct CriterionSubject {
         for separator in [", and ", " and ", ", with ", " in combination with ", " together with ", " along with ", " in addition to "] {
             pieces = pieces.flatMap { splitOutsideParentheses($0, separator) }
         }
-        let parts = pieces.map { subjectParts(of: $0) }.filter { !$0.therapies.isEmpty || !$0.words.isEmpty }
+        let parts = pieces.map { (text: $0, subject: subjectParts(of: $0)) }
+            .filter { !$0.subject.therapies.isEmpty || !$0.subject.words.isEmpty }
         guard parts.count > 1 else { return [] }
         return parts.enumerated().map { index, part in
-            let others = parts.enumerated().filter { $0.offset != index }.flatMap(\.element.words)
-            return CriterionSubject(therapies: part.therapies, words: part.words.subtracting(others))
-        }.filter { !$0.therapies.isEmpty || !$0.words.isEmpty }
+            let others = parts.enumerated().filter { $0.offset != index }.flatMap(\.element.subject.words)
+            let text = part.text.trimmingCharacters(in: CharacterSet(charactersIn: " ,;.").union(.whitespaces))
+            return (text, CriterionSubject(therapies: part.subject.therapies, words: part.subject.words.subtracting(others)))
+        }.filter { !$0.subject.therapies.isEmpty || !$0.subject.words.isEmpty }
     }
 
     private init(therapies: [Therapy], words: Set<String>) {

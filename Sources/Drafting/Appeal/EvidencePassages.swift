@@ -82,11 +82,10 @@ enum EvidencePassages {
         return !subject.asksForAbsence || subject.isNegated(in: passage)
     }
 
-    /// Whether the chosen `passages` together name every part the criterion requires (see
-    /// `CriterionSubject.requiredParts`): a sentence documenting one exclusion of three shows the criterion no more
-    /// than one documenting none.
-    static func coversEveryPart(of criterion: String, passages: [String]) -> Bool {
-        CriterionSubject.requiredParts(of: criterion).allSatisfy { part in passages.contains(where: part.isNamed) }
+    /// The parts the criterion requires (see `CriterionSubject.requiredParts`) that none of the chosen `passages`
+    /// names, in the criterion's words: a sentence documenting one exclusion of three shows only a third of it.
+    static func undocumentedParts(of criterion: String, passages: [String]) -> [String] {
+        CriterionSubject.requiredParts(of: criterion).filter { part in !passages.contains(where: part.subject.isNamed) }.map(\.text)
     }
 
     /// Words that make a passage an intention, an order or a referral rather than something done or found.
