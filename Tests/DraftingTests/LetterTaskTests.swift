@@ -257,7 +257,7 @@ final class AppealTests: XCTestCase {
     func testEveryRequiredPartMustBeDocumented() {
         let labs = "Normal serum calcium and a 25-hydroxyvitamin D level of 20 ng/mL or more."
         XCTAssertEqual(EvidencePassages.undocumentedParts(of: labs, passages: ["Calcium 9.4 mg/dL, normal."]),
-                       ["a 25-hydroxyvitamin d level of 20 ng/ml or more"], "the missing part, in the criterion's words")
+                       ["a 25-hydroxyvitamin D level of 20 ng/mL or more"], "the missing part, in the criterion's words")
         XCTAssertTrue(coversEveryPart(labs, passages: ["Calcium 9.4 mg/dL, normal.", "25-hydroxyvitamin D 31 ng/mL."]))
         let exclusions = "No heart failure, no kidney disease and no chronic opioid use."
         XCTAssertFalse(coversEveryPart(exclusions, passages: ["No heart failure or kidney disease."]))

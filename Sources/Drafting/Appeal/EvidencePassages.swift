@@ -1,3 +1,5 @@
+import Foundation
+
 /// A record cut into the passages an appeal may quote: each sentence of each line (a list item or a short
 /// labelled line is one passage), with its 1-based line number and whether it belongs to the plan.
 struct EvidencePassage: Equatable {
@@ -85,7 +87,10 @@ enum EvidencePassages {
     /// The parts the criterion requires (see `CriterionSubject.requiredParts`) that none of the chosen `passages`
     /// names, in the criterion's words: a sentence documenting one exclusion of three shows only a third of it.
     static func undocumentedParts(of criterion: String, passages: [String]) -> [String] {
-        CriterionSubject.requiredParts(of: criterion).filter { part in !passages.contains(where: part.subject.isNamed) }.map(\.text)
+        CriterionSubject.requiredParts(of: criterion).filter { part in !passages.contains(where: part.subject.isNamed) }.map { part in
+            // The parts are read lowercased; the letter quotes the criterion as the payer wrote it.
+            criterion.range(of: part.text, options: .caseInsensitive).map { String(criterion[$0]) } ?? part.text
+        }
     }
 
     /// Words that make a passage an intention, an order or a referral rather than something done or found.
