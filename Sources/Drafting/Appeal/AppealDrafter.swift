@@ -79,12 +79,14 @@ public struct AppealDrafter: Sendable {
         let originalLines = rationale.text.split(separator: "\n", omittingEmptySubsequences: false)
         let lineStarts = Self.lineStarts(rationale.text)
         var results: [PriorAuthAppeal.CriterionResult] = []
-        // Dates are placeholders in the model's copy: recency is judged on the clinician's, here.
-        let visit = EvidenceRecency.visitDate(of: rationale.text, passages: passages.map { passage in
-            var restored = passage
-            restored.text = protected.restore(passage.text).text
-            return restored
-        })
+        // The clinician's copy of each passage, restored once: quotes come from it, and recency is judged on it
+        // because dates are placeholders in the model's copy.
+        let restored = passages.map { passage in
+            var copy = passage
+            copy.text = protected.restore(passage.text).text
+            return copy
+        }
+        let visit = EvidenceRecency.visitDate(of: rationale.text, passages: restored)
         for (index, criterion) in criteria.criteria.enumerated() {
             progress?(index, criteria.criteria.count)
             let recency = EvidenceRecency(criterion.text)
@@ -92,7 +94,7 @@ public struct AppealDrafter: Sendable {
                 .filter { EvidencePassages.isEvidence(passages[$0].text, criterion: criterion.text, inPlanSection: passages[$0].inPlanSection) }
                 .filter { candidate in
                     guard let recency, let visit else { return true }
-                    return !recency.excludes(protected.restore(passages[candidate].text).text, reference: visit)
+                    return !recency.excludes(restored[candidate].text, reference: visit)
                 }
             var chosen: [Int] = []
             if !candidates.isEmpty {
@@ -109,7 +111,7 @@ public struct AppealDrafter: Sendable {
             let undocumented = chosen.isEmpty ? [] : EvidencePassages.undocumentedParts(of: criterion.text, passages: chosen.map { passages[$0].text })
             let evidence = chosen.compactMap { passageIndex -> PriorAuthAppeal.Evidence? in
                 let passage = passages[passageIndex]
-                let quote = protected.restore(passage.text).text
+                let quote = restored[passageIndex].text
                 guard passage.line <= originalLines.count,
                       let range = originalLines[passage.line - 1].range(of: quote) else { return nil }
                 let lineText = originalLines[passage.line - 1]
