@@ -29,6 +29,49 @@ final class ThreadPoolTests: XCTestCase {
                        Array(repeating: jobs, count: callers * pool.threadCount))
     }
 
+    /// Takes pieces of `0..<count` from the pool's cursor and counts, per index, the times it was covered.
+    private struct PieceCountingJob: ParallelJob {
+        let cursor: WorkCursor
+        let covered: UnsafeMutablePointer<Int>
+        let count: Int, piece: Int
+        func execute(thread: Int) {
+            while let range = cursor.next(piece: piece, of: count) {
+                for index in range { covered[index] += 1 }  // a piece belongs to the one thread that took it
+            }
+        }
+    }
+
+    func testPiecesTakenFromTheCursorCoverEveryIndexOnceInEveryJob() {
+        for threads in [1, 2, 3] {
+            let pool = ThreadPool(threadCount: threads)
+            // Sizes that are and are not multiples of the piece; the cursor must restart at zero for each job.
+            for (count, piece) in [(1_000, 16), (1_003, 64), (5, 16), (0, 16)] {
+                let covered = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
+                covered.initialize(repeating: 0, count: max(count, 1))
+                defer { covered.deallocate() }
+                let jobs = 50
+                for _ in 0..<jobs {
+                    pool.run(PieceCountingJob(cursor: pool.workCursor, covered: covered, count: count, piece: piece))
+                }
+                XCTAssertEqual(Array(UnsafeBufferPointer(start: covered, count: count)), Array(repeating: jobs, count: count),
+                               "\(threads) threads, \(count) indices in pieces of \(piece)")
+            }
+        }
+    }
+
+    func testMatVecPiecesAreWholeCacheLinesOfOutputAndAtMostEightPerThread() {
+        for threads in 1...4 {
+            for rows in [10, 256, 2_048, 8_960, 151_936] {
+                let piece = MatVecJob<[Linear], [Int], [Int]>.pieceRows(totalRows: rows, threads: threads)
+                let pieces = (rows + piece - 1) / piece
+                XCTAssertEqual(piece % 16, 0, "16 floats are one 64-byte line of output")
+                XCTAssertLessThanOrEqual(pieces, 8 * threads)
+                // Not needlessly coarse: one 16-row step smaller would exceed eight pieces a thread.
+                if piece > 16 { XCTAssertGreaterThan((rows + piece - 17) / (piece - 16), 8 * threads) }
+            }
+        }
+    }
+
     func testTwoSessionsOnOnePoolFromTwoThreadsMatchEachAlone() throws {
         let model = try SessionTests.model()
         let prompts: [[Int32]] = [[504, 3575, 282, 4649, 314], [1062, 314, 253, 1345, 28]]

@@ -22,6 +22,9 @@ public final class ThreadPool: @unchecked Sendable {
     private let generation = Atomic<Int>(0)
     /// Workers still running the current job.
     private let unfinished = Atomic<Int>(0)
+    /// Zero when a job starts: a job that hands out its work in pieces counts the pieces taken here (see
+    /// `WorkCursor`), so whichever thread is ahead takes more instead of waiting for the other at the end.
+    let workCursor = WorkCursor()
     /// The current job (on the caller's stack) and the function that runs it, set by `run` for the workers.
     private var jobContext: UnsafeRawPointer?
     private var jobInvoker: (UnsafeRawPointer, Int) -> Void = { _, _ in }
@@ -70,7 +73,7 @@ public final class ThreadPool: @unchecked Sendable {
     /// The job stays on the caller's stack; workers reach it through a pointer and a non-capturing invoker, so
     /// handing out a job allocates nothing (a decode step hands out a few hundred).
     public func run<Job: ParallelJob>(_ job: Job) {
-        guard threadCount > 1 else { job.execute(thread: 0); return }
+        guard threadCount > 1 else { workCursor.reset(); job.execute(thread: 0); return }
         turn.withLock { _ in runAlone(job) }
     }
 
@@ -79,6 +82,7 @@ public final class ThreadPool: @unchecked Sendable {
         withUnsafePointer(to: job) { pointer in
             jobContext = UnsafeRawPointer(pointer)
             jobInvoker = { context, thread in context.assumingMemoryBound(to: Job.self).pointee.execute(thread: thread) }
+            workCursor.reset()
             unfinished.store(threadCount - 1, ordering: .relaxed)
             generation.add(1, ordering: .releasing)
             pthread_mutex_lock(&mutex)
@@ -144,6 +148,22 @@ public final class ThreadPool: @unchecked Sendable {
             jobInvoker(jobContext!, index)
             unfinished.subtract(1, ordering: .releasing)
         }
+    }
+}
+
+/// A shared counter of the pieces of a job already taken, for jobs whose threads would otherwise finish at
+/// different times: one token's matrix product is bound by memory bandwidth, which the cores do not share
+/// evenly, so equal static shares left one thread waiting for the other at the end of every product.
+final class WorkCursor: @unchecked Sendable {
+    private let taken = Atomic<Int>(0)
+
+    /// Called by the pool (under its turn) before a job starts.
+    fileprivate func reset() { taken.store(0, ordering: .relaxed) }
+
+    /// The next `piece`-sized range of `0..<count` not yet taken, or nil when all are.
+    func next(piece: Int, of count: Int) -> Range<Int>? {
+        let start = taken.add(piece, ordering: .relaxed).oldValue
+        return start < count ? start..<min(start + piece, count) : nil
     }
 }
 

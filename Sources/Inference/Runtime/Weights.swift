@@ -100,7 +100,7 @@ extension Linear {
             QuantKernels.quantizeActivation(input, count: cols, for: type, into: scratch.activations)
             pool.run(MatVecJob(parts: CollectionOfOne(self), offsets: CollectionOfOne(0), slots: CollectionOfOne(0),
                                totalRows: rows, activations: UnsafeRawPointer(scratch.activations),
-                               slotBytes: 0, output: output, threads: pool.threadCount))
+                               slotBytes: 0, output: output, pool: pool))
         } else if scratch.batchedProduct == .blas {
             pool.parallelFor(rows) { range, thread in
                 QuantKernels.matMul(type: type, weights: data, cols: cols, rows: range,
@@ -197,13 +197,13 @@ struct FusedLinear: @unchecked Sendable {
         }
         pool.run(MatVecJob(parts: parts, offsets: offsets, slots: formatOfPart, totalRows: rows,
                            activations: UnsafeRawPointer(scratch.activations), slotBytes: slot, output: output,
-                           threads: pool.threadCount))
+                           pool: pool))
         for (part, offset) in zip(parts, offsets) { part.addBias(to: output + offset, count: 1, stride: rows) }
     }
 }
 
-/// One token's product with one or more matrices whose outputs sit side by side: each thread takes an equal
-/// share of all their rows. A value type, so handing it to the pool allocates nothing.
+/// One token's product with one or more matrices whose outputs sit side by side: the threads take pieces of
+/// all their rows until none are left. A value type, so handing it to the pool allocates nothing.
 struct MatVecJob<Parts: RandomAccessCollection<Linear>, Offsets: RandomAccessCollection<Int>,
                  Slots: RandomAccessCollection<Int>>: ParallelJob where Parts.Index == Int, Offsets.Index == Int,
                  Slots.Index == Int {
@@ -216,10 +216,36 @@ struct MatVecJob<Parts: RandomAccessCollection<Linear>, Offsets: RandomAccessCol
     let activations: UnsafeRawPointer
     let slotBytes: Int
     let output: UnsafeMutablePointer<Float>
-    let threads: Int
+    /// Rows are taken from `cursor` a piece at a time by whichever thread is free.
+    let cursor: WorkCursor
+    let pieceRows: Int
+
+    init(parts: Parts, offsets: Offsets, slots: Slots, totalRows: Int, activations: UnsafeRawPointer, slotBytes: Int,
+         output: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        self.parts = parts
+        self.offsets = offsets
+        self.slots = slots
+        self.totalRows = totalRows
+        self.activations = activations
+        self.slotBytes = slotBytes
+        self.output = output
+        cursor = pool.workCursor
+        pieceRows = Self.pieceRows(totalRows: totalRows, threads: pool.threadCount)
+    }
+
+    /// About eight pieces per thread: few enough that taking one (an atomic add on a shared line) costs
+    /// nothing beside the rows, enough that the last piece is a small part of the product. Whole multiples of
+    /// 16 rows, so two threads never write into the same 64-byte line of the output.
+    static func pieceRows(totalRows: Int, threads: Int) -> Int {
+        let piece = (totalRows + 8 * threads - 1) / (8 * threads)
+        return (piece + 15) / 16 * 16
+    }
 
     func execute(thread: Int) {
-        let range = ThreadPool.chunk(totalRows, part: thread, of: threads)
+        while let range = cursor.next(piece: pieceRows, of: totalRows) { multiply(rows: range) }
+    }
+
+    private func multiply(rows range: Range<Int>) {
         for p in 0..<parts.count {
             let part = parts[p], offset = offsets[p]
             let lower = max(range.lowerBound, offset) - offset
