@@ -4,19 +4,30 @@ import Glibc
 import Darwin
 #endif
 
-/// The read-only memory map of a GGUF file. Shared by the `GGUFFile` and every array view handed out from it,
-/// so a view stays valid for as long as it is kept, whether or not the file object still exists.
+/// The bytes of a GGUF file in memory (its read-only map, or a copy; see `FileResidency`). Shared by the
+/// `GGUFFile` and every array view handed out from it, so a view stays valid for as long as it is kept, whether
+/// or not the file object still exists.
 final class GGUFMapping: @unchecked Sendable {
     let base: UnsafeRawPointer
     let length: Int
+    /// The region `mmap` returned, which `base` may lie inside of (a copy starts at a huge-page boundary).
+    private let region: UnsafeMutableRawPointer
+    private let regionLength: Int
 
-    /// Takes ownership of a map made with `mmap`; it is unmapped when the last holder lets go.
-    init(base: UnsafeRawPointer, length: Int) {
+    /// Takes ownership of `region`, made with `mmap`; it is unmapped when the last holder lets go.
+    init(base: UnsafeRawPointer, length: Int, region: UnsafeMutableRawPointer, regionLength: Int) {
         self.base = base
         self.length = length
+        self.region = region
+        self.regionLength = regionLength
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+    /// A map of the whole file, starting at its first byte.
+    convenience init(map: UnsafeMutableRawPointer, length: Int) {
+        self.init(base: UnsafeRawPointer(map), length: length, region: map, regionLength: length)
+    }
+
+    deinit { munmap(region, regionLength) }
 }
 
 /// A metadata array left in the memory map: its element type, count and where its elements lie.

@@ -71,6 +71,7 @@ struct Bench: ParsableCommand {
         var rows: [Row] = []
         if !json {
             print(kernelPathLine(QuantKernels.path))
+            print("weights: \(model.file.residency.rawValue) (\(LanguageModel.residencyVariable) chooses mapped or huge-pages)")
             print("| model | size | threads | test | t/s | peak RSS |")
             print("| --- | ---: | ---: | --- | ---: | ---: |")
         }

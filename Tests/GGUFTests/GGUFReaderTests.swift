@@ -50,13 +50,14 @@ final class GGUFReaderTests: XCTestCase {
     func testEveryMetadataTypeAndTheTensorTableRoundTripInVersions2And3() throws {
         let directory = try TemporaryDirectory()
         for version: UInt32 in [2, 3] {
+          for residency in FileResidency.allCases {
             var writer = GGUFTestWriter()
             writer.version = version
             writer.metadata = Self.everyValueType
             writer.tensors = Self.mixedTensors
             writer.alignment = 64
             let (bytes, layout) = writer.build()
-            let file = try GGUFFile(path: directory.write(bytes))
+            let file = try GGUFFile(path: directory.write(bytes), residency: residency)
 
             XCTAssertEqual(file.version, version)
             XCTAssertEqual(file.metadataKeys, Self.everyValueType.map(\.key), "keys keep file order")
@@ -68,7 +69,28 @@ final class GGUFReaderTests: XCTestCase {
             XCTAssertEqual(file.dataOffset % 64, 0)
             XCTAssertEqual(file.fileSize, bytes.count)
             assertTensorTable(of: file, matches: writer.tensors, layout: layout)
+            if residency == .hugePages {
+                // The copy's first byte sits on a 2 MiB boundary, so the kernel can back it with huge pages.
+                let first = try XCTUnwrap(file.tensors.first)
+                XCTAssertEqual((Int(bitPattern: file.tensorData(first)) - file.dataOffset - first.offset) % (2 << 20), 0)
+            }
+          }
         }
+    }
+
+    func testHugePagesAreOnRequestOnlyWhenTheKernelSettingSaysAlwaysOrMadvise() throws {
+        let directory = try TemporaryDirectory()
+        // The three forms of /sys/kernel/mm/transparent_hugepage/enabled; the bracket marks the active one.
+        for (setting, expected) in [("[always] madvise never", true), ("always [madvise] never", true),
+                                    ("always madvise [never]", false), ("", false)] {
+            let path = try directory.write(Array((setting + "\n").utf8))
+            #if os(Linux)
+            XCTAssertEqual(FileResidency.transparentHugePagesOnRequest(setting: path), expected, setting)
+            #else
+            XCTAssertFalse(FileResidency.transparentHugePagesOnRequest(setting: path), setting)
+            #endif
+        }
+        XCTAssertFalse(FileResidency.transparentHugePagesOnRequest(setting: directory.url.appendingPathComponent("absent").path))
     }
 
     func testAlignmentDefaultsTo32AndAcceptsOne() throws {

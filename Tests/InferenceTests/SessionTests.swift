@@ -1,4 +1,5 @@
 import Foundation
+import GGUF
 @testable import Inference
 import XCTest
 
@@ -70,6 +71,28 @@ final class SessionTests: XCTestCase {
             results.append(Array(try session.append([7042])))
         }
         XCTAssertTrue(results[0] == results[1] && results[1] == results[2], "decode logits differ between thread counts")
+    }
+
+    func testWeightsCopiedToHugePagesGiveTheSameLogitsAsTheMappedFile() throws {
+        // The same bytes in other memory: not one bit of any logit may change.
+        let path = try TestModels.path("SmolLM2-135M-Instruct.Q4_1.gguf")
+        let logits = try FileResidency.allCases.map { residency in
+            let model = try LanguageModel(path: path, residency: residency)
+            let session = Session(model: model, contextLength: 64, threads: 2)
+            try session.evaluate(prompt: prompt)
+            return Array(try session.append([7042]))
+        }
+        XCTAssertTrue(logits[0] == logits[1], "logits differ between mapped and huge-page weights")
+    }
+
+    func testTheWeightsSettingTakesItsTwoValuesAndNamesABadOne() throws {
+        let variable = LanguageModel.residencyVariable
+        XCTAssertEqual(try LanguageModel.weightResidency(environment: [variable: "mapped"]), .mapped)
+        XCTAssertEqual(try LanguageModel.weightResidency(environment: [variable: "huge-pages"]), .hugePages)
+        XCTAssertThrowsError(try LanguageModel.weightResidency(environment: [variable: "hugepages"])) { error in
+            XCTAssertEqual(error as? ModelError, .badSetting(variable: variable, value: "hugepages", allowed: ["mapped", "huge-pages"]))
+            XCTAssertTrue("\(error)".contains("VELLUM_WEIGHTS=hugepages"), "\(error)")
+        }
     }
 
     func testContextLimitIsAnErrorNotCorruption() throws {

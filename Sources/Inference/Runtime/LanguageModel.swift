@@ -30,10 +30,12 @@ public final class LanguageModel: @unchecked Sendable {
         }
     }
 
-    public init(path: String) throws {
+    /// Loads the model at `path`, its weights held as `residency` says (by default as `VELLUM_WEIGHTS` asks, see
+    /// `weightResidency`).
+    public init(path: String, residency: FileResidency? = nil) throws {
         // A VELLUM_KERNELS value this CPU cannot run is reported here, before any product needs a path.
         _ = try QuantKernels.pathFromEnvironment()
-        file = try GGUFFile(path: path)
+        file = try GGUFFile(path: path, residency: residency ?? Self.weightResidency(environment: ProcessInfo.processInfo.environment))
         architecture = try ArchitectureRegistry.load(file)
         tokenizer = try Tokenizer(file: file)
         // Rule: one token text per embedding row (llama.cpp creates token_embd with exactly n_vocab rows).
@@ -44,6 +46,22 @@ public final class LanguageModel: @unchecked Sendable {
         }
         // Our own pool splits the rows of each product across threads; OpenBLAS must not add its own on top.
         QuantKernels.setBLASThreads(1)
+    }
+
+    /// The environment variable that chooses where a model's weights live: `huge-pages` or `mapped`.
+    public static let residencyVariable = "VELLUM_WEIGHTS"
+
+    /// `VELLUM_WEIGHTS` if set. Otherwise huge pages where the kernel gives them on request, for decoding speed
+    /// (see `FileResidency.hugePages`); a practice that runs several processes on one model and is short of
+    /// memory sets `mapped`, so they share one copy.
+    public static func weightResidency(environment: [String: String]) throws(ModelError) -> FileResidency {
+        if let value = environment[residencyVariable], !value.isEmpty {
+            guard let residency = FileResidency(rawValue: value) else {
+                throw .badSetting(variable: residencyVariable, value: value, allowed: FileResidency.allCases.map(\.rawValue))
+            }
+            return residency
+        }
+        return FileResidency.transparentHugePagesOnRequest() ? .hugePages : .mapped
     }
 
     /// One persistent pool per thread count, shared by this model's sessions. Sessions on different threads

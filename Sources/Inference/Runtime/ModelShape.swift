@@ -99,6 +99,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case tokenOutOfRange(id: Int32, vocabularySize: Int)
     case modelNotFound(String, known: [String])
     case cancelled
+    /// An environment variable holds a value that is none of those it takes.
+    case badSetting(variable: String, value: String, allowed: [String])
 
     public var description: String {
         switch self {
@@ -126,6 +128,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
             return "no model file or bundled model named '\(name)' (bundled: \(known.joined(separator: ", ")))"
         case .cancelled:
             return "cancelled"
+        case let .badSetting(variable, value, allowed):
+            return "\(variable)=\(value) is not a setting it takes; use one of \(allowed.joined(separator: ", "))"
         }
     }
 }
