@@ -8,6 +8,7 @@
 #   FUZZ_SCRATCH=DIR       new corpus entries, crash artifacts and logs (default: $TMPDIR/vellum-fuzz), never the repo
 #   FUZZ_KEEP_GOING=1      fork mode: keep fuzzing past crashes, timeouts and OOMs (each is still saved and counted)
 #   FUZZ_BUILD_JOBS=2      swift build -j
+#   FUZZ_NO_BUILD=1        run the targets as last built (another build is running, or only the corpus changed)
 #   VELLUM_MODELS_DIR, VELLUM_DEID_DATA   where the models and lexicons are (default: .cache/ of this checkout or above)
 #
 # Prints per target: seconds, executions and executions per second, libFuzzer's coverage (cov: edges, ft:
@@ -27,12 +28,16 @@ SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
 SCRATCH=${FUZZ_SCRATCH:-${TMPDIR:-/tmp}/vellum-fuzz}
 # The GGUF target writes each input to a scratch file before loading it: keep that in memory when possible.
 [ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=/dev/shm
+# Swift's own crash handler would run before libFuzzer's and AddressSanitizer's reports (and trips ASan itself).
+export SWIFT_BACKTRACE=enable=no
 
 # lld: gold stops with an internal error (dwarf_reader.cc) on these sanitized links.
 BUILD=(swift build --package-path Fuzz -c debug -j "${FUZZ_BUILD_JOBS:-2}"
        -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
-echo "fuzz: building (${BUILD[*]})" >&2
-"${BUILD[@]}" >&2 || { echo "fuzz: build failed" >&2; exit 2; }
+if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
+    echo "fuzz: building (${BUILD[*]})" >&2
+    "${BUILD[@]}" >&2 || { echo "fuzz: build failed" >&2; exit 2; }
+fi
 BIN=$("${BUILD[@]}" --show-bin-path)
 
 # Longest input per target: whole seed model files for GGUF, templates of a few pages, documents of a few pages.
@@ -50,17 +55,22 @@ for target in "${TARGETS[@]}"; do
     corpus="$SCRATCH/corpus/$target" artifacts="$SCRATCH/artifacts/$target" log="$SCRATCH/$target.log"
     mkdir -p "$corpus" "$artifacts"
     options=(-max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=4096 -max_len="$(max_len "$target")"
-             -artifact_prefix="$artifacts/" -print_final_stats=1)
+             -artifact_prefix="$artifacts/" -print_final_stats=1
+             # LeakSanitizer takes the models and lexicons the targets load once and keep in globals for leaks
+             # (Swift keeps some references with tag bits set, which it does not recognize as pointers).
+             -detect_leaks=0)
     [ -f "Fuzz/Dictionaries/$target.dict" ] && options+=(-dict="Fuzz/Dictionaries/$target.dict")
     [ "${FUZZ_KEEP_GOING:-0}" = 1 ] && options+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     echo "fuzz: $target for ${SECONDS_PER_TARGET}s (log: $log)" >&2
-    before=$(find "$artifacts" -type f | wc -l)
+    # libFuzzer's findings; its slow-unit-* files (inputs slower than average, not failures) are not counted.
+    findings() { find "$artifacts" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l; }
+    before=$(findings)
     start=$(date +%s)
     # New entries go to the scratch corpus (first directory); the committed seeds are only read.
     "$BIN/fuzz-$target" "${options[@]}" "$corpus" "Fuzz/Corpus/$target" >"$log" 2>&1
     status=$?
     elapsed=$(( $(date +%s) - start ))
-    found=$(( $(find "$artifacts" -type f | wc -l) - before ))
+    found=$(( $(findings) - before ))
     # The last status line has the coverage reached; the final stats have the totals.
     last=$(grep -E '(^#[0-9]+|^#[0-9]+:).*cov: ' "$log" | tail -1)
     cov=$(grep -oE 'cov: [0-9]+' <<<"$last" | grep -oE '[0-9]+')

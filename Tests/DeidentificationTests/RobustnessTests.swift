@@ -37,6 +37,19 @@ struct RobustnessTests {
         }
     }
 
+    /// An organization name after a work word can be the last token of the text (a document, or a streaming window,
+    /// that ends there): the scanner looked one token past it for a line break and stopped the process (found by
+    /// the de-identifier fuzz target, in a window of a referral letter). The name is still found.
+    @Test func anEmployerNameCanEndTheText() {
+        for (text, employer) in [("She teaches fourth grade at Birchwood", "Birchwood"),
+                                 ("She teaches fourth grade at Birchwood Elementary School", "Birchwood Elementary School"),
+                                 ("Retired; worked for Acme Tool", "Acme Tool")] {
+            let t = TokenizedText(text)
+            let employers = pipeline.analyze(t).filter { $0.kind == .employer }.map { t.text($0.range) }
+            #expect(employers == [employer], "\(text)")
+        }
+    }
+
     @Test func streamingHandlesTinyWindowsOverRandomText() {
         var rng = SeededGenerator(seed: 7)
         let text = (0..<3000).map { _ in Self.fragments.randomElement(using: &rng)! }.joined()

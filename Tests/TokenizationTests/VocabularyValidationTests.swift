@@ -106,7 +106,9 @@ final class VocabularyValidationTests: XCTestCase {
         let escapedSpace: [Int32] = [0xE2, 0x96, 0x81].map { 5 + $0 }
         XCTAssertEqual(tokenizer.encode(" ", addBOS: false), escapedSpace)
         XCTAssertEqual(tokenizer.encode("a  b", addBOS: false), [3] + escapedSpace + escapedSpace + [4])
-        XCTAssertEqual(tokenizer.decode(tokenizer.encode("   ", addBOS: false)), "   ")
+        // Byte pieces decode to their raw bytes, as llama.cpp's token_to_piece gives them: only normal pieces have
+        // their marker turned back into a space, so these spaces come back as the marker itself.
+        XCTAssertEqual(tokenizer.decode(tokenizer.encode("   ", addBOS: false)), "\u{2581}\u{2581}\u{2581}")
     }
 
     func testMergesWhoseHalvesOrResultAreNotTokens() {

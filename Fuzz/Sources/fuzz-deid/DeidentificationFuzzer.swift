@@ -13,6 +13,10 @@ let lexicons: Lexicons = {
     }
 }()
 let deidentifier = Deidentifier.standard(lexicons: lexicons)
+/// One tagger and one surrogate generator for the whole run, as `vellum deid` keeps one per patient across
+/// documents (building a generator sorts the name lexicons, most of a second).
+let tagger = PlaceholderTagger()
+let surrogates = SurrogateGenerator(patientKey: "fuzz", lexicons: lexicons)
 
 /// Spans must be what `analyze` documents: inside the text, non-empty, sorted and disjoint.
 func checkSpans(_ spans: [Detection], within range: Range<Int>, _ what: String) {
@@ -44,9 +48,9 @@ func fuzzDeidentification(_ bytes: UnsafeRawBufferPointer) {
     let text = TokenizedText(scalars: scalars)
     let spans = deidentifier.analyze(text)
     checkSpans(spans, within: 0..<scalars.count, "analyze")
-    _ = PlaceholderTagger().render(text, spans)
+    _ = tagger.render(text, spans)
     _ = Redactor.render(text, spans)
-    _ = SurrogateGenerator(patientKey: "fuzz", lexicons: lexicons).render(text, spans)
+    _ = surrogates.render(text, spans)
 
     // Small windows, so that inputs of a few hundred bytes already cross several window edges.
     let stream = StreamingDeidentifier(deidentifier: deidentifier, chunkScalars: 96, overlapScalars: 24, contextScalars: 16)

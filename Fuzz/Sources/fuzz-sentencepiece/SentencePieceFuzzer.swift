@@ -12,5 +12,5 @@ let tokenizer: Tokenizer = {
 }()
 
 func fuzzSentencePiece(_ bytes: UnsafeRawBufferPointer) {
-    TokenizerHarness.run(tokenizer, bytes)
+    TokenizerHarness.run(tokenizer, bytes, unescapesSpaceMarker: true)
 }
