@@ -156,6 +156,18 @@ def main():
         with open(os.path.join(args.out, name), "wb") as f:
             f.write(data)
         print(f"{name}: {len(data)} bytes")
+    # A regression seed (ModelFileValidationTests.testSizesWhoseProductsOverflowAreRefused on the small model):
+    # 8 heads of 2^62 + 4 and 4 key/value heads, whose widths wrap to the seed's real 32 and 16.
+    h = Header(os.path.join(args.out, "llama-bpe"))
+    for entry in h.entries:
+        if entry[0] == b"llama.attention.head_count":
+            entry[2] = u32(8)
+        elif entry[0] == b"llama.attention.head_count_kv":
+            entry[2] = u32(4)
+    h.entries.append([b"llama.attention.key_length", 10, struct.pack("<Q", (1 << 62) + 4)])
+    data = bytes(h.serialize()) + bytes(h.data_size)
+    with open(os.path.join(args.out, "llama-bpe-overflowing-head-size"), "wb") as f:
+        f.write(data)
 
 
 if __name__ == "__main__":
