@@ -50,6 +50,18 @@ struct RobustnessTests {
         }
     }
 
+    /// Three digits and a space can end the text ("Call 555 "): the phone recognizer looked past the space for a
+    /// "-" without checking that a token was there and stopped the process (found by the de-identifier fuzz
+    /// target). A number that does end in a whole phone number is still found.
+    @Test func digitsAndASpaceCanEndTheText() {
+        for (text, phones) in [("Call 555 ", [String]()), ("Room 555  ", []), ("Phone 845-555-0192 ", ["845-555-0192"]),
+                               ("Phone 845 555 0192 ", ["845 555 0192"])] {
+            let t = TokenizedText(text)
+            let found = pipeline.analyze(t).filter { $0.kind == .phone }.map { t.text($0.range) }
+            #expect(found == phones, "\(text.debugDescription)")
+        }
+    }
+
     @Test func streamingHandlesTinyWindowsOverRandomText() {
         var rng = SeededGenerator(seed: 7)
         let text = (0..<3000).map { _ in Self.fragments.randomElement(using: &rng)! }.joined()
