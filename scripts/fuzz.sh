@@ -14,7 +14,7 @@
 # Prints per target: seconds, executions and executions per second, libFuzzer's coverage (cov: edges, ft:
 # features), corpus size and crashes. Exits 1 when any target crashed, hung (-timeout=10) or ran out of memory
 # (-rss_limit_mb=4096); the inputs are in $FUZZ_SCRATCH/artifacts/<target>/. Reproduce one with
-#   Fuzz/.build/debug/fuzz-<target> FILE
+#   SWIFT_BACKTRACE=enable=no Fuzz/.build/debug/fuzz-<target> -detect_leaks=0 FILE
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -30,6 +30,8 @@ SCRATCH=${FUZZ_SCRATCH:-${TMPDIR:-/tmp}/vellum-fuzz}
 [ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=/dev/shm
 # Swift's own crash handler would run before libFuzzer's and AddressSanitizer's reports (and trips ASan itself).
 export SWIFT_BACKTRACE=enable=no
+# No leak report at exit either (see -detect_leaks below): it would be written as a crash of the last input.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 
 # lld: gold stops with an internal error (dwarf_reader.cc) on these sanitized links.
 BUILD=(swift build --package-path Fuzz -c debug -j "${FUZZ_BUILD_JOBS:-2}"
@@ -70,6 +72,7 @@ for target in "${TARGETS[@]}"; do
     "$BIN/fuzz-$target" "${options[@]}" "$corpus" "Fuzz/Corpus/$target" >"$log" 2>&1
     status=$?
     elapsed=$(( $(date +%s) - start ))
+    rm -f "$TMPDIR"/vellum-fuzz-gguf-*.gguf  # the GGUF target's scratch files (one per process)
     found=$(( $(findings) - before ))
     # The last status line has the coverage reached; the final stats have the totals.
     last=$(grep -E '(^#[0-9]+|^#[0-9]+:).*cov: ' "$log" | tail -1)
@@ -91,6 +94,6 @@ echo
 echo "fuzz: $(uptime)"
 printf '%s\n' "${summary[@]}"
 if [ "$failed" -ne 0 ]; then
-    echo "fuzz: findings in $SCRATCH/artifacts (reproduce: $BIN/fuzz-<target> FILE)" >&2
+    echo "fuzz: findings in $SCRATCH/artifacts (reproduce: SWIFT_BACKTRACE=enable=no $BIN/fuzz-<target> -detect_leaks=0 FILE)" >&2
     exit 1
 fi
