@@ -34,6 +34,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "vellum", targets: ["vellum"]),
+        // The modules the libFuzzer targets in Fuzz/ (a separate package, built with the sanitizers) link against.
+        .library(name: "GGUF", targets: ["GGUF"]),
+        .library(name: "Tokenization", targets: ["Tokenization"]),
+        .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "Deidentification", targets: ["Deidentification"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -36,17 +36,27 @@ final class SentencePieceModel: @unchecked Sendable {
     /// already refused; that state cannot be reached from input text, so it is a precondition here.
     func encode(_ text: UnsafeBufferPointer<UInt8>, into output: inout [Int32]) {
         guard !text.isEmpty else { return }
-        // Every id consumes at least one byte of input, so the byte count bounds the id count.
-        let capacity = text.count + 1
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: capacity))
-        let written = output.withUnsafeMutableBufferPointer { ids in
-            text.withMemoryRebound(to: CChar.self) { chars in
-                vellum_sp_encode(processor, chars.baseAddress, chars.count, ids.baseAddress! + start, capacity)
+        // Usually one id per input byte at most; but the normalizer turns a 1-byte space into the 3-byte U+2581,
+        // which becomes 3 byte-fallback ids in a vocabulary without a "▁" piece (found by fuzz-gguf). The shim
+        // reports how many ids there are even when they do not fit, and the text is then encoded again with room
+        // for all of them.
+        var capacity = text.count + 1
+        while true {
+            let start = output.count
+            output.append(contentsOf: repeatElement(0, count: capacity))
+            let written = output.withUnsafeMutableBufferPointer { ids in
+                text.withMemoryRebound(to: CChar.self) { chars in
+                    vellum_sp_encode(processor, chars.baseAddress, chars.count, ids.baseAddress! + start, capacity)
+                }
             }
+            precondition(written >= 0, "libsentencepiece failed on a loaded model (\(text.count) bytes)")
+            if written <= capacity {
+                output.removeLast(capacity - written)
+                return
+            }
+            output.removeLast(capacity)
+            capacity = written
         }
-        precondition(written >= 0 && written <= capacity, "libsentencepiece failed on a loaded model (\(written) ids for \(text.count) bytes)")
-        output.removeLast(capacity - written)
     }
 
     // MARK: The ModelProto

@@ -37,6 +37,31 @@ struct RobustnessTests {
         }
     }
 
+    /// An organization name after a work word can be the last token of the text (a document, or a streaming window,
+    /// that ends there): the scanner looked one token past it for a line break and stopped the process (found by
+    /// the de-identifier fuzz target, in a window of a referral letter). The name is still found.
+    @Test func anEmployerNameCanEndTheText() {
+        for (text, employer) in [("She teaches fourth grade at Birchwood", "Birchwood"),
+                                 ("She teaches fourth grade at Birchwood Elementary School", "Birchwood Elementary School"),
+                                 ("Retired; worked for Acme Tool", "Acme Tool")] {
+            let t = TokenizedText(text)
+            let employers = pipeline.analyze(t).filter { $0.kind == .employer }.map { t.text($0.range) }
+            #expect(employers == [employer], "\(text)")
+        }
+    }
+
+    /// Three digits and a space can end the text ("Call 555 "): the phone recognizer looked past the space for a
+    /// "-" without checking that a token was there and stopped the process (found by the de-identifier fuzz
+    /// target). A number that does end in a whole phone number is still found.
+    @Test func digitsAndASpaceCanEndTheText() {
+        for (text, phones) in [("Call 555 ", [String]()), ("Room 555  ", []), ("Phone 845-555-0192 ", ["845-555-0192"]),
+                               ("Phone 845 555 0192 ", ["845 555 0192"])] {
+            let t = TokenizedText(text)
+            let found = pipeline.analyze(t).filter { $0.kind == .phone }.map { t.text($0.range) }
+            #expect(found == phones, "\(text.debugDescription)")
+        }
+    }
+
     @Test func streamingHandlesTinyWindowsOverRandomText() {
         var rng = SeededGenerator(seed: 7)
         let text = (0..<3000).map { _ in Self.fragments.randomElement(using: &rng)! }.joined()

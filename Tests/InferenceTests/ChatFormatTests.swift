@@ -1,3 +1,4 @@
+import Foundation
 import GGUF
 @testable import Inference
 import XCTest
@@ -31,6 +32,46 @@ final class ChatFormatTests: XCTestCase {
         XCTAssertEqual(detected.defaultSystem, "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.")
         XCTAssertTrue(ChatFormat.chatML.render([ChatMessage(role: .user, content: "Hi")], defaultSystem: detected.defaultSystem)
             .hasPrefix("<|im_start|>system\nYou are Qwen"))
+    }
+
+    /// The default system prompt is the first system turn whose whole text is literal: turns built from
+    /// expressions and empty turns are passed over, also when several openers share one `<|im_end|>`.
+    func testDefaultSystemPromptIsTheFirstLiteralSystemTurn() {
+        let open = "<|im_start|>system\\n", close = "<|im_end|>"
+        let cases: [(String, String?)] = [
+            ("\(open)Be kind.\(close)", "Be kind."),
+            ("\(open){{ tools }}\(close) \(open)Be kind.\(close)", "Be kind."),
+            ("\(open)\(close)\(open)It's me.\(close)\(open)Plain.\(close)", "Plain."),
+            // Three openers before one closer: the first two texts hold the brace, the third does not.
+            ("\(open)a \(open)b { \(open)c\(close)", "c"),
+            ("\(open)a } \(open)\(close)", nil),
+            ("\(open)never closed", nil),
+        ]
+        for (template, expected) in cases {
+            XCTAssertEqual(ChatFormat.detect(template: template)?.defaultSystem, expected, template)
+        }
+    }
+
+    /// A template as large as the reader allows (1 MiB), of system openers before one far closer with an
+    /// expression in front of it, is recognized in well under a second. Searching from every opener to the closer
+    /// took minutes (found writing the chat-template fuzz target); the detection runs on another thread so that a
+    /// regression fails here at the deadline instead of stalling the suite.
+    func testHugeTemplateOfSystemOpenersIsDetectedPromptly() {
+        let template = String(repeating: "<|im_start|>system\\n", count: 50_000) + "{<|im_end|>"
+        XCTAssertLessThanOrEqual(template.utf8.count, 1 << 20)
+        let done = expectation(description: "detected")
+        let result = DetectionResult()
+        Thread.detachNewThread {
+            result.value = ChatFormat.detect(template: template)
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 5)
+        XCTAssertEqual(result.value?.format, .chatML)
+        XCTAssertNil(result.value?.defaultSystem)
+    }
+
+    private final class DetectionResult: @unchecked Sendable {
+        var value: (format: ChatFormat, defaultSystem: String?)?
     }
 
     func testBaseModelHasNoChatFormat() throws {

@@ -148,6 +148,40 @@ final class ModelFileValidationTests: XCTestCase {
         }
     }
 
+    /// A forged head size (`key_length` 2^30, within the 32-bit limit) is refused by the tensors it must match
+    /// (attn_q has 576 rows, not 9 × 2^30) before anything is sized by it: the rope table was built first, half
+    /// a billion entries, gigabytes and many seconds for a file the tensors then refused (fuzz-gguf found the
+    /// same with a forged embedding length). Loading runs on another thread so a regression fails at the deadline.
+    func testHeadSizeIsCheckedAgainstTheTensorsBeforeItSizesAnything() throws {
+        var smol = try editor(Self.smolLM)
+        smol.set("llama.attention.key_length", type: ValueType.uint32, value: Encode.u32(1 << 30))
+        let path = try smol.write(in: directory, name: "head-size.gguf").path
+        let done = expectation(description: "refused")
+        let outcome = LoadOutcome()
+        Thread.detachNewThread {
+            do { _ = try LanguageModel(path: path) } catch { outcome.error = error }
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 5)
+        XCTAssertEqual(outcome.error as? ModelError,
+                       .tensorShape(name: "blk.0.attn_q.weight", expected: [576, 9 << 30], found: [576, 576]))
+    }
+
+    private final class LoadOutcome: @unchecked Sendable {
+        var error: Error?
+    }
+
+    /// Sizes whose products overflow 64 bits are refused by name: with 12 heads of 2^62 + 48 and 4 key/value
+    /// heads, the query and key widths wrap to 576 and 192, exactly SmolLM2's attn_q and attn_k rows, so no
+    /// tensor check could see it (the kernels are compiled without overflow checks).
+    func testSizesWhoseProductsOverflowAreRefused() throws {
+        var smol = try editor(Self.smolLM)
+        smol.set("llama.attention.head_count", type: ValueType.uint32, value: Encode.u32(12))
+        smol.set("llama.attention.head_count_kv", type: ValueType.uint32, value: Encode.u32(4))
+        smol.set("llama.attention.key_length", type: ValueType.uint64, value: Encode.u64((1 << 62) + 48))
+        try assertRefused(smol, ModelError.invalidHyperparameter(key: "llama.attention.key_length"))
+    }
+
     func testOverlappingTensorData() throws {
         var smol = try editor(Self.smolLM)
         smol.setDataOffset(ofTensor: 2, to: 0)  // blk.0.ffn_down.weight onto token_embd.weight

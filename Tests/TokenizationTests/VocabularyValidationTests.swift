@@ -93,6 +93,24 @@ final class VocabularyValidationTests: XCTestCase {
         XCTAssertNoThrow(try load(byteLevel(extra: [("ab", 1), ("", 3)])))
     }
 
+    /// A SentencePiece vocabulary without a "▁" piece loads (nothing requires one), and must then encode spaces
+    /// too: each space is escaped to U+2581 and falls back to its three UTF-8 bytes, E2 96 81, so one input byte
+    /// becomes three ids. Encoding a single space used to stop the process (an id buffer sized one id per byte;
+    /// found by the GGUF fuzz target).
+    func testSentencePieceWithoutASpacePieceEncodesSpacesAsBytes() throws {
+        var gguf = sentencePiece(pieces: ["a", "b"])
+        // Without llama.cpp's default leading space, so that the ids below are the text's alone.
+        gguf.entries.append(("tokenizer.ggml.add_space_prefix", .bool(false)))
+        let tokenizer = try load(gguf)
+        // Byte pieces follow <unk>, <s>, </s> and the two pieces: <0xNN> is id 5 + NN.
+        let escapedSpace: [Int32] = [0xE2, 0x96, 0x81].map { 5 + $0 }
+        XCTAssertEqual(tokenizer.encode(" ", addBOS: false), escapedSpace)
+        XCTAssertEqual(tokenizer.encode("a  b", addBOS: false), [3] + escapedSpace + escapedSpace + [4])
+        // Byte pieces decode to their raw bytes, as llama.cpp's token_to_piece gives them: only normal pieces have
+        // their marker turned back into a space, so these spaces come back as the marker itself.
+        XCTAssertEqual(tokenizer.decode(tokenizer.encode("   ", addBOS: false)), "\u{2581}\u{2581}\u{2581}")
+    }
+
     func testMergesWhoseHalvesOrResultAreNotTokens() {
         let cases: [(merge: String, reason: String)] = [
             ("a c", "the two halves joined are not a token"),

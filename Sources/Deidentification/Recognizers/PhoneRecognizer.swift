@@ -64,7 +64,8 @@ public struct PhoneRecognizer: Recognizer {
             return j + 1 < t.count && t.isNumber(j + 1) ? j + 1 : (t.isSpace(j + 1) && t.isNumber(j + 2) ? j + 2 : nil)
         }
         if t.isSpace(j), t.tokens[j].length <= 2 {
-            if t.kind(j + 1) == .symbol, t.key(j + 1) == "-", t.isSpace(j + 2), t.isNumber(j + 3) { return j + 3 }
+            // The space can end the text ("Call 555 "; the de-identifier fuzz target found the unchecked look past it).
+            if t.isSymbol(j + 1, "-"), t.isSpace(j + 2), t.isNumber(j + 3) { return j + 3 }
             return j + 1 < t.count && t.isNumber(j + 1) ? j + 1 : nil
         }
         return nil

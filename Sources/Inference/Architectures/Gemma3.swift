@@ -45,8 +45,6 @@ final class Gemma3: Architecture {
         guard window > 0 else { throw ModelError.invalidHyperparameter(key: "gemma3.attention.sliding_window") }
         let ropeBase = try file.positiveFiniteFloat("gemma3.rope.freq_base", default: 1_000_000)
         let ropeScale = try file.positiveFiniteFloat("gemma3.rope.scaling.factor", default: 1)
-        globalRope = Rope(style: .halves, headDim: shape.headDim, base: ropeBase, linearScale: ropeScale)
-        localRope = Rope(style: .halves, headDim: shape.headDim, base: Self.localRopeBase)
         embedding = try Embedding(loader: loader, shape: shape)
         let d = shape.embeddingLength, ff = shape.feedForwardLength
         layers = try (0..<shape.layerCount).map { i in
@@ -65,6 +63,9 @@ final class Gemma3: Architecture {
                 slidingWindow: (i + 1) % Self.slidingWindowPattern != 0)
         }
         output = try OutputHead(loader: loader, shape: shape, embedding: embedding)
+        // Built once the tensors (attn_q_norm has head_dim weights) have confirmed the head size.
+        globalRope = Rope(style: .halves, headDim: shape.headDim, base: ropeBase, linearScale: ropeScale)
+        localRope = Rope(style: .halves, headDim: shape.headDim, base: Self.localRopeBase)
     }
 
     func forward(_ tokens: UnsafeBufferPointer<Int32>, startPosition: Int, logitRows: Int,

@@ -30,7 +30,6 @@ final class Llama: Architecture {
         let shape = try ModelShape(file: file, arch: architecture)
         self.shape = shape
         let ropeBase = try file.positiveFiniteFloat("\(architecture).rope.freq_base", default: 10_000)
-        rope = Rope(style: ropeStyle, headDim: shape.headDim, base: ropeBase)
         embedding = try Embedding(loader: loader, shape: shape)
         let d = shape.embeddingLength, ff = shape.feedForwardLength
         layers = try (0..<shape.layerCount).map { i in
@@ -44,6 +43,9 @@ final class Llama: Architecture {
                 ffnDown: try loader.linear("\(blk).ffn_down", rows: d, cols: ff))
         }
         output = try OutputHead(loader: loader, shape: shape, embedding: embedding)
+        // Built once the tensors have confirmed the head size: its table has an entry per pair of dimensions, so a
+        // forged size built it first at gigabytes and seconds (fuzz-gguf found one) before the tensors refused it.
+        rope = Rope(style: ropeStyle, headDim: shape.headDim, base: ropeBase)
     }
 
     func forward(_ tokens: UnsafeBufferPointer<Int32>, startPosition: Int, logitRows: Int,

@@ -25,6 +25,11 @@ public enum ChatFormat: String, Sendable {
     public static func detect(in file: GGUFFile) -> (format: ChatFormat, defaultSystem: String?)? {
         // A string entry never throws (only arrays are decoded on lookup).
         guard let template = try? file.metadata["tokenizer.chat_template"]?.stringValue else { return nil }
+        return detect(template: template)
+    }
+
+    /// The format `template` implements, or nil for a template of none of the known formats.
+    public static func detect(template: String) -> (format: ChatFormat, defaultSystem: String?)? {
         if template.contains("<|im_start|>") { return (.chatML, defaultSystemPrompt(in: template)) }
         if template.contains("<start_of_turn>") { return (.gemma, nil) }
         if template.contains("<|start_header_id|>") { return (.llama3, nil) }
@@ -36,14 +41,29 @@ public enum ChatFormat: String, Sendable {
     /// `<|im_start|>system\n` and `<|im_end|>` inside the template.
     static func defaultSystemPrompt(in template: String) -> String? {
         let opener = "<|im_start|>system\\n"
+        func isExpression(_ c: Character) -> Bool { c == "{" || c == "}" || c == "'" }
         var searchFrom = template.startIndex
+        var end: Range<String.Index>?
         // The template may open a system turn in several branches (Qwen2.5 has one for tool use, whose text
         // is built from expressions); the default is the first whose whole text is literal.
+        //
+        // One pass, so that a forged template (up to the reader's 1 MiB) costs linear time: searching from every
+        // opener to its closer and through its text was quadratic, minutes for a megabyte of openers before one
+        // far closer (found writing the chat-template fuzz target). Openers before the same closer share it, so a closer is
+        // searched for only once the openers pass it; and a text with an expression character fails for every
+        // opener before that character too, so the search resumes after it.
         while let start = template.range(of: opener, range: searchFrom..<template.endIndex) {
             searchFrom = start.upperBound
-            guard let end = template.range(of: "<|im_end|>", range: start.upperBound..<template.endIndex) else { break }
+            if end.map({ $0.lowerBound < start.upperBound }) ?? true {
+                end = template.range(of: "<|im_end|>", range: start.upperBound..<template.endIndex)
+            }
+            guard let end else { break }
             let text = template[start.upperBound..<end.lowerBound]
-            if !text.isEmpty, !text.contains("{"), !text.contains("}"), !text.contains("'") { return String(text) }
+            guard let expression = text.lastIndex(where: isExpression) else {
+                if !text.isEmpty { return String(text) }
+                continue
+            }
+            searchFrom = template.index(after: expression)
         }
         return nil
     }

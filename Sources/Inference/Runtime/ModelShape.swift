@@ -54,14 +54,19 @@ public struct ModelShape: Sendable, Equatable {
         }
         vocabularySize = embedding.shape[1]
 
+        // Rule: every size is at most Int32.max, the reader's limit for a tensor dimension (each of them is one, or
+        // a factor of one), so that products such as the query width (head_count × key_length) cannot overflow.
+        // This module is compiled -Ounchecked: an overflowed product would wrap silently, could equal a real
+        // tensor's width, and would then index memory.
+        let size = 1...Int(Int32.max)
         let checks: [(Bool, String)] = [
-            (embeddingLength > 0, key("embedding_length")),
+            (size.contains(embeddingLength), key("embedding_length")),
             (layerCount > 0 && layerCount <= 1024, key("block_count")),
-            (headCount > 0, key("attention.head_count")),
-            (kvHeadCount > 0 && headCount % kvHeadCount == 0, key("attention.head_count_kv")),
-            (headDim > 0 && headDim % 2 == 0, key("attention.key_length")),
-            (feedForwardLength > 0, key("feed_forward_length")),
-            (trainedContextLength > 0, key("context_length")),
+            (size.contains(headCount), key("attention.head_count")),
+            (size.contains(kvHeadCount) && headCount % kvHeadCount == 0, key("attention.head_count_kv")),
+            (size.contains(headDim) && headDim % 2 == 0, key("attention.key_length")),
+            (size.contains(feedForwardLength), key("feed_forward_length")),
+            (size.contains(trainedContextLength), key("context_length")),
         ]
         for (ok, name) in checks where !ok {
             throw ModelError.invalidHyperparameter(key: name)
