@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "TestSupport"], resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Quants"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Quants", "TestSupport"]),
         .testTarget(
             name: "DraftingTests", dependencies: ["Drafting", "Inference", "ModelService", "Deidentification"], resources: [.copy("Fixtures")]
         ),

@@ -28,6 +28,42 @@ struct LlamaCppReference: Decodable {
     let prompts: [Prompt]
 }
 
+/// llama.cpp's long-context vectors (Tests/InferenceTests/Fixtures/LongContext, written by
+/// scripts/make-long-context-vectors.sh; its generator's head comment gives the method).
+struct LongContextReference: Decodable {
+    typealias Logit = LlamaCppReference.Logit
+    struct Step: Decodable {
+        let position: Int
+        /// llama.cpp's top-1 minus top-2 logit.
+        let margin: Float
+        let top10: [Logit]
+    }
+    /// A step whose margin is below the model's tolerance: either engine may take either of the two tokens.
+    struct Fork: Decodable { let step: Int; let margin: Float; let top1: Int32; let top2: Int32 }
+    struct Prompt: Decodable {
+        let source: String
+        let byteStart: Int
+        let byteEnd: Int
+        let batches: [Int]
+        let promptIds: [Int32]
+        let greedyIds: [Int32]
+        let steps: [Step]
+        let forks: [Fork]
+        enum CodingKeys: String, CodingKey {
+            case source, batches, steps, forks
+            case byteStart = "byte_start", byteEnd = "byte_end", promptIds = "prompt_ids", greedyIds = "greedy_ids"
+        }
+    }
+    /// The largest difference between llama.cpp's two configurations, and the tolerance derived from it.
+    let altSpread: Float
+    let tolerance: Float
+    let prompts: [Prompt]
+    enum CodingKeys: String, CodingKey {
+        case tolerance, prompts
+        case altSpread = "alt_spread"
+    }
+}
+
 enum TestModels {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -62,4 +98,50 @@ enum TestModels {
         }
         return try JSONDecoder().decode(LlamaCppReference.self, from: data)
     }
+
+    /// The long-context vectors of model file `file`: kept in this repository (unlike ../shared/reference), so
+    /// a missing one is a failure, not a skip.
+    static func longContextReference(_ file: String) throws -> LongContextReference {
+        let stem = (file as NSString).deletingPathExtension
+        let url = repositoryRoot.appendingPathComponent("Tests/InferenceTests/Fixtures/LongContext/\(stem).json")
+        return try JSONDecoder().decode(LongContextReference.self, from: Data(contentsOf: url))
+    }
+}
+
+/// The greedy choice: the largest logit, the lower id on a tie (as llama.cpp's vectors record it).
+func greedyToken(_ logits: [Float]) -> Int32 {
+    Int32(logits.indices.max { logits[$0] < logits[$1] || (logits[$0] == logits[$1] && $0 > $1) }!)
+}
+
+/// Ids of the `k` largest logits, in no particular order: one pass, no sort of the whole vocabulary (test code
+/// is unoptimized, and a 262k-entry sort per step would dominate a long test).
+func topIds(_ logits: [Float], _ k: Int) -> Set<Int32> {
+    var best: [(id: Int, logit: Float)] = []
+    for (id, logit) in logits.enumerated() where best.count < k || logit > best[best.count - 1].logit {
+        if best.count == k { best.removeLast() }
+        best.insert((id, logit), at: best.firstIndex { $0.logit < logit } ?? best.count)
+    }
+    return Set(best.map { Int32($0.id) })
+}
+
+/// Our logits at llama.cpp's top-10 ids (descending) must be within `tolerance` of its values; returns the
+/// largest difference seen.
+@discardableResult
+func checkTop10(_ logits: [Float], reference: [LlamaCppReference.Logit], tolerance: Float, label: String,
+                file: StaticString = #filePath, line: UInt = #line) -> Float {
+    let ours = topIds(logits, 10)
+    let boundary = reference.last!.logit
+    var reached: Float = 0
+    for entry in reference {
+        let value = logits[Int(entry.id)]
+        reached = max(reached, abs(value - entry.logit))
+        XCTAssertEqual(value, entry.logit, accuracy: tolerance, "\(label): logit of token \(entry.id)", file: file, line: line)
+        // A token clearly inside llama.cpp's top 10 must be inside ours; one within the tolerance of the
+        // 10th place may trade places with its neighbour.
+        if entry.logit > boundary + tolerance {
+            XCTAssertTrue(ours.contains(entry.id), "\(label): token \(entry.id) missing from our top 10 \(ours.sorted())",
+                          file: file, line: line)
+        }
+    }
+    return reached
 }

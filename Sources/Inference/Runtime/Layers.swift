@@ -229,6 +229,43 @@ private struct AttentionJob: ParallelJob {
     }
 }
 
+/// `attention` written plainly, as the definition the tuned kernel is tested against: for each token and query
+/// head, the scaled dot products with every visible key of the head's KV group (causal, and within `window`
+/// when set), a softmax, and the weighted sum of the values. One head and one position at a time, sums in
+/// Double, libm's exp, no blocking, no threads. Lives here, in the optimized module, because a test build of it
+/// would take minutes over the lengths the tests need. Not used by the models.
+func referenceAttention(queries: UnsafePointer<Float>, queryStride: Int, tokens: Int, startPosition: Int, layer: Int,
+                        cache: KVCache, shape: ModelShape, scale: Float, window: Int?, output: UnsafeMutablePointer<Float>) {
+    let headDim = shape.headDim
+    let group = shape.headCount / shape.kvHeadCount  // query heads per KV head
+    for t in 0..<tokens {
+        let position = startPosition + t
+        let visible = (window.map { max(0, position - $0 + 1) } ?? 0)...position
+        for h in 0..<shape.headCount {
+            let query = queries + t * queryStride + h * headDim
+            let kvOffset = (h / group) * headDim
+            var scores: [Double] = []
+            for p in visible {
+                let key = cache.key(layer: layer, position: p) + kvOffset
+                var dot = 0.0
+                for i in 0..<headDim { dot += Double(query[i]) * Double(key[i]) }
+                scores.append(dot * Double(scale))
+            }
+            let maximum = scores.max()!
+            let weights = scores.map { exp($0 - maximum) }
+            let total = weights.reduce(0, +)
+            let out = output + t * shape.queryDim + h * headDim
+            for i in 0..<headDim {
+                var sum = 0.0
+                for (weight, p) in zip(weights, visible) {
+                    sum += weight * Double(cache.value(layer: layer, position: p)[kvOffset + i])
+                }
+                out[i] = Float(sum / total)
+            }
+        }
+    }
+}
+
 /// Writes one token's keys and values for `layer` at `position`, converting to F16.
 func storeKV(key: UnsafePointer<Float>, value: UnsafePointer<Float>, layer: Int, position: Int, cache: KVCache) {
     FloatRows.f32ToF16(key, count: cache.kvDim, into: cache.key(layer: layer, position: position))
