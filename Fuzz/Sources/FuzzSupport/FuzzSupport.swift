@@ -64,6 +64,18 @@ public enum FuzzData {
 /// the vocabulary, and streaming detokenization gives the same text as decoding all at once whenever that text is
 /// valid UTF-8 (the only case where U+FFFD placement cannot differ).
 public enum TokenizerHarness {
+    /// Per tokenizer, the ASCII bytes that encode to no token at all on their own (computed once).
+    nonisolated(unsafe) private static var missingPieces: [ObjectIdentifier: Set<UInt8>] = [:]
+
+    private static func missingASCIIPieces(_ tokenizer: Tokenizer) -> Set<UInt8> {
+        if let known = missingPieces[ObjectIdentifier(tokenizer)] { return known }
+        let missing = Set((UInt8(0)...0x7F).filter { byte in
+            tokenizer.encode(String(UnicodeScalar(byte)), addBOS: false, addEOS: false, parseSpecial: false).isEmpty
+        })
+        missingPieces[ObjectIdentifier(tokenizer)] = missing
+        return missing
+    }
+
     public static func run(_ tokenizer: Tokenizer, _ data: UnsafeRawBufferPointer, unescapesSpaceMarker: Bool = false) {
         guard let flags = data.first else { return }
         let rest = UnsafeRawBufferPointer(rebasing: data.dropFirst())
@@ -78,7 +90,11 @@ public enum TokenizerHarness {
         // Unassigned code points are left out: llama.cpp's SmolLM2 pre-tokenizer loses a byte of some (U+5F3FD
         // encodes as 3 byte tokens in llama-tokenize too), and the tokenizer is to match llama.cpp.
         let assigned = !text.unicodeScalars.contains { $0.properties.generalCategory == .unassigned }
-        fuzzCheck(!assigned || tokenizer.decodeBytes(ids) == Array(expected.utf8),
+        // So are ASCII bytes the vocabulary has no piece for: llama.cpp leaves them out of the ids
+        // (Tests/TokenizationTests/MissingByteTokenTests.swift), so the round trip gives the text without them.
+        let missing = missingASCIIPieces(tokenizer)
+        let expectedBytes = Array(expected.utf8).filter { !missing.contains($0) }
+        fuzzCheck(!assigned || tokenizer.decodeBytes(ids) == expectedBytes,
                   "round trip lost bytes (parseSpecial \(parseSpecial)): \(text.debugDescription) -> \(ids)")
         // With BOS and EOS added the ids are framed by them (when the vocabulary has them).
         let framed = tokenizer.encode(text, addBOS: true, addEOS: true, parseSpecial: parseSpecial)
