@@ -17,8 +17,8 @@ enum OrganizationNameScanner {
             if t.isSymbol(j, "-") || t.isSymbol(j, "&"), isNameWord(t, j + 1) { cursor = j + 1; last = cursor; continue }
             if t.isSymbol(j, "."), t.tokens[cursor].length <= 3 { cursor = j; last = j; j += 1 }
             // A name wrapped onto the next line ("Tualatin\nValley Parks District") when the caller allows it. A name
-            // can end the text, so `j` may be one past the last token (fuzz-deid: "...grade at Birchwood" trapped).
-            if allowLineBreaks, j < t.count, t.kind(j) == .newline, isNameWord(t, j + 1) {
+            // can end the text, so `j` may be one past the last token: the bounds-checked test, as for the others.
+            if allowLineBreaks, t.isNewline(j), isNameWord(t, j + 1) {
                 cursor = j + 1; last = j + 1; words += 1; continue
             }
             guard t.isSpace(j), t.tokens[j].length <= 2 else { break }

@@ -115,6 +115,7 @@ public struct TokenizedText: Sendable {
         i >= 0 && i < tokens.count && tokens[i].kind == .symbol && scalars[tokens[i].start] == c
     }
     @inline(__always) public func isSpace(_ i: Int) -> Bool { i >= 0 && i < tokens.count && tokens[i].kind == .space }
+    @inline(__always) public func isNewline(_ i: Int) -> Bool { i >= 0 && i < tokens.count && tokens[i].kind == .newline }
 
     /// The next token after `i` that is not horizontal space (line breaks are returned, not skipped).
     public func next(_ i: Int) -> Int? {
