@@ -12,7 +12,7 @@ records/<split>/NAME.txt + NAME.gold.json      (every split folder present: dev,
     (case-insensitive);
   - every medication dose's first number, and every result value, occurs in the record;
   - every timeline and result date (ISO) occurs in the record in at least one written form
-    (2024-03-12, 03/12/2024, 3/12/24, March 12, 2024, Mar 12, 12-Mar-2024, 12-03 style, ...);
+    (2024-03-12, 03/12/2024, 3/12/24, March 12, 2024, Mar 12, 12-Mar-2024, Mar 12 '24, 12-03 style, ...);
   - every timeline keyword has at least one '|' alternative occurring in the record;
   - every trap has a known kind and the fields that kind needs; a trap's item (or its first word),
     and a value trap's forbidden value, occur in the record;
@@ -68,6 +68,7 @@ def date_forms(iso):
         f"{full} {day}, {y}", f"{abbr} {day}, {y}", f"{abbr}. {day}, {y}", f"{full} {day} {y}",
         f"{day} {full} {y}", f"{day} {abbr} {y}", f"{day:02d}-{abbr}-{y}", f"{day}-{abbr}-{y}",
         f"{day:02d} {abbr} {y}", f"{day:02d}{abbr.upper()}{y}",
+        f"{abbr} {day} '{yy}", f"{abbr}. {day} '{yy}",
     }
     if m == 9:
         forms |= {f"Sept {day}, {y}", f"Sept. {day}, {y}", f"{day} Sept {y}"}
