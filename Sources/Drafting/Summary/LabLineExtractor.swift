@@ -7,6 +7,8 @@ enum LabLineExtractor {
         var name: String
         var value: String
         var line: Int
+        /// The date the list or table row gives the result; nil to date it by its line.
+        var date: String? = nil
     }
 
     static func results(in lines: RecordLines) -> [Result] {

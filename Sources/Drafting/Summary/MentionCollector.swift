@@ -82,7 +82,7 @@ struct MentionCollector {
     mutating func addLabLines(_ results: [LabLineExtractor.Result]) {
         for r in results {
             mentions.append(Mention(category: .results, fields: [r.name, r.value], key: Self.key(r.name), line: r.line,
-                                    date: lines[r.line]?.ownDate ?? lines[r.line]?.contextDate))
+                                    date: r.date ?? lines[r.line]?.ownDate ?? lines[r.line]?.contextDate))
         }
     }
 
