@@ -99,6 +99,49 @@ struct MentionCollector {
         }
     }
 
+    /// The dated results as one timeline event per date ("Results: Cr 1.32, WBC 5.9"): a dated result is a
+    /// dated clinical event, already checked against its line.
+    private func resultEvents(_ results: [ResultItem]) -> [TimelineItem] {
+        var order: [String] = []
+        var byDate: [String: [ResultItem]] = [:]
+        for result in results {
+            guard let date = result.date else { continue }
+            if byDate[date] == nil { order.append(date) }
+            byDate[date, default: []].append(result)
+        }
+        return order.map { date in
+            let items = byDate[date]!
+            let event = "Results: " + items.map { $0.name + " " + $0.value }.joined(separator: ", ")
+            let lines = Array(Set(items.flatMap { $0.citations.map(\.lineStart) })).sorted().prefix(6)
+            return TimelineItem(text: "\(date): \(event)", date: date, event: event, citations: lines.map(citation))
+        }
+    }
+
+    /// Medication starts, stops and changes that the cited line itself states, as events on the line's date.
+    /// A line that also writes a partial date ("stopped 12/2023") is left out: the stop may predate the note.
+    private func medicationEvents() -> [TimelineItem] {
+        var seen: Set<String> = []
+        var events: [TimelineItem] = []
+        for m in mentions where m.category == .medications {
+            guard let date = m.date, let line = lines[m.line], let status = m.medicationStatus else { continue }
+            let lower = " " + line.deidentified.lowercased() + " "
+            let action: String
+            switch status {
+            case .stopped: action = "stopped"
+            case .changed: action = "changed"
+            case .current where ItemVerifier.startCues.contains(where: lower.contains): action = "started"
+            default: continue
+            }
+            if line.ownDate == nil, line.original.range(of: #"\b\d{1,2}/\d{2,4}\b"#, options: .regularExpression) != nil { continue }
+            guard seen.insert(date + "|" + m.key + "|" + action).inserted else { continue }
+            let dose = [m.fields[1], m.fields[2]].compactMap(Self.known).joined(separator: " ")
+            let event = action == "stopped" || dose.isEmpty ? "\(m.fields[0]) \(action)"
+                : action == "changed" ? "\(m.fields[0]) changed to \(dose)" : "\(m.fields[0]) \(dose) started"
+            events.append(TimelineItem(text: "\(date): \(event)", date: date, event: event, citations: [citation(m.line)]))
+        }
+        return events
+    }
+
     /// One result per test, value and date.
     static func resultKey(_ m: Mention) -> String {
         let date: String = m.date ?? ""
@@ -187,6 +230,7 @@ struct MentionCollector {
             let lower = " " + cited + " "
             if ItemVerifier.eventPlanCues.contains(where: lower.contains) { planned.append(item) } else { timeline.append(item) }
         }
+        timeline += resultEvents(results) + medicationEvents()
         timeline.sort { ($0.date, $0.citations.first?.lineStart ?? 0) < ($1.date, $1.citations.first?.lineStart ?? 0) }
         return RecordSummary(timeline: timeline, problems: problems, medications: medications, allergies: allergies,
                              results: results, planned: planned, unsupported: unsupported, provenance: provenance,
