@@ -86,6 +86,21 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(s.timeline.filter { !$0.event.hasPrefix("Results") }.map(\.date), ["2024-06-04"])
     }
 
+    func testLinesOfAnotherKindAreNotProblemsOrMedications() {
+        let s = summary([
+            (.problems, ["lisinopril 20 mg daily", "active", ""], 5),
+            (.problems, ["A1C 7.9 %", "active", ""], 4),
+            (.problems, ["Plan: increase lisinopril", "active", ""], 5),
+            (.medications, ["sulfa", "?", "?", "current"], 3),
+            (.medications, ["A1C 7.9 %", "?", "?", "current"], 4),
+        ])
+        XCTAssertTrue(s.problems.isEmpty, "\(s.problems)")
+        XCTAssertTrue(s.medications.isEmpty, "\(s.medications)")
+        XCTAssertEqual(s.unsupported.map(\.reason), ["a medication and its dose, not a problem", "a result and its value, not a problem",
+                                                     "a plan, allergy or result line, not a problem", "an allergy, not a medication",
+                                                     "a result and its value, not a medication"])
+    }
+
     func testMedicationStartsStopsChangesAndDatedResultsAreTimelineEvents() {
         let s = summary([
             (.medications, ["simvastatin", "?", "?", "current"], 7),

@@ -45,6 +45,10 @@ struct MentionCollector {
         }
         switch category {
         case .medications:
+            if let reason = verifier.medicationRejection(line: line.deidentified, name: name) {
+                unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: reason))
+                return
+            }
             keepIfStated(1)
             keepIfStated(2)
             mention.medicationStatus = verifier.medicationStatus(name: name, line: line.deidentified, proposed: item.fields[3])
