@@ -98,7 +98,10 @@ def score_summary(summary, gold, record_lines):
                    set(numbers(t["forbidden_dose"])) & set(numbers(m.get("dose"))) for m in summary["medications"]):
                 traps.append(t)
         elif k == "not_done":
-            if any(found_in(e["event"], item) for e in summary["timeline"]) or any(found_in(x["name"], item) for x in summary["results"]):
+            # The fixtures' README: mentioning it as referred, scheduled, cancelled, declined or not done is correct.
+            not_done_words = r"cancel|postpon|declin|not done|never done|did not|defer|scheduled|booked|referr|pending|planned"
+            if any(found_in(e["event"], item) and not re.search(not_done_words, e["event"], re.I) for e in summary["timeline"]) \
+                    or any(found_in(x["name"], item) for x in summary["results"]):
                 traps.append(t)
         elif k == "value":
             if any(found_in(x["name"], item) and numbers(t["forbidden_value"])[:1] == numbers(x["value"])[:1] for x in summary["results"]):
