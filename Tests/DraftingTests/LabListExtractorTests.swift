@@ -45,6 +45,7 @@ final class LabListExtractorTests: XCTestCase {
                        ["INR=1.8@2025-03-01", "warfarin dose=35 mg/wk@2025-03-01",
                         "INR=2.6@2025-03-15", "warfarin dose=37.5 mg/wk@2025-03-15",
                         "INR=3.4@2025-03-29", "Hgb=11.0@2025-03-29"])
+        XCTAssertEqual(Set(found.map(\.headerLine)), [8], "a row's cell is read with its header, so both are cited")
     }
 
     func testLinesThatAreNotListsGiveNothing() {

@@ -9,6 +9,8 @@ enum LabLineExtractor {
         var line: Int
         /// The date the list or table row gives the result; nil to date it by its line.
         var date: String? = nil
+        /// A table's header line, which names the test of a row's cell.
+        var headerLine: Int? = nil
     }
 
     static func results(in lines: RecordLines) -> [Result] {

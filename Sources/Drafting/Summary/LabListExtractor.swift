@@ -30,7 +30,11 @@ enum LabListExtractor {
             } else if let columns = tableHeader(line.deidentified) {
                 var row = number + 1
                 while let rowLine = lines[row], let date = rowLine.ownDate, startsWithDate(rowLine.original) {
-                    found += tableRow(rowLine.deidentified, columns: columns, line: row, date: date)
+                    found += tableRow(rowLine.deidentified, columns: columns, line: row, date: date).map { result in
+                        var cited = result
+                        cited.headerLine = number
+                        return cited
+                    }
                     row += 1
                 }
                 number = row

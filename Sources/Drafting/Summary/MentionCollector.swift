@@ -14,6 +14,8 @@ struct MentionCollector {
         var allergyType: String?
         /// Read from the record's structure (an encounter heading), not answered by the model.
         var fromStructure = false
+        /// The first line of the cited range when more than `line` is needed to read the item (a table's header).
+        var citedFrom: Int? = nil
     }
 
     let lines: RecordLines
@@ -86,7 +88,7 @@ struct MentionCollector {
     mutating func addLabLines(_ results: [LabLineExtractor.Result]) {
         for r in results {
             mentions.append(Mention(category: .results, fields: [r.name, r.value], key: Self.key(r.name), line: r.line,
-                                    date: r.date ?? lines[r.line]?.ownDate ?? lines[r.line]?.contextDate))
+                                    date: r.date ?? lines[r.line]?.ownDate ?? lines[r.line]?.contextDate, citedFrom: r.headerLine))
         }
     }
 
@@ -103,7 +105,7 @@ struct MentionCollector {
         }
     }
 
-    /// The dated results as one timeline event per date ("Results: Cr 1.32, WBC 5.9"): a dated result is a
+    /// The dated results as one timeline event per date ("Cr 1.32, WBC 5.9"): a dated result is a
     /// dated clinical event, already checked against its line.
     private func resultEvents(_ results: [ResultItem]) -> [TimelineItem] {
         var order: [String] = []
@@ -115,9 +117,9 @@ struct MentionCollector {
         }
         return order.map { date in
             let items = byDate[date]!
-            let event = "Results: " + items.map { $0.name + " " + $0.value }.joined(separator: ", ")
-            let lines = Array(Set(items.flatMap { $0.citations.map(\.lineStart) })).sorted().prefix(6)
-            return TimelineItem(text: "\(date): \(event)", date: date, event: event, citations: lines.map(citation))
+            let event = items.map { $0.name + " " + $0.value }.joined(separator: ", ")
+            let cited = Array(Set(items.flatMap(\.citations))).sorted { ($0.lineStart, $0.lineEnd) < ($1.lineStart, $1.lineEnd) }
+            return TimelineItem(text: "\(date): \(event)", date: date, event: event, citations: Array(cited.prefix(6)))
         }
     }
 
@@ -164,8 +166,10 @@ struct MentionCollector {
         return words.isEmpty ? name.lowercased() : words.joined(separator: " ")
     }
 
-    func citation(_ number: Int) -> Citation {
-        Citation(lineStart: number, lineEnd: number, quote: lines[number]?.original.trimmingCharacters(in: .whitespaces))
+    func citation(_ number: Int, from first: Int? = nil) -> Citation {
+        let start = first ?? number
+        let quote = (start...number).compactMap { lines[$0]?.original.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")
+        return Citation(lineStart: start, lineEnd: number, quote: quote)
     }
 
     /// Groups mentions by key in record order, oldest first by date (undated ones by position).
@@ -181,7 +185,12 @@ struct MentionCollector {
     }
 
     private func citations(_ group: [Mention]) -> [Citation] {
-        Array(Set(group.map(\.line))).sorted().prefix(6).map(citation)
+        struct Span: Hashable, Comparable {
+            var first: Int, last: Int
+            static func < (a: Span, b: Span) -> Bool { (a.first, a.last) < (b.first, b.last) }
+        }
+        let spans = Set(group.map { Span(first: $0.citedFrom ?? $0.line, last: $0.line) }).sorted()
+        return spans.prefix(6).map { citation($0.last, from: $0.first) }
     }
 
     static func known(_ value: String) -> String? { value == "?" || value.isEmpty ? nil : value }
