@@ -101,6 +101,18 @@ final class SummaryVerificationTests: XCTestCase {
                                                      "a result and its value, not a medication"])
     }
 
+    func testAMedicationListEntryIsNotAnEventAndOneResultIsListedOnce() {
+        let s = summary([
+            (.events, ["metformin 500 mg twice daily", ""], 2),
+            (.events, ["simvastatin stopped", ""], 7),
+            (.results, ["A1C", "7.9"], 4),
+            (.results, ["A1C test", "7.9 %"], 4),
+        ])
+        XCTAssertEqual(s.unsupported.map(\.reason), ["a medication list entry, not an event"])
+        XCTAssertTrue(s.timeline.contains { $0.event == "simvastatin stopped" })
+        XCTAssertEqual(s.results.filter { $0.date == "2024-01-09" }.map { "\($0.name) \($0.value)" }, ["A1C test 7.9 %"])
+    }
+
     func testMedicationStartsStopsChangesAndDatedResultsAreTimelineEvents() {
         let s = summary([
             (.medications, ["simvastatin", "?", "?", "current"], 7),

@@ -80,6 +80,15 @@ struct MentionCollector {
                 unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: "the record gives no date for it"))
                 return
             }
+            // A drug with its dose and no action is a medication list's entry; the medications list holds it, and
+            // the starts, stops and changes the lines state become events of their own.
+            let facts = FactExtractor(name).facts()
+            let lower = " " + name.lowercased() + " "
+            if facts.contains(where: { $0.kind == .dose || $0.kind == .frequency }),
+               !ItemVerifier.medicationActionCues.contains(where: lower.contains) {
+                unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: "a medication list entry, not an event"))
+                return
+            }
         }
         mention.fields = fields
         mentions.append(mention)
@@ -148,10 +157,12 @@ struct MentionCollector {
         return events
     }
 
-    /// One result per test, value and date.
+    /// One result per test, value and date: the test by its first word ("tac" and "tac trough"), the value by its
+    /// number ("1.34" and "1.34 mg/dL"), as a list and a table of the same labs write them.
     static func resultKey(_ m: Mention) -> String {
         let date: String = m.date ?? ""
-        return m.key + "|" + FactExtractor.normalizeNumber(m.fields[1]) + "|" + date
+        let number = FactExtractor.normalizeNumber(String(m.fields[1].prefix { !$0.isWhitespace }))
+        return (m.key.split(separator: " ").first.map(String.init) ?? m.key) + "|" + number + "|" + date
     }
 
     /// One event per date and description.
@@ -225,7 +236,8 @@ struct MentionCollector {
             return AllergyItem(text: text, substance: latest.fields[0], reaction: reaction, type: type, citations: citations(group))
         }
         let results = groups(.results, key: Self.resultKey).map { group -> ResultItem in
-            let first = group.first!
+            // The fullest spelling of the group: a name and a value with its unit.
+            let first = group.max { ($0.fields[1].count, $0.fields[0].count) < ($1.fields[1].count, $1.fields[0].count) }!
             var text = first.fields[0] + " " + first.fields[1]
             if let date = first.date { text += " (" + date + ")" }
             return ResultItem(text: text,
@@ -239,7 +251,9 @@ struct MentionCollector {
                first.key.split(separator: " ").allSatisfy({ words.contains(String($0)) }) { continue }
             let item = TimelineItem(text: "\(first.date!): \(first.fields[0])", date: first.date!, event: first.fields[0],
                                     citations: citations(group))
-            let cited: String = lines[first.line]?.deidentified.lowercased() ?? ""
+            // Plan words count in the event's own sentence: "X stopped. Will start Y." reports X as done.
+            let cited = ItemVerifier.clause(of: lines[first.line]?.deidentified.lowercased() ?? "",
+                                            naming: first.key.split(separator: " ").first.map(String.init) ?? first.key)
             let lower = " " + cited + " "
             if ItemVerifier.eventPlanCues.contains(where: lower.contains) { planned.append(item) } else { timeline.append(item) }
         }
