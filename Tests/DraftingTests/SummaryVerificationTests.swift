@@ -86,6 +86,21 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(s.timeline.filter { $0.event.contains("rosuvastatin") }.map(\.date), ["2024-06-04"])
     }
 
+    func testAProblemsStatusComesFromItsOwnClauseAndAProcedureIsHistory() {
+        let lines = RecordLines(ProtectedText("""
+            Hypertension, well controlled; h/o appendectomy.
+            Liver transplant 2019, no rejection. Former smoker.
+            Kidney transplant rejection, acute.
+            """, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let verifier = ItemVerifier(lines: lines, range: 1...3)
+        func status(_ name: String, _ line: Int) -> ProblemStatus { verifier.problemStatus(name: name, line: lines[line]!.deidentified, proposed: "active") }
+        XCTAssertEqual(status("hypertension", 1), .active, "the history cue is in the other clause")
+        XCTAssertEqual(status("appendectomy", 1), .historical)
+        XCTAssertEqual(status("liver transplant", 2), .historical)
+        XCTAssertEqual(status("tobacco use", 2), .historical, "'former smoker'")
+        XCTAssertEqual(status("kidney transplant rejection", 3), .active)
+    }
+
     func testLinesOfAnotherKindAreNotProblemsOrMedications() {
         let s = summary([
             (.problems, ["lisinopril 20 mg daily", "active", ""], 5),
