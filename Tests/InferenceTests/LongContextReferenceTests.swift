@@ -1,5 +1,6 @@
 import Foundation
 import Inference
+import Quants
 import XCTest
 
 /// Our engine against llama.cpp over long prompts (issue 13): 800 and 3,000 tokens of Paradise Lost, fed in
@@ -16,6 +17,17 @@ final class LongContextReferenceTests: XCTestCase {
     func testQwen2Small() throws { try check("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf") }
     /// The short prompt only: the long one alone would take about as long as the other three models together.
     func testQwen2Default() throws { try check("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", prompts: [0]) }
+
+    /// The other kernel paths this CPU runs, on the smallest model's shorter prompt: several prompt batches, the
+    /// cache and the greedy steps against the same llama.cpp vectors, on every path as the short reference tests do.
+    func testSmolLM2OnEveryOtherKernelPath() throws {
+        let start = QuantKernels.path
+        defer { try! QuantKernels.use(start) }
+        for path in QuantKernels.supportedPaths where path != start {
+            try QuantKernels.use(path)
+            try check("SmolLM2-135M-Instruct.Q4_1.gguf", prompts: [0])
+        }
+    }
 
     private func check(_ file: String, prompts selected: [Int]? = nil) throws {
         let model = try LanguageModel(path: TestModels.path(file))
