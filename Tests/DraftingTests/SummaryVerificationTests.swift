@@ -111,6 +111,9 @@ final class SummaryVerificationTests: XCTestCase {
         ])
         XCTAssertTrue(s.problems.isEmpty, "\(s.problems)")
         XCTAssertTrue(s.medications.isEmpty, "\(s.medications)")
+        XCTAssertFalse(ItemVerifier.isTestWithValue("levetiracetam 500 mg twice daily"), "a dose is not a result")
+        XCTAssertFalse(ItemVerifier.isTestWithValue("Eliquis 5"), "nor is a strength without a unit")
+        XCTAssertTrue(ItemVerifier.isTestWithValue("HCV RNA 1,200 IU/mL"))
         XCTAssertEqual(s.unsupported.map(\.reason), ["a medication and its dose, not a problem", "a result and its value, not a problem",
                                                      "a plan, allergy or result line, not a problem", "an allergy, not a medication",
                                                      "a result and its value, not a medication"])
