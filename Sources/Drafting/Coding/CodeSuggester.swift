@@ -115,6 +115,7 @@ public struct CodeSuggester: Sendable {
         var problems: [AssessedProblem] = []
         let phrases = note.sentences.filter(\.inAssessment).flatMap { ConditionPhrases.phrases(in: $0) }
         var sentencesAssessed = Set<Int>()
+        var leadingPicks: [(sentence: Int, category: Substring)] = []
         for (step, phrase) in phrases.enumerated() {
             progress?(step, phrases.count)
             guard !phrase.text.isEmpty, phrase.isLeading || sentencesAssessed.contains(phrase.sentence.start) else { continue }
@@ -129,6 +130,12 @@ public struct CodeSuggester: Sendable {
             // table, billable, and its sentence must be found in the input.
             guard answer != "none", candidates.contains(where: { $0.entry.code == answer }),
                   let entry = table[answer], entry.billable, let evidence = locator.evidence(for: phrase.sentence) else { continue }
+            // A later clause that adds a detail ("recurrent", "moderate") to the condition the leading clause
+            // was coded for names the same condition, not a second one of its category.
+            if !phrase.isLeading, leadingPicks.contains(where: { $0.sentence == phrase.sentence.start && $0.category == entry.code.prefix(3) }) {
+                continue
+            }
+            if phrase.isLeading { leadingPicks.append((phrase.sentence.start, entry.code.prefix(3))) }
             sentencesAssessed.insert(phrase.sentence.start)
             problems.append(AssessedProblem(sentence: phrase.sentence, phrase: phrase.text, entry: entry))
             if diagnoses.contains(where: { $0.code == entry.code }) { continue }
@@ -140,6 +147,7 @@ public struct CodeSuggester: Sendable {
         }
         progress?(phrases.count, phrases.count)
         timings.generate = elapsed(since: start)
+        diagnoses = Self.mostSpecific(diagnoses)
 
         start = DispatchTime.now()
         let visit = VisitLevelCalculator.level(note: note, problems: problems, locate: locator.evidence(for:))
@@ -148,6 +156,23 @@ public struct CodeSuggester: Sendable {
                             diagnoses: diagnoses, visit: visit,
                             provenance: Provenance(model: backend.modelPath, modelSHA256: modelSHA256, templateVersion: Self.templateVersion),
                             timings: timings)
+    }
+
+    /// A default code ("unspecified", "without complications") picked for one part of a sentence is dropped when
+    /// a code of the same category was picked for the same sentence and says more: a combination code ("type 2
+    /// diabetes with diabetic CKD") already states what the part ("type 2 diabetes") names, and a code is reported
+    /// at its most specific.
+    static func mostSpecific(_ diagnoses: [CodeSuggestion]) -> [CodeSuggestion] {
+        func isDefault(_ d: CodeSuggestion) -> Bool {
+            let lower = d.description.lowercased()
+            return lower.contains("unspecified") || lower.contains("without complications")
+        }
+        return diagnoses.filter { d in
+            guard isDefault(d) else { return true }
+            return !diagnoses.contains { other in
+                other.code != d.code && !isDefault(other) && other.code.prefix(3) == d.code.prefix(3) && other.evidence.start == d.evidence.start
+            }
+        }
     }
 
     /// What documentation would allow a more specific code than `entry`: its more specific siblings when it is
