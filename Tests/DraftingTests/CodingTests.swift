@@ -199,6 +199,31 @@ final class CodingTests: XCTestCase {
         XCTAssertFalse(ear.contains("H66.90"), "\(ear)")
     }
 
+    /// A number the sentence gives a word ("type 2") rules out codes that number it otherwise ("type 1",
+    /// "stage 2"); a general code gives way to one of its chapter whose words the sentence states in full.
+    func testNumbersAndSitesTheSentenceStates() throws {
+        let kidney = try codes("CKD", in: "Type 2 diabetes and CKD.")
+        XCTAssertTrue(kidney.contains("N18.9"), "\(kidney)")
+        XCTAssertFalse(kidney.contains { ["N18.2", "E10.22"].contains($0) }, "\(kidney)")
+        let chest = try codes("Acute chest pain", in: "Acute chest pain.")
+        XCTAssertEqual(chest.first, "R07.9")
+        XCTAssertFalse(chest.contains("R52"), "\(chest)")
+    }
+
+    /// A symptom code (the list's chapter of symptoms and signs) counts as a self-limited or minor problem, the
+    /// least it can be; the same visit with a diagnosis counts an acute illness.
+    func testASymptomWithoutADiagnosisIsAMinorProblem() throws {
+        let table = try Self.table()
+        XCTAssertTrue(table.isSymptom("R21"))
+        XCTAssertFalse(table.isSymptom("L30.9"))
+        let note = VisitNoteText("Assessment: itchy rash on the shin. Plan: emollient.")
+        let finder = MDMFinder(note: note, locate: Self.plainEvidence)
+        let symptom = AssessedProblem(sentence: note.sentences[0], phrase: "itchy rash", entry: table["R21"]!, isSymptom: true)
+        XCTAssertEqual(finder.problems([symptom], hospitalization: false).mdmLevel, .straightforward)
+        let diagnosis = AssessedProblem(sentence: note.sentences[0], phrase: "dermatitis", entry: table["L30.9"]!, isSymptom: false)
+        XCTAssertEqual(finder.problems([diagnosis], hospitalization: false).mdmLevel, .low)
+    }
+
     /// How long a complaint has lasted is not part of its name.
     func testDurationsAreLeftOut() throws {
         XCTAssertEqual(try codes("Rash x 5 days", in: "Rash x 5 days.").first, "R21")

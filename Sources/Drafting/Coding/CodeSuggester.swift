@@ -119,7 +119,11 @@ public struct CodeSuggester: Sendable {
         for (step, phrase) in phrases.enumerated() {
             progress?(step, phrases.count)
             guard !phrase.text.isEmpty, phrase.isLeading || sentencesAssessed.contains(phrase.sentence.start) else { continue }
+            // A code already chosen for this sentence is not offered again: a clause and its parts ("type 2
+            // diabetes and CKD", then "CKD") name it once, and the part may name a second condition.
+            let chosen = Set(problems.filter { $0.sentence == phrase.sentence }.map(\.entry.code))
             let candidates = index.candidates(phrase: phrase.text, sentence: phrase.context, requiredWord: phrase.isHistory ? "history" : nil)
+                .filter { !chosen.contains($0.entry.code) }
             guard !candidates.isEmpty else { continue }
             var options = GenerationOptions(maxTokens: 12, sampling: .greedy)
             options.grammar = try Self.grammar(for: candidates)
@@ -137,7 +141,7 @@ public struct CodeSuggester: Sendable {
             }
             if phrase.isLeading { leadingPicks.append((phrase.sentence.start, entry.code.prefix(3))) }
             sentencesAssessed.insert(phrase.sentence.start)
-            problems.append(AssessedProblem(sentence: phrase.sentence, phrase: phrase.text, entry: entry))
+            problems.append(AssessedProblem(sentence: phrase.sentence, phrase: phrase.text, entry: entry, isSymptom: table.isSymptom(entry.code)))
             if diagnoses.contains(where: { $0.code == entry.code }) { continue }
             diagnoses.append(CodeSuggestion(code: entry.code, description: entry.description, billable: entry.billable,
                                             condition: protected.restore(phrase.text).text, evidence: evidence,

@@ -272,6 +272,7 @@ struct ConditionIndex: Sendable {
         let phraseWords = Set(noteWords(phrase)).subtracting(Self.encounterWords)
         let sentenceWords = Set(noteWords(sentence)).union(phraseWords)
         guard !phraseWords.isEmpty else { return [] }
+        let sentenceSequence = noteWords(sentence)
         let phraseWeight = phraseWords.reduce(0) { $0 + weight($1) }
         var bestByEntry: [Int: Candidate] = [:]
         var seen = Set<Int>()
@@ -281,12 +282,16 @@ struct ConditionIndex: Sendable {
                 let term = terms[t]
                 let termWords = Set(term.words)
                 if let requiredWord, !termWords.contains(requiredWord) { continue }
+                // A number in a term (a type, a stage) must be the phrase's own: "2" from "type 2 diabetes"
+                // elsewhere in the sentence is not a kidney disease stage.
+                if termWords.contains(where: { $0.contains(where: \.isNumber) && !phraseWords.contains($0) }) { continue }
                 let stated = termWords.intersection(sentenceWords).reduce(0) { $0 + weight($1) }
                 let termCoverage = stated / term.weight
                 guard termCoverage >= Self.minimumTermCoverage else { continue }
                 let accounted = termWords.intersection(phraseWords).reduce(0) { $0 + weight($1) }
                 let phraseCoverage = accounted / phraseWeight
                 guard phraseCoverage >= Self.minimumPhraseCoverage else { continue }
+                if conflictsInNumber(table.entries[term.entry], sentenceSequence) { continue }
                 let candidate = Candidate(entry: table.entries[term.entry], termCoverage: termCoverage, phraseCoverage: phraseCoverage)
                 if let current = bestByEntry[term.entry], current.score >= candidate.score { continue }
                 bestByEntry[term.entry] = candidate
@@ -295,7 +300,7 @@ struct ConditionIndex: Sendable {
         let stated = bestByEntry.mapValues { statedWords($0.entry, in: sentenceWords) }
         let ranked = bestByEntry.map { ($0.key, $0.value) }.sorted { pair, other in
             let (a, b) = (pair.1, other.1)
-            if a.score != b.score { return a.score > b.score }
+            if abs(a.score - b.score) > 1e-9 { return a.score > b.score }
             // Equal scores: the code whose own words the sentence states more of (its severity, its side) first.
             let (sa, sb) = (stated[pair.0]!.count, stated[other.0]!.count)
             if sa != sb { return sa > sb }
@@ -305,14 +310,17 @@ struct ConditionIndex: Sendable {
         }
         guard let best = ranked.first?.1 else { return [] }
         let closePairs = ranked.prefix { $0.1.score >= best.score * Self.candidateShareOfBest }
-        // "X, unspecified" is for a note that says no more; when the sentence states every word of a sibling that
-        // says more (a severity, a side, an episode), the unspecified code is not the most specific one supported.
+        // "X, unspecified" is for a note that says no more; when the sentence states every word of another close
+        // code that says more (a severity, a side, an episode, a site), the unspecified code is not the most
+        // specific one supported. Only within a chapter: a combination code of another chapter ("diabetes with
+        // diabetic CKD") is coded beside the condition's own code, not instead of it.
         let specified = closePairs.filter { pair in
             guard pair.1.entry.description.lowercased().contains("unspecified") else { return true }
             let mine = stated[pair.0]!
             return !closePairs.contains { other in
-                other.0 != pair.0 && other.1.entry.parent == pair.1.entry.parent && other.1.termCoverage >= 1
-                    && other.1.score >= pair.1.score && stated[other.0]!.isStrictSuperset(of: mine)
+                other.0 != pair.0 && table.chapter(of: other.1.entry.code)?.code == table.chapter(of: pair.1.entry.code)?.code
+                    && other.1.termCoverage >= 1 - 1e-9
+                    && other.1.score >= pair.1.score - 1e-9 && stated[other.0]!.isStrictSuperset(of: mine)
             }
         }
         let close = specified.map(\.1)
@@ -326,6 +334,22 @@ struct ConditionIndex: Sendable {
     }
 
     func weight(_ word: String) -> Double { idf[word] ?? 1 }
+
+    /// A code whose description numbers a word ("type 1", "stage 4") that the sentence numbers otherwise
+    /// ("type 2") and never this way.
+    func conflictsInNumber(_ entry: ICD10Entry, _ sentence: [String]) -> Bool {
+        let own = Self.essentialWords(entry.description)
+        for i in own.indices.dropFirst() where own[i].contains(where: \.isNumber) {
+            let key = own[i - 1]
+            var other = false
+            var same = false
+            for j in sentence.indices.dropLast() where sentence[j] == key && sentence[j + 1].contains(where: \.isNumber) {
+                if sentence[j + 1] == own[i] { same = true } else { other = true }
+            }
+            if other && !same { return true }
+        }
+        return false
+    }
 
     /// The words of a code's own description that the sentence states.
     func statedWords(_ entry: ICD10Entry, in sentenceWords: Set<String>) -> Set<String> {
