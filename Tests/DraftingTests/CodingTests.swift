@@ -197,6 +197,10 @@ final class CodingTests: XCTestCase {
         let ear = try codes("Otitis media", in: "Otitis media, R ear.")
         XCTAssertEqual(ear.first, "H66.91")
         XCTAssertFalse(ear.contains("H66.90"), "\(ear)")
+        // The ear goes without saying after the side: the code's block names it.
+        XCTAssertEqual(try codes("left otitis media").first, "H66.92")
+        XCTAssertEqual(try codes("bilateral acute otitis media").first, "H66.93")
+        XCTAssertFalse(try codes("Acute R otitis media").contains("H66.92"))
     }
 
     /// A number the sentence gives a word ("type 2") rules out codes that number it otherwise ("type 1",

@@ -285,7 +285,11 @@ struct ConditionIndex: Sendable {
                 // A number in a term (a type, a stage) must be the phrase's own: "2" from "type 2 diabetes"
                 // elsewhere in the sentence is not a kidney disease stage.
                 if termWords.contains(where: { $0.contains(where: \.isNumber) && !phraseWords.contains($0) }) { continue }
-                let stated = termWords.intersection(sentenceWords).reduce(0) { $0 + weight($1) }
+                var stated = termWords.intersection(sentenceWords).reduce(0) { $0 + weight($1) }
+                if stated / term.weight < Self.minimumTermCoverage, !phraseWords.isDisjoint(with: Self.sideWords) {
+                    let implied = impliedSite(of: term.entry, statedSides: sentenceWords).intersection(termWords).subtracting(sentenceWords)
+                    stated += implied.reduce(0) { $0 + weight($1) }
+                }
                 let termCoverage = stated / term.weight
                 guard termCoverage >= Self.minimumTermCoverage else { continue }
                 let accounted = termWords.intersection(phraseWords).reduce(0) { $0 + weight($1) }
@@ -349,6 +353,28 @@ struct ConditionIndex: Sendable {
             if other && !same { return true }
         }
         return false
+    }
+
+    static let sideWords: Set<String> = ["right", "left", "bilateral"]
+
+    /// The site a code's side names ("left ear") when its block or chapter names it too ("diseases of middle ear"):
+    /// it goes without saying, as a note writes "left otitis media".
+    func impliedSite(of entryIndex: Int, statedSides: Set<String>) -> Set<String> {
+        let entry = table.entries[entryIndex]
+        let words = Self.essentialWords(entry.description)
+        let sides = Self.sideWords.intersection(statedSides)
+        let afterSide = Set(words.indices.dropLast().filter { sides.contains(words[$0]) }.map { words[$0 + 1] })
+        guard !afterSide.isEmpty else { return [] }
+        var section = Set<String>()
+        var current = table[entry.parent]
+        var steps = 0
+        while let a = current, steps < 12 {
+            if a.code.contains("-") || a.parent.isEmpty { section.formUnion(Self.essentialWords(a.description)) }
+            if a.parent.isEmpty || a.parent == a.code { break }
+            current = table[a.parent]
+            steps += 1
+        }
+        return afterSide.intersection(section)
     }
 
     /// The words of a code's own description that the sentence states.
