@@ -145,6 +145,133 @@ final class CodingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(offered, 16, "missed: \(missed)")
     }
 
+    // MARK: the lookup on invented wordings, against the official table's codes
+
+    /// Built once (a few seconds) for all the lookup tests.
+    static let sharedIndex: ConditionIndex? = (try? table()).map { ConditionIndex(table: $0) }
+    func index() throws -> ConditionIndex {
+        guard let index = Self.sharedIndex else { throw XCTSkip("the ICD-10-CM table is not fetched; run scripts/fetch-icd10.py") }
+        return index
+    }
+
+    func codes(_ phrase: String, in sentence: String? = nil) throws -> [String] {
+        try index().candidates(phrase: phrase, sentence: sentence ?? phrase).map(\.entry.code)
+    }
+
+    /// Clinical shorthand: the hand-written abbreviations, those the list gives itself ("[HFrEF]"), roman
+    /// numerals and KDIGO's "G3a", and stages glued to their abbreviation.
+    func testAbbreviationsFindTheirCodes() throws {
+        XCTAssertEqual(try codes("Essential HTN", in: "Essential HTN, well controlled").first, "I10")
+        XCTAssertEqual(try codes("AFib", in: "AFib, rate controlled.").first, "I48.91")
+        XCTAssertEqual(try codes("paroxysmal AFib").first, "I48.0")
+        XCTAssertEqual(try codes("persistent afib").first, "I48.19")
+        XCTAssertEqual(try codes("CKD G3a").first, "N18.31")
+        XCTAssertEqual(try codes("CKD4").first, "N18.4")
+        XCTAssertEqual(try codes("CKD stage IV").first, "N18.4")
+        XCTAssertEqual(try codes("Type II diabetes with neuropathy").first, "E11.40")
+        XCTAssertEqual(try codes("SLE").first, "M32.9")
+    }
+
+    /// A subcategory's inclusion terms stand for every code under it, with the words each code adds: "HFrEF" is
+    /// systolic heart failure, and "chronic" picks the chronic one.
+    func testInheritedInclusionTermsWithTheCodesOwnWords() throws {
+        XCTAssertEqual(try codes("chronic HFrEF", in: "chronic HFrEF, NYHA II.").first, "I50.22")
+        let acuteOnChronic = try codes("HFpEF", in: "Acute on chronic HFpEF.")
+        XCTAssertTrue(acuteOnChronic.contains("I50.33"), "\(acuteOnChronic)")
+        XCTAssertTrue(acuteOnChronic.allSatisfy { $0.hasPrefix("I50.3") }, "\(acuteOnChronic)")
+    }
+
+    /// "With" joins diabetes and a complication into one combination code, whichever way the note words it.
+    func testDiabetesWithAComplicationIsTheCombinationCode() throws {
+        XCTAssertEqual(try codes("T2DM with CKD", in: "T2DM with CKD, stable.").first, "E11.22")
+        XCTAssertEqual(try codes("Diabetic neuropathy", in: "Diabetic neuropathy, type 2").first, "E11.40")
+    }
+
+    /// The most specific code the sentence supports comes first, and "unspecified" gives way to a sibling whose
+    /// severity or side the sentence states.
+    func testStatedSeverityAndSideOutrankUnspecified() throws {
+        let depression = try codes("Major depressive disorder", in: "Major depressive disorder, recurrent, mild, improving.")
+        XCTAssertEqual(depression.first, "F33.0")
+        XCTAssertFalse(depression.contains("F33.9"), "\(depression)")
+        let ear = try codes("Otitis media", in: "Otitis media, R ear.")
+        XCTAssertEqual(ear.first, "H66.91")
+        XCTAssertFalse(ear.contains("H66.90"), "\(ear)")
+        // The ear goes without saying after the side: the code's block names it.
+        XCTAssertEqual(try codes("left otitis media").first, "H66.92")
+        XCTAssertEqual(try codes("bilateral acute otitis media").first, "H66.93")
+        XCTAssertFalse(try codes("Acute R otitis media").contains("H66.92"))
+    }
+
+    /// A number the sentence gives a word ("type 2") rules out codes that number it otherwise ("type 1",
+    /// "stage 2"); a general code gives way to one of its chapter whose words the sentence states in full.
+    func testNumbersAndSitesTheSentenceStates() throws {
+        let kidney = try codes("CKD", in: "Type 2 diabetes and CKD.")
+        XCTAssertTrue(kidney.contains("N18.9"), "\(kidney)")
+        XCTAssertFalse(kidney.contains { ["N18.2", "E10.22"].contains($0) }, "\(kidney)")
+        let chest = try codes("Acute chest pain", in: "Acute chest pain.")
+        XCTAssertEqual(chest.first, "R07.9")
+        XCTAssertFalse(chest.contains("R52"), "\(chest)")
+    }
+
+    /// A symptom code (the list's chapter of symptoms and signs) counts as a self-limited or minor problem, the
+    /// least it can be; the same visit with a diagnosis counts an acute illness.
+    func testASymptomWithoutADiagnosisIsAMinorProblem() throws {
+        let table = try Self.table()
+        XCTAssertTrue(table.isSymptom("R21"))
+        XCTAssertFalse(table.isSymptom("L30.9"))
+        let note = VisitNoteText("Assessment: itchy rash on the shin. Plan: emollient.")
+        let finder = MDMFinder(note: note, locate: Self.plainEvidence)
+        let symptom = AssessedProblem(sentence: note.sentences[0], phrase: "itchy rash", entry: table["R21"]!, isSymptom: true)
+        XCTAssertEqual(finder.problems([symptom], hospitalization: false).mdmLevel, .straightforward)
+        let diagnosis = AssessedProblem(sentence: note.sentences[0], phrase: "dermatitis", entry: table["L30.9"]!, isSymptom: false)
+        XCTAssertEqual(finder.problems([diagnosis], hospitalization: false).mdmLevel, .low)
+    }
+
+    /// How long a complaint has lasted is not part of its name.
+    func testDurationsAreLeftOut() throws {
+        XCTAssertEqual(try codes("Rash x 5 days", in: "Rash x 5 days.").first, "R21")
+        XCTAssertEqual(ConditionIndex.withoutDurations("cough for 2 weeks").trimmingCharacters(in: .whitespaces), "cough")
+    }
+
+    /// An abbreviation read from the list's brackets is spelled out only when the note writes it in capitals.
+    func testListAbbreviationsNeedCapitals() throws {
+        let index = try index()
+        XCTAssertEqual(index.listAbbreviations["hfref"], ["heart", "failure", "reduced", "ejection", "fraction"])
+        XCTAssertEqual(index.noteWords("HFrEF"), ["heart", "failure", "reduced", "ejection", "fraction"])
+        XCTAssertEqual(index.noteWords("nash"), ["nash"])
+    }
+
+    /// A note whose only heading is its plan: the unlabeled problem lines straight above it are the assessment;
+    /// the header, and labeled lines, are not.
+    func testProblemsAbovePlanWithoutAnAssessmentHeading() {
+        let note = VisitNoteText("Follow-up visit\nDate: 01/02/2025\n\nHTN, above goal.\nGout, no flares.\nExam: BP 150/90.\nPlan: increase lisinopril.")
+        let assessed = note.sentences.filter(\.inAssessment).map(\.text)
+        XCTAssertEqual(assessed, ["HTN, above goal.", "Gout, no flares.", "Plan: increase lisinopril."])
+        let withHeading = VisitNoteText("HTN, above goal.\nAssessment: gout flare.\nPlan: colchicine.")
+        XCTAssertEqual(withHeading.sentences.filter(\.inAssessment).map(\.text), ["Assessment: gout flare.", "Plan: colchicine."])
+    }
+
+    /// A state the patient only plans or considers is not coded.
+    func testPlannedStateIsNotAssessed() {
+        let sentence = VisitNoteText("Discussed the plan for pregnancy, which she is considering.").sentences[0]
+        let phrases = ConditionPhrases.phrases(in: sentence)
+        XCTAssertFalse(phrases.contains { $0.text.lowercased().contains("pregnan") }, "\(phrases.map(\.text))")
+    }
+
+    /// A default code picked for part of a sentence gives way to a combination code of its category from the
+    /// same sentence, never to one from another sentence.
+    func testDefaultCodeGivesWayToTheCombinationCodeOfItsSentence() {
+        func suggestion(_ code: String, _ description: String, start: Int) -> CodeSuggestion {
+            CodeSuggestion(code: code, description: description, billable: true, condition: "", evidence: NoteEvidence(quote: "", line: 1, start: start, end: start + 1),
+                           candidates: [code], moreSpecific: nil)
+        }
+        let combination = suggestion("E11.22", "Type 2 diabetes mellitus with diabetic chronic kidney disease", start: 0)
+        let plain = suggestion("E11.9", "Type 2 diabetes mellitus without complications", start: 0)
+        let kidney = suggestion("N18.9", "Chronic kidney disease, unspecified", start: 0)
+        XCTAssertEqual(CodeSuggester.mostSpecific([combination, plain, kidney]).map(\.code), ["E11.22", "N18.9"])
+        XCTAssertEqual(CodeSuggester.mostSpecific([combination, suggestion("E11.9", plain.description, start: 40)]).map(\.code), ["E11.22", "E11.9"])
+    }
+
     // MARK: the task on the dev fixtures, with a real model
 
     struct Gold: Decodable {

@@ -115,10 +115,15 @@ public struct CodeSuggester: Sendable {
         var problems: [AssessedProblem] = []
         let phrases = note.sentences.filter(\.inAssessment).flatMap { ConditionPhrases.phrases(in: $0) }
         var sentencesAssessed = Set<Int>()
+        var leadingPicks: [(sentence: Int, category: Substring)] = []
         for (step, phrase) in phrases.enumerated() {
             progress?(step, phrases.count)
             guard !phrase.text.isEmpty, phrase.isLeading || sentencesAssessed.contains(phrase.sentence.start) else { continue }
+            // A code already chosen for this sentence is not offered again: a clause and its parts ("type 2
+            // diabetes and CKD", then "CKD") name it once, and the part may name a second condition.
+            let chosen = Set(problems.filter { $0.sentence == phrase.sentence }.map(\.entry.code))
             let candidates = index.candidates(phrase: phrase.text, sentence: phrase.context, requiredWord: phrase.isHistory ? "history" : nil)
+                .filter { !chosen.contains($0.entry.code) }
             guard !candidates.isEmpty else { continue }
             var options = GenerationOptions(maxTokens: 12, sampling: .greedy)
             options.grammar = try Self.grammar(for: candidates)
@@ -129,8 +134,14 @@ public struct CodeSuggester: Sendable {
             // table, billable, and its sentence must be found in the input.
             guard answer != "none", candidates.contains(where: { $0.entry.code == answer }),
                   let entry = table[answer], entry.billable, let evidence = locator.evidence(for: phrase.sentence) else { continue }
+            // A later clause that adds a detail ("recurrent", "moderate") to the condition the leading clause
+            // was coded for names the same condition, not a second one of its category.
+            if !phrase.isLeading, leadingPicks.contains(where: { $0.sentence == phrase.sentence.start && $0.category == entry.code.prefix(3) }) {
+                continue
+            }
+            if phrase.isLeading { leadingPicks.append((phrase.sentence.start, entry.code.prefix(3))) }
             sentencesAssessed.insert(phrase.sentence.start)
-            problems.append(AssessedProblem(sentence: phrase.sentence, phrase: phrase.text, entry: entry))
+            problems.append(AssessedProblem(sentence: phrase.sentence, phrase: phrase.text, entry: entry, isSymptom: table.isSymptom(entry.code)))
             if diagnoses.contains(where: { $0.code == entry.code }) { continue }
             diagnoses.append(CodeSuggestion(code: entry.code, description: entry.description, billable: entry.billable,
                                             condition: protected.restore(phrase.text).text, evidence: evidence,
@@ -140,6 +151,7 @@ public struct CodeSuggester: Sendable {
         }
         progress?(phrases.count, phrases.count)
         timings.generate = elapsed(since: start)
+        diagnoses = Self.mostSpecific(diagnoses)
 
         start = DispatchTime.now()
         let visit = VisitLevelCalculator.level(note: note, problems: problems, locate: locator.evidence(for:))
@@ -148,6 +160,23 @@ public struct CodeSuggester: Sendable {
                             diagnoses: diagnoses, visit: visit,
                             provenance: Provenance(model: backend.modelPath, modelSHA256: modelSHA256, templateVersion: Self.templateVersion),
                             timings: timings)
+    }
+
+    /// A default code ("unspecified", "without complications") picked for one part of a sentence is dropped when
+    /// a code of the same category was picked for the same sentence and says more: a combination code ("type 2
+    /// diabetes with diabetic CKD") already states what the part ("type 2 diabetes") names, and a code is reported
+    /// at its most specific.
+    static func mostSpecific(_ diagnoses: [CodeSuggestion]) -> [CodeSuggestion] {
+        func isDefault(_ d: CodeSuggestion) -> Bool {
+            let lower = d.description.lowercased()
+            return lower.contains("unspecified") || lower.contains("without complications")
+        }
+        return diagnoses.filter { d in
+            guard isDefault(d) else { return true }
+            return !diagnoses.contains { other in
+                other.code != d.code && !isDefault(other) && other.code.prefix(3) == d.code.prefix(3) && other.evidence.start == d.evidence.start
+            }
+        }
     }
 
     /// What documentation would allow a more specific code than `entry`: its more specific siblings when it is

@@ -29,6 +29,8 @@ enum ConditionPhrases {
     static let uncertaintyCues = [
         "concerning for", "suspicious for", "suspected", "suspect", "rule out", "r/o", "possible", "possibly", "probable",
         "probably", "likely", "versus", " vs ", "cannot exclude", "question of", "presumed", "consistent with",
+        // A state the patient plans or considers is not one she has.
+        "plan for", "planning", "considering", "contemplating",
     ]
     static let historyStarts = ["history of ", "hx of ", "h/o ", "past history of ", "personal history of "]
     /// Sentences that instruct or warn ("call if fever", "avoid NSAIDs given her kidney disease"): the

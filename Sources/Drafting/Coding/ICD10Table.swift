@@ -94,6 +94,22 @@ public struct ICD10Table: Sendable {
             ?? leaves.first { $0.description.lowercased().hasSuffix("unspecified") }
     }
 
+    /// The chapter `code` belongs to: its ancestor without a parent.
+    public func chapter(of code: String) -> ICD10Entry? {
+        var current = self[code]
+        var steps = 0
+        while let entry = current, !entry.parent.isEmpty, entry.parent != entry.code, steps < 10 {
+            current = self[entry.parent]
+            steps += 1
+        }
+        return current
+    }
+
+    /// A code of the chapter of symptoms, signs and abnormal findings (a complaint, not a diagnosis).
+    public func isSymptom(_ code: String) -> Bool {
+        chapter(of: code)?.description.lowercased().hasPrefix("symptoms, signs") ?? false
+    }
+
     /// `$VELLUM_ICD10_DIR`, else `.cache/icd10cm` of the checkout the models are found in (`ModelCatalog`'s
     /// root: `VELLUM_ROOT`, or walking up from the executable and the working directory), else `./.cache/icd10cm`.
     public static func defaultDirectory() -> URL {

@@ -34,6 +34,8 @@ struct AssessedProblem {
     /// The words that name the condition (a suspected diagnosis left out).
     let phrase: String
     let entry: ICD10Entry
+    /// The code is in the list's chapter of symptoms and signs: the visit named a complaint, not a diagnosis.
+    var isSymptom = false
 }
 
 /// Reads the three MDM columns and the documented time from a note. Every rule leans low when the note is
@@ -49,6 +51,8 @@ struct MDMFinder {
     static let exacerbationCues = [
         "worsening", "worse", "exacerbation", "uncontrolled", "poorly controlled", "not controlled", "above goal",
         "not at goal", "progression", "progressing", "flare", "inadequately controlled", "side effect",
+        // Not at the treatment goal is progression in the AMA's definition.
+        "partially responding", "partial response", "not at treatment goal",
     ]
     static let severeCues = ["severe exacerbation", "life-threatening", "threat to life"]
     /// Words of illnesses that last (the tabular list's own "chronic", and the common chronic conditions).
@@ -81,6 +85,11 @@ struct MDMFinder {
             } else if !chronic && hospitalization {
                 element = "acute illness that poses a threat to life or bodily function (hospital care decided): \(label)"
                 reached = .high
+            } else if problem.isSymptom && !chronic {
+                // A complaint without a diagnosis is credited as the least it can be: a self-limited or minor
+                // problem (leaning low; the reviewer raises it when the course is uncertain).
+                element = "self-limited or minor problem (a symptom, no diagnosis made): \(label)"
+                reached = .straightforward
             } else if chronic && Self.exacerbationCues.contains(where: { problem.sentence.lower.contains($0) }) {
                 element = "chronic illness with exacerbation, progression or side effects of treatment: \(label)"
                 reached = .moderate

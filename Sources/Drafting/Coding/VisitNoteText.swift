@@ -35,10 +35,13 @@ struct VisitNoteText: Sendable {
         var offset = 0
         var inAssessment = false
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let unlabeledAssessment = Self.unlabeledAssessmentLines(lines)
+        for line in lines {
             lineNumber += 1
             let scalars = Array(line.unicodeScalars)
-            if Self.opensAssessment(String(line)) { inAssessment = true }
+            if Self.opensAssessment(line) { inAssessment = true }
+            let inAssessment = inAssessment || unlabeledAssessment.contains(lineNumber)
             for (start, end) in Self.sentenceRanges(scalars) {
                 var view = String.UnicodeScalarView()
                 view.append(contentsOf: scalars[start..<end])
@@ -54,14 +57,47 @@ struct VisitNoteText: Sendable {
         self.sentences = sentences
     }
 
-    static func opensAssessment(_ line: String) -> Bool {
+    /// Headings that open the plan only.
+    static let planHeadings: Set<String> = ["p", "plan"]
+
+    /// A note whose only heading of the kind is its plan often states the problems, unlabeled, straight above it
+    /// ("Type 2 diabetes and CKD." then "Plan: ..."): the lines (1-based) of the paragraph the plan heading
+    /// closes that carry no label of their own ("Exam:", "Reviewed:"). Empty when the note has an assessment,
+    /// impression or diagnosis heading, or no plan heading.
+    static func unlabeledAssessmentLines(_ lines: [String]) -> Set<Int> {
+        var planLine: Int?
+        for (i, line) in lines.enumerated() where opensAssessment(line) {
+            guard let heading = heading(line), planHeadings.contains(heading) else { return [] }
+            if planLine == nil { planLine = i }
+        }
+        guard let planLine else { return [] }
+        var result = Set<Int>()
+        var i = planLine - 1
+        while i >= 0, !lines[i].trimmingCharacters(in: .whitespaces).isEmpty {
+            if !isLabeled(lines[i]) { result.insert(i + 1) }
+            i -= 1
+        }
+        return result
+    }
+
+    /// A line that starts with a short label and a colon ("Exam:", "Reviewed:", "Pt:").
+    static func isLabeled(_ line: String) -> Bool {
+        guard let colon = line.firstIndex(of: ":") else { return false }
+        let label = line[..<colon]
+        return label.split(separator: " ").count <= 3 && label.allSatisfy { $0.isLetter || $0 == " " || $0 == "/" || $0 == "&" }
+    }
+
+    /// The heading that opens the assessment on `line`, if any.
+    static func heading(_ line: String) -> String? {
         let lower = line.trimmingCharacters(in: .whitespaces).lowercased()
         for heading in assessmentHeadings where lower.hasPrefix(heading) {
             let rest = lower.dropFirst(heading.count)
-            if rest.isEmpty || rest.hasPrefix(":") || (heading.count > 2 && rest.hasPrefix(" -")) { return true }
+            if rest.isEmpty || rest.hasPrefix(":") || (heading.count > 2 && rest.hasPrefix(" -")) { return heading }
         }
-        return false
+        return nil
     }
+
+    static func opensAssessment(_ line: String) -> Bool { heading(line) != nil }
 
     /// Sentence ranges in one line: a list marker ("1.", "-") is left out, and a sentence ends at ".", "?" or
     /// "!" followed by a space, unless the period belongs to a number or a known abbreviation.
