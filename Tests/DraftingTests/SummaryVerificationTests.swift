@@ -21,8 +21,8 @@ final class SummaryVerificationTests: XCTestCase {
 
     /// The collector after the given answers, with no de-identification (the record above has no identifiers
     /// that matter to these checks, and the deidentifier is not what is under test).
-    private func summary(_ answers: [(SummaryCategory, [String], Int)]) -> RecordSummary {
-        let protected = ProtectedText(Self.record, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: []))
+    private func summary(_ answers: [(SummaryCategory, [String], Int)], record: String = record) -> RecordSummary {
+        let protected = ProtectedText(record, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: []))
         let lines = RecordLines(protected)
         var collector = MentionCollector(lines: lines, protected: protected)
         let verifier = ItemVerifier(lines: lines, range: 1...lines.lines.count)
@@ -168,5 +168,58 @@ final class SummaryVerificationTests: XCTestCase {
         let parsed = ExtractionPrompts.parse("- metformin | 500 mg | bid | current | L2\n- junk line\n- aspirin | ? | ? | stopped | line 7\nNONE", category: .medications)
         XCTAssertEqual(parsed, [ExtractedLine(fields: ["metformin", "500 mg", "bid", "current"], line: 2),
                                 ExtractedLine(fields: ["aspirin", "?", "?", "stopped"], line: 7)])
+    }
+
+    /// A record whose medication table a model reads, while the sentences that stop, hold, restart or finish
+    /// a drug are written elsewhere (invented for these cases).
+    static let trailRecord = """
+        CARDIOLOGY CLINIC - 02/06/2023
+        Current medications:
+        | ticagrelor 90 mg | twice daily |
+        | metoprolol succinate 25 mg | daily |
+        | vitamin D3 1000 IU | daily |
+        | vitamin B12 1000 mcg | daily |
+        Allergies: penicillin (hives). Mother took warfarin 5 mg daily.
+        ED NOTE - 03/11/2023
+        Nausea. Ondansetron 4 mg IV given. Nitrofurantoin 100 mg bid x 5 days for cystitis.
+        Lithium 450 mg twice daily held for level 1.9.
+        PHONE NOTE - 04/02/2023
+        Dyspnea on ticagrelor; ticagrelor stopped today, clopidogrel 75 mg daily instead. Restart lithium 300 mg twice daily.
+        """
+
+    func testEveryLineNamingADrugCanDecideItsStatus() {
+        let s = summary([
+            (.medications, ["ticagrelor", "90 mg", "twice daily", "current"], 3),
+            (.medications, ["metoprolol succinate", "25 mg", "daily", "current"], 4),
+            (.medications, ["metoprolol", "?", "?", "current"], 4),
+            (.medications, ["vitamin D3", "1000 IU", "daily", "current"], 5),
+            (.medications, ["vitamin B12", "1000 mcg", "daily", "current"], 6),
+            (.medications, ["ondansetron", "4 mg", "?", "current"], 9),
+            (.medications, ["nitrofurantoin", "100 mg", "bid", "current"], 9),
+            (.medications, ["lithium", "450 mg", "twice daily", "current"], 10),
+            (.medications, ["penicillin", "?", "?", "current"], 7),
+        ], record: Self.trailRecord)
+        let byName = Dictionary(s.medications.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(byName["ticagrelor"]?.status, .stopped, "a later sentence the model never listed stops it")
+        XCTAssertEqual(byName["ticagrelor"]?.citations.last?.lineStart, 12, "the deciding line is cited")
+        XCTAssertEqual(byName["ondansetron"]?.status, .stopped, "a single dose given in the ED")
+        XCTAssertEqual(byName["nitrofurantoin"]?.status, .stopped, "a 5-day course that ended before the record does")
+        XCTAssertEqual(byName["lithium"]?.status, .current, "held, then restarted")
+        XCTAssertEqual(byName["lithium"]?.dose, "300 mg", "at the restart's dose")
+        XCTAssertEqual(s.medications.filter { $0.name.hasPrefix("metoprolol") }.count, 1, "one item per drug")
+        XCTAssertEqual(byName["metoprolol"]?.status, .current)
+        XCTAssertEqual(Set(s.medications.map(\.name)).intersection(["vitamin D3", "vitamin B12"]).count, 2,
+                       "two vitamins are two drugs")
+        XCTAssertNil(byName["penicillin"], "an allergy is not a medication")
+    }
+
+    func testOnceDailyIsNotASingleDoseAndACourseStillRunningIsCurrent() {
+        XCTAssertNil(ItemVerifier.statedStatus(drug: "warfarin", clause: " warfarin 5 mg once daily "))
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "ceftriaxone", clause: " ceftriaxone 1 g iv once in the ed "), .stopped)
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "aspirin", clause: " continue aspirin 81 mg "), .current)
+        XCTAssertEqual(MedicationTrail.courseDays(" amoxicillin 500 mg tid x 10 days "), 10)
+        XCTAssertEqual(MedicationTrail.courseDays(" a 7-day course of doxycycline "), 7)
+        XCTAssertNil(MedicationTrail.courseDays(" metformin 500 mg for 10 years "))
+        XCTAssertEqual(MedicationTrail.day("2024-02-25", plus: 5), "2024-03-01")
     }
 }

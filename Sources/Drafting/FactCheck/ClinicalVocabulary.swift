@@ -151,6 +151,10 @@ enum ClinicalVocabulary {
         "fluticasone", "budesonide", "montelukast", "cromolyn", "ipratropium", "tiotropium", "salmeterol",
     ]
 
+    /// Words that begin the names of many different drugs ("insulin glargine", "insulin lispro", "vitamin D").
+    static let drugFamilies: Set<String> = ["insulin", "vitamin", "calcium", "potassium", "magnesium", "iron", "ferrous",
+                                            "sodium", "folic", "normal", "zinc"]
+
     static func isDrugName(_ lowercased: String) -> Bool {
         guard lowercased.count >= 5, lowercased.allSatisfy({ $0.isLetter || $0 == "-" }) else { return false }
         if commonDrugs.contains(lowercased) { return true }

@@ -171,6 +171,28 @@ struct MentionCollector {
         return date + "|" + m.key
     }
 
+    /// The statement that decides a medication's status: the latest, by date and then by line, of the model's
+    /// verified mentions and the record's own statements about the drug (`MedicationTrail`). On one line, an
+    /// explicit cue outranks the model's reading, and the model's reading outranks a bare list entry.
+    static func latestStatement(_ group: [Mention], trail: [MedicationTrail.Statement]) -> MedicationTrail.Statement {
+        let fromModel = group.map { m in
+            MedicationTrail.Statement(line: m.line, date: m.date, status: m.medicationStatus ?? .current,
+                                      dose: nil, explicit: false)
+        }
+        func rank(_ s: MedicationTrail.Statement, model: Bool) -> Int { model ? 1 : s.explicit ? 2 : 0 }
+        let ranked = fromModel.map { ($0, 1) } + trail.map { ($0, rank($0, model: false)) }
+        return ranked.max { a, b in (a.0.date ?? "", a.0.line, a.1) < (b.0.date ?? "", b.0.line, b.1) }!.0
+    }
+
+    /// Medications are one item per drug: the first significant word when it names a drug on its own
+    /// ("metoprolol succinate 50 mg" and "metoprolol"), else every significant word ("vitamin d3").
+    static func drugKey(_ m: Mention) -> String {
+        let words = ItemVerifier.significantWords(m.fields[0]).prefix { !$0.allSatisfy(\.isNumber) }
+        guard let first = words.first else { return m.key }
+        if ClinicalVocabulary.isDrugName(first), !ClinicalVocabulary.drugFamilies.contains(first) { return first }
+        return words.joined(separator: " ")
+    }
+
     /// Mentions of one thing share a key: its significant words, lowercased.
     static func key(_ name: String) -> String {
         let words = ItemVerifier.significantWords(name)
@@ -207,18 +229,21 @@ struct MentionCollector {
     static func known(_ value: String) -> String? { value == "?" || value.isEmpty ? nil : value }
 
     func summary(provenance: Provenance, timings: StageTimings, chunks: Int) -> RecordSummary {
-        let medications = groups(.medications).map { group -> MedicationItem in
+        let trail = MedicationTrail(lines: lines)
+        let medications = groups(.medications, key: Self.drugKey).map { group -> MedicationItem in
             let latest = group.last!
-            let dose = group.reversed().lazy.compactMap { Self.known($0.fields[1]) }.first
-            let frequency = group.reversed().lazy.compactMap { Self.known($0.fields[2]) }.first
-            let status = latest.medicationStatus ?? .current
             let name = latest.fields[0]
+            let decided = Self.latestStatement(group, trail: trail.statements(about: Self.drugKey(latest).split(separator: " ").map(String.init)))
+            let dose = decided.dose ?? group.reversed().lazy.compactMap { Self.known($0.fields[1]) }.first
+            let frequency = group.reversed().lazy.compactMap { Self.known($0.fields[2]) }.first
             var parts: [String] = [name]
             if let dose { parts.append(dose) }
             if let frequency { parts.append(frequency) }
-            let text = parts.joined(separator: " ") + " (" + status.rawValue + ")"
-            return MedicationItem(text: text, name: name, dose: dose, frequency: frequency, status: status,
-                                  date: latest.date, citations: citations(group))
+            let text = parts.joined(separator: " ") + " (" + decided.status.rawValue + ")"
+            var cited = citations(group)
+            if !cited.contains(where: { $0.lineEnd == decided.line }) { cited = Array(cited.prefix(5)) + [citation(decided.line)] }
+            return MedicationItem(text: text, name: name, dose: dose, frequency: frequency, status: decided.status,
+                                  date: decided.date, citations: cited)
         }
         let problems = groups(.problems).map { group -> ProblemItem in
             let latest = group.last!

@@ -1,0 +1,108 @@
+import Foundation
+
+/// What the record's own lines say happened to one medication, read from every line that names it, not only
+/// from the lines a model happened to list it from.
+///
+/// A small model asked for a chunk's medications lists the drugs of a medication table and often passes over
+/// the sentence that stops one ("ticagrelor stopped because of dyspnea"), so the latest answer it gave can be
+/// an old list's "current". The record is read locally (original text; nothing here reaches the model), and
+/// each clause that names the drug gives a statement only where its words are explicit: a stop, a change, a
+/// plan, a start, a single dose, a course that has run out, or a list entry with a dose.
+struct MedicationTrail {
+    struct Statement: Equatable {
+        var line: Int
+        var date: String?
+        var status: MedicationStatus
+        var dose: String?
+        /// A cue word decides the status; otherwise the clause is a list entry (a drug and its dose).
+        var explicit: Bool
+    }
+
+    let lines: RecordLines
+    /// The latest date any line of the record gives: where the record ends.
+    let recordEnd: String?
+
+    init(lines: RecordLines) {
+        self.lines = lines
+        recordEnd = lines.lines.compactMap { $0.ownDate ?? $0.contextDate }.max()
+    }
+
+    /// Every statement the record makes about the drug the key words name, in record order: one per line, the
+    /// line's last explicit statement, else its first list entry.
+    func statements(about keyWords: [String]) -> [Statement] {
+        guard let first = keyWords.first, first.count >= 4 else { return [] }
+        var found: [Statement] = []
+        for line in lines.lines where line.original.lowercased().contains(first) {
+            let said = line.original.split(separator: Self.clauseBreak).compactMap { clause in
+                Self.names(keyWords, in: String(clause)) ? statement(clause: String(clause), keyWords: keyWords, line: line) : nil
+            }
+            if let chosen = said.last(where: \.explicit) ?? said.first { found.append(chosen) }
+        }
+        return found
+    }
+
+    private func statement(clause: String, keyWords: [String], line: RecordLines.Line) -> Statement? {
+        let clauseLower = " " + clause.lowercased() + " "
+        if clauseLower.contains("allerg") || ItemVerifier.familyCues.contains(where: clauseLower.contains) { return nil }
+        let scope = Self.scope(of: keyWords[0], in: clause)
+        let scalars = Array(clause.unicodeScalars)
+        let lower = " " + String(String.UnicodeScalarView(scalars[scope])).lowercased() + " "
+        let date = line.ownDate ?? line.contextDate
+        let doses = FactExtractor(clause).facts().filter { $0.kind == .dose && scope.contains($0.start) }
+        func text(_ fact: ClinicalFact) -> String { String(String.UnicodeScalarView(scalars[fact.start..<fact.end])) }
+        let courseOver = date.flatMap { date in
+            recordEnd.flatMap { end in Self.courseDays(lower).map { Self.day(date, plus: $0) < end } }
+        } ?? false
+
+        if var status = ItemVerifier.statedStatus(drug: keyWords[0], clause: lower) {
+            if status == .current, courseOver { status = .stopped }
+            let dose = status == .changed ? doses.last : doses.first
+            return Statement(line: line.number, date: date, status: status, dose: dose.map(text), explicit: true)
+        }
+        // A drug and its dose with no cue: an entry of a medication list, taken at the list's date.
+        guard let dose = doses.first, !ItemVerifier.isTestWithValue(String(String.UnicodeScalarView(scalars[scope]))) else { return nil }
+        return Statement(line: line.number, date: date, status: courseOver ? .stopped : .current, dose: text(dose), explicit: courseOver)
+    }
+
+    /// The part of a clause that speaks of one drug when it names several ("stopped A, B 75 mg instead"):
+    /// from the end of the drug named before it (or the clause's start) to the start of the next drug.
+    static func scope(of drug: String, in clause: String) -> Range<Int> {
+        let words = FactExtractor(clause).words
+        let end = clause.unicodeScalars.count
+        guard let own = words.firstIndex(where: { $0.lower.hasPrefix(drug) }) else { return 0..<end }
+        let isOtherDrug = { (w: ScannedWord) in !w.lower.hasPrefix(drug) && ClinicalVocabulary.isDrugName(w.lower) }
+        let lower = words[..<own].last(where: isOtherDrug)?.end ?? 0
+        let upper = words[(own + 1)...].first(where: isOtherDrug)?.start ?? end
+        return lower..<upper
+    }
+
+    nonisolated(unsafe) static let clauseBreak = try! Regex(#"\.\s|;\s|\|"#)
+
+    /// Every key word of the drug's name occurs in the clause, the first as a whole word.
+    static func names(_ keyWords: [String], in clause: String) -> Bool {
+        let words = FactExtractor(clause).words.map(\.lower)
+        guard words.contains(where: { $0 == keyWords[0] || $0.hasPrefix(keyWords[0] + "-") }) else { return false }
+        let set = SourceIndex.WordSet(words)
+        return keyWords.dropFirst().allSatisfy(set.mentions)
+    }
+
+    /// The length of a course the clause gives ("x 7 days", "for 10 days", "5-day course"), in days.
+    static func courseDays(_ lower: String) -> Int? {
+        guard let match = lower.firstMatch(of: courseLength) else { return nil }
+        return (1..<match.output.count).lazy.compactMap { match.output[$0].substring.flatMap { Int($0) } }.first
+    }
+
+    nonisolated(unsafe) static let courseLength = try! Regex(#"(?:\bx\s*|\bfor\s+)(\d{1,2})\s*(?:days?|d)\b|\b(\d{1,2})[- ]day course"#)
+
+    /// The ISO day `days` after `iso` (ISO strings compare in date order).
+    static func day(_ iso: String, plus days: Int) -> String {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return iso }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let start = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+              let later = calendar.date(byAdding: .day, value: days, to: start) else { return iso }
+        let c = calendar.dateComponents([.year, .month, .day], from: later)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+}
