@@ -222,4 +222,22 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertNil(MedicationTrail.courseDays(" metformin 500 mg for 10 years "))
         XCTAssertEqual(MedicationTrail.day("2024-02-25", plus: 5), "2024-03-01")
     }
+
+    func testAProblemEndsWhereALaterLineSaysSo() {
+        let record = """
+            HOSPITAL DAY 2 - 05/02/2024
+            Acute kidney injury after contrast: Cr 2.1 from 1.0. Holding lisinopril.
+            Delirium overnight, reoriented with family.
+            CLINIC - 06/10/2024
+            Kidney injury resolved, creatinine back to baseline 1.0. Delirium has not resolved fully per daughter.
+            """
+        let s = summary([
+            (.problems, ["acute kidney injury", "active"], 2),
+            (.problems, ["delirium", "active"], 3),
+        ], record: record)
+        let status = Dictionary(s.problems.map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(status["acute kidney injury"], .resolved, "the June line ends it, though the model read it from May")
+        XCTAssertEqual(s.problems.first { $0.name == "acute kidney injury" }?.citations.last?.lineStart, 5)
+        XCTAssertEqual(status["delirium"], .active, "'has not resolved' is no ending")
+    }
 }

@@ -193,6 +193,21 @@ struct MentionCollector {
         return words.joined(separator: " ")
     }
 
+    /// The last line of the record that says the problem has ended, in the problem's own clause.
+    func resolution(of name: String) -> Int? {
+        let words = ItemVerifier.significantWords(name)
+        guard let first = words.first else { return nil }
+        return lines.lines.last { line in
+            let lower = line.original.lowercased()
+            guard lower.contains(first) || words.count > 2, ItemVerifier.mentions(words, in: line.original) else { return false }
+            return line.original.lowercased().split(separator: MedicationTrail.clauseBreak).contains { part in
+                let clause = " " + part + " "
+                return ItemVerifier.mentions(words, in: String(part)) && ItemVerifier.resolvedCues.contains(where: clause.contains)
+                    && !ItemVerifier.unresolvedCues.contains(where: clause.contains)
+            }
+        }?.number
+    }
+
     /// Mentions of one thing share a key: its significant words, lowercased.
     static func key(_ name: String) -> String {
         let words = ItemVerifier.significantWords(name)
@@ -247,9 +262,16 @@ struct MentionCollector {
         }
         let problems = groups(.problems).map { group -> ProblemItem in
             let latest = group.last!
-            let status = latest.problemStatus ?? .active
+            var status = latest.problemStatus ?? .active
+            var cited = citations(group)
+            // An acute problem ends in a later line the model did not list it from ("AKI resolved, Cr back to baseline").
+            if status == .active, let ended = resolution(of: latest.fields[0]),
+               (lines[ended]?.ownDate ?? lines[ended]?.contextDate ?? "", ended) >= (latest.date ?? "", latest.line) {
+                status = .resolved
+                if !cited.contains(where: { $0.lineEnd == ended }) { cited = Array(cited.prefix(5)) + [citation(ended)] }
+            }
             return ProblemItem(text: "\(latest.fields[0]) (\(status.rawValue))", name: latest.fields[0], status: status,
-                               citations: citations(group))
+                               citations: cited)
         }
         let allergies = groups(.allergies).map { group -> AllergyItem in
             let latest = group.last!
