@@ -101,6 +101,17 @@ struct MentionCollector {
         }
     }
 
+    /// Medication entries read from the record's lists and sentences (`MedicationLineExtractor`), beside the
+    /// model's answers: a drug a model passed over in a long list is still listed.
+    mutating func addMedicationLines(_ entries: [MedicationLineExtractor.Entry]) {
+        for entry in entries {
+            let line = lines[entry.line]
+            mentions.append(Mention(category: .medications, fields: [entry.name, entry.dose, entry.frequency ?? "?", "?"],
+                                    key: Self.key(entry.name), line: entry.line, date: line?.ownDate ?? line?.contextDate,
+                                    medicationStatus: entry.status ?? .current, fromStructure: true))
+        }
+    }
+
     /// The record's encounters (`EncounterExtractor`) as events citing their heading and reason lines. A model's
     /// event on the same date that says nothing the encounter does not is left out as a repeat.
     mutating func addEncounters(_ encounters: [EncounterExtractor.Encounter]) {
@@ -148,7 +159,7 @@ struct MentionCollector {
             default: continue
             }
             if line.ownDate == nil, line.original.range(of: #"\b\d{1,2}/\d{2,4}\b"#, options: .regularExpression) != nil { continue }
-            guard seen.insert(date + "|" + m.key + "|" + action).inserted else { continue }
+            guard seen.insert(date + "|" + Self.drugKey(m) + "|" + action).inserted else { continue }
             let dose = [m.fields[1], m.fields[2]].compactMap(Self.known).joined(separator: " ")
             let event = action == "stopped" || dose.isEmpty ? "\(m.fields[0]) \(action)"
                 : action == "changed" ? "\(m.fields[0]) changed to \(dose)" : "\(m.fields[0]) \(dose) started"
