@@ -240,4 +240,32 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(s.problems.first { $0.name == "acute kidney injury" }?.citations.last?.lineStart, 5)
         XCTAssertEqual(status["delirium"], .active, "'has not resolved' is no ending")
     }
+
+    func testARecordWrappedAtAFixedWidthIsReadAsSentences() {
+        let record = """
+            ANTICOAGULATION VISIT - 03/17/2025
+            After talking it over we will switch warfarin to
+            apixaban 2.5 mg twice daily. Last warfarin dose
+            tonight. Ergocalciferol 50,000 IU weekly for 8 weeks.
+            Family: daughter takes sertraline 50 mg daily.
+            MoCA 24/30 today. Hgb 11.2 g/dL.
+            FOLLOW-UP - 07/01/2025
+            Doing well on apixaban. Hgb 12.0 g/dL.
+            """
+        let s = summary([
+            (.medications, ["warfarin", "?", "?", "current"], 2),
+            (.medications, ["ergocalciferol", "50,000 IU", "weekly", "current"], 4),
+            (.medications, ["sertraline", "50 mg", "daily", "current"], 5),
+            (.medications, ["MoCA 24/30", "?", "?", "current"], 6),
+            (.problems, ["Hgb", "active"], 6),
+            (.results, ["Hgb", "11.2 g/dL"], 6),
+        ], record: record)
+        let status = Dictionary(s.medications.map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(status["warfarin"], .stopped, "switched to apixaban across a line break, and its last dose given")
+        XCTAssertEqual(status["ergocalciferol"], .stopped, "an 8-week course ended before the July visit")
+        XCTAssertNil(status["sertraline"], "a relative's medication")
+        XCTAssertNil(status["MoCA 24/30"], "a score names no drug and gives no dose")
+        XCTAssertTrue(s.problems.isEmpty, "a test's name is not a problem")
+        XCTAssertTrue(Set(s.unsupported.map(\.reason)).isSuperset(of: ["a family member's, not the patient's", "a test's name, not a problem"]))
+    }
 }

@@ -32,14 +32,33 @@ struct MedicationTrail {
     func statements(about keyWords: [String]) -> [Statement] {
         guard let first = keyWords.first, first.count >= 4 else { return [] }
         var found: [Statement] = []
-        for line in lines.lines where line.original.lowercased().contains(first) {
-            let said = line.original.split(separator: Self.clauseBreak).compactMap { clause in
+        for line in lines.lines {
+            let text = sentenceText(line)
+            guard text.lowercased().contains(first) else { continue }
+            let said = text.split(separator: Self.clauseBreak).compactMap { clause in
                 Self.names(keyWords, in: String(clause)) ? statement(clause: String(clause), keyWords: keyWords, line: line) : nil
             }
             if let chosen = said.last(where: \.explicit) ?? said.first { found.append(chosen) }
         }
         return found
     }
+
+    /// The line, continued into the next one while its sentence runs on: a record wrapped at a fixed width
+    /// splits "switch warfarin to / apixaban" over two lines.
+    func sentenceText(_ line: RecordLines.Line) -> String {
+        var text = line.original
+        var number = line.number
+        while let last = text.trimmingCharacters(in: .whitespaces).last, !".:;!?|".contains(last),
+              let next = lines[number + 1], !next.original.trimmingCharacters(in: .whitespaces).isEmpty, number - line.number < 3 {
+            number += 1
+            guard let end = next.original.firstRange(of: Self.sentenceEnd) else { text += " " + next.original; continue }
+            text += " " + next.original[..<end.lowerBound]
+            break
+        }
+        return text
+    }
+
+    nonisolated(unsafe) static let sentenceEnd = try! Regex(#"[.;!?](\s|$)"#)
 
     private func statement(clause: String, keyWords: [String], line: RecordLines.Line) -> Statement? {
         let clauseLower = " " + clause.lowercased() + " "
@@ -86,13 +105,16 @@ struct MedicationTrail {
         return keyWords.dropFirst().allSatisfy(set.mentions)
     }
 
-    /// The length of a course the clause gives ("x 7 days", "for 10 days", "5-day course"), in days.
+    /// The length of a course the clause gives ("x 7 days", "for 10 days", "5-day course", "for 8 weeks"), in days.
     static func courseDays(_ lower: String) -> Int? {
-        guard let match = lower.firstMatch(of: courseLength) else { return nil }
-        return (1..<match.output.count).lazy.compactMap { match.output[$0].substring.flatMap { Int($0) } }.first
+        guard let match = lower.firstMatch(of: courseLength),
+              let count = (1..<match.output.count).lazy.compactMap({ match.output[$0].substring.flatMap { Int($0) } }).first
+        else { return nil }
+        return match.output[0].substring!.contains("w") ? count * 7 : count
     }
 
-    nonisolated(unsafe) static let courseLength = try! Regex(#"(?:\bx\s*|\bfor\s+)(\d{1,2})\s*(?:days?|d)\b|\b(\d{1,2})[- ]day course"#)
+    nonisolated(unsafe) static let courseLength = try! Regex(
+        #"(?:\bx\s*|\bfor\s+)(\d{1,2})\s*(?:days?|d|weeks?|wks?)\b|\b(\d{1,2})[- ](?:day|week) course"#)
 
     /// The ISO day `days` after `iso` (ISO strings compare in date order).
     static func day(_ iso: String, plus days: Int) -> String {

@@ -47,7 +47,7 @@ struct MentionCollector {
         }
         switch category {
         case .medications:
-            if let reason = verifier.medicationRejection(line: line.deidentified, name: name) {
+            if let reason = verifier.medicationRejection(line: line.deidentified, name: name, dose: item.fields[1]) {
                 unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: reason))
                 return
             }
@@ -210,10 +210,10 @@ struct MentionCollector {
         guard let first = words.first else { return nil }
         return lines.lines.last { line in
             let lower = line.original.lowercased()
-            guard lower.contains(first) || words.count > 2, ItemVerifier.mentions(words, in: line.original) else { return false }
+            guard lower.contains(first) || words.count > 2, ItemVerifier.mentionsMost(words, in: line.original) else { return false }
             return line.original.lowercased().split(separator: MedicationTrail.clauseBreak).contains { part in
                 let clause = " " + part + " "
-                return ItemVerifier.mentions(words, in: String(part)) && ItemVerifier.resolvedCues.contains(where: clause.contains)
+                return ItemVerifier.mentionsMost(words, in: String(part)) && ItemVerifier.resolvedCues.contains(where: clause.contains)
                     && !ItemVerifier.unresolvedCues.contains(where: clause.contains)
             }
         }?.number
@@ -271,7 +271,16 @@ struct MentionCollector {
             return MedicationItem(text: text, name: name, dose: dose, frequency: frequency, status: decided.status,
                                   date: decided.date, citations: cited)
         }
-        let problems = groups(.problems).map { group -> ProblemItem in
+        // A "problem" spelled as a test the record reports a value for ("Hgb", "creatinine clearance") is the test.
+        let testNames = Set(mentions.filter { $0.category == .results }.compactMap { $0.key.split(separator: " ").first.map(String.init) })
+        var unsupported = unsupported
+        let problemGroups = groups(.problems).filter { group in
+            let words = group.last!.key.split(separator: " ")
+            guard words.count <= 2, let first = words.first, testNames.contains(String(first)) else { return true }
+            unsupported.append(UnsupportedItem(category: "problems", text: group.last!.fields[0], reason: "a test's name, not a problem"))
+            return false
+        }
+        let problems = problemGroups.map { group -> ProblemItem in
             let latest = group.last!
             var status = latest.problemStatus ?? .active
             var cited = citations(group)
