@@ -268,4 +268,20 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertTrue(s.problems.isEmpty, "a test's name is not a problem")
         XCTAssertTrue(Set(s.unsupported.map(\.reason)).isSuperset(of: ["a family member's, not the patient's", "a test's name, not a problem"]))
     }
+
+    func testAnItemIsDatedByItsOwnSentence() {
+        let record = """
+            DISCHARGE SUMMARY - 01/24/2025
+            Hospital course: fixation on 1/19/2025. On 1/20/2025 Hgb was 8.6 with dizziness.
+            The night of 1/20 she was agitated. Duplex on 1/23: no DVT.
+            Seen 12/28 by her PCP before the fall.
+            Warfarin held.
+            """
+        let lines = RecordLines(ProtectedText(record, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        XCTAssertEqual(lines.date(of: "hgb", onLine: 2), "2025-01-20", "not the line's first date")
+        XCTAssertEqual(lines.date(of: "fixation", onLine: 2), "2025-01-19")
+        XCTAssertEqual(lines.date(of: "duplex", onLine: 3), "2025-01-23", "a year-less date in the note's year")
+        XCTAssertEqual(lines.date(of: "pcp", onLine: 4), "2024-12-28", "a January note's December is the year before")
+        XCTAssertEqual(lines.date(of: "warfarin", onLine: 5), "2025-01-24", "no date of its own: the note's")
+    }
 }

@@ -66,7 +66,8 @@ struct MedicationTrail {
         let scope = Self.scope(of: keyWords[0], in: clause)
         let scalars = Array(clause.unicodeScalars)
         let lower = " " + String(String.UnicodeScalarView(scalars[scope])).lowercased() + " "
-        let date = line.ownDate ?? line.contextDate
+        let date = FactExtractor(clause).facts().first { $0.kind == .date }.flatMap { RecordLines.iso($0.key, near: line.contextDate) }
+            ?? line.ownDate ?? line.contextDate
         let doses = FactExtractor(clause).facts().filter { $0.kind == .dose && scope.contains($0.start) }
         func text(_ fact: ClinicalFact) -> String { String(String.UnicodeScalarView(scalars[fact.start..<fact.end])) }
         let courseOver = date.flatMap { date in

@@ -40,7 +40,7 @@ struct MentionCollector {
         }
         var fields = restored
         var mention = Mention(category: category, fields: fields, key: Self.key(name), line: number,
-                              date: line.ownDate ?? line.contextDate)
+                              date: lines.date(of: ItemVerifier.significantWords(name).first ?? "", onLine: number))
         // Values are kept only where the cited line states them.
         func keepIfStated(_ index: Int) {
             if index < fields.count, !ItemVerifier.lineStates(item.fields[index], in: line.deidentified) { fields[index] = "?" }
@@ -105,9 +105,8 @@ struct MentionCollector {
     /// model's answers: a drug a model passed over in a long list is still listed.
     mutating func addMedicationLines(_ entries: [MedicationLineExtractor.Entry]) {
         for entry in entries {
-            let line = lines[entry.line]
             mentions.append(Mention(category: .medications, fields: [entry.name, entry.dose, entry.frequency ?? "?", "?"],
-                                    key: Self.key(entry.name), line: entry.line, date: line?.ownDate ?? line?.contextDate,
+                                    key: Self.key(entry.name), line: entry.line, date: lines.date(of: entry.name, onLine: entry.line),
                                     medicationStatus: entry.status ?? .current, fromStructure: true))
         }
     }

@@ -33,6 +33,32 @@ struct RecordLines {
 
     subscript(number: Int) -> Line? { number >= 1 && number <= lines.count ? lines[number - 1] : nil }
 
+    /// The date of what line `number` says about `word`: a date written in the word's own sentence or clause
+    /// ("Fixation on 1/19/2025. On 1/20/2025 Hgb was 8.6" dates the Hgb 1/20), a year-less one read in the
+    /// year of the note around it; else the line's own date, else its note's.
+    func date(of word: String, onLine number: Int) -> String? {
+        guard let line = self[number] else { return nil }
+        let word = word.lowercased()
+        if !word.isEmpty, let clause = line.original.split(separator: Self.clauseBreak).first(where: { $0.lowercased().contains(word) }),
+           let written = FactExtractor(String(clause)).facts().first(where: { $0.kind == .date }),
+           let iso = Self.iso(written.key, near: line.contextDate) {
+            return iso
+        }
+        return line.ownDate ?? line.contextDate
+    }
+
+    nonisolated(unsafe) static let clauseBreak = try! Regex(#"\.\s|;\s"#)
+
+    /// A date key with or without its year as ISO; a year-less one takes the year that puts it at most two
+    /// months after the note's date (a January note's "12/28" is the December before).
+    static func iso(_ key: String, near context: String?) -> String? {
+        if let full = iso(key) { return full }
+        let parts = key.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, let context, let year = Int(context.prefix(4)) else { return nil }
+        let candidate = String(format: "%04d-%02d-%02d", year, parts[0], parts[1])
+        return candidate > MedicationTrail.day(context, plus: 60) ? String(format: "%04d-%02d-%02d", year - 1, parts[0], parts[1]) : candidate
+    }
+
     /// A date that dates a whole note: on a short line, near the start of a line, or after a word such as
     /// "Date", "Visit", "DOS", "Admitted", "Collected".
     static func isHeadingDate(line: String, column: Int) -> Bool {
