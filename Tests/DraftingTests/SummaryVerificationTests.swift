@@ -284,4 +284,20 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(lines.date(of: "pcp", onLine: 4), "2024-12-28", "a January note's December is the year before")
         XCTAssertEqual(lines.date(of: "warfarin", onLine: 5), "2025-01-24", "no date of its own: the note's")
     }
+
+    func testOneProblemInTwoSpellingsIsOneItemAndAListIsSeveral() {
+        let record = """
+            ED NOTE - 01/18/2025
+            Displaced left intertrochanteric femur fracture. PMH: hypertension. hypothyroidism.
+            ORTHO VISIT - 03/03/2025
+            Left intertrochanteric femur fracture, s/p nailing 1/19/2025, healing well.
+            """
+        let s = summary([
+            (.problems, ["displaced intertrochanteric femur fracture", "active"], 2),
+            (.problems, ["hypertension . hypothyroidism", "active"], 2),
+            (.problems, ["left intertrochanteric femur fracture, s/p nailing", "historical"], 4),
+        ], record: record)
+        XCTAssertEqual(s.problems.filter { $0.name.contains("femur") }.map(\.status), [.historical], "the later spelling decides")
+        XCTAssertEqual(Set(s.problems.map(\.name)).intersection(["hypertension", "hypothyroidism"]).count, 2)
+    }
 }

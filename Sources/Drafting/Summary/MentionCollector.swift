@@ -30,6 +30,8 @@ struct MentionCollector {
         self.protected = protected
     }
 
+    nonisolated(unsafe) static let listBreak = try! Regex(#"\s*\.\s+|\s*;\s*"#)
+
     mutating func add(_ item: ExtractedLine, category: SummaryCategory, verifier: ItemVerifier) {
         let restored = item.fields.map { protected.restore($0).text }
         let name = item.fields[0]
@@ -55,6 +57,12 @@ struct MentionCollector {
             keepIfStated(2)
             mention.medicationStatus = verifier.medicationStatus(name: name, line: line.deidentified, proposed: item.fields[3])
         case .problems:
+            // One answer that lists several problems ("hypertension. hypothyroidism. MCI") is one item each.
+            let parts = name.split(separator: Self.listBreak).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if parts.count > 1 {
+                for part in parts { add(ExtractedLine(fields: [part] + item.fields.dropFirst(), line: item.line), category: category, verifier: verifier) }
+                return
+            }
             if let reason = verifier.problemRejection(line: line.deidentified, name: name) {
                 unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: reason))
                 return
@@ -203,6 +211,26 @@ struct MentionCollector {
         return words.joined(separator: " ")
     }
 
+    /// Groups that name one problem in different words ("displaced intertrochanteric femur fracture" and
+    /// "left intertrochanteric femur fracture, s/p nailing") as one, so that the latest mention decides its
+    /// status: at least two shared words, making up three quarters of the shorter name.
+    static func mergedSpellings(_ groups: [[Mention]]) -> [[Mention]] {
+        var merged: [(words: Set<String>, mentions: [Mention])] = []
+        for group in groups {
+            let words = Set(group.last!.key.split(separator: " ").map(String.init))
+            if let index = merged.firstIndex(where: { other in
+                let shared = other.words.intersection(words).count
+                return shared >= 2 && shared * 4 >= min(other.words.count, words.count) * 3
+            }) {
+                merged[index].words.formUnion(words)
+                merged[index].mentions = (merged[index].mentions + group).sorted { ($0.date ?? "", $0.line) < ($1.date ?? "", $1.line) }
+            } else {
+                merged.append((words, group))
+            }
+        }
+        return merged.map(\.mentions)
+    }
+
     /// The last line of the record that says the problem has ended, in the problem's own clause.
     func resolution(of name: String) -> Int? {
         let words = ItemVerifier.significantWords(name)
@@ -279,7 +307,7 @@ struct MentionCollector {
             unsupported.append(UnsupportedItem(category: "problems", text: group.last!.fields[0], reason: "a test's name, not a problem"))
             return false
         }
-        let problems = problemGroups.map { group -> ProblemItem in
+        let problems = Self.mergedSpellings(problemGroups).map { group -> ProblemItem in
             let latest = group.last!
             var status = latest.problemStatus ?? .active
             var cited = citations(group)
