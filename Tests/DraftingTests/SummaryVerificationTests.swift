@@ -211,6 +211,9 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(Set(s.medications.map(\.name)).intersection(["vitamin D3", "vitamin B12"]).count, 2,
                        "two vitamins are two drugs")
         XCTAssertNil(byName["penicillin"], "an allergy is not a medication")
+        let events = Set(s.timeline.map { $0.date + " " + $0.event })
+        XCTAssertTrue(events.isSuperset(of: ["2023-04-02 ticagrelor stopped", "2023-04-02 lithium 300 mg started",
+                                             "2023-03-11 lithium stopped"]), "\(events)")
     }
 
     func testOnceDailyIsNotASingleDoseAndACourseStillRunningIsCurrent() {

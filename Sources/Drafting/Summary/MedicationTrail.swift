@@ -16,6 +16,8 @@ struct MedicationTrail {
         var dose: String?
         /// A cue word decides the status; otherwise the clause is a list entry (a drug and its dose).
         var explicit: Bool
+        /// The clause says the drug was started (or restarted) then: a timeline event.
+        var started: Bool
     }
 
     let lines: RecordLines
@@ -77,11 +79,13 @@ struct MedicationTrail {
         if var status = ItemVerifier.statedStatus(drug: keyWords[0], clause: lower) {
             if status == .current, courseOver { status = .stopped }
             let dose = status == .changed ? doses.last : doses.first
-            return Statement(line: line.number, date: date, status: status, dose: dose.map(text), explicit: true)
+            return Statement(line: line.number, date: date, status: status, dose: dose.map(text), explicit: true,
+                             started: ItemVerifier.startCues.contains(where: lower.contains))
         }
         // A drug and its dose with no cue: an entry of a medication list, taken at the list's date.
         guard let dose = doses.first, !ItemVerifier.isTestWithValue(String(String.UnicodeScalarView(scalars[scope]))) else { return nil }
-        return Statement(line: line.number, date: date, status: courseOver ? .stopped : .current, dose: text(dose), explicit: courseOver)
+        return Statement(line: line.number, date: date, status: courseOver ? .stopped : .current, dose: text(dose), explicit: courseOver,
+                         started: false)
     }
 
     /// The part of a clause that speaks of one drug when it names several ("stopped A, B 75 mg instead"):

@@ -150,27 +150,45 @@ struct MentionCollector {
         }
     }
 
-    /// Medication starts, stops and changes that the cited line itself states, as events on the line's date.
-    /// A line that also writes a partial date ("stopped 12/2023") is left out: the stop may predate the note.
-    private func medicationEvents() -> [TimelineItem] {
+    /// A medication's start, stop or change as a line states it: from a model's mention or from the record's
+    /// own statements about the drug (`MedicationTrail`).
+    struct MedicationAction {
+        var name: String
+        var key: String
+        var line: Int
+        var date: String?
+        var status: MedicationStatus
+        var dose: String
+        var started: Bool
+    }
+
+    private func actions(_ m: Mention) -> MedicationAction? {
+        guard let line = lines[m.line], let status = m.medicationStatus else { return nil }
+        let lower = " " + line.deidentified.lowercased() + " "
+        return MedicationAction(name: m.fields[0], key: Self.drugKey(m), line: m.line, date: m.date, status: status,
+                                dose: [m.fields[1], m.fields[2]].compactMap(Self.known).joined(separator: " "),
+                                started: ItemVerifier.startCues.contains(where: lower.contains))
+    }
+
+    /// Medication starts, stops and changes that the cited line itself states, as events on their date. A line
+    /// that also writes a month and year only ("stopped 12/2023") is left out: the stop may predate the note.
+    private func medicationEvents(_ actions: [MedicationAction]) -> [TimelineItem] {
         var seen: Set<String> = []
         var events: [TimelineItem] = []
-        for m in mentions where m.category == .medications {
-            guard let date = m.date, let line = lines[m.line], let status = m.medicationStatus else { continue }
-            let lower = " " + line.deidentified.lowercased() + " "
+        for a in actions {
+            guard let date = a.date, let line = lines[a.line] else { continue }
             let action: String
-            switch status {
+            switch a.status {
             case .stopped: action = "stopped"
             case .changed: action = "changed"
-            case .current where ItemVerifier.startCues.contains(where: lower.contains): action = "started"
+            case .current where a.started: action = "started"
             default: continue
             }
             if line.ownDate == nil, line.original.range(of: #"\b\d{1,2}/\d{2,4}\b"#, options: .regularExpression) != nil { continue }
-            guard seen.insert(date + "|" + Self.drugKey(m) + "|" + action).inserted else { continue }
-            let dose = [m.fields[1], m.fields[2]].compactMap(Self.known).joined(separator: " ")
-            let event = action == "stopped" || dose.isEmpty ? "\(m.fields[0]) \(action)"
-                : action == "changed" ? "\(m.fields[0]) changed to \(dose)" : "\(m.fields[0]) \(dose) started"
-            events.append(TimelineItem(text: "\(date): \(event)", date: date, event: event, citations: [citation(m.line)]))
+            guard seen.insert(date + "|" + a.key + "|" + action).inserted else { continue }
+            let event = action == "stopped" || a.dose.isEmpty ? "\(a.name) \(action)"
+                : action == "changed" ? "\(a.name) changed to \(a.dose)" : "\(a.name) \(a.dose) started"
+            events.append(TimelineItem(text: "\(date): \(event)", date: date, event: event, citations: [citation(a.line)]))
         }
         return events
     }
@@ -195,7 +213,7 @@ struct MentionCollector {
     static func latestStatement(_ group: [Mention], trail: [MedicationTrail.Statement]) -> MedicationTrail.Statement {
         let fromModel = group.map { m in
             MedicationTrail.Statement(line: m.line, date: m.date, status: m.medicationStatus ?? .current,
-                                      dose: nil, explicit: false)
+                                      dose: nil, explicit: false, started: false)
         }
         func rank(_ s: MedicationTrail.Statement, model: Bool) -> Int { model ? 1 : s.explicit ? 2 : 0 }
         let ranked = fromModel.map { ($0, 1) } + trail.map { ($0, rank($0, model: false)) }
@@ -283,10 +301,16 @@ struct MentionCollector {
 
     func summary(provenance: Provenance, timings: StageTimings, chunks: Int) -> RecordSummary {
         let trail = MedicationTrail(lines: lines)
+        var medicationActions = mentions.filter { $0.category == .medications }.compactMap(actions)
         let medications = groups(.medications, key: Self.drugKey).map { group -> MedicationItem in
             let latest = group.last!
             let name = latest.fields[0]
-            let decided = Self.latestStatement(group, trail: trail.statements(about: Self.drugKey(latest).split(separator: " ").map(String.init)))
+            let key = Self.drugKey(latest)
+            let statements = trail.statements(about: key.split(separator: " ").map(String.init))
+            medicationActions += statements.filter(\.explicit).map {
+                MedicationAction(name: name, key: key, line: $0.line, date: $0.date, status: $0.status, dose: $0.dose ?? "", started: $0.started)
+            }
+            let decided = Self.latestStatement(group, trail: statements)
             let dose = decided.dose ?? group.reversed().lazy.compactMap { Self.known($0.fields[1]) }.first
             let frequency = group.reversed().lazy.compactMap { Self.known($0.fields[2]) }.first
             var parts: [String] = [name]
@@ -351,7 +375,7 @@ struct MentionCollector {
             let lower = " " + cited + " "
             if ItemVerifier.eventPlanCues.contains(where: lower.contains) { planned.append(item) } else { timeline.append(item) }
         }
-        timeline += resultEvents(results) + medicationEvents()
+        timeline += resultEvents(results) + medicationEvents(medicationActions)
         timeline.sort { ($0.date, $0.citations.first?.lineStart ?? 0) < ($1.date, $1.citations.first?.lineStart ?? 0) }
         return RecordSummary(timeline: timeline, problems: problems, medications: medications, allergies: allergies,
                              results: results, planned: planned, unsupported: unsupported, provenance: provenance,
