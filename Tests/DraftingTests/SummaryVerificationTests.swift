@@ -93,7 +93,7 @@ final class SummaryVerificationTests: XCTestCase {
             Kidney transplant rejection, acute.
             """, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
         let verifier = ItemVerifier(lines: lines, range: 1...3)
-        func status(_ name: String, _ line: Int) -> ProblemStatus { verifier.problemStatus(name: name, line: lines[line]!.deidentified, proposed: "active") }
+        func status(_ name: String, _ line: Int) -> ProblemStatus { verifier.problemStatus(name: name, line: lines[line]!.deidentified) }
         XCTAssertEqual(status("hypertension", 1), .active, "the history cue is in the other clause")
         XCTAssertEqual(status("appendectomy", 1), .historical)
         XCTAssertEqual(status("liver transplant", 2), .historical)
@@ -299,8 +299,31 @@ final class SummaryVerificationTests: XCTestCase {
             (.problems, ["displaced intertrochanteric femur fracture", "active"], 2),
             (.problems, ["hypertension . hypothyroidism", "active"], 2),
             (.problems, ["left intertrochanteric femur fracture, s/p nailing", "historical"], 4),
+            (.problems, ["closed left intertrochanteric femur fracture", "resolved"], 2),
         ], record: record)
         XCTAssertEqual(s.problems.filter { $0.name.contains("femur") }.map(\.status), [.historical], "the later spelling decides")
         XCTAssertEqual(Set(s.problems.map(\.name)).intersection(["hypertension", "hypothyroidism"]).count, 2)
+    }
+
+    func testOnlyTheRecordsWordsEndAProblemAndAnInformantIsNotTheSubject() {
+        let record = """
+            DISCHARGE SUMMARY - 01/24/2025
+            Diagnoses: permanent atrial fibrillation. Postoperative delirium - resolved.
+            Acute blood loss anemia, transfused 1 unit packed red cells.
+            Osteoporosis reviewed with daughter. Mother with breast cancer.
+            """
+        let s = summary([
+            (.problems, ["permanent atrial fibrillation", "resolved"], 2),
+            (.problems, ["postoperative delirium", "active"], 2),
+            (.problems, ["acute blood loss anemia, transfused 1 unit packed red cells", "active"], 3),
+            (.problems, ["osteoporosis", "active"], 4),
+            (.problems, ["breast cancer", "active"], 4),
+        ], record: record)
+        let status = Dictionary(s.problems.map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(status["permanent atrial fibrillation"], .active, "a model's 'resolved' without the record's words")
+        XCTAssertEqual(status["postoperative delirium"], .resolved)
+        XCTAssertEqual(status["acute blood loss anemia, transfused 1 unit packed red cells"], .active, "a dose without a drug")
+        XCTAssertEqual(status["osteoporosis"], .active, "the daughter is there as a companion")
+        XCTAssertNil(status["breast cancer"], "the mother's")
     }
 }

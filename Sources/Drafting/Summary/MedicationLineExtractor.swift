@@ -33,7 +33,7 @@ enum MedicationLineExtractor {
             let part = slice(scope)
             let lower = " " + part.lowercased() + " "
             // A drug named as an allergy, a relative's, or with a test's value ("lithium level 1.9 mmol/L") is no entry.
-            if lower.contains("allerg") || ItemVerifier.familyCues.contains(where: lower.contains)
+            if lower.contains("allerg") || ItemVerifier.isAboutRelative(lower)
                 || ItemVerifier.isTestWithValue(slice(drug.start..<scope.upperBound)) { continue }
             guard let dose = facts.first(where: { $0.kind == .dose && $0.start > drug.end && scope.contains($0.start) }) else { continue }
             let frequency = facts.first { $0.kind == .frequency && $0.start > dose.start && scope.contains($0.start) }

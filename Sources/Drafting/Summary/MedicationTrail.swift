@@ -64,7 +64,7 @@ struct MedicationTrail {
 
     private func statement(clause: String, keyWords: [String], line: RecordLines.Line) -> Statement? {
         let clauseLower = " " + clause.lowercased() + " "
-        if clauseLower.contains("allerg") || ItemVerifier.familyCues.contains(where: clauseLower.contains) { return nil }
+        if clauseLower.contains("allerg") || ItemVerifier.isAboutRelative(clauseLower) { return nil }
         let scope = Self.scope(of: keyWords[0], in: clause)
         let scalars = Array(clause.unicodeScalars)
         let lower = " " + String(String.UnicodeScalarView(scalars[scope])).lowercased() + " "

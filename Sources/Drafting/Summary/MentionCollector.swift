@@ -67,7 +67,7 @@ struct MentionCollector {
                 unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: reason))
                 return
             }
-            mention.problemStatus = verifier.problemStatus(name: name, line: line.deidentified, proposed: item.fields[1])
+            mention.problemStatus = verifier.problemStatus(name: name, line: line.deidentified)
         case .allergies:
             let lower = line.deidentified.lowercased()
             guard ItemVerifier.allergyContext.contains(where: lower.contains) else {
