@@ -93,7 +93,7 @@ final class SummaryVerificationTests: XCTestCase {
             Kidney transplant rejection, acute.
             """, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
         let verifier = ItemVerifier(lines: lines, range: 1...3)
-        func status(_ name: String, _ line: Int) -> ProblemStatus { verifier.problemStatus(name: name, line: lines[line]!.deidentified) }
+        func status(_ name: String, _ line: Int) -> ProblemStatus { verifier.problemStatus(name: name, line: lines[line]!.deidentified, proposed: "active") }
         XCTAssertEqual(status("hypertension", 1), .active, "the history cue is in the other clause")
         XCTAssertEqual(status("appendectomy", 1), .historical)
         XCTAssertEqual(status("liver transplant", 2), .historical)
@@ -325,5 +325,42 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(status["acute blood loss anemia, transfused 1 unit packed red cells"], .active, "a dose without a drug")
         XCTAssertEqual(status["osteoporosis"], .active, "the daughter is there as a companion")
         XCTAssertNil(status["breast cancer"], "the mother's")
+    }
+
+    func testAMedicationReconciliationIsReadEntryByEntry() {
+        let record = """
+            MEDICATION RECONCILIATION (11/04/2024)
+              ACTIVE
+               clopidogrel 75 mg PO daily (held 1/3-1/9/24 for colonoscopy,
+                   restarted 1/10/24)
+               atorvastatin 40 mg PO nightly (reduced from 80 mg - myalgia)
+               ezetimibe 10 mg PO daily
+              PENDING
+               empagliflozin 10 mg PO daily - awaiting prior authorization
+              DISCONTINUED
+               ciprofloxacin / metronidazole - 7-day course, completed
+            A/P: given his CAD, add dapagliflozin
+               10 mg daily once approved.
+            """
+        let s = summary([
+            (.medications, ["clopidogrel", "75 mg", "daily", "current"], 3),
+            (.medications, ["ezetimibe", "10 mg", "daily", "current"], 6),
+            (.medications, ["empagliflozin", "10 mg", "daily", "planned"], 8),
+            (.medications, ["ciprofloxacin", "?", "?", "current"], 10),
+            (.medications, ["dapagliflozin", "?", "?", "current"], 11),
+        ], record: record)
+        let status = Dictionary(s.medications.map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(status["clopidogrel"], .current, "held, then restarted: the cue written last")
+        XCTAssertEqual(status["ezetimibe"], .current, "an entry is not continued into the next entry's 'reduced'")
+        XCTAssertEqual(status["empagliflozin"], .planned, "an entry is not continued into the heading below")
+        XCTAssertEqual(status["ciprofloxacin"], .stopped, "drugs joined by a slash share their words")
+        XCTAssertEqual(status["dapagliflozin"], .planned, "'given his CAD' is no dose given")
+    }
+
+    func testTheModelsReadingEndsOnlyAnAcuteProblem() {
+        let lines = RecordLines(ProtectedText("Diagnoses: contrast-associated AKI. Hypertension.", deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let verifier = ItemVerifier(lines: lines, range: 1...1)
+        XCTAssertEqual(verifier.problemStatus(name: "contrast-associated AKI", line: lines[1]!.deidentified, proposed: "resolved"), .resolved)
+        XCTAssertEqual(verifier.problemStatus(name: "hypertension", line: lines[1]!.deidentified, proposed: "resolved"), .active)
     }
 }

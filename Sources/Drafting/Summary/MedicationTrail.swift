@@ -50,14 +50,40 @@ struct MedicationTrail {
     func sentenceText(_ line: RecordLines.Line) -> String {
         var text = line.original
         var number = line.number
+        // A medication list's entry ends with its line unless a parenthesis is still open; a heading ends too.
+        let ownEntry = Self.isMedicationEntry(line.original) || Self.isHeading(line.original)
         while let last = text.trimmingCharacters(in: .whitespaces).last, !".:;!?|".contains(last),
-              let next = lines[number + 1], !next.original.trimmingCharacters(in: .whitespaces).isEmpty, number - line.number < 3 {
+              let next = lines[number + 1], !next.original.trimmingCharacters(in: .whitespaces).isEmpty, number - line.number < 3,
+              !ownEntry || text.filter({ $0 == "(" }).count > text.filter({ $0 == ")" }).count,
+              !Self.isListEntry(next.original), !Self.isHeading(next.original) {
             number += 1
             guard let end = next.original.firstRange(of: Self.sentenceEnd) else { text += " " + next.original; continue }
             text += " " + next.original[..<end.lowerBound]
             break
         }
         return text
+    }
+
+    /// A line that opens an entry of its own: a list marker ("-", "*", "2.") or a drug with its dose.
+    static func isListEntry(_ line: String) -> Bool {
+        line.trimmingCharacters(in: .whitespaces).firstMatch(of: listMarker) != nil || isMedicationEntry(line)
+    }
+
+    nonisolated(unsafe) static let listMarker = try! Regex(#"^(?:[-*•]|\d{1,2}[.)])\s"#)
+
+    /// A drug name first, and its dose in the same sentence ("apixaban 2.5 mg BID", not "apixaban. Her dose ...").
+    static func isMedicationEntry(_ line: String) -> Bool {
+        let extractor = FactExtractor(line)
+        guard let first = extractor.words.first(where: { $0.lower.first?.isLetter == true }),
+              ClinicalVocabulary.isDrugName(first.lower) else { return false }
+        return extractor.facts().contains { $0.kind == .dose && $0.sentence == first.sentence }
+    }
+
+    /// A section heading: a line of capitals ("DISCONTINUED") or one ending in a colon.
+    static func isHeading(_ line: String) -> Bool {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let letters = trimmed.filter(\.isLetter)
+        return trimmed.hasSuffix(":") || (letters.count >= 3 && letters.allSatisfy(\.isUppercase))
     }
 
     nonisolated(unsafe) static let sentenceEnd = try! Regex(#"[.;!?](\s|$)"#)
@@ -92,11 +118,21 @@ struct MedicationTrail {
     /// from the end of the drug named before it (or the clause's start) to the start of the next drug.
     static func scope(of drug: String, in clause: String) -> Range<Int> {
         let words = FactExtractor(clause).words
-        let end = clause.unicodeScalars.count
+        let scalars = Array(clause.unicodeScalars)
+        let end = scalars.count
         guard let own = words.firstIndex(where: { $0.lower.hasPrefix(drug) }) else { return 0..<end }
-        let isOtherDrug = { (w: ScannedWord) in !w.lower.hasPrefix(drug) && ClinicalVocabulary.isDrugName(w.lower) }
-        let lower = words[..<own].last(where: isOtherDrug)?.end ?? 0
-        let upper = words[(own + 1)...].first(where: isOtherDrug)?.start ?? end
+        let drugs = words.indices.filter { words[$0].lower.hasPrefix(drug) || ClinicalVocabulary.isDrugName(words[$0].lower) }
+        // Drugs joined with nothing between them but "/", "+", "and", "or" or a comma share their words
+        // ("ciprofloxacin / metronidazole - completed").
+        func joined(_ a: Int, _ b: Int) -> Bool {
+            String(String.UnicodeScalarView(scalars[words[a].end..<words[b].start])).lowercased()
+                .split(whereSeparator: { " /+,&".contains($0) }).allSatisfy { $0 == "and" || $0 == "or" }
+        }
+        var first = drugs.firstIndex(of: own)!, last = first
+        while first > 0, joined(drugs[first - 1], drugs[first]) { first -= 1 }
+        while last + 1 < drugs.count, joined(drugs[last], drugs[last + 1]) { last += 1 }
+        let lower = first > 0 ? words[drugs[first - 1]].end : 0
+        let upper = last + 1 < drugs.count ? words[drugs[last + 1]].start : end
         return lower..<upper
     }
 

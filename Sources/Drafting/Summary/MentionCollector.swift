@@ -67,7 +67,7 @@ struct MentionCollector {
                 unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: reason))
                 return
             }
-            mention.problemStatus = verifier.problemStatus(name: name, line: line.deidentified)
+            mention.problemStatus = verifier.problemStatus(name: name, line: line.deidentified, proposed: item.fields[1])
         case .allergies:
             let lower = line.deidentified.lowercased()
             guard ItemVerifier.allergyContext.contains(where: lower.contains) else {
@@ -211,7 +211,9 @@ struct MentionCollector {
     /// verified mentions and the record's own statements about the drug (`MedicationTrail`). On one line, an
     /// explicit cue outranks the model's reading, and the model's reading outranks a bare list entry.
     static func latestStatement(_ group: [Mention], trail: [MedicationTrail.Statement]) -> MedicationTrail.Statement {
-        let fromModel = group.map { m in
+        // On a line the record's own sentence speaks for, the model's reading of the line alone is not needed.
+        let spoken = Set(trail.filter(\.explicit).map(\.line))
+        let fromModel = group.filter { !spoken.contains($0.line) }.map { m in
             MedicationTrail.Statement(line: m.line, date: m.date, status: m.medicationStatus ?? .current,
                                       dose: nil, explicit: false, started: false)
         }
