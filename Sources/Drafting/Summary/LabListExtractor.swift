@@ -65,7 +65,7 @@ enum LabListExtractor {
     /// space (a thousands comma or a decimal point has none).
     static func results(_ text: String, line: Int, date: String?) -> [LabLineExtractor.Result] {
         let withoutRemarks = text.replacingOccurrences(of: #"\([^)]*\)"#, with: "", options: .regularExpression)
-        return withoutRemarks.split(separator: try! Regex(#"[,;]\s|\.\s|\.$"#)).compactMap { segment in
+        return withoutRemarks.split(separator: itemBreak).compactMap { segment in
             result(String(segment), line: line, date: date)
         }
     }
@@ -110,10 +110,13 @@ enum LabListExtractor {
         }
     }
 
+    nonisolated(unsafe) private static let itemBreak = try! Regex(#"[,;]\s|\.\s|\.$"#)
+    nonisolated(unsafe) private static let columnGap = try! Regex(#"\s{2,}"#)
+
     private static let freeTextColumns: Set<String> = ["other", "others", "comment", "comments", "notes", "other results"]
 
     private static func cellsOf(_ text: String) -> [String] {
-        text.trimmingCharacters(in: .whitespaces).split(separator: try! Regex(#"\s{2,}"#)).map(String.init)
+        text.trimmingCharacters(in: .whitespaces).split(separator: columnGap).map(String.init)
     }
 
     private static func startsWithDate(_ text: String) -> Bool {
