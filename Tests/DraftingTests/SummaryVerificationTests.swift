@@ -223,7 +223,7 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(MedicationTrail.courseDays(" amoxicillin 500 mg tid x 10 days "), 10)
         XCTAssertEqual(MedicationTrail.courseDays(" a 7-day course of doxycycline "), 7)
         XCTAssertNil(MedicationTrail.courseDays(" metformin 500 mg for 10 years "))
-        XCTAssertEqual(MedicationTrail.day("2024-02-25", plus: 5), "2024-03-01")
+        XCTAssertEqual(RecordLines.day("2024-02-25", plus: 5), "2024-03-01")
     }
 
     func testAProblemEndsWhereALaterLineSaysSo() {

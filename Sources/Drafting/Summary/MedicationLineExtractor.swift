@@ -24,11 +24,10 @@ enum MedicationLineExtractor {
         let extractor = FactExtractor(text)
         let facts = extractor.facts()
         let words = extractor.words
-        let scalars = Array(text.unicodeScalars)
-        func slice(_ range: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[range])) }
+        func slice(_ range: Range<Int>) -> String { extractor.scanner.text(range.lowerBound, range.upperBound) }
         var entries: [Entry] = []
         for drug in facts where drug.kind == .drug && !ClinicalVocabulary.drugFamilies.contains(drug.key) {
-            let scope = MedicationTrail.scope(of: drug.key, in: text)
+            let scope = MedicationTrail.scope(of: drug.key, in: extractor)
             guard scope.contains(drug.start) else { continue }
             let part = slice(scope)
             let lower = " " + part.lowercased() + " "

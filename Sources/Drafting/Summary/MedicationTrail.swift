@@ -26,7 +26,7 @@ struct MedicationTrail {
 
     init(lines: RecordLines) {
         self.lines = lines
-        recordEnd = lines.lines.compactMap { $0.ownDate ?? $0.contextDate }.max()
+        recordEnd = lines.lines.compactMap(\.date).max()
     }
 
     /// Every statement the record makes about the drug the key words name, in record order: one per line, the
@@ -91,15 +91,16 @@ struct MedicationTrail {
     private func statement(clause: String, keyWords: [String], line: RecordLines.Line) -> Statement? {
         let clauseLower = " " + clause.lowercased() + " "
         if clauseLower.contains("allerg") || ItemVerifier.isAboutRelative(clauseLower) { return nil }
-        let scope = Self.scope(of: keyWords[0], in: clause)
-        let scalars = Array(clause.unicodeScalars)
-        let lower = " " + String(String.UnicodeScalarView(scalars[scope])).lowercased() + " "
-        let date = FactExtractor(clause).facts().first { $0.kind == .date }.flatMap { RecordLines.iso($0.key, near: line.contextDate) }
-            ?? line.ownDate ?? line.contextDate
-        let doses = FactExtractor(clause).facts().filter { $0.kind == .dose && scope.contains($0.start) }
-        func text(_ fact: ClinicalFact) -> String { String(String.UnicodeScalarView(scalars[fact.start..<fact.end])) }
+        let extractor = FactExtractor(clause)
+        let facts = extractor.facts()
+        let scope = Self.scope(of: keyWords[0], in: extractor)
+        let part = extractor.scanner.text(scope.lowerBound, scope.upperBound)
+        let lower = " " + part.lowercased() + " "
+        let date = RecordLines.date(of: facts, on: line)
+        let doses = facts.filter { $0.kind == .dose && scope.contains($0.start) }
+        func text(_ fact: ClinicalFact) -> String { extractor.scanner.text(fact.start, fact.end) }
         let courseOver = date.flatMap { date in
-            recordEnd.flatMap { end in Self.courseDays(lower).map { Self.day(date, plus: $0) < end } }
+            recordEnd.flatMap { end in Self.courseDays(lower).map { RecordLines.day(date, plus: $0) < end } }
         } ?? false
 
         if var status = ItemVerifier.statedStatus(drug: keyWords[0], clause: lower) {
@@ -109,23 +110,22 @@ struct MedicationTrail {
                              started: ItemVerifier.startCues.contains(where: lower.contains))
         }
         // A drug and its dose with no cue: an entry of a medication list, taken at the list's date.
-        guard let dose = doses.first, !ItemVerifier.isTestWithValue(String(String.UnicodeScalarView(scalars[scope]))) else { return nil }
+        guard let dose = doses.first, !ItemVerifier.isTestWithValue(part) else { return nil }
         return Statement(line: line.number, date: date, status: courseOver ? .stopped : .current, dose: text(dose), explicit: courseOver,
                          started: false)
     }
 
     /// The part of a clause that speaks of one drug when it names several ("stopped A, B 75 mg instead"):
     /// from the end of the drug named before it (or the clause's start) to the start of the next drug.
-    static func scope(of drug: String, in clause: String) -> Range<Int> {
-        let words = FactExtractor(clause).words
-        let scalars = Array(clause.unicodeScalars)
-        let end = scalars.count
+    static func scope(of drug: String, in clause: FactExtractor) -> Range<Int> {
+        let words = clause.words
+        let end = clause.scanner.scalars.count
         guard let own = words.firstIndex(where: { $0.lower.hasPrefix(drug) }) else { return 0..<end }
         let drugs = words.indices.filter { words[$0].lower.hasPrefix(drug) || ClinicalVocabulary.isDrugName(words[$0].lower) }
         // Drugs joined with nothing between them but "/", "+", "and", "or" or a comma share their words
         // ("ciprofloxacin / metronidazole - completed").
         func joined(_ a: Int, _ b: Int) -> Bool {
-            String(String.UnicodeScalarView(scalars[words[a].end..<words[b].start])).lowercased()
+            clause.scanner.text(words[a].end, words[b].start).lowercased()
                 .split(whereSeparator: { " /+,&".contains($0) }).allSatisfy { $0 == "and" || $0 == "or" }
         }
         var first = drugs.firstIndex(of: own)!, last = first
@@ -156,16 +156,4 @@ struct MedicationTrail {
 
     nonisolated(unsafe) static let courseLength = try! Regex(
         #"(?:\bx\s*|\bfor\s+)(\d{1,2})\s*(?:days?|d|weeks?|wks?)\b|\b(\d{1,2})[- ](?:day|week) course"#)
-
-    /// The ISO day `days` after `iso` (ISO strings compare in date order).
-    static func day(_ iso: String, plus days: Int) -> String {
-        let parts = iso.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return iso }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let start = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-              let later = calendar.date(byAdding: .day, value: days, to: start) else { return iso }
-        let c = calendar.dateComponents([.year, .month, .day], from: later)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-    }
 }

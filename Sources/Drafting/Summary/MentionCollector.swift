@@ -105,7 +105,7 @@ struct MentionCollector {
     mutating func addLabLines(_ results: [LabLineExtractor.Result]) {
         for r in results {
             mentions.append(Mention(category: .results, fields: [r.name, r.value], key: Self.key(r.name), line: r.line,
-                                    date: r.date ?? lines[r.line]?.ownDate ?? lines[r.line]?.contextDate, citedFrom: r.headerLine))
+                                    date: r.date ?? lines[r.line]?.date, citedFrom: r.headerLine))
         }
     }
 
@@ -162,7 +162,7 @@ struct MentionCollector {
         var started: Bool
     }
 
-    private func actions(_ m: Mention) -> MedicationAction? {
+    private func action(of m: Mention) -> MedicationAction? {
         guard let line = lines[m.line], let status = m.medicationStatus else { return nil }
         let lower = " " + line.deidentified.lowercased() + " "
         return MedicationAction(name: m.fields[0], key: Self.drugKey(m), line: m.line, date: m.date, status: status,
@@ -217,8 +217,7 @@ struct MentionCollector {
             MedicationTrail.Statement(line: m.line, date: m.date, status: m.medicationStatus ?? .current,
                                       dose: nil, explicit: false, started: false)
         }
-        func rank(_ s: MedicationTrail.Statement, model: Bool) -> Int { model ? 1 : s.explicit ? 2 : 0 }
-        let ranked = fromModel.map { ($0, 1) } + trail.map { ($0, rank($0, model: false)) }
+        let ranked = fromModel.map { ($0, 1) } + trail.map { ($0, $0.explicit ? 2 : 0) }
         return ranked.max { a, b in (a.0.date ?? "", a.0.line, a.1) < (b.0.date ?? "", b.0.line, b.1) }!.0
     }
 
@@ -255,13 +254,12 @@ struct MentionCollector {
     func resolution(of name: String) -> Int? {
         let words = ItemVerifier.significantWords(name)
         guard let first = words.first else { return nil }
+        // A clause that holds most of the name's words is on a line that does; the clause is what is read.
         return lines.lines.last { line in
             let lower = line.original.lowercased()
-            guard lower.contains(first) || words.count > 2, ItemVerifier.mentionsMost(words, in: line.original) else { return false }
-            return line.original.lowercased().split(separator: MedicationTrail.clauseBreak).contains { part in
-                let clause = " " + part + " "
-                return ItemVerifier.mentionsMost(words, in: String(part)) && ItemVerifier.resolvedCues.contains(where: clause.contains)
-                    && !ItemVerifier.unresolvedCues.contains(where: clause.contains)
+            guard lower.contains(first) || words.count > 2 else { return false }
+            return lower.split(separator: MedicationTrail.clauseBreak).contains { part in
+                ItemVerifier.saysEnded(" " + part + " ") && ItemVerifier.mentionsMost(words, in: String(part))
             }
         }?.number
     }
@@ -299,11 +297,18 @@ struct MentionCollector {
         return spans.prefix(6).map { citation($0.last, from: $0.first) }
     }
 
+    /// The group's citations, with `line` among them (in place of the sixth if there were six): the line that
+    /// decided the item's status is always shown.
+    private func citations(_ group: [Mention], including line: Int) -> [Citation] {
+        let cited = citations(group)
+        return cited.contains { $0.lineEnd == line } ? cited : Array(cited.prefix(5)) + [citation(line)]
+    }
+
     static func known(_ value: String) -> String? { value == "?" || value.isEmpty ? nil : value }
 
     func summary(provenance: Provenance, timings: StageTimings, chunks: Int) -> RecordSummary {
         let trail = MedicationTrail(lines: lines)
-        var medicationActions = mentions.filter { $0.category == .medications }.compactMap(actions)
+        var medicationActions = mentions.filter { $0.category == .medications }.compactMap(action(of:))
         let medications = groups(.medications, key: Self.drugKey).map { group -> MedicationItem in
             let latest = group.last!
             let name = latest.fields[0]
@@ -319,10 +324,8 @@ struct MentionCollector {
             if let dose { parts.append(dose) }
             if let frequency { parts.append(frequency) }
             let text = parts.joined(separator: " ") + " (" + decided.status.rawValue + ")"
-            var cited = citations(group)
-            if !cited.contains(where: { $0.lineEnd == decided.line }) { cited = Array(cited.prefix(5)) + [citation(decided.line)] }
             return MedicationItem(text: text, name: name, dose: dose, frequency: frequency, status: decided.status,
-                                  date: decided.date, citations: cited)
+                                  date: decided.date, citations: citations(group, including: decided.line))
         }
         // A "problem" spelled as a test the record reports a value for ("Hgb", "creatinine clearance") is the test.
         let testNames = Set(mentions.filter { $0.category == .results }.compactMap { $0.key.split(separator: " ").first.map(String.init) })
@@ -339,9 +342,9 @@ struct MentionCollector {
             var cited = citations(group)
             // An acute problem ends in a later line the model did not list it from ("AKI resolved, Cr back to baseline").
             if status == .active, let ended = resolution(of: latest.fields[0]),
-               (lines[ended]?.ownDate ?? lines[ended]?.contextDate ?? "", ended) >= (latest.date ?? "", latest.line) {
+               (lines[ended]?.date ?? "", ended) >= (latest.date ?? "", latest.line) {
                 status = .resolved
-                if !cited.contains(where: { $0.lineEnd == ended }) { cited = Array(cited.prefix(5)) + [citation(ended)] }
+                cited = citations(group, including: ended)
             }
             return ProblemItem(text: "\(latest.fields[0]) (\(status.rawValue))", name: latest.fields[0], status: status,
                                citations: cited)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A record as numbered lines, the original and the de-identified text side by side (same numbering), with
 /// the date each line belongs to: its own date where it states one, else the date of the note it sits in.
 struct RecordLines {
@@ -9,6 +11,8 @@ struct RecordLines {
         var ownDate: String?
         /// The date of the note or report this line belongs to (the latest heading date above it).
         var contextDate: String?
+        /// The line's own date, else its note's.
+        var date: String? { ownDate ?? contextDate }
     }
 
     let lines: [Line]
@@ -39,12 +43,15 @@ struct RecordLines {
     func date(of word: String, onLine number: Int) -> String? {
         guard let line = self[number] else { return nil }
         let word = word.lowercased()
-        if !word.isEmpty, let clause = line.original.split(separator: Self.clauseBreak).first(where: { $0.lowercased().contains(word) }),
-           let written = FactExtractor(String(clause)).facts().first(where: { $0.kind == .date }),
-           let iso = Self.iso(written.key, near: line.contextDate) {
-            return iso
-        }
-        return line.ownDate ?? line.contextDate
+        guard !word.isEmpty, let clause = line.original.split(separator: Self.clauseBreak).first(where: { $0.lowercased().contains(word) })
+        else { return line.date }
+        return Self.date(of: FactExtractor(String(clause)).facts(), on: line)
+    }
+
+    /// The first date among a clause's facts, a year-less one read in the year of the line's note; else the
+    /// line's date.
+    static func date(of clauseFacts: [ClinicalFact], on line: Line) -> String? {
+        clauseFacts.first { $0.kind == .date }.flatMap { iso($0.key, near: line.contextDate) } ?? line.date
     }
 
     nonisolated(unsafe) static let clauseBreak = try! Regex(#"\.\s|;\s"#)
@@ -56,7 +63,19 @@ struct RecordLines {
         let parts = key.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 2, let context, let year = Int(context.prefix(4)) else { return nil }
         let candidate = String(format: "%04d-%02d-%02d", year, parts[0], parts[1])
-        return candidate > MedicationTrail.day(context, plus: 60) ? String(format: "%04d-%02d-%02d", year - 1, parts[0], parts[1]) : candidate
+        return candidate > day(context, plus: 60) ? String(format: "%04d-%02d-%02d", year - 1, parts[0], parts[1]) : candidate
+    }
+
+    /// The ISO day `days` after `iso` (ISO strings compare in date order).
+    static func day(_ iso: String, plus days: Int) -> String {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return iso }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let start = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+              let later = calendar.date(byAdding: .day, value: days, to: start) else { return iso }
+        let c = calendar.dateComponents([.year, .month, .day], from: later)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
 
     /// A date that dates a whole note: on a short line, near the start of a line, or after a word such as
