@@ -4,7 +4,7 @@ import Foundation
 /// from the lines a model happened to list it from.
 ///
 /// A small model asked for a chunk's medications lists the drugs of a medication table and often passes over
-/// the sentence that stops one ("ticagrelor stopped because of dyspnea"), so the latest answer it gave can be
+/// the sentence that stops one ("X stopped because of a side effect"), so the latest answer it gave can be
 /// an old list's "current". The record is read locally (original text; nothing here reaches the model), and
 /// each clause that names the drug gives a statement only where its words are explicit: a stop, a change, a
 /// plan, a start, a single dose, a course that has run out, or a list entry with a dose.
@@ -46,7 +46,7 @@ struct MedicationTrail {
     }
 
     /// The line, continued into the next one while its sentence runs on: a record wrapped at a fixed width
-    /// splits "switch warfarin to / apixaban" over two lines.
+    /// can split "switch A to / B" over two lines.
     func sentenceText(_ line: RecordLines.Line) -> String {
         var text = line.original
         var number = line.number
@@ -71,7 +71,7 @@ struct MedicationTrail {
 
     nonisolated(unsafe) static let listMarker = try! Regex(#"^(?:[-*•]|\d{1,2}[.)])\s"#)
 
-    /// A drug name first, and its dose in the same sentence ("apixaban 2.5 mg BID", not "apixaban. Her dose ...").
+    /// A drug name first, and its dose in the same sentence ("X 2.5 mg BID", not "X. The dose ...").
     static func isMedicationEntry(_ line: String) -> Bool {
         let extractor = FactExtractor(line)
         guard let first = extractor.words.first(where: { $0.lower.first?.isLetter == true }),
@@ -79,7 +79,7 @@ struct MedicationTrail {
         return extractor.facts().contains { $0.kind == .dose && $0.sentence == first.sentence }
     }
 
-    /// A section heading: a line of capitals ("DISCONTINUED") or one ending in a colon.
+    /// A section heading: a line of capitals ("STOPPED MEDICATIONS") or one ending in a colon.
     static func isHeading(_ line: String) -> Bool {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         let letters = trimmed.filter(\.isLetter)
@@ -123,7 +123,7 @@ struct MedicationTrail {
         guard let own = words.firstIndex(where: { $0.lower.hasPrefix(drug) }) else { return 0..<end }
         let drugs = words.indices.filter { words[$0].lower.hasPrefix(drug) || ClinicalVocabulary.isDrugName(words[$0].lower) }
         // Drugs joined with nothing between them but "/", "+", "and", "or" or a comma share their words
-        // ("ciprofloxacin / metronidazole - completed").
+        // ("A / B - course completed").
         func joined(_ a: Int, _ b: Int) -> Bool {
             clause.scanner.text(words[a].end, words[b].start).lowercased()
                 .split(whereSeparator: { " /+,&".contains($0) }).allSatisfy { $0 == "and" || $0 == "or" }

@@ -57,7 +57,7 @@ struct MentionCollector {
             keepIfStated(2)
             mention.medicationStatus = verifier.medicationStatus(name: name, line: line.deidentified, proposed: item.fields[3])
         case .problems:
-            // One answer that lists several problems ("hypertension. hypothyroidism. MCI") is one item each.
+            // One answer that lists several problems ("A. B. C") is one item each.
             let parts = name.split(separator: Self.listBreak).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             if parts.count > 1 {
                 for part in parts { add(ExtractedLine(fields: [part] + item.fields.dropFirst(), line: item.line), category: category, verifier: verifier) }
@@ -230,8 +230,8 @@ struct MentionCollector {
         return words.joined(separator: " ")
     }
 
-    /// Groups that name one problem in different words ("displaced intertrochanteric femur fracture" and
-    /// "left intertrochanteric femur fracture, s/p nailing") as one, so that the latest mention decides its
+    /// Groups that name one problem in different words ("displaced distal radius fracture" and
+    /// "left distal radius fracture, s/p fixation") as one, so that the latest mention decides its
     /// status: at least two shared words, making up three quarters of the shorter name.
     static func mergedSpellings(_ groups: [[Mention]]) -> [[Mention]] {
         var merged: [(words: Set<String>, mentions: [Mention])] = []
@@ -340,7 +340,7 @@ struct MentionCollector {
             let latest = group.last!
             var status = latest.problemStatus ?? .active
             var cited = citations(group)
-            // An acute problem ends in a later line the model did not list it from ("AKI resolved, Cr back to baseline").
+            // An acute problem ends in a later line the model did not list it from ("X resolved, labs back to baseline").
             if status == .active, let ended = resolution(of: latest.fields[0]),
                (lines[ended]?.date ?? "", ended) >= (latest.date ?? "", latest.line) {
                 status = .resolved

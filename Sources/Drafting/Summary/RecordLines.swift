@@ -38,7 +38,7 @@ struct RecordLines {
     subscript(number: Int) -> Line? { number >= 1 && number <= lines.count ? lines[number - 1] : nil }
 
     /// The date of what line `number` says about `word`: a date written in the word's own sentence or clause
-    /// ("Fixation on 1/19/2025. On 1/20/2025 Hgb was 8.6" dates the Hgb 1/20), a year-less one read in the
+    /// ("Surgery on 5/2/2024. On 5/3/2024 Hgb was 9.1" dates the Hgb 5/3), a year-less one read in the
     /// year of the note around it; else the line's own date, else its note's.
     func date(of word: String, onLine number: Int) -> String? {
         guard let line = self[number] else { return nil }
