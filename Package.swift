@@ -181,7 +181,7 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "DeidentificationTests", dependencies: ["Deidentification", "TestSupport"], resources: [.copy("Fixtures")]
+            name: "DeidentificationTests", dependencies: ["Deidentification", "Inference", "TestSupport"], resources: [.copy("Fixtures")]
         ),
     ]
 )

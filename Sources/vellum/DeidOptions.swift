@@ -15,41 +15,44 @@ struct LexiconOptions: ParsableArguments {
     }
 }
 
-/// The model-assisted pass of `vellum deid` and `vellum deid-eval`: a local GGUF model scores the name
-/// candidates the rules are unsure of (yes/no log-odds, no generation). Off unless `--model` names a model: on the
-/// dev split of corpus-2026 it added 0.006 token recall at 24-100 s per 1,000 characters (rules: 2 ms), a cost no
-/// default should carry until the pass finds more than the rules.
+/// The model-assisted pass of `vellum deid` and `vellum deid-eval`: a local GGUF model lists the people and
+/// employers each excerpt names (``ModelMentionRecognizer``), and every listed name the document contains is
+/// found at all its mentions. On by default with the bundled default model once it is fetched; `--fast` runs the
+/// rules alone (milliseconds instead of seconds per document).
 struct NameModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Model for the model-assisted pass: a bundled model's name or a GGUF path.",
-        discussion: "Default: none (rules only); the pass is slow and has not yet shown a recall gain worth its cost."))
+        discussion: "Default: the bundled default model when it is fetched, else rules only (said on stderr)."))
     var model: String?
 
-    @Flag(help: "Rules only (the default): no model-assisted pass, no model load.")
+    @Flag(help: "Rules only: no model-assisted pass, no model load.")
     var fast = false
 
     @Option(help: "Threads for the model-assisted pass.")
     var threads: Int = 2
-
-    @Option(help: "Log-odds of \" yes\" over \" no\" above which the model calls a candidate a name.")
-    var modelThreshold: Double = 0
 
     func validate() throws {
         if fast && model != nil { throw ValidationError("--fast runs the rules alone: it cannot go with --model") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
     }
 
-    /// The model file the pass uses: `--model` (which must exist), else nil (rules only).
+    /// The model file the pass uses: `--model` (which must exist), else the default model if fetched, else nil
+    /// (rules only, with a note on standard error).
     func modelPath() throws -> String? {
-        guard !fast, let model else { return nil }
-        return try ModelCatalog().resolve(model)
+        guard !fast else { return nil }
+        let catalog = ModelCatalog()
+        if let model { return try catalog.resolve(model) }
+        guard let name = catalog.defaultModel, let path = try? catalog.resolve(name) else {
+            standardError("note: no bundled model is fetched; de-identifying with the rules alone (scripts/fetch-models.py)")
+            return nil
+        }
+        return path
     }
 
     /// The model recognizer (loading the model), or nil when the pass is off.
-    func recognizer(lexicons: Lexicons) throws -> ModelNameRecognizer? {
+    func recognizer(lexicons: Lexicons) throws -> ModelMentionRecognizer? {
         guard let path = try modelPath() else { return nil }
         let languageModel = try LanguageModel(path: path)
-        return ModelNameRecognizer(scorer: RuntimeCandidateScorer(model: languageModel, threads: threads),
-                                   names: NameRecognizer(lexicons: lexicons), threshold: modelThreshold)
+        return ModelMentionRecognizer(model: RuntimeChatModel(model: languageModel, threads: threads), lexicons: lexicons)
     }
 }

@@ -97,14 +97,6 @@ struct NameRecognizerTests {
         #expect(found(recognizer, "His wife, Grace Roe, visited.") == ["Grace Roe"])
     }
 
-    @Test func ambiguousCandidatesAreOffered() {
-        let t = TokenizedText("The family said Hope would visit on Sunday with Xochitl.")
-        let candidates = names.ambiguousCandidates(t).map { t.text($0) }
-        #expect(candidates.contains("Hope"))
-        #expect(candidates.contains("Xochitl"))
-        #expect(!candidates.contains("The"))
-    }
-
     @Test func worksWithoutLexiconsOnContextAlone() {
         #expect(found(NameRecognizer(lexicons: .empty), "Seen by Dr. Ana Ruiz; son John called") == ["Ana Ruiz", "John"])
     }

@@ -2,7 +2,7 @@
 ///
 /// ```swift
 /// var registry = RecognizerRegistry.default(lexicons: try Lexicons.load())
-/// registry.add(ModelNameRecognizer(scorer: myScorer, names: NameRecognizer(lexicons: lexicons)))
+/// registry.add(ModelMentionRecognizer(model: RuntimeChatModel(model: languageModel), lexicons: lexicons))
 /// ```
 public struct RecognizerRegistry: Sendable {
     public private(set) var recognizers: [any Recognizer]

@@ -84,7 +84,8 @@ struct DocumentNames {
             if n > 0 {
                 j += 1
                 if word != "," && t.isSymbol(j, ",") { return nil }
-                if t.isSpace(j) { j += 1 }
+                // "Okwuosa-Bright": the parts of a double-barrelled name are one mention.
+                if t.isSpace(j) || word != "," && t.isSymbol(j, "-") && t.isWord(j + 1) { j += 1 }
                 // "Rose M. Will": a middle initial between two parts.
                 if word != ",", t.isWord(j), t.tokens[j].length == 1, t.key(j) != word {
                     j += t.isSymbol(j + 1, ".") ? 2 : 1

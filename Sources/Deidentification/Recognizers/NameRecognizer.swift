@@ -10,7 +10,8 @@
 ///
 /// Safe words (eponyms, common words) are names only with context, and a word followed by an eponym noun
 /// ("Parkinson disease", "Bell's palsy") is not a name. Titles, credentials and a possessive 's stay outside.
-/// Words that remain ambiguous are offered to ``ModelNameRecognizer`` through ``ambiguousCandidates(_:)``.
+/// Names without any of these cues (a first name alone in a phone message, a name that is also a common word
+/// in mid-sentence) are left to the model-assisted pass, ``ModelMentionRecognizer``.
 public struct NameRecognizer: Recognizer {
     public let name = "name"
     public let supportedKinds: Set<PHIKind> = [.name]
@@ -89,21 +90,8 @@ public struct NameRecognizer: Recognizer {
 
     public init(lexicons: Lexicons = .empty) { self.lexicons = lexicons }
 
-    public func analyze(_ text: TokenizedText) -> [Detection] { analysis(text).names }
-
-    /// Capitalized words that may be names but lack the evidence to say so: safe words outside context
-    /// ("Hope"), unknown proper nouns. A model can decide them (``ModelNameRecognizer``).
-    public func ambiguousCandidates(_ text: TokenizedText) -> [Range<Int>] { analysis(text).ambiguous }
-
-    // MARK: - Analysis
-
-    struct Analysis {
+    public func analyze(_ t: TokenizedText) -> [Detection] {
         var names: [Detection] = []
-        var ambiguous: [Range<Int>] = []
-    }
-
-    func analysis(_ t: TokenizedText) -> Analysis {
-        var result = Analysis()
         var isName = [Bool](repeating: false, count: t.count)
         var confirmed = Set<String>()
         var known = DocumentNames()
@@ -111,7 +99,7 @@ public struct NameRecognizer: Recognizer {
         func add(_ foundFirst: Int, _ foundLast: Int, _ score: Double, confirm: Bool) {
             if foundFirst == foundLast, isStateBeforeZIP(t, foundFirst) { return }
             let (first, last) = widened(t, foundFirst, foundLast)
-            result.names.append(detection(t.range(first, last), .name, score: score))
+            names.append(detection(t.range(first, last), .name, score: score))
             // Context found this person: its parts are names wherever else the document mentions them.
             if confirm, score >= Self.knownNameScore {
                 let words = (first...last).filter { t.isWord($0) && !isInitial(t, $0) }
@@ -216,8 +204,6 @@ public struct NameRecognizer: Recognizer {
             defer { i = run.last + 1 }
             if let (f, l, score) = lexiconDecision(t, run) {
                 add(f, l, score, confirm: score >= 0.8)
-            } else if let candidate = ambiguity(t, run) {
-                result.ambiguous.append(candidate)
             }
         }
 
@@ -237,10 +223,7 @@ public struct NameRecognizer: Recognizer {
         for (f, l) in known.mentions(in: t, lexicons: lexicons, taken: isName, followedByMedicalNoun: { followedByEponymNoun(t, $0) }) {
             add(f, l, 0.8, confirm: false)
         }
-        if !result.ambiguous.isEmpty {
-            result.ambiguous.removeAll { r in t.tokenIndices(covering: r).map { isName[$0.lowerBound] } ?? true }
-        }
-        return result
+        return names
     }
 
     /// A capitalized function word that ends a name as its surname ("Rose Will.", "Ana May,"): a listed surname
@@ -779,27 +762,5 @@ public struct NameRecognizer: Recognizer {
             return nil
         }
         return (first, last, t.startsSentence(run.first) ? 0.5 : 0.6)
-    }
-
-    /// A run that is not decided but may be a name: capitalized safe words in mid-sentence, or an unknown
-    /// capitalized word of four or more letters in mid-sentence.
-    private func ambiguity(_ t: TokenizedText, _ run: Run) -> Range<Int>? {
-        guard run.words.count <= 3, !t.startsSentence(run.first) else { return nil }
-        let first = run.words[0].0
-        guard t.tokens[first].shape == .capitalized, !FunctionWords.words.contains(t.key(first)),
-              MonthNames.numbers[t.key(first)] == nil else { return nil }
-        let key = t.key(first)
-        // A word that is both a frequent name and a common word ("Hope", "Will", "Grace"), or an unknown
-        // capitalized word that may be a name the lists lack. Rare "names" that are ordinary words
-        // ("Weight", "Office") and multiword proper nouns (organizations) are not worth a question.
-        if run.words.count == 1, lexicons.isCommonName(key), !FunctionWords.words.contains(key),
-           !(t.next(run.last).map { OrganizationNameScanner.isNameWord(t, $0) } ?? false) {
-            return t.range(run.first, run.last)
-        }
-        if !lexicons.isName(key), !lexicons.isSafe(key), t.tokens[first].length >= 4, run.words.count <= 2,
-           !(t.next(run.last).map { OrganizationNameScanner.isNameWord(t, $0) } ?? false) {
-            return t.range(run.first, run.last)
-        }
-        return nil
     }
 }

@@ -1,5 +1,3 @@
-import Inference
-
 /// Turns chat messages into prompt tokens with the model's own turn markup, keeping the text of the messages
 /// out of special-token parsing: a record that happens to contain `<|im_start|>` or `<end_of_turn>` stays
 /// text to the model and cannot open or close a turn.

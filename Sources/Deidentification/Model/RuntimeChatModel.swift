@@ -1,0 +1,33 @@
+import Foundation
+import Inference
+
+/// `LocalChatModel` on the shared inference runtime: the instruction becomes one user turn in the model's own
+/// chat format, and the reply is generated greedily. A mild repetition penalty and loop detection keep a list
+/// from repeating one line until the token budget runs out (small models do that with greedy decoding).
+///
+/// Runs entirely on this machine; the text it sees is the document being de-identified, so it must never be
+/// pointed at anything but a local model file. One caller at a time (a lock serializes replies).
+public final class RuntimeChatModel: LocalChatModel, @unchecked Sendable {
+    private let prompts: PromptBuilder
+    private let session: Session
+    private let lock = NSLock()
+
+    public init(model: LanguageModel, threads: Int = 2, contextLength: Int = 2048) {
+        prompts = PromptBuilder(model: model)
+        session = Session(model: model, contextLength: contextLength, threads: threads)
+    }
+
+    public func reply(to instruction: String, maxTokens: Int) throws -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        var ids = prompts.tokens([ChatMessage(role: .user, content: instruction)])
+        // Keep room for the answer; an over-long excerpt loses its start, never the question at its end.
+        let room = session.contextLength - maxTokens - 1
+        if ids.count > room { ids = Array(ids.suffix(room)) }
+        var sampling = SamplingParameters.greedy
+        sampling.repetitionPenalty = 1.2
+        sampling.repetitionWindow = 64
+        let options = GenerationOptions(maxTokens: maxTokens, sampling: sampling)
+        return try session.generate(prompt: ids, options: options).text
+    }
+}
