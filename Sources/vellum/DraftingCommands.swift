@@ -23,6 +23,11 @@ struct DraftingOptions: ParsableArguments {
 
     @OptionGroup var actor: ActorOptions
 
+    @Flag(help: ArgumentHelp(
+        "De-identify with the rules alone, without the model-assisted pass.",
+        discussion: "By default the drafting model also lists the people and employers the input names before anything is sent to it; this finds names the rules miss (a first name alone, lower case) at about 12 s per 1,000 characters on a 2-core machine."))
+    var fastDeid = false
+
     /// Saves the result as an unsigned draft and says so on standard error: nothing is final until signed.
     func save(_ result: inout some StorableDraft, input: ClinicalInput) throws {
         let record = try result.save(to: DraftStore.openDefault(), input: input, keepInput: keepInput, actor: actor.name)
@@ -33,27 +38,41 @@ struct DraftingOptions: ParsableArguments {
         do { return try ClinicalInput.read(path: path, maximumBytes: maxInputBytes) } catch { throw CommandError(error.description) }
     }
 
-    /// Everything a task needs, loaded once.
+    /// Everything a task needs, loaded once. The de-identifier's model pass runs on the drafting model itself (its
+    /// own session), before the model service generates anything: one copy of the weights, used in turn.
     func prepare() throws -> (Deidentifier, ModelService, String) {
-        let deidentifier = try loadDeidentifier()
-        let (backend, sha) = try loadModel()
-        return (deidentifier, backend, sha)
+        let (model, path) = try loadLanguageModel()
+        let lexicons = try loadLexicons()
+        var registry = RecognizerRegistry.default(lexicons: lexicons)
+        if !fastDeid {
+            registry.add(ModelMentionRecognizer(model: RuntimeChatModel(model: model, threads: modelOptions.threads), lexicons: lexicons))
+        }
+        let deidentifier = Deidentifier(registry: registry, kinds: Set(PHIKind.allCases))
+        return (deidentifier, service(model), try ModelFingerprint.sha256(path: path))
     }
 
+    /// The rules-only de-identifier: for checks made before any model is loaded.
     func loadDeidentifier() throws -> Deidentifier {
-        do {
-            return Deidentifier(registry: .default(lexicons: try lexiconOptions.load()), kinds: Set(PHIKind.allCases))
-        } catch {
-            throw CommandError("de-identification lexicons: \(error.description)")
-        }
+        Deidentifier(registry: .default(lexicons: try loadLexicons()), kinds: Set(PHIKind.allCases))
+    }
+
+    private func loadLexicons() throws -> Lexicons {
+        do { return try lexiconOptions.load() } catch { throw CommandError("de-identification lexicons: \(error.description)") }
+    }
+
+    private func loadLanguageModel() throws -> (LanguageModel, String) {
+        let path = try modelOptions.resolvedPath()
+        return (try LanguageModel(path: path), path)
+    }
+
+    private func service(_ model: LanguageModel) -> ModelService {
+        ModelService(model: model, contextLength: modelOptions.context, threads: modelOptions.threads, queueCapacity: 1)
     }
 
     /// The model service on the chosen model, and the model file's SHA-256 for provenance.
     func loadModel() throws -> (ModelService, String) {
-        let path = try modelOptions.resolvedPath()
-        let backend = ModelService(model: try LanguageModel(path: path), contextLength: modelOptions.context,
-                                   threads: modelOptions.threads, queueCapacity: 1)
-        return (backend, try ModelFingerprint.sha256(path: path))
+        let (model, path) = try loadLanguageModel()
+        return (service(model), try ModelFingerprint.sha256(path: path))
     }
 
     /// Saves a fact-checked draft, prints it (JSON, or the text with its findings marked), and one line of
