@@ -1,5 +1,4 @@
 import Deidentification
-import Foundation
 import Inference
 import XCTest
 
@@ -16,12 +15,7 @@ final class ModelMentionRuntimeTests: XCTestCase {
     static let nameWords = ["marisol", "okonkwo", "baptiste", "okonkwo", "baptiste", "cheng"]
 
     func testTheModelFindsNamesTheRulesCannotSeeAndRecallOnlyGoesUp() throws {
-        let file = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-        let models = ProcessInfo.processInfo.environment["VELLUM_MODELS_DIR"].map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(".cache/models")
-        let path = models.appendingPathComponent(file).path
-        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("\(file) is not fetched; run scripts/fetch-models.py") }
+        let path = try bundledModelPath("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")
         let lexicons = try Lexicons.load()
         let t = TokenizedText(Self.text)
 

@@ -1,3 +1,5 @@
+import Foundation
+import XCTest
 @testable import Deidentification
 
 /// Small lexicons injected through the API so the tests do not depend on the fetched data cache.
@@ -33,3 +35,14 @@ func labelled(_ deidentifier: Deidentifier, _ text: String) -> [String] {
 }
 
 let pipeline = Deidentifier(registry: .default(lexicons: TestLexicons.small))
+
+/// A bundled model's fetched file (`$VELLUM_MODELS_DIR`, else `.cache/models` of this checkout), or a skip that names
+/// the command that fetches it.
+func bundledModelPath(_ file: String) throws -> String {
+    let models = ProcessInfo.processInfo.environment["VELLUM_MODELS_DIR"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".cache/models")
+    let path = models.appendingPathComponent(file).path
+    guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("\(file) is not fetched; run scripts/fetch-models.py") }
+    return path
+}
