@@ -55,6 +55,11 @@ struct ModelMentionRecognizerTests {
         #expect(spans(text, answer: answer).isEmpty)
     }
 
+    @Test func conditionsAndDrugsListedAsPeopleAreNot() {
+        let text = "Assessment/Plan: Hypothyroidism, controlled on levothyroxine. Lisinopril continued. Seen with Ines."
+        #expect(spans(text, answer: "Hypothyroidism\nLisinopril\nInes\n") == ["Ines"])
+    }
+
     @Test func employersAreFoundWhereTheirWholeNameOccurs() {
         let text = "started the new job at pinecrest dental lab. Pinecrest Dental Lab uses acrylates. Seen at Lakeside Clinic."
         let answer = "jada\nemployer: pinecrest dental lab\nemployer: Lakeside Clinic\n"

@@ -251,6 +251,18 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(withHeading.sentences.filter(\.inAssessment).map(\.text), ["Assessment: gout flare.", "Plan: colchicine."])
     }
 
+    /// Conditions a sentence says this visit did not manage are not coded; a condition managed by diet is.
+    func testConditionsNotManagedAtThisVisitAreNotCoded() {
+        for text in ["Asthma and eczema were not addressed today.", "Her gout is managed by her rheumatologist.",
+                     "Atrial fibrillation, followed by Dr. Okoye, stable.", "Migraine: deferred to neurology.",
+                     "Hypertension and GERD are managed by the PCP."] {
+            let sentence = VisitNoteText(text).sentences[0]
+            XCTAssertEqual(ConditionPhrases.phrases(in: sentence).map(\.text), [], text)
+        }
+        let diet = VisitNoteText("Type 2 diabetes, managed by diet alone.").sentences[0]
+        XCTAssertTrue(ConditionPhrases.phrases(in: diet).contains { $0.text.lowercased().contains("diabetes") })
+    }
+
     /// A state the patient only plans or considers is not coded.
     func testPlannedStateIsNotAssessed() {
         let sentence = VisitNoteText("Discussed the plan for pregnancy, which she is considering.").sentences[0]

@@ -248,8 +248,10 @@ public struct ModelMentionRecognizer: Recognizer {
         var known = DocumentNames()
         for name in people {
             let words = name.flatMap(Self.wordKeys)
-            // A listed "name" with a noun that follows eponyms is a named disease, scale or test.
-            guard !words.contains(where: EponymNouns.words.contains) else { continue }
+            // A listed "name" with a noun that follows eponyms is a named disease, scale or test; one with a clinical
+            // word's ending is a condition, procedure or drug written where a name could stand ("Assessment:
+            // Hypothyroidism, ...").
+            guard !words.contains(where: { EponymNouns.words.contains($0) || ClinicalWordShapes.matches($0) }) else { continue }
             // Ordinary words (the lexicons' safe words that no name list has) are the model reading a finding, an
             // object or a department ("Pediatric Endocrinology") as a person. A common word stays when it is also a
             // name ("crystal", "grace"); when it has the shape of initials and the document writes it where staff

@@ -89,6 +89,18 @@ enum EponymNouns {
     ]
 }
 
+/// Endings of clinical words (conditions, procedures, drug stems) that no person's name has: a word of six letters or
+/// more ending this way ("hypothyroidism", "colectomy", "lisinopril") is medicine, whatever its casing.
+enum ClinicalWordShapes {
+    static let suffixes = [
+        "ism", "itis", "osis", "emia", "aemia", "pathy", "ectomy", "otomy", "ostomy", "plasty", "algia", "uria", "penia",
+        "plegia", "trophy", "scopy", "graphy", "cillin", "mycin", "olol", "pril", "sartan", "statin", "azole", "tidine",
+        "mab", "tinib", "gliptin", "gliflozin", "glutide", "oxetine", "azepam",
+    ]
+
+    static func matches(_ key: String) -> Bool { key.count >= 6 && suffixes.contains(where: key.hasSuffix) }
+}
+
 /// Clinical scores and scales named after people, written before their value ("Wells 4", "Gleason 7",
 /// "Clark level II"): followed by a number or a roman numeral they are scores, not people.
 enum ScoreEponyms {

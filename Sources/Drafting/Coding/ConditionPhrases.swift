@@ -37,12 +37,19 @@ enum ConditionPhrases {
     /// conditions they name are possibilities or reasons, not problems this visit assessed.
     static let instructionStarts = ["avoid ", "call ", "return ", "go to ", "seek ", "follow up", "rtc ", "if "]
     static let conditionalCues = [" if ", " should ", " in case "]
+    /// Sentences saying the conditions they list were not managed at this visit ("not addressed today", "managed by
+    /// her cardiologist"): a visit codes the conditions it evaluated or treated, not the chart's problem list.
+    /// "Managed by" counts only before a person or a service; "managed by diet" is this visit's management.
+    static let notManagedHere = try! NSRegularExpression(
+        pattern: #"\bnot (?:addressed|discussed|assessed|evaluated|managed|reviewed)\b|\bdeferred to\b|\b(?:managed|followed|treated) (?:by|with) (?:dr\b|her |his |their |the |pcp|primary|outside|another|[a-z]+(?:ologist|ology|iatrist|iatry)\b)"#,
+        options: [.caseInsensitive])
     static let clauseBreaks: Set<Character> = [";", ",", ":", "(", ")"]
 
     static func phrases(in sentence: NoteSentence) -> [ConditionPhrase] {
         let body = withoutSectionLabel(sentence.text)
         let lowerBody = " " + body.lowercased()
-        if instructionStarts.contains(where: { lowerBody.hasPrefix(" " + $0) }) || conditionalCues.contains(where: { lowerBody.contains($0) }) {
+        if instructionStarts.contains(where: { lowerBody.hasPrefix(" " + $0) }) || conditionalCues.contains(where: { lowerBody.contains($0) })
+            || notManagedHere.firstMatch(in: body, range: NSRange(body.startIndex..., in: body)) != nil {
             return []
         }
         var clauses: [String] = []
