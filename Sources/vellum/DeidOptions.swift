@@ -52,7 +52,6 @@ struct NameModelOptions: ParsableArguments {
     /// The model recognizer (loading the model), or nil when the pass is off.
     func recognizer(lexicons: Lexicons) throws -> ModelMentionRecognizer? {
         guard let path = try modelPath() else { return nil }
-        let languageModel = try LanguageModel(path: path)
-        return ModelMentionRecognizer(model: RuntimeChatModel(model: languageModel, threads: threads), lexicons: lexicons)
+        return ModelMentionRecognizer(languageModel: try LanguageModel(path: path), threads: threads, lexicons: lexicons)
     }
 }

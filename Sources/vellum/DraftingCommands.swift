@@ -45,7 +45,7 @@ struct DraftingOptions: ParsableArguments {
         let lexicons = try loadLexicons()
         var registry = RecognizerRegistry.default(lexicons: lexicons)
         if !fastDeid {
-            registry.add(ModelMentionRecognizer(model: RuntimeChatModel(model: model, threads: modelOptions.threads), lexicons: lexicons))
+            registry.add(ModelMentionRecognizer(languageModel: model, threads: modelOptions.threads, lexicons: lexicons))
         }
         let deidentifier = Deidentifier(registry: registry, kinds: Set(PHIKind.allCases))
         return (deidentifier, service(model), try ModelFingerprint.sha256(path: path))

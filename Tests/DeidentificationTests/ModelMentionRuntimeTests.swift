@@ -21,7 +21,7 @@ final class ModelMentionRuntimeTests: XCTestCase {
 
         let rules = Deidentifier(registry: .default(lexicons: lexicons)).analyze(t)
         var registry = RecognizerRegistry.default(lexicons: lexicons)
-        registry.add(ModelMentionRecognizer(model: RuntimeChatModel(model: try LanguageModel(path: path)), lexicons: lexicons))
+        registry.add(ModelMentionRecognizer(languageModel: try LanguageModel(path: path), threads: 2, lexicons: lexicons))
         let combined = Deidentifier(registry: registry).analyze(t)
 
         let nameSpans = combined.filter { $0.kind == .name }

@@ -2,7 +2,7 @@
 ///
 /// ```swift
 /// var registry = RecognizerRegistry.default(lexicons: try Lexicons.load())
-/// registry.add(ModelMentionRecognizer(model: RuntimeChatModel(model: languageModel), lexicons: lexicons))
+/// registry.add(ModelMentionRecognizer(languageModel: languageModel, threads: 2, lexicons: lexicons))
 /// ```
 public struct RecognizerRegistry: Sendable {
     public private(set) var recognizers: [any Recognizer]

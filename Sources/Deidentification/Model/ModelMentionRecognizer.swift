@@ -26,8 +26,8 @@ public protocol LocalChatModel: Sendable {
 ///
 /// ```swift
 /// var registry = RecognizerRegistry.default(lexicons: lexicons)
-/// let model = RuntimeChatModel(model: try LanguageModel(path: "qwen2.5-coder-1.5b-instruct.gguf"))
-/// registry.add(ModelMentionRecognizer(model: model, lexicons: lexicons))
+/// let model = try LanguageModel(path: "qwen2.5-coder-1.5b-instruct.gguf")
+/// registry.add(ModelMentionRecognizer(languageModel: model, threads: 2, lexicons: lexicons))
 /// ```
 public struct ModelMentionRecognizer: Recognizer {
     public let name = "model_mentions"
@@ -222,10 +222,7 @@ public struct ModelMentionRecognizer: Recognizer {
         while let last = words.last, isTitle(last) { words.removeLast() }
         while let first = words.first, isTitle(first) { words.removeFirst() }
         // At least one word that can name an organization: not a function word, a title or a credential.
-        let naming = words.filter { word in
-            let key = word.lowercased()
-            return key.count > 2 && !FunctionWords.words.contains(key) && !Titles.credentials.contains(key) && !Titles.honorifics.contains(key)
-        }
+        let naming = words.filter { $0.count > 2 && !FunctionWords.words.contains($0.lowercased()) && !isTitle($0) }
         guard (1...6).contains(words.count), !naming.isEmpty,
               !["none", "n/a", "unknown"].contains(words.joined(separator: " ").lowercased()) else { return nil }
         return words

@@ -31,3 +31,11 @@ public final class RuntimeChatModel: LocalChatModel, @unchecked Sendable {
         return try session.generate(prompt: ids, options: options).text
     }
 }
+
+extension ModelMentionRecognizer {
+    /// The pass on the shared runtime: `languageModel` answers in a session of its own, so a caller that also
+    /// generates with the model (a drafting task) loads the weights once and uses them in turn.
+    public init(languageModel: LanguageModel, threads: Int, lexicons: Lexicons) {
+        self.init(model: RuntimeChatModel(model: languageModel, threads: threads), lexicons: lexicons)
+    }
+}
