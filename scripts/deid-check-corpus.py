@@ -17,8 +17,8 @@ leading or trailing whitespace or punctuation that belongs outside (titles such 
 It warns (and fails with --strict) when a span's text occurs again in the same document outside every gold span:
 usually a forgotten mention, occasionally an intended negative such as the eponym in "Graves disease".
 
-Split corpora (Fixtures/corpus-2026): DIR holds dev/ and heldout/ folders of pairs and no pairs of its own; each split
-is validated on its own, and a NAME used in both splits is an error (the splits must not share inventions). In a
+Split corpora (Fixtures/corpus-2026): DIR holds dev/, heldout/ (and heldout2/) folders of pairs and no pairs of its own; each split
+is validated on its own, and a NAME used in two splits is an error (the splits must not share inventions). In a
 split corpus every NAME span carries "role": one of patient, relative, staff, clinician, other; a role on any other
 label is an error wherever it occurs.
 
@@ -46,7 +46,7 @@ LABELS = {
 DOCUMENT_NAME = re.compile(r"^\d{3}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 MARKUP = re.compile(r"⟦([A-Z_0-9]+)(?:/([a-z]+))?:(.*?)⟧", re.DOTALL)
 ROLES = {"patient", "relative", "staff", "clinician", "other"}
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "heldout", "heldout2")
 # Words that must stay outside a span: a title before a name, a possessive after it.
 TITLE_PREFIX = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof|Rev)\.?\s", re.IGNORECASE)
 POSSESSIVE_SUFFIX = re.compile(r"['’]s$")
@@ -136,13 +136,16 @@ def check(corpus: Path, strict: bool) -> int:
         for split in splits:
             print(f"== {split.name}")
             status |= check_split(split, strict, require_role=True, names=names.setdefault(split.name, set()))
-        if len(names) == 2:
-            shared = sorted(names[SPLITS[0]] & names[SPLITS[1]])
-            for name in shared:
-                print(f"error: NAME {name!r} occurs in both splits", file=sys.stderr)
-            if shared:
-                print("FAILED")
-                status = 1
+        present = [split for split in SPLITS if split in names]
+        shared_any = False
+        for i, first in enumerate(present):
+            for second in present[i + 1:]:
+                for name in sorted(names[first] & names[second]):
+                    print(f"error: NAME {name!r} occurs in both {first}/ and {second}/", file=sys.stderr)
+                    shared_any = True
+        if shared_any:
+            print("FAILED")
+            status = 1
         return status
     return check_split(corpus, strict, require_role=corpus.name in SPLITS, names=set())
 
