@@ -35,6 +35,10 @@ struct NameRecognizerTests {
         ("Margins clear.\n\nGross by LMT. Electronically signed", ["LMT"]),   // staff initials after "by"
         ("D: 03/09/2024   Typed by: dfh\n", ["dfh"]),                      // typist initials after a label
         ("Send me his weight and I'll write it up. - SR\n", ["SR"]),         // initials signing a message
+        ("Refill sent to the usual pharmacy. — ME\n", ["ME"]),              // initials that spell a word
+        ("Left a message with the daughter.   /kq\n", ["kq"]),              // initials after a slash, ending the line
+        ("OK to leave a voicemail.    dw/pn\n", ["dw", "pn"]),            // writer and typist after the last sentence
+        ("Form signed and scanned.\nWitnessed by RKT.\n", ["RKT"]),          // initials after a step done by someone
         ("Home PT starts tomorrow; therapist Rafael will call first.", ["Rafael"]),  // role noun, given name
         ("Met with her\npartner, Will Roe, at bedside.", ["Will Roe"]),    // given name after a strong relation
         ("Mrs. Parkinson fell. No Parkinson ophthalmopathy; Parkinson and her son agreed.", ["Parkinson", "Parkinson"]),  // eponym surname propagates where no noun follows
@@ -69,6 +73,8 @@ struct NameRecognizerTests {
         "Labs drawn. Follow up in 2 weeks. - OK\n",  // a closing abbreviation, not initials
         "reviewed by the therapist Hope is low.",     // a safe word after a role noun
         "Gross by the resident, see below",          // no name after "by"
+        "Take with food and/or milk.\nIn/out cath done.",   // two words around a slash are no initials
+        "Checked by RN at bedside.",                 // a step done by a role, written as a credential
         "Technologist: Pending   Oncologist: Hope",  // a specialty label before a lone safe word
         "Hope PT from the agency starts tomorrow",   // a safe word (and surname) before a credential
         "Dog: 3-year-old boxer named Mark, owner unknown",   // an animal's name

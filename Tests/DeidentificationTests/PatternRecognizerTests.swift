@@ -28,6 +28,12 @@ struct DateRecognizerTests {
         ("Admission: Wednesday the 12th", ["12th"]),
         ("IMG_0412 2023:08:14 10:22:31   4.2 x 3.1", ["2023:08:14"]),   // EXIF timestamp, time outside
         ("Signed this 3rd day of May, 2024, at 9:40 a.m.", ["3rd day of May, 2024"]),
+        // A weekday written with a date belongs to it (with the month and day it gives away the year).
+        ("Sent: Monday, June 1, 2026 9:12 AM", ["Monday, June 1, 2026"]),
+        ("Thu 6/11 09:30 call back", ["Thu 6/11"]),
+        ("cath lab 6/2 PM, NPO after midnight", ["6/2"]),   // a clock time after it dates "6/2"
+        ("stent placed 5/10 in Worcester", ["5/10"]),       // "/10" is a score unless the words date it
+        ("surgery 2018-06, revision 2021-11", ["2018-06", "2021-11"]),
     ])
     func finds(_ text: String, _ expected: [String]) {
         #expect(found(DateRecognizer(), text) == expected)
@@ -45,6 +51,9 @@ struct DateRecognizerTests {
         "version 1.2.3 and 1-2-3-4",
         "run time 10:22:31, ratio 2023:13:45",      // times and impossible colon dates
         "on the 3rd day of treatment",               // a day count, not a calendar day
+        "pain 6/10 at rest, 3/10 with ice",          // scores out of ten
+        "the sun was out, sat 2/5 on the scale",     // lower-case "sun", "sat" are words, and a score
+        "study 2025-1187 and 2019-20 season",        // an id and a range of years
     ])
     func ignores(_ text: String) {
         let dates = found(DateRecognizer(), text)
@@ -164,6 +173,11 @@ struct SSNAndAgeTests {
         ("Age: one hundred and one", ["one hundred and one"]),
         ("is in her 90s and lives alone", ["90s"]),
         ("grandmother, a nonagenarian until", ["nonagenarian"]),
+        ("maternal aunt alive at 96, no cancer", ["96"]),
+        ("my grandpa (hes 93) needs a ride", ["93"]),
+        ("she's 91 and still drives", ["91"]),
+        ("party for her 102nd birthday", ["102nd"]),
+        ("arrived at 95 bpm", []),
         ("an 89-year-old man", []),
         ("glucose 95 mg/dL, SpO2 92%", []),
         ("for 92 days", []),

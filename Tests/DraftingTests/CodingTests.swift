@@ -263,6 +263,32 @@ final class CodingTests: XCTestCase {
         XCTAssertTrue(ConditionPhrases.phrases(in: diet).contains { $0.text.lowercased().contains("diabetes") })
     }
 
+    /// Z79 codes follow the drug the patient takes (the tabular list's titles and inclusion terms), only where the
+    /// clause shows ongoing use.
+    func testLongTermDrugUseFollowsTheDrugsTaken() {
+        func codes(_ text: String) -> [String] { LongTermDrugUse.uses(in: VisitNoteText(text).sentences).map(\.code) }
+        XCTAssertEqual(codes("Meds: insulin glargine 20 units qhs, sitagliptin 100 mg daily, lisinopril 10 mg."),
+                       ["Z79.4", "Z79.84"])
+        XCTAssertEqual(codes("Continue warfarin, goal INR 2-3."), ["Z79.01"])
+        XCTAssertEqual(codes("- methotrexate 20 mg PO once weekly with folic acid"), ["Z79.631"])
+        XCTAssertEqual(codes("On prednisone 10 mg daily for polymyalgia."), ["Z79.52"])
+        XCTAssertEqual(codes("ASA 81 mg daily; clopidogrel 75 mg daily."), ["Z79.82", "Z79.02"])
+        XCTAssertEqual(codes("Semaglutide 1 mg weekly injection."), ["Z79.85"])
+        XCTAssertEqual(codes("Semaglutide 7 mg PO daily."), ["Z79.84"])
+        XCTAssertEqual(codes("Letrozole 2.5 mg daily, year 3 of 5."), ["Z79.811"])
+        // Not current, ongoing use: stopped, allergic, a relative's, a past drug, a new start, a short course, another route.
+        for text in ["Metformin was stopped for GI upset.", "Allergies: aspirin (hives), sulfa.", "Mother is on warfarin.",
+                     "Previously on apixaban, completed 3 months in 2021.", "Start metformin 500 mg with dinner.",
+                     "Prednisone 40 mg daily x 5 days.", "Hydrocortisone 2.5% cream bid to the rash.",
+                     "Fluticasone nasal spray daily.", "Consider insulin if A1c remains above 9.", "ASA class II.",
+                     "Naproxen 500 mg prn pain."] {
+            XCTAssertEqual(codes(text), [], text)
+        }
+        // A gestational diabetes code already states insulin or oral control.
+        XCTAssertEqual(LongTermDrugUse.statedBy(["O24.414"]), ["Z79.4", "Z79.84", "Z79.85"])
+        XCTAssertEqual(LongTermDrugUse.statedBy(["E11.9"]), [])
+    }
+
     /// A state the patient only plans or considers is not coded.
     func testPlannedStateIsNotAssessed() {
         let sentence = VisitNoteText("Discussed the plan for pregnancy, which she is considering.").sentences[0]

@@ -28,7 +28,8 @@ public struct AgeRecognizer: Recognizer {
             if text.isNumber(i), let v = text.intValue(i), (90...130).contains(v), text.tokens[i].length <= 3 {
                 if i > 0, text.isWord(i - 1) || text.isSymbol(i - 1, ".") || text.isSymbol(i - 1, "/") { continue }
                 if isAge(text, numberStart: i, numberEnd: i) {
-                    found.append(detection(text.range(i, i), .ageOver89, score: 0.9))
+                    let ordinal = i + 1 < text.count && text.isWord(i + 1) && ["st", "nd", "rd", "th"].contains(text.key(i + 1))
+                    found.append(detection(text.range(i, ordinal ? i + 1 : i), .ageOver89, score: 0.9))
                 }
             } else if text.isWord(i), text.key(i) == "ninety" {
                 // Spelled-out ages over 89 are rare enough in other roles to report on their own.
@@ -56,6 +57,13 @@ public struct AgeRecognizer: Recognizer {
             if t.isWord(label), Self.before.contains(t.key(label)) { return true }
             // "who is 92", "she turned 91", "now 95".
             if t.isWord(p), ["turned", "turns", "now"].contains(t.key(p)) { return true }
+            // "alive at 97", "died at 94": the age at a life event.
+            if t.isWord(p), t.key(p) == "at", let q = t.previous(p), t.isWord(q),
+               ["alive", "died", "dies", "deceased", "passed", "death"].contains(t.key(q)) { return true }
+            // "she's 92", "(hes 91)": a pronoun and "is", contracted.
+            if t.isWord(p), ["shes", "hes"].contains(t.key(p)) { return true }
+            if t.isWord(p), t.key(p) == "s", p > 1, t.isSymbol(p - 1, "'") || t.isSymbol(p - 1, "’"), t.isWord(p - 2),
+               ["she", "he"].contains(t.key(p - 2)) { return true }
             if t.isWord(p), ["is", "was"].contains(t.key(p)), let q = t.previous(p), t.isWord(q),
                ["who", "he", "she", "father", "mother", "patient", "pt", "resident", "client", "husband", "wife", "man",
                 "woman", "member", "decedent", "grandmother", "grandfather", "aunt", "uncle"].contains(t.key(q)) { return true }
@@ -63,6 +71,9 @@ public struct AgeRecognizer: Recognizer {
             if let c = t.previousSkippingLines(numberStart), t.isSymbol(c, ","), let q = t.previousSkippingLines(c), t.isWord(q),
                t.tokens[q].shape == .capitalized, let n = t.next(numberEnd), t.isSymbol(n, ",") { return true }
         }
+        // "her 103rd birthday".
+        if numberEnd + 1 < t.count, t.isWord(numberEnd + 1), ["st", "nd", "rd", "th"].contains(t.key(numberEnd + 1)),
+           let b = t.next(numberEnd + 1), t.isWord(b), t.key(b) == "birthday" { return true }
         // "93M", "93F": sex letter glued to the age.
         let after = numberEnd + 1
         if after < t.count, t.isWord(after), ["m", "f"].contains(t.key(after)), t.tokens[after].shape == .allCaps,

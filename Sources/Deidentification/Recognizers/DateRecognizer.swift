@@ -21,7 +21,12 @@ public struct DateRecognizer: Recognizer {
         "on", "since", "dated", "date", "dob", "from", "until", "till", "through", "thru", "by", "before", "after",
         "seen", "visit", "admitted", "discharged", "starting", "started", "effective", "scheduled", "appt",
         "appointment", "surgery", "due", "returned", "dos", "doi", "collected", "received", "last", "next",
+        "implanted", "placed", "placement", "removed", "review",
     ]
+    /// Weekday names and their abbreviations: written before a date ("Tue 4/7", "Wednesday, April 8, 2026"), they
+    /// are part of it.
+    static let weekdays: Set<String> = ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+                                        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     /// Words that may follow a short date "3/4".
     static let afterShortDate: Set<String> = ["at", "and", "or", "to", "for", "with", "visit", "appointment", "appt",
                                               "in", "by", "per", "was", "is", "showed", "shows", "through", "thru"]
@@ -49,13 +54,23 @@ public struct DateRecognizer: Recognizer {
         var i = 0
         while i < text.count {
             if let (end, score) = match(text, at: i) {
-                found.append(detection(text.range(i, end), .date, score: score))
+                found.append(detection(text.range(weekdayBefore(text, i) ?? i, end), .date, score: score))
                 i = end + 1
             } else {
                 i += 1
             }
         }
         return found
+    }
+
+    /// The weekday written just before the date at `i` ("Fri Apr 3", "Tuesday, April 7"), if any. A lower-case
+    /// "sun" or "sat" is the word, so abbreviations must be capitalized.
+    private func weekdayBefore(_ t: TokenizedText, _ i: Int) -> Int? {
+        guard var p = t.previous(i) else { return nil }
+        if t.isSymbol(p, ",") || t.isSymbol(p, "."), let q = t.previous(p) { p = q }
+        guard t.isWord(p), Self.weekdays.contains(t.key(p)), t.tokens[p].shape != .lower || t.key(p).count > 4,
+              !t.scalars[t.tokens[p].end..<t.tokens[i].start].contains("\n") else { return nil }
+        return p
     }
 
     private func match(_ t: TokenizedText, at i: Int) -> (Int, Double)? {
@@ -102,6 +117,10 @@ public struct DateRecognizer: Recognizer {
             return nil
         }
         if continuesChain(t, after: i + 2) { return nil }
+        if firstLength == 4 && secondLength == 2 && sep == "-" {                             // 2019-10
+            guard (1850...2150).contains(a), (1...12).contains(b) else { return nil }
+            return (i + 2, 0.7)
+        }
         if firstLength <= 2 && secondLength == 4 {                                           // 03/2023
             guard sep != ".", (1...12).contains(a), (1850...2150).contains(b) else { return nil }
             return (i + 2, 0.8)
@@ -117,9 +136,12 @@ public struct DateRecognizer: Recognizer {
         if t.hasContext(before: i, window: 3, in: ["bp", "pain", "strength", "gcs", "apgar", "motor", "score"]) {
             return nil
         }
-        let dated = before.map { Self.strongDateContext.contains($0) } ?? false
+        // A clock time after it ("4/17 10:00", "4/4 AM") dates it as strongly as a word before it.
+        let timed = after.map { ["am", "pm"].contains($0) } ?? false
+            || (t.next(i + 2).map { t.isNumber($0) && t.isSymbol($0 + 1, ":") && t.isNumber($0 + 2) } ?? false)
+        let dated = (before.map { Self.strongDateContext.contains($0) } ?? false) || timed || weekdayBefore(t, i) != nil
         if sep == "-" { return dated ? (i + 2, 0.6) : nil }      // "3-4" is usually a range
-        if b == 5 || b == 10 { return nil }                       // "4/5", "7/10" read as scores
+        if b == 5 || b == 10 { return dated ? (i + 2, 0.6) : nil }  // "4/5", "7/10" read as scores unless dated
         if dated { return (i + 2, 0.75) }
         // "4/6 ADLs", "3/8 IADLs": a fraction of something; a date is followed by punctuation or a preposition.
         if let w = after, !Self.afterShortDate.contains(w) { return nil }

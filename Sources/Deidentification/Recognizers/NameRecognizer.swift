@@ -51,7 +51,10 @@ public struct NameRecognizer: Recognizer {
                                             "goes by", "known as"])
     /// Lowercase phrases naming who did a step, before that person's initials or name ("Gross by LMT.").
     static let staffByPhrases = PhraseSet(["gross by", "grossed by", "typed by", "cut by", "dissected by",
-                                           "prosected by", "keyed by", "scanned by", "triaged by"])
+                                           "prosected by", "keyed by", "scanned by", "triaged by", "logged by",
+                                           "printed by", "consented by", "entered by", "documented by", "recorded by",
+                                           "transcribed by", "witnessed by", "verified by", "prepared by",
+                                           "charted by", "processed by", "faxed by", "mailed by", "checked by"])
     /// Animals whose names follow "named" in bite and exposure reports.
     static let animals: Set<String> = [
         "dog", "dogs", "cat", "cats", "puppy", "kitten", "pet", "horse", "pony", "bird", "parrot", "rabbit",
@@ -149,7 +152,9 @@ public struct NameRecognizer: Recognizer {
             if let phraseEnd = Self.staffByPhrases.match(t, at: i), var n = t.next(phraseEnd) {
                 if t.isSymbol(n, ":"), let m = t.next(n) { n = m }      // "Typed by: dfh"
                 if t.isWord(n), (2...4).contains(t.tokens[n].length), t.tokens[n].shape == .allCaps || t.tokens[n].shape == .lower,
-                   !FunctionWords.words.contains(t.key(n)), !(n + 1 < t.count && (t.isWord(n + 1) || t.isNumber(n + 1))),
+                   !FunctionWords.words.contains(t.key(n)), !Self.messageEndAbbreviations.contains(t.key(n)),
+                   !Self.bedsideRoles.contains(t.key(n)),
+                   !(n + 1 < t.count && (t.isWord(n + 1) || t.isNumber(n + 1))),
                    !t.isSymbol(n + 1, "-") {
                     add(n, n, 0.8, confirm: false); i = n; continue
                 }
@@ -189,6 +194,7 @@ public struct NameRecognizer: Recognizer {
         }
         for (f, l) in typistInitials(t) { add(f, l, 0.8, confirm: false) }
         for k in dashSignatureInitials(t) where !isName[k] { add(k, k, 0.75, confirm: false) }
+        for k in slashInitials(t) where !isName[k] { add(k, k, 0.75, confirm: false) }
         for (f, l) in delimitedNames(t) where !isName[f] { add(f, l, 0.85, confirm: true) }
         var confirmedInitials = Set<String>()
         for k in initialsKey(t) where !isName[k] { add(k, k, 0.85, confirm: false); confirmedInitials.insert(t.key(k)) }
@@ -524,6 +530,17 @@ public struct NameRecognizer: Recognizer {
         return sequence(t, from: start, allowFunctionWords: true)
     }
 
+    /// "FYI Dr. March.   /sr": lowercase initials after a slash that stands apart (not "and/or") and ends the line.
+    private func slashInitials(_ t: TokenizedText) -> [Int] {
+        var found: [Int] = []
+        for k in 2..<max(2, t.count) where t.isWord(k) && t.tokens[k].shape == .lower && (2...3).contains(t.tokens[k].length) {
+            guard t.isSymbol(k - 1, "/"), t.isSpace(k - 2), t.next(k).map({ t.kind($0) == .newline }) ?? true,
+                  !t.key(k).contains(where: "aeiouy".contains) || !lexicons.isSafe(t.key(k)) else { continue }
+            found.append(k)
+        }
+        return found
+    }
+
     /// "JR/km", "JR:km" (dictator/typist) and "jr/km" alone on their line.
     private func typistInitials(_ t: TokenizedText) -> [(Int, Int)] {
         var found: [(Int, Int)] = []
@@ -534,15 +551,21 @@ public struct NameRecognizer: Recognizer {
                   !(i + 3 < t.count && (t.isWord(i + 3) || t.isSymbol(i + 3, "/") || t.isNumber(i + 3))) else { continue }
             let left = t.tokens[i].shape, right = t.tokens[i + 2].shape
             let typist = left == .allCaps && right == .lower
-            let aloneOnLine = (t.previous(i).map { t.kind($0) == .newline } ?? true) &&
+            // Alone on its line, or ending the line after the note's last sentence ("ok to text.    gf/hl").
+            let aloneOnLine = (t.previous(i).map { t.kind($0) == .newline || [".", "!", "?"].contains(t.key($0)) } ?? true) &&
                 (t.next(i + 2).map { t.kind($0) == .newline } ?? true)
             guard typist || (aloneOnLine && (left == right) && left != .capitalized) else { continue }
-            if lexicons.isSafe(t.key(i)) && lexicons.isSafe(t.key(i + 2)) && !typist { continue }
+            // Two words ("and/or", "in/out") are no initials; two runs of consonants are, words or not.
+            let consonantsOnly = [i, i + 2].allSatisfy { !t.key($0).contains(where: "aeiouy".contains) }
+            if lexicons.isSafe(t.key(i)) && lexicons.isSafe(t.key(i + 2)) && !typist && !consonantsOnly { continue }
             found.append((i, i))
             found.append((i + 2, i + 2))
         }
         return found
     }
+
+    /// Credentials that name who did a step by role ("checked by RN"), not by initials.
+    static let bedsideRoles: Set<String> = ["rn", "md", "np", "pa", "do", "lpn", "cna", "ma", "pt", "ot", "rt", "emt"]
 
     /// Capitals after a dash that end a message are the writer's initials, not an abbreviation.
     static let messageEndAbbreviations: Set<String> = ["ok", "na", "nb", "ps", "tbd", "asap", "fyi", "eod", "eom",
@@ -558,8 +581,9 @@ public struct NameRecognizer: Recognizer {
                   [".", "!", "?"].contains(t.key(before)),
                   t.next(k).map({ t.kind($0) == .newline }) ?? true,
                   // "SR" and "JR" are initials here, not generational suffixes; "MD" and "RN" stay credentials.
-                  !isCredential(t, k) || ["sr", "jr"].contains(t.key(k)), !Self.messageEndAbbreviations.contains(t.key(k)),
-                  !FunctionWords.words.contains(t.key(k)), !USStates.abbreviations.contains(t.key(k)) else { continue }
+                  // Capitals that spell a word or a state ("MY", "MT") are initials here too: a message does not end
+                  // with a lone pronoun or state after its last sentence.
+                  !isCredential(t, k) || ["sr", "jr"].contains(t.key(k)), !Self.messageEndAbbreviations.contains(t.key(k)) else { continue }
             found.append(k)
         }
         return found

@@ -69,7 +69,8 @@ public struct CodingResult: Codable, Sendable {
 /// searched by wording (`ConditionIndex`), and the model picks one of the candidate codes, or none, under a
 /// grammar that allows nothing else: it cannot write a code the table does not have. Each pick is then checked
 /// without the model: the code exists and is billable, and its evidence sentence, restored, is in the input at
-/// the offsets given. The E/M level is not the model's: `MDMFinder` reads it from the documented elements.
+/// the offsets given. Long-term drug use (Z79) is read from the drugs the note shows the patient taking, without
+/// the model (`LongTermDrugUse`). The E/M level is not the model's: `MDMFinder` reads it from the documented elements.
 public struct CodeSuggester: Sendable {
     public static let templateVersion = "code-1"
     public let table: ICD10Table
@@ -152,6 +153,7 @@ public struct CodeSuggester: Sendable {
         progress?(phrases.count, phrases.count)
         timings.generate = elapsed(since: start)
         diagnoses = Self.mostSpecific(diagnoses)
+        diagnoses += longTermDrugCodes(note, already: diagnoses.map(\.code), locator: locator)
 
         start = DispatchTime.now()
         let visit = VisitLevelCalculator.level(note: note, problems: problems, locate: locator.evidence(for:))
@@ -160,6 +162,18 @@ public struct CodeSuggester: Sendable {
                             diagnoses: diagnoses, visit: visit,
                             provenance: Provenance(model: backend.modelPath, modelSHA256: modelSHA256, templateVersion: Self.templateVersion),
                             timings: timings)
+    }
+
+    /// The Z79 codes for drugs the note shows the patient taking (`LongTermDrugUse`), read from the whole note,
+    /// since a medication list or a plan line documents use wherever it stands.
+    func longTermDrugCodes(_ note: VisitNoteText, already: [String], locator: EvidenceLocator) -> [CodeSuggestion] {
+        let stated = LongTermDrugUse.statedBy(already)
+        return LongTermDrugUse.uses(in: note.sentences).compactMap { use in
+            guard !already.contains(use.code), !stated.contains(use.code), let entry = table[use.code], entry.billable,
+                  let evidence = locator.evidence(for: use.sentence) else { return nil }
+            return CodeSuggestion(code: entry.code, description: entry.description, billable: true, condition: use.drug,
+                                  evidence: evidence, candidates: [entry.code], moreSpecific: nil)
+        }
     }
 
     /// A default code ("unspecified", "without complications") picked for one part of a sentence is dropped when
