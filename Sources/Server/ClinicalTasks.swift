@@ -2,6 +2,7 @@ import Deidentification
 import DraftStore
 import Drafting
 import Foundation
+import Inference
 import ModelService
 
 /// What every task endpoint takes: the clinician's text and a few task options.
@@ -40,8 +41,11 @@ public struct TaskRequest: Decodable, Sendable {
 
 /// Everything a task runs with, loaded once per server.
 public struct TaskEnvironment: Sendable {
-    public let deidentifier: Deidentifier
+    public private(set) var deidentifier: Deidentifier
     public let service: ModelService
+    /// The lexicons of the model-assisted de-identification pass, run on the service's model before a task reads
+    /// its text; nil for the rules alone.
+    public let modelPassLexicons: Lexicons?
     /// What the drafters generate with: the service, or the service streaming its text to one request's page.
     public var backend: any DraftingBackend
     public let modelSHA256: String?
@@ -51,14 +55,31 @@ public struct TaskEnvironment: Sendable {
     public let maxInputBytes: Int
 
     public init(deidentifier: Deidentifier, service: ModelService, modelSHA256: String?, store: DraftStore,
-                defaultActor: String, maxInputBytes: Int = ClinicalInput.defaultMaximumBytes) {
+                defaultActor: String, maxInputBytes: Int = ClinicalInput.defaultMaximumBytes, modelPassLexicons: Lexicons? = nil) {
         self.deidentifier = deidentifier
         self.service = service
+        self.modelPassLexicons = modelPassLexicons
         backend = service
         self.modelSHA256 = modelSHA256
         self.store = store
         self.defaultActor = defaultActor
         self.maxInputBytes = maxInputBytes
+    }
+
+    /// This environment with the model-assisted pass's findings in `texts` added to its de-identifier, when the
+    /// pass is on. The pass runs as one call in the service's queue (its session, its thread), so it takes its
+    /// turn with every other request instead of sharing the model with a generation under way.
+    func withModelPass(over texts: [String]) async throws -> TaskEnvironment {
+        guard let lexicons = modelPassLexicons else { return self }
+        var found: [String: [Detection]] = [:]
+        for text in texts where found[text] == nil {
+            found[text] = try await service.perform { session in
+                ModelMentionRecognizer(model: RuntimeChatModel(session: session), lexicons: lexicons).analyze(TokenizedText(text))
+            }
+        }
+        var environment = self
+        environment.deidentifier = deidentifier.adding(PrecomputedDetections(found))
+        return environment
     }
 
     /// This environment with the model's text reported to `onText` as the drafters generate it.
@@ -109,6 +130,7 @@ public struct TaskEndpoint: Sendable {
     ) -> TaskEndpoint {
         TaskEndpoint(name: name, summary: summary) { request, environment, progress in
             let input = try clinicalInput(request, environment)
+            let environment = try await environment.withModelPass(over: [input.text])
             var result = try await produce(input, request, environment, progress)
             try result.save(to: environment.store, input: input, keepInput: request.keepInput ?? false,
                             actor: request.actor ?? environment.defaultActor)
@@ -225,7 +247,7 @@ extension TaskEndpoint {
     ) { request, environment, _ in
         let input = try clinicalInput(request, environment)
         let tokenized = TokenizedText(input.text)
-        let detections = environment.deidentifier.analyze(tokenized)
+        let detections = try await environment.withModelPass(over: [input.text]).deidentifier.analyze(tokenized)
         let format = request.format ?? "tagged"
         let rendered: String
         switch format {

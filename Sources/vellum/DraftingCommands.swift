@@ -23,10 +23,7 @@ struct DraftingOptions: ParsableArguments {
 
     @OptionGroup var actor: ActorOptions
 
-    @Flag(help: ArgumentHelp(
-        "De-identify with the rules alone, without the model-assisted pass.",
-        discussion: "By default the drafting model also lists the people and employers the input names before anything is sent to it; this finds names the rules miss (a first name alone, lower case) at about 12 s per 1,000 characters on a 2-core machine."))
-    var fastDeid = false
+    @OptionGroup var deidPass: DraftingDeidOptions
 
     /// Saves the result as an unsigned draft and says so on standard error: nothing is final until signed.
     func save(_ result: inout some StorableDraft, input: ClinicalInput) throws {
@@ -44,7 +41,7 @@ struct DraftingOptions: ParsableArguments {
         let (model, path) = try loadLanguageModel()
         let lexicons = try loadLexicons()
         var registry = RecognizerRegistry.default(lexicons: lexicons)
-        if !fastDeid {
+        if !deidPass.fastDeid {
             registry.add(ModelMentionRecognizer(languageModel: model, threads: modelOptions.threads, lexicons: lexicons))
         }
         let deidentifier = Deidentifier(registry: registry, kinds: Set(PHIKind.allCases))

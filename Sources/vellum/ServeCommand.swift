@@ -22,6 +22,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var lexiconOptions: LexiconOptions
     @OptionGroup var actor: ActorOptions
+    @OptionGroup var deidPass: DraftingDeidOptions
 
     @Option(help: "Address to listen on.")
     var host: String = ServerConfiguration.defaultHost
@@ -53,16 +54,16 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw CommandError(error.description)
         }
-        let deidentifier: Deidentifier
-        do {
-            deidentifier = Deidentifier(registry: .default(lexicons: try lexiconOptions.load()), kinds: Set(PHIKind.allCases))
-        } catch {
+        let lexicons: Lexicons
+        do { lexicons = try lexiconOptions.load() } catch {
             throw CommandError("de-identification lexicons: \(error.description)")
         }
+        let deidentifier = Deidentifier(registry: .default(lexicons: lexicons), kinds: Set(PHIKind.allCases))
         let service = ModelService(model: try LanguageModel(path: path), contextLength: modelOptions.context,
                                    threads: modelOptions.threads, queueCapacity: queueCapacity)
         let environment = TaskEnvironment(deidentifier: deidentifier, service: service, modelSHA256: try ModelFingerprint.sha256(path: path),
-                                          store: try DraftStore.openDefault(), defaultActor: actor.name)
+                                          store: try DraftStore.openDefault(), defaultActor: actor.name,
+                                          modelPassLexicons: deidPass.fastDeid ? nil : lexicons)
         var server = try VellumServer(configuration: configuration, environment: environment)
         server.shutdownGrace = .seconds(shutdownGrace)
         var logger = Logger(label: "vellum")

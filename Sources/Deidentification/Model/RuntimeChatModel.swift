@@ -12,9 +12,15 @@ public final class RuntimeChatModel: LocalChatModel, @unchecked Sendable {
     private let session: Session
     private let lock = NSLock()
 
-    public init(model: LanguageModel, threads: Int = 2, contextLength: Int = 2048) {
-        prompts = PromptBuilder(model: model)
-        session = Session(model: model, contextLength: contextLength, threads: threads)
+    public convenience init(model: LanguageModel, threads: Int = 2, contextLength: Int = 2048) {
+        self.init(session: Session(model: model, contextLength: contextLength, threads: threads))
+    }
+
+    /// Replies in `session`, which the caller lends for as long as this object is used (a model service's
+    /// session, inside one of its queued calls).
+    public init(session: Session) {
+        prompts = PromptBuilder(model: session.model)
+        self.session = session
     }
 
     public func reply(to instruction: String, maxTokens: Int) throws -> String {
