@@ -273,15 +273,20 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(codes("- methotrexate 20 mg PO once weekly with folic acid"), ["Z79.631"])
         XCTAssertEqual(codes("On prednisone 10 mg daily for polymyalgia."), ["Z79.52"])
         XCTAssertEqual(codes("ASA 81 mg daily; clopidogrel 75 mg daily."), ["Z79.82", "Z79.02"])
-        XCTAssertEqual(codes("Semaglutide 1 mg weekly injection."), ["Z79.85"])
-        XCTAssertEqual(codes("Semaglutide 7 mg PO daily."), ["Z79.84"])
+        XCTAssertEqual(codes("Type 2 diabetes. Semaglutide 1 mg weekly injection."), ["Z79.85"])
+        XCTAssertEqual(codes("T2DM. Semaglutide 7 mg PO daily."), ["Z79.84"])
+        XCTAssertEqual(codes("Type 2 diabetes and HFrEF. Continue empagliflozin 10 mg daily."), ["Z79.84"])
+        XCTAssertEqual(codes("Knee OA: meloxicam 15 mg daily, long-term."), ["Z79.1"])
         XCTAssertEqual(codes("Letrozole 2.5 mg daily, year 3 of 5."), ["Z79.811"])
         // Not current, ongoing use: stopped, allergic, a relative's, a past drug, a new start, a short course, another route.
         for text in ["Metformin was stopped for GI upset.", "Allergies: aspirin (hives), sulfa.", "Mother is on warfarin.",
                      "Previously on apixaban, completed 3 months in 2021.", "Start metformin 500 mg with dinner.",
                      "Prednisone 40 mg daily x 5 days.", "Hydrocortisone 2.5% cream bid to the rash.",
                      "Fluticasone nasal spray daily.", "Consider insulin if A1c remains above 9.", "ASA class II.",
-                     "Naproxen 500 mg prn pain."] {
+                     "Naproxen 500 mg prn pain.", "Aspirin 325 mg chewed in the office.",
+                     "Prednisone 20 mg daily for 5 days.", "Problem list: atrial fibrillation on warfarin; gout.",
+                     "Ibuprofen 400 mg with food for the sprain.",
+                     "HFrEF, EF 30%. Continue empagliflozin 10 mg daily."] {   // an SGLT2 inhibitor without diabetes
             XCTAssertEqual(codes(text), [], text)
         }
         // A gestational diabetes code already states insulin or oral control.

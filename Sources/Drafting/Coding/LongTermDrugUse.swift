@@ -29,6 +29,12 @@ enum LongTermDrugUse {
         var byMouth: String?
         /// Names that are also other things ("ASA class", "NPH" hydrocephalus): they count only beside a dose.
         var ambiguous: Set<String> = []
+        /// The drug is often taken for something else than this code says (an SGLT2 inhibitor for heart failure, a
+        /// GLP-1 agonist for weight): it counts only in a note that names diabetes.
+        var onlyWithDiabetes = false
+        /// The drug is mostly taken for days, not for good (an NSAID for a sprain): it counts only where its clause
+        /// says the use is ongoing ("daily", "chronic").
+        var needsOngoingCue = false
 
         func matches(_ word: String) -> Bool {
             drugs.contains(word) || stems.contains { word.hasSuffix($0) && word.count >= $0.count + 3 }
@@ -51,13 +57,14 @@ enum LongTermDrugUse {
         // Semaglutide also comes as a tablet (Rybelsus), which is an oral antidiabetic drug.
         DrugGroup(code: "Z79.84", drugs: ["metformin", "glucophage", "glipizide", "glucotrol", "glyburide", "glimepiride",
                                           "amaryl", "pioglitazone", "actos", "januvia", "janumet", "tradjenta",
-                                          "jardiance", "farxiga", "invokana", "steglatro", "rybelsus", "repaglinide",
-                                          "nateglinide", "acarbose"],
-                  stems: ["gliptin", "gliflozin"]),
+                                          "rybelsus", "repaglinide", "nateglinide", "acarbose"],
+                  stems: ["gliptin"]),
+        DrugGroup(code: "Z79.84", drugs: ["jardiance", "farxiga", "invokana", "steglatro"], stems: ["gliflozin"],
+                  onlyWithDiabetes: true),
         DrugGroup(code: "Z79.85", drugs: ["semaglutide", "ozempic", "liraglutide", "victoza", "dulaglutide", "trulicity",
                                           "exenatide", "byetta", "bydureon", "tirzepatide", "mounjaro", "pramlintide",
                                           "symlin"],
-                  byMouth: "Z79.84"),
+                  byMouth: "Z79.84", onlyWithDiabetes: true),
         DrugGroup(code: "Z79.52", drugs: ["prednisone", "prednisolone", "methylprednisolone", "medrol", "dexamethasone",
                                           "hydrocortisone", "cortef", "fludrocortisone"],
                   otherRoutes: topical + ["inhaled", "inhaler", "injection", "injected", "intra-articular", "enema", "rectal"]),
@@ -70,7 +77,7 @@ enum LongTermDrugUse {
         DrugGroup(code: "Z79.1", drugs: ["naproxen", "meloxicam", "celecoxib", "ibuprofen", "diclofenac", "nabumetone",
                                          "etodolac", "indomethacin", "piroxicam", "mobic", "celebrex", "aleve", "advil",
                                          "motrin"],
-                  otherRoutes: topical + ["prn", "needed", "voltaren"]),
+                  otherRoutes: topical + ["prn", "needed", "voltaren"], needsOngoingCue: true),
         DrugGroup(code: "Z79.810", drugs: ["tamoxifen", "nolvadex", "raloxifene", "evista", "toremifene", "fareston"]),
         DrugGroup(code: "Z79.811", drugs: ["anastrozole", "arimidex", "letrozole", "femara", "exemestane", "aromasin"]),
         DrugGroup(code: "Z79.818", drugs: ["fulvestrant", "faslodex", "goserelin", "zoladex", "leuprolide", "lupron",
@@ -98,13 +105,21 @@ enum LongTermDrugUse {
         mother|father|sister|brother|son|daughter|family|fhx|fh|\
         if|consider\w*|discuss\w*|may|might|could|would|should|option|candidate|\
         start|starting|begin|beginning|initiat\w*|trial|new rx|today|single dose|one dose|one time|x\s*1|\
-        x\s*\d+\s*(?:d|days?|wks?|weeks?)|taper|burst|course|was given|were given|given (?:in|im|iv|today)|\
-        administered|in office|in clinic|sample|samples)\b
+        (?:x|for)\s*\d+\s*(?:d|days?|wks?|weeks?|mos?|months?)|taper|burst|course|was given|were given|given (?:in|im|iv|today)|\
+        administered|chewed|loading dose|stat|in (?:the )?(?:office|clinic|ed|er)|sample|samples)\b
         """#.replacingOccurrences(of: "\\\n", with: ""), options: [.caseInsensitive])
 
-    /// A sentence that lists allergies, intolerances or a family's history names no drug the patient takes.
+    /// A sentence that lists allergies, intolerances or a family's history names no drug the patient takes; a
+    /// problem list or past history records conditions, and a drug it mentions beside one ("atrial fibrillation on
+    /// apixaban") may be stale: the medication list and the plan are where current use is documented.
     static let notTakenSentence = try! NSRegularExpression(
-        pattern: #"^\W*(?:allerg|adverse|intoleran|nkda|family|fhx?\b)|\ballergies\s*:"#, options: [.caseInsensitive])
+        pattern: #"^\W*(?:allerg|adverse|intoleran|nkda|family|fhx?\b|problem list|problems\s*:|pmh|past medical|past history)|\ballergies\s*:"#,
+        options: [.caseInsensitive])
+
+    static let diabetes = try! NSRegularExpression(pattern: #"\b(?:diabet\w*|t[12]dm|dm\s*(?:type\s*)?[12]|iddm|niddm)\b"#,
+                                                   options: [.caseInsensitive])
+    static let ongoingWords: Set<String> = ["daily", "chronic", "chronically", "long-term", "long", "nightly", "bid", "tid",
+                                            "continue", "continues", "maintenance", "scheduled"]
 
     static let byMouthWords: Set<String> = ["oral", "orally", "po", "tablet", "tablets", "tab", "tabs"]
 
@@ -114,6 +129,7 @@ enum LongTermDrugUse {
     /// The Z79 codes a note supports, each with the first sentence showing current use of one of its drugs.
     static func uses(in sentences: [NoteSentence]) -> [(code: String, sentence: NoteSentence, drug: String)] {
         var found: [(code: String, sentence: NoteSentence, drug: String)] = []
+        let namesDiabetes = sentences.contains { diabetes.firstMatch(in: $0.lower, range: NSRange($0.lower.startIndex..., in: $0.lower)) != nil }
         for sentence in sentences {
             let whole = NSRange(sentence.lower.startIndex..., in: sentence.lower)
             guard notTakenSentence.firstMatch(in: sentence.lower, range: whole) == nil else { continue }
@@ -121,7 +137,8 @@ enum LongTermDrugUse {
                 let words = clause.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
                 let wordSet = Set(words)
                 for word in words {
-                    guard let group = groups.first(where: { $0.matches(word) }) else { continue }
+                    guard let group = groups.first(where: { $0.matches(word) }), !group.onlyWithDiabetes || namesDiabetes,
+                          !group.needsOngoingCue || !wordSet.isDisjoint(with: ongoingWords) else { continue }
                     let code = group.byMouth.flatMap { wordSet.isDisjoint(with: byMouthWords) ? nil : $0 } ?? group.code
                     guard !found.contains(where: { $0.code == code }),
                           !group.ambiguous.contains(word) || clause.contains(where: \.isNumber),
