@@ -294,6 +294,19 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(LongTermDrugUse.statedBy(["E11.9"]), [])
     }
 
+    /// A note's "history of X" is the list's "personal history of X", never a relative's.
+    func testHistoryOfIsThePatientsOwnHistory() throws {
+        let index = ConditionIndex(table: try Self.table())
+        func codes(_ text: String) -> [String] {
+            let sentence = VisitNoteText(text).sentences[0]
+            let phrase = try! XCTUnwrap(ConditionPhrases.phrases(in: sentence).first)
+            return index.candidates(phrase: phrase.text, sentence: phrase.context, requiredWord: phrase.isHistory ? "history" : nil)
+                .map(\.entry.code)
+        }
+        XCTAssertEqual(codes("History of diabetic foot ulcer, healed."), ["Z86.31"])
+        XCTAssertFalse(codes("History of colon polyps.").contains { $0.hasPrefix("Z83") })
+    }
+
     /// A state the patient only plans or considers is not coded.
     func testPlannedStateIsNotAssessed() {
         let sentence = VisitNoteText("Discussed the plan for pregnancy, which she is considering.").sentences[0]

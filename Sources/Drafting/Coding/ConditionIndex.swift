@@ -270,7 +270,10 @@ struct ConditionIndex: Sendable {
     /// be among a term's words (a "history of" phrase looks only at history codes).
     func candidates(phrase: String, sentence: String, requiredWord: String? = nil) -> [Candidate] {
         let phraseWords = Set(noteWords(phrase)).subtracting(Self.encounterWords)
-        let sentenceWords = Set(noteWords(sentence)).union(phraseWords)
+        var sentenceWords = Set(noteWords(sentence)).union(phraseWords)
+        // A note's "history of X" is the patient's own: the list's "personal history of X" (a relative's is "family
+        // history", which the phrase would say).
+        if requiredWord == "history", !sentenceWords.contains("family") { sentenceWords.insert("personal") }
         guard !phraseWords.isEmpty else { return [] }
         let sentenceSequence = noteWords(sentence)
         let phraseWeight = phraseWords.reduce(0) { $0 + weight($1) }
@@ -282,6 +285,8 @@ struct ConditionIndex: Sendable {
                 let term = terms[t]
                 let termWords = Set(term.words)
                 if let requiredWord, !termWords.contains(requiredWord) { continue }
+                // The patient's own history is never a relative's.
+                if requiredWord == "history", termWords.contains("family"), !sentenceWords.contains("family") { continue }
                 // A number in a term (a type, a stage) must be the phrase's own: "2" from "type 2 diabetes"
                 // elsewhere in the sentence is not a kidney disease stage.
                 if termWords.contains(where: { $0.contains(where: \.isNumber) && !phraseWords.contains($0) }) { continue }
