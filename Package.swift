@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "VellumServerTests",
             dependencies: [
-                "VellumServer", "ModelService", "Inference", "Deidentification", "DraftStore",
+                "VellumServer", "ModelService", "Inference", "Deidentification", "DraftStore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

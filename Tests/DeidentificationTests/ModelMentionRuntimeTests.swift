@@ -1,18 +1,14 @@
 import Deidentification
 import Inference
+import TestSupport
 import XCTest
 
 /// The model-assisted pass on the real runtime with a bundled model: a hand-annotated message whose names have no
 /// cue the rules use (no title, label, relation word or signature; lower case), so what is found beyond the rules
 /// is the model's doing.
 final class ModelMentionRuntimeTests: XCTestCase {
-    static let text = """
-        msg 2/3 10:40a
-        marisol okonkwo-baptiste called back, still dizzy since the new bp pill, asks if she can skip tonight.
-        told her to hold it and check bp at home. okonkwo-baptiste agrees. will route to cheng for fyi.
-        """
-    /// By hand: the words of every mention of the two people the message names, in order.
-    static let nameWords = ["marisol", "okonkwo", "baptiste", "okonkwo", "baptiste", "cheng"]
+    static let text = HandAnnotatedMessages.lowerCaseNames
+    static let nameWords = HandAnnotatedMessages.lowerCaseNameWords
 
     func testTheModelFindsNamesTheRulesCannotSeeAndRecallOnlyGoesUp() throws {
         let path = try bundledModelPath("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")

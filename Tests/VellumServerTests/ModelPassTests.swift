@@ -5,20 +5,15 @@ import Hummingbird
 import HummingbirdTesting
 import Inference
 import ModelService
+import TestSupport
 import VellumServer
 import XCTest
 
 /// The server's de-identification with the model-assisted pass on (the default of `vellum serve`): the pass runs
 /// in the model service's queue, and finds what the command line's pass finds.
 final class ModelPassTests: XCTestCase {
-    /// A message whose names have no cue the rules use (no title, label, relation word or signature; lower case).
-    static let text = """
-        msg 2/3 10:40a
-        marisol okonkwo-baptiste called back, still dizzy since the new bp pill, asks if she can skip tonight.
-        told her to hold it and check bp at home. okonkwo-baptiste agrees. will route to cheng for fyi.
-        """
-    /// By hand: the words of every mention of the two people the message names, in order.
-    static let nameWords = ["marisol", "okonkwo", "baptiste", "okonkwo", "baptiste", "cheng"]
+    static let text = HandAnnotatedMessages.lowerCaseNames
+    static let nameWords = HandAnnotatedMessages.lowerCaseNameWords
 
     func testTheDeidentifyTaskRunsTheModelPassThroughTheServiceQueue() async throws {
         var variables = ProcessInfo.processInfo.environment
