@@ -39,6 +39,8 @@ struct NameRecognizerTests {
         ("Left a message with the daughter.   /kq\n", ["kq"]),              // initials after a slash, ending the line
         ("OK to leave a voicemail.    dw/pn\n", ["dw", "pn"]),            // writer and typist after the last sentence
         ("Form signed and scanned.\nWitnessed by RKT.\n", ["RKT"]),          // initials after a step done by someone
+        ("RE: Rafael Wróblewski-Nunes, DOB 4/9/1961\n", ["Rafael Wróblewski-Nunes"]),   // a patient by name and birth date
+        ("Faxed records for Tadeusz Quintero (DOB 02/11/1988).", ["Tadeusz Quintero"]),
         ("Home PT starts tomorrow; therapist Rafael will call first.", ["Rafael"]),  // role noun, given name
         ("Met with her\npartner, Will Roe, at bedside.", ["Will Roe"]),    // given name after a strong relation
         ("Mrs. Parkinson fell. No Parkinson ophthalmopathy; Parkinson and her son agreed.", ["Parkinson", "Parkinson"]),  // eponym surname propagates where no noun follows
@@ -75,6 +77,8 @@ struct NameRecognizerTests {
         "Gross by the resident, see below",          // no name after "by"
         "Take with food and/or milk.\nIn/out cath done.",   // two words around a slash are no initials
         "Checked by RN at bedside.",                 // a step done by a role, written as a credential
+        "Mother, DOB 3/4/1960, lives nearby.",       // a relation word before the birth date
+        "Health Maintenance, DOB verified at check-in.",   // ordinary words before the birth date
         "Technologist: Pending   Oncologist: Hope",  // a specialty label before a lone safe word
         "Hope PT from the agency starts tomorrow",   // a safe word (and surname) before a credential
         "Dog: 3-year-old boxer named Mark, owner unknown",   // an animal's name

@@ -196,6 +196,7 @@ public struct NameRecognizer: Recognizer {
         for k in dashSignatureInitials(t) where !isName[k] { add(k, k, 0.75, confirm: false) }
         for k in slashInitials(t) where !isName[k] { add(k, k, 0.75, confirm: false) }
         for (f, l) in delimitedNames(t) where !isName[f] { add(f, l, 0.85, confirm: true) }
+        for (f, l) in beforeBirthDate(t) where !isName[f] { add(f, l, 0.85, confirm: true) }
         var confirmedInitials = Set<String>()
         for k in initialsKey(t) where !isName[k] { add(k, k, 0.85, confirm: false); confirmedInitials.insert(t.key(k)) }
         for k in 0..<t.count where t.isWord(k) && !isName[k] && t.tokens[k].shape == .lower {
@@ -640,6 +641,37 @@ public struct NameRecognizer: Recognizer {
             if t.isSymbol(last + 1, "^"), isInitial(t, last + 2) { last += 2 }     // middle initial
             found.append((i, i)); found.append((i + 2, i + 2))
             if last != i + 2 { found.append((last, last)) }
+        }
+        return found
+    }
+
+    /// "Re: Amaru Quispe-Ramírez, DOB 01/22/2014": the capitalized words just before ", DOB" or "(DOB" identify a
+    /// patient by name and birth date, the way letters, faxes and labels head a record. Titles, role and relation
+    /// words end the run; one word of it must be a known name.
+    private func beforeBirthDate(_ t: TokenizedText) -> [(Int, Int)] {
+        var found: [(Int, Int)] = []
+        for k in 0..<t.count where t.isWord(k) && t.key(k) == "dob" {
+            guard let comma = t.previous(k), t.isSymbol(comma, ",") || t.isSymbol(comma, "("),
+                  var j = t.previous(comma), t.isWord(j) else { continue }
+            var first: Int?
+            let last = j
+            var words = 0
+            while words < 4 {
+                var start = j
+                while start >= 2, t.isSymbol(start - 1, "-") || t.isSymbol(start - 1, "'") || t.isSymbol(start - 1, "’"),
+                      t.isWord(start - 2) { start -= 2 }
+                let key = t.key(start)
+                guard nameWord(t, start) != nil, !Titles.honorifics.contains(key), !isCredential(t, start),
+                      !RelationWords.words.contains(key), !Self.personRoleLabels.contains(key),
+                      !FunctionWords.words.contains(key) || isInitial(t, start) else { break }
+                first = start
+                words += 1
+                guard let q = t.previous(start), t.isWord(q) else { break }
+                j = q
+            }
+            guard let first else { continue }
+            let evidence = (first...last).contains { t.isWord($0) && lexicons.isName(t.key($0)) }
+            if evidence { found.append((first, last)) }
         }
         return found
     }
