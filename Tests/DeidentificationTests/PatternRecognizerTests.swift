@@ -152,7 +152,8 @@ struct SSNAndAgeTests {
         ("last four of SSN 6789", ["6789"]),
         ("code 000-12-3456", []),       // area 000 is never issued
         ("code 666-12-3456", []),
-        ("code 912-12-3456", []),
+        ("code 912-12-3456", ["912-12-3456"]),   // an ITIN: the SSN's shape, issued to those without one
+        ("code 912 12 3456", []),
         ("SSN on file, DOB 1950", []),  // a year after the label is not a last four
         ("Veteran: T. Ohl   Last 4: 0917   DoD ID: 1298804471", ["0917"]),   // the bare benefits-form label
         ("Visa card last 4: 4421 on file", []),                              // the last four of a card

@@ -1,4 +1,4 @@
-/// Social Security numbers: 123-45-6789 and 123 45 6789 under the SSA area/group/serial rules, nine bare
+/// Social Security numbers: 123-45-6789 and 123 45 6789 under the SSA area/group/serial rules (and ITINs, 9xx-xx-xxxx), nine bare
 /// digits after an SSN label, and a last-four fragment ("SSN xxx-xx-1234", "last four of SSN 1234"), whose
 /// span is the four digits only.
 public struct SSNRecognizer: Recognizer {
@@ -16,7 +16,10 @@ public struct SSNRecognizer: Recognizer {
             let length = text.tokens[i].length
             let labelled = text.hasContext(before: i, window: 6, in: Self.context)
             if length == 3, let (end, plausible) = grouped(text, i) {
-                if plausible || labelled {
+                // Dashed 3-2-4 with a 9xx area is an ITIN, the taxpayer number the IRS issues in the SSN's shape
+                // to people without one: an identifier all the same, labelled or not.
+                let taxpayerNumber = text.isSymbol(i + 1, "-") && (900...999).contains(text.intValue(i) ?? 0)
+                if plausible || labelled || taxpayerNumber {
                     found.append(detection(text.range(i, end), .ssn, score: plausible ? 0.85 : 0.6))
                 }
                 i = end + 1
