@@ -317,6 +317,11 @@ struct OrganizationRecognizerTests {
         ("Service: US Army 1988-2010, two deployments", ["US Army"]),          // a military branch as employer
         ("He served in the U.S. Navy as a corpsman", ["U.S. Navy"]),
         ("served in the army briefly; service dog present", []),              // lowercase, no named branch
+        ("Retired welder for Narragansett Shipyard; quit smoking.", ["Narragansett Shipyard"]),   // a job, then its employer
+        ("Dad is an EMT with Westerly Ambulance Corps.", ["Westerly Ambulance Corps"]),
+        ("Employer (per intake form): Quahog Bay Seafood LLC", ["Quahog Bay Seafood LLC"]),  // a label's own words first
+        ("her teacher, Ms. Brown, called", []),                               // a person after a job is no employer
+        ("a driver for Dr. Patel's practice", []),
     ])
     func employers(_ text: String, _ expected: [String]) {
         #expect(found(EmployerRecognizer(), text) == expected)

@@ -36,7 +36,7 @@ public struct EmployerRecognizer: Recognizer {
                 continue
             }
             guard let phraseEnd = Self.introductions.match(text, at: i) else {
-                if Self.workWords.contains(text.key(i)), let (start, end) = organizationAfterWorkWord(text, i) {
+                if let (start, end) = Self.workWords.contains(text.key(i)) ? organizationAfterWorkWord(text, i) : organizationAfterJob(text, i) {
                     found.append(detection(text.range(start, end), .employer, score: 0.7))
                     i = end + 1
                 } else {
@@ -51,6 +51,10 @@ public struct EmployerRecognizer: Recognizer {
                 var hops = 0
                 while hops < 4, text.isWord(n), text.tokens[n].shape == .lower, !["at", "for", "with"].contains(text.key(n)),
                       let m = text.next(n) { n = m; hops += 1 }
+                // "Employer on application: X", "Employer (per chart): X": the label's own words, then its colon.
+                if text.isSymbol(n, "("), let close = (n..<min(text.count, n + 12)).first(where: { text.isSymbol($0, ")") }),
+                   let m = text.next(close) { n = m }
+                if text.isSymbol(n, ":"), let m = text.next(n) { n = m }
                 if text.isWord(n), ["at", "for", "with"].contains(text.key(n)), let m = text.next(n) { n = m }
                 if text.isWord(n), text.key(n) == "the", let m = text.next(n) { n = m }
                 if var end = OrganizationNameScanner.nameEnd(text, from: n), !FunctionWords.words.contains(text.key(n)) ||
@@ -128,6 +132,18 @@ public struct EmployerRecognizer: Recognizer {
     }
 
     /// Looks up to eight tokens ahead, within the sentence, for "at"/"for"/"," and a capitalized organization.
+    /// "a lineman for Bayline Electric", "a paramedic with Harbormill Fire District", "bus driver for OSTA": a job
+    /// (not capitalized: "Officer Diaz" is a person), then "for", "with" or "at" and a capitalized name straight after it.
+    private func organizationAfterJob(_ t: TokenizedText, _ i: Int) -> (Int, Int)? {
+        guard t.tokens[i].shape != .capitalized, EmployerWords.occupations.contains(t.key(i)), let p = t.next(i), t.isWord(p),
+              ["for", "with", "at"].contains(t.key(p)), var o = t.next(p) else { return nil }
+        if t.key(o) == "the", let q = t.next(o) { o = q }
+        guard t.isWord(o), t.tokens[o].shape == .capitalized || t.tokens[o].shape == .allCaps,
+              !FunctionWords.words.contains(t.key(o)), !Titles.honorifics.contains(t.key(o)),
+              let end = OrganizationNameScanner.nameEnd(t, from: o) else { return nil }
+        return (o, Self.legalSuffixEnd(t, end))
+    }
+
     private func organizationAfterWorkWord(_ t: TokenizedText, _ i: Int) -> (Int, Int)? {
         var j = i
         var lines = 0

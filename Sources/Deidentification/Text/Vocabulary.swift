@@ -229,6 +229,16 @@ enum EmployerWords {
         "mechanic at", "engineer at", "laid off from", "fired from", "left his job at", "left her job at",
         "started at", "intern at", "volunteers at", "volunteer at", "contractor for", "owns",
     ]
+    /// Jobs named before the organization they are done for ("a lineman for Bayline Electric", "a paramedic with
+    /// the fire district"): the organization is the person's employer.
+    static let occupations: Set<String> = [
+        "lineman", "linemen", "driver", "paramedic", "emt", "firefighter", "electrician", "plumber", "carpenter",
+        "machinist", "welder", "mechanic", "technician", "clerk", "cashier", "teller", "accountant", "bookkeeper",
+        "engineer", "analyst", "attorney", "paralegal", "chef", "cook", "bartender", "waiter", "waitress", "janitor",
+        "custodian", "laborer", "landscaper", "roofer", "painter", "trucker", "courier", "dispatcher", "foreman",
+        "supervisor", "receptionist", "secretary", "salesman", "saleswoman", "stocker", "warehouseman", "guard",
+        "officer", "deputy", "trooper", "soldier", "sailor", "airman", "teacher", "professor", "librarian", "aide",
+    ]
     /// Final words of a company name.
     static let companySuffixes: Set<String> = [
         "inc", "llc", "llp", "corp", "corporation", "company", "co", "ltd", "group", "industries", "foods",
