@@ -287,6 +287,9 @@ struct LocationRecognizerTests {
         ("Texas and Ohio", []),                     // a state alone is not PHI
         ("Scene: 12 Old Mill Lane, Springfield (private residence)", ["Springfield"]),  // the city after a street
         ("Seen by Dr. Lane, Springfield clinic staff", []),   // a surname before the comma, no street
+        ("Labs sent to Harbor Pathology, Springfield.", ["Springfield"]),       // the city after a facility's name
+        ("family moved here from\nSan Antonio in May", ["San Antonio"]),      // a preposition ending the line before
+        ("Dr. Roe, Springfield", []),                                          // a person before the comma
     ])
     func places(_ text: String, _ expected: [String]) {
         #expect(found(LocationRecognizer(lexicons: TestLexicons.small), text) == expected)
