@@ -10,6 +10,7 @@ struct NameRecognizerTests {
         ("Mrs. Parkinson reports", ["Parkinson"]),                          // title beats the eponym list
         ("Patient: ROE, JANE A    MRN: 1", ["ROE, JANE A"]),                // label, LAST, FIRST, initial
         ("Her son John called", ["John"]),                                  // relation
+        ("Parent Zdenka Foley informed by phone.", ["Zdenka Foley"]),       // a parent, named
         ("Jane Roe, MD", ["Jane Roe"]),                                     // credential stays outside
         ("Sincerely,\n\nAna Ruiz, MD", ["Ana Ruiz"]),                       // signature
         ("Dictated by: Ana Ruiz\nAR/km", ["Ana Ruiz", "AR", "km"]),         // typist initials
