@@ -60,7 +60,7 @@ public struct AgeRecognizer: Recognizer {
             // "alive at 97", "died at 94": the age at a life event.
             if t.isWord(p), t.key(p) == "at", let q = t.previous(p), t.isWord(q),
                ["alive", "died", "dies", "deceased", "passed", "death"].contains(t.key(q)) { return true }
-            // "she's 92", "(hes 91)": a pronoun and "is", contracted.
+            // "she's 94", "(hes 90)": a pronoun and "is", contracted.
             if t.isWord(p), ["shes", "hes"].contains(t.key(p)) { return true }
             if t.isWord(p), t.key(p) == "s", p > 1, t.isSymbol(p - 1, "'") || t.isSymbol(p - 1, "’"), t.isWord(p - 2),
                ["she", "he"].contains(t.key(p - 2)) { return true }
@@ -71,7 +71,7 @@ public struct AgeRecognizer: Recognizer {
             if let c = t.previousSkippingLines(numberStart), t.isSymbol(c, ","), let q = t.previousSkippingLines(c), t.isWord(q),
                t.tokens[q].shape == .capitalized, let n = t.next(numberEnd), t.isSymbol(n, ",") { return true }
         }
-        // "her 103rd birthday".
+        // "his 100th birthday".
         if numberEnd + 1 < t.count, t.isWord(numberEnd + 1), ["st", "nd", "rd", "th"].contains(t.key(numberEnd + 1)),
            let b = t.next(numberEnd + 1), t.isWord(b), t.key(b) == "birthday" { return true }
         // "93M", "93F": sex letter glued to the age.

@@ -23,7 +23,7 @@ public struct DateRecognizer: Recognizer {
         "appointment", "surgery", "due", "returned", "dos", "doi", "collected", "received", "last", "next",
         "implanted", "placed", "placement", "removed", "review",
     ]
-    /// Weekday names and their abbreviations: written before a date ("Tue 4/7", "Wednesday, April 8, 2026"), they
+    /// Weekday names and their abbreviations: written before a date ("Thu 6/11", "Monday, June 1, 2026"), they
     /// are part of it.
     static let weekdays: Set<String> = ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
                                         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -63,7 +63,7 @@ public struct DateRecognizer: Recognizer {
         return found
     }
 
-    /// The weekday written just before the date at `i` ("Fri Apr 3", "Tuesday, April 7"), if any. A lower-case
+    /// The weekday written just before the date at `i` ("Sat May 9", "Monday, June 1"), if any. A lower-case
     /// "sun" or "sat" is the word, so abbreviations must be capitalized.
     private func weekdayBefore(_ t: TokenizedText, _ i: Int) -> Int? {
         guard var p = t.previous(i) else { return nil }
@@ -117,7 +117,7 @@ public struct DateRecognizer: Recognizer {
             return nil
         }
         if continuesChain(t, after: i + 2) { return nil }
-        if firstLength == 4 && secondLength == 2 && sep == "-" {                             // 2019-10
+        if firstLength == 4 && secondLength == 2 && sep == "-" {                             // 2018-06
             guard (1850...2150).contains(a), (1...12).contains(b) else { return nil }
             return (i + 2, 0.7)
         }
@@ -136,7 +136,7 @@ public struct DateRecognizer: Recognizer {
         if t.hasContext(before: i, window: 3, in: ["bp", "pain", "strength", "gcs", "apgar", "motor", "score"]) {
             return nil
         }
-        // A clock time after it ("4/17 10:00", "4/4 AM") dates it as strongly as a word before it.
+        // A clock time after it ("6/11 09:30", "6/2 PM") dates it as strongly as a word before it.
         let timed = after.map { ["am", "pm"].contains($0) } ?? false
             || (t.next(i + 2).map { t.isNumber($0) && t.isSymbol($0 + 1, ":") && t.isNumber($0 + 2) } ?? false)
         let dated = (before.map { Self.strongDateContext.contains($0) } ?? false) || timed || weekdayBefore(t, i) != nil

@@ -51,7 +51,7 @@ public struct EmployerRecognizer: Recognizer {
                 var hops = 0
                 while hops < 4, text.isWord(n), text.tokens[n].shape == .lower, !["at", "for", "with"].contains(text.key(n)),
                       let m = text.next(n) { n = m; hops += 1 }
-                // "Employer on application: X", "Employer (per chart): X": the label's own words, then its colon.
+                // "Employer on file: X", "Employer (per intake form): X": the label's own words, then its colon.
                 if text.isSymbol(n, "("), let close = (n..<min(text.count, n + 12)).first(where: { text.isSymbol($0, ")") }),
                    let m = text.next(close) { n = m }
                 if text.isSymbol(n, ":"), let m = text.next(n) { n = m }
@@ -132,7 +132,7 @@ public struct EmployerRecognizer: Recognizer {
     }
 
     /// Looks up to eight tokens ahead, within the sentence, for "at"/"for"/"," and a capitalized organization.
-    /// "a lineman for Bayline Electric", "a paramedic with Harbormill Fire District", "bus driver for OSTA": a job
+    /// "a welder for Narragansett Shipyard", "an EMT with Westerly Ambulance Corps", "driver for RIPTA": a job
     /// (not capitalized: "Officer Diaz" is a person), then "for", "with" or "at" and a capitalized name straight after it.
     private func organizationAfterJob(_ t: TokenizedText, _ i: Int) -> (Int, Int)? {
         guard t.tokens[i].shape != .capitalized, EmployerWords.occupations.contains(t.key(i)), let p = t.next(i), t.isWord(p),

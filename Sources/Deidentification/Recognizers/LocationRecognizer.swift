@@ -100,7 +100,7 @@ public struct LocationRecognizer: Recognizer {
         return z
     }
 
-    /// "Menard-Beaulieu Funeral Home, Woonsocket": a comma after a facility's or company's name, the place it is in.
+    /// "Harbor Pathology, Springfield": a comma after a facility's or company's name, the place it is in.
     private func followsOrganization(_ t: TokenizedText, _ comma: Int) -> Bool {
         guard t.isSymbol(comma, ","), let s = t.previous(comma), t.isWord(s), t.tokens[s].shape == .capitalized,
               let q = t.previous(s), t.isWord(q), t.tokens[q].shape == .capitalized else { return false }
@@ -125,7 +125,7 @@ public struct LocationRecognizer: Recognizer {
 
     /// A gazetteer city (up to three words) after a place preposition or a street address.
     private func gazetteerCity(_ t: TokenizedText, _ i: Int) -> Int? {
-        // A preposition ending the line before ("moved here from\nCentral Falls") still introduces the place.
+        // A preposition ending the line before ("moved here from\nSan Antonio") still introduces the place.
         guard !lexicons.cities.isEmpty, t.tokens[i].shape == .capitalized || t.tokens[i].shape == .allCaps,
               let p = t.previousSkippingLines(i),
               t.isWord(p) && Self.placePrepositions.contains(t.key(p)) || followsStreet(t, p) || followsOrganization(t, p) else { return nil }

@@ -531,7 +531,7 @@ public struct NameRecognizer: Recognizer {
         return sequence(t, from: start, allowFunctionWords: true)
     }
 
-    /// "FYI Dr. March.   /sr": lowercase initials after a slash that stands apart (not "and/or") and ends the line.
+    /// "Left a message with the daughter.   /kq": lowercase initials after a slash that stands apart (not "and/or") and ends the line.
     private func slashInitials(_ t: TokenizedText) -> [Int] {
         var found: [Int] = []
         for k in 2..<max(2, t.count) where t.isWord(k) && t.tokens[k].shape == .lower && (2...3).contains(t.tokens[k].length) {
@@ -552,7 +552,7 @@ public struct NameRecognizer: Recognizer {
                   !(i + 3 < t.count && (t.isWord(i + 3) || t.isSymbol(i + 3, "/") || t.isNumber(i + 3))) else { continue }
             let left = t.tokens[i].shape, right = t.tokens[i + 2].shape
             let typist = left == .allCaps && right == .lower
-            // Alone on its line, or ending the line after the note's last sentence ("ok to text.    gf/hl").
+            // Alone on its line, or ending the line after the note's last sentence ("OK to leave a voicemail.    dw/pn").
             let aloneOnLine = (t.previous(i).map { t.kind($0) == .newline || [".", "!", "?"].contains(t.key($0)) } ?? true) &&
                 (t.next(i + 2).map { t.kind($0) == .newline } ?? true)
             guard typist || (aloneOnLine && (left == right) && left != .capitalized) else { continue }
@@ -582,7 +582,7 @@ public struct NameRecognizer: Recognizer {
                   [".", "!", "?"].contains(t.key(before)),
                   t.next(k).map({ t.kind($0) == .newline }) ?? true,
                   // "SR" and "JR" are initials here, not generational suffixes; "MD" and "RN" stay credentials.
-                  // Capitals that spell a word or a state ("MY", "MT") are initials here too: a message does not end
+                  // Capitals that spell a word or a state ("ME", "OH") are initials here too: a message does not end
                   // with a lone pronoun or state after its last sentence.
                   !isCredential(t, k) || ["sr", "jr"].contains(t.key(k)), !Self.messageEndAbbreviations.contains(t.key(k)) else { continue }
             found.append(k)
@@ -645,7 +645,7 @@ public struct NameRecognizer: Recognizer {
         return found
     }
 
-    /// "Re: Amaru Quispe-Ramírez, DOB 01/22/2014": the capitalized words just before ", DOB" or "(DOB" identify a
+    /// "RE: Rafael Wróblewski-Nunes, DOB 4/9/1961": the capitalized words just before ", DOB" or "(DOB" identify a
     /// patient by name and birth date, the way letters, faxes and labels head a record. Titles, role and relation
     /// words end the run; one word of it must be a known name.
     private func beforeBirthDate(_ t: TokenizedText) -> [(Int, Int)] {

@@ -230,7 +230,7 @@ enum EmployerWords {
         "mechanic at", "engineer at", "laid off from", "fired from", "left his job at", "left her job at",
         "started at", "intern at", "volunteers at", "volunteer at", "contractor for", "owns",
     ]
-    /// Jobs named before the organization they are done for ("a lineman for Bayline Electric", "a paramedic with
+    /// Jobs named before the organization they are done for ("a welder for Narragansett Shipyard", "a paramedic with
     /// the fire district"): the organization is the person's employer.
     static let occupations: Set<String> = [
         "lineman", "linemen", "driver", "paramedic", "emt", "firefighter", "electrician", "plumber", "carpenter",

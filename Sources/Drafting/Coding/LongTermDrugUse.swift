@@ -110,8 +110,8 @@ enum LongTermDrugUse {
         """#.replacingOccurrences(of: "\\\n", with: ""), options: [.caseInsensitive])
 
     /// A sentence that lists allergies, intolerances or a family's history names no drug the patient takes; a
-    /// problem list or past history records conditions, and a drug it mentions beside one ("atrial fibrillation on
-    /// apixaban") may be stale: the medication list and the plan are where current use is documented.
+    /// problem list or past history records conditions, and a drug it mentions beside one ("mitral valve
+    /// replacement on warfarin") may be stale: the medication list and the plan are where current use is documented.
     static let notTakenSentence = try! NSRegularExpression(
         pattern: #"^\W*(?:allerg|adverse|intoleran|nkda|family|fhx?\b|problem list|problems\s*:|pmh|past medical|past history)|\ballergies\s*:"#,
         options: [.caseInsensitive])
