@@ -283,7 +283,7 @@ final class CodingTests: XCTestCase {
                      "Previously on apixaban, completed 3 months in 2021.", "Start metformin 500 mg with dinner.",
                      "Prednisone 40 mg daily x 5 days.", "Hydrocortisone 2.5% cream bid to the rash.",
                      "Fluticasone nasal spray daily.", "Consider insulin if A1c remains above 9.", "ASA class II.",
-                     "Naproxen 500 mg prn pain.", "Aspirin 325 mg chewed in the office.",
+                     "Naproxen 500 mg prn pain.", "ASA 324 mg chewed in clinic before transfer.",
                      "Prednisone 20 mg daily for 5 days.", "Problem list: atrial fibrillation on warfarin; gout.",
                      "Ibuprofen 400 mg with food for the sprain.",
                      "HFrEF, EF 30%. Continue empagliflozin 10 mg daily."] {   // an SGLT2 inhibitor without diabetes
