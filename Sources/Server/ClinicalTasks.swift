@@ -66,19 +66,16 @@ public struct TaskEnvironment: Sendable {
         self.maxInputBytes = maxInputBytes
     }
 
-    /// This environment with the model-assisted pass's findings in `texts` added to its de-identifier, when the
+    /// This environment with the model-assisted pass's findings in `text` added to its de-identifier, when the
     /// pass is on. The pass runs as one call in the service's queue (its session, its thread), so it takes its
     /// turn with every other request instead of sharing the model with a generation under way.
-    func withModelPass(over texts: [String]) async throws -> TaskEnvironment {
+    func withModelPass(over text: String) async throws -> TaskEnvironment {
         guard let lexicons = modelPassLexicons else { return self }
-        var found: [String: [Detection]] = [:]
-        for text in texts where found[text] == nil {
-            found[text] = try await service.perform { session in
-                ModelMentionRecognizer(model: RuntimeChatModel(session: session), lexicons: lexicons).analyze(TokenizedText(text))
-            }
+        let found = try await service.perform { session in
+            ModelMentionRecognizer(model: RuntimeChatModel(session: session), lexicons: lexicons).analyze(TokenizedText(text))
         }
         var environment = self
-        environment.deidentifier = deidentifier.adding(PrecomputedDetections(found))
+        environment.deidentifier = deidentifier.adding(PrecomputedDetections([text: found]))
         return environment
     }
 
@@ -130,7 +127,7 @@ public struct TaskEndpoint: Sendable {
     ) -> TaskEndpoint {
         TaskEndpoint(name: name, summary: summary) { request, environment, progress in
             let input = try clinicalInput(request, environment)
-            let environment = try await environment.withModelPass(over: [input.text])
+            let environment = try await environment.withModelPass(over: input.text)
             var result = try await produce(input, request, environment, progress)
             try result.save(to: environment.store, input: input, keepInput: request.keepInput ?? false,
                             actor: request.actor ?? environment.defaultActor)
@@ -247,7 +244,7 @@ extension TaskEndpoint {
     ) { request, environment, _ in
         let input = try clinicalInput(request, environment)
         let tokenized = TokenizedText(input.text)
-        let detections = try await environment.withModelPass(over: [input.text]).deidentifier.analyze(tokenized)
+        let detections = try await environment.withModelPass(over: input.text).deidentifier.analyze(tokenized)
         let format = request.format ?? "tagged"
         let rendered: String
         switch format {

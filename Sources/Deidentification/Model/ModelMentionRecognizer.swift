@@ -191,7 +191,7 @@ public struct ModelMentionRecognizer: Recognizer {
 
     /// Two to four letters without a vowel: staff initials ("ts", "rmb"), not a word.
     static func looksLikeInitials(_ key: String) -> Bool {
-        (2...4).contains(key.count) && key.allSatisfy(\.isLetter) && !key.contains(where: "aeiouy".contains)
+        (2...4).contains(key.count) && key.allSatisfy(\.isLetter) && NameRecognizer.hasNoVowel(key)
     }
 
     /// Where initials sign or route a note: after a slash or a dash, after "by", "to" or "cc", or alone at the end

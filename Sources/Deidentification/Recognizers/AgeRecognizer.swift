@@ -28,7 +28,7 @@ public struct AgeRecognizer: Recognizer {
             if text.isNumber(i), let v = text.intValue(i), (90...130).contains(v), text.tokens[i].length <= 3 {
                 if i > 0, text.isWord(i - 1) || text.isSymbol(i - 1, ".") || text.isSymbol(i - 1, "/") { continue }
                 if isAge(text, numberStart: i, numberEnd: i) {
-                    let ordinal = i + 1 < text.count && text.isWord(i + 1) && ["st", "nd", "rd", "th"].contains(text.key(i + 1))
+                    let ordinal = i + 1 < text.count && text.isWord(i + 1) && DateRecognizer.ordinalSuffixes.contains(text.key(i + 1))
                     found.append(detection(text.range(i, ordinal ? i + 1 : i), .ageOver89, score: 0.9))
                 }
             } else if text.isWord(i), text.key(i) == "ninety" {
@@ -72,7 +72,7 @@ public struct AgeRecognizer: Recognizer {
                t.tokens[q].shape == .capitalized, let n = t.next(numberEnd), t.isSymbol(n, ",") { return true }
         }
         // "his 100th birthday".
-        if numberEnd + 1 < t.count, t.isWord(numberEnd + 1), ["st", "nd", "rd", "th"].contains(t.key(numberEnd + 1)),
+        if numberEnd + 1 < t.count, t.isWord(numberEnd + 1), DateRecognizer.ordinalSuffixes.contains(t.key(numberEnd + 1)),
            let b = t.next(numberEnd + 1), t.isWord(b), t.key(b) == "birthday" { return true }
         // "93M", "93F": sex letter glued to the age.
         let after = numberEnd + 1

@@ -536,7 +536,7 @@ public struct NameRecognizer: Recognizer {
         var found: [Int] = []
         for k in 2..<max(2, t.count) where t.isWord(k) && t.tokens[k].shape == .lower && (2...3).contains(t.tokens[k].length) {
             guard t.isSymbol(k - 1, "/"), t.isSpace(k - 2), t.next(k).map({ t.kind($0) == .newline }) ?? true,
-                  !t.key(k).contains(where: "aeiouy".contains) || !lexicons.isSafe(t.key(k)) else { continue }
+                  Self.hasNoVowel(t.key(k)) || !lexicons.isSafe(t.key(k)) else { continue }
             found.append(k)
         }
         return found
@@ -557,13 +557,16 @@ public struct NameRecognizer: Recognizer {
                 (t.next(i + 2).map { t.kind($0) == .newline } ?? true)
             guard typist || (aloneOnLine && (left == right) && left != .capitalized) else { continue }
             // Two words ("and/or", "in/out") are no initials; two runs of consonants are, words or not.
-            let consonantsOnly = [i, i + 2].allSatisfy { !t.key($0).contains(where: "aeiouy".contains) }
+            let consonantsOnly = [i, i + 2].allSatisfy { Self.hasNoVowel(t.key($0)) }
             if lexicons.isSafe(t.key(i)) && lexicons.isSafe(t.key(i + 2)) && !typist && !consonantsOnly { continue }
             found.append((i, i))
             found.append((i + 2, i + 2))
         }
         return found
     }
+
+    /// A word without a vowel ("ts", "rmb"): the shape of initials, not of a word.
+    static func hasNoVowel(_ key: String) -> Bool { !key.contains(where: "aeiouy".contains) }
 
     /// Credentials that name who did a step by role ("checked by RN"), not by initials.
     static let bedsideRoles: Set<String> = ["rn", "md", "np", "pa", "do", "lpn", "cna", "ma", "pt", "ot", "rt", "emt"]
@@ -601,23 +604,7 @@ public struct NameRecognizer: Recognizer {
             guard var p = t.previous(c) else { continue }
             if t.isSymbol(p, ","), let q = t.previous(p) { p = q }
             guard t.isWord(p) else { continue }
-            // Walk back over name words to the start of the run.
-            var first = p
-            var words = 0
-            var j = p
-            while words < 4 {
-                var start = j
-                while start >= 2, t.isSymbol(start - 1, "'") || t.isSymbol(start - 1, "-"), t.isWord(start - 2) { start -= 2 }
-                guard nameWord(t, start) != nil, !isCredential(t, start), !Titles.honorifics.contains(t.key(start)),
-                      !FunctionWords.words.contains(t.key(start)) || isInitial(t, start) else { break }
-                first = start
-                words += 1
-                guard var q = t.previous(start) else { break }
-                if t.isSymbol(q, "."), let r = t.previous(q), isInitial(t, r) { q = r }
-                guard t.isWord(q), t.kind(q + 1) == .space || t.isSymbol(q + 1, ".") else { break }
-                if Titles.honorifics.contains(t.key(q)) { break }
-                j = q
-            }
+            let (first, words) = nameRunBackward(t, endingAt: p)
             // "EpiPen Jr": with lexicons at hand, one word of the run must be a known name or an initial.
             // "Home PT": a lone safe word that is also a surname is no evidence; "Rose Hill, MD" (two names) is.
             let evidence = lexicons.firstNames.isEmpty || (first...p).contains {
@@ -628,6 +615,31 @@ public struct NameRecognizer: Recognizer {
             if words > 0 && evidence { found.append((first, p)) }
         }
         return found
+    }
+
+    /// The run of up to four name words ending at word `p`, walked back to its start: hyphenated and apostrophized
+    /// parts join, a credential, an honorific or a function word (but an initial) ends it, and so does any word
+    /// `alsoEnds` names. Returns the run's first token (`p` itself when no word qualifies) and its word count.
+    private func nameRunBackward(_ t: TokenizedText, endingAt p: Int, alsoEnds: (String) -> Bool = { _ in false }) -> (first: Int, words: Int) {
+        var first = p
+        var words = 0
+        var j = p
+        while words < 4 {
+            var start = j
+            // The same joiners as `nameWord` reads forward.
+            while start >= 2, t.isSymbol(start - 1, "'") || t.isSymbol(start - 1, "-") || t.isSymbol(start - 1, "’"),
+                  t.isWord(start - 2) { start -= 2 }
+            guard nameWord(t, start) != nil, !isCredential(t, start), !Titles.honorifics.contains(t.key(start)),
+                  !FunctionWords.words.contains(t.key(start)) || isInitial(t, start), !alsoEnds(t.key(start)) else { break }
+            first = start
+            words += 1
+            guard var q = t.previous(start) else { break }
+            if t.isSymbol(q, "."), let r = t.previous(q), isInitial(t, r) { q = r }
+            guard t.isWord(q), t.kind(q + 1) == .space || t.isSymbol(q + 1, ".") else { break }
+            if Titles.honorifics.contains(t.key(q)) { break }
+            j = q
+        }
+        return (first, words)
     }
 
     /// HL7 and other delimited records: "QUINTERO^ALEJANDRA^M", "FENWICK^COLIN^^^DR" (surname, given name).
@@ -652,26 +664,11 @@ public struct NameRecognizer: Recognizer {
         var found: [(Int, Int)] = []
         for k in 0..<t.count where t.isWord(k) && t.key(k) == "dob" {
             guard let comma = t.previous(k), t.isSymbol(comma, ",") || t.isSymbol(comma, "("),
-                  var j = t.previous(comma), t.isWord(j) else { continue }
-            var first: Int?
-            let last = j
-            var words = 0
-            while words < 4 {
-                var start = j
-                while start >= 2, t.isSymbol(start - 1, "-") || t.isSymbol(start - 1, "'") || t.isSymbol(start - 1, "’"),
-                      t.isWord(start - 2) { start -= 2 }
-                let key = t.key(start)
-                guard nameWord(t, start) != nil, !Titles.honorifics.contains(key), !isCredential(t, start),
-                      !RelationWords.words.contains(key), !Self.personRoleLabels.contains(key),
-                      !FunctionWords.words.contains(key) || isInitial(t, start) else { break }
-                first = start
-                words += 1
-                guard let q = t.previous(start), t.isWord(q) else { break }
-                j = q
+                  let last = t.previous(comma), t.isWord(last) else { continue }
+            let (first, words) = nameRunBackward(t, endingAt: last) {
+                RelationWords.words.contains($0) || Self.personRoleLabels.contains($0)
             }
-            guard let first else { continue }
-            let evidence = (first...last).contains { t.isWord($0) && lexicons.isName(t.key($0)) }
-            if evidence { found.append((first, last)) }
+            if words > 0, (first...last).contains(where: { t.isWord($0) && lexicons.isName(t.key($0)) }) { found.append((first, last)) }
         }
         return found
     }

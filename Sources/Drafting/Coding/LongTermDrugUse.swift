@@ -18,26 +18,31 @@ import Foundation
 enum LongTermDrugUse {
     struct DrugGroup {
         var code: String
-        /// Lowercased drug names, brand names included.
-        var drugs: Set<String>
-        /// Endings that mark a member drug (USAN stems).
-        var stems: [String] = []
+        /// The drugs of the code, by name (brand names included) and by USAN stem.
+        var members: DrugClass
         /// Words in the drug's clause that show a route this code does not cover (a steroid cream is not systemic).
-        var otherRoutes: [String] = []
+        var otherRoutes: [String]
         /// The code instead when the clause says the drug is taken by mouth (semaglutide tablets are an oral
         /// antidiabetic drug).
         var byMouth: String?
         /// Names that are also other things ("ASA class", "NPH" hydrocephalus): they count only beside a dose.
-        var ambiguous: Set<String> = []
+        var ambiguous: Set<String>
         /// The drug is often taken for something else than this code says (an SGLT2 inhibitor for heart failure, a
         /// GLP-1 agonist for weight): it counts only in a note that names diabetes.
-        var onlyWithDiabetes = false
+        var onlyWithDiabetes: Bool
         /// The drug is mostly taken for days, not for good (an NSAID for a sprain): it counts only where its clause
         /// says the use is ongoing ("daily", "chronic").
-        var needsOngoingCue = false
+        var needsOngoingCue: Bool
 
-        func matches(_ word: String) -> Bool {
-            drugs.contains(word) || stems.contains { word.hasSuffix($0) && word.count >= $0.count + 3 }
+        init(code: String, drugs: Set<String>, stems: [String] = [], otherRoutes: [String] = [], byMouth: String? = nil,
+             ambiguous: Set<String> = [], onlyWithDiabetes: Bool = false, needsOngoingCue: Bool = false) {
+            self.code = code
+            members = DrugClass(names: [], stems: stems, drugs: drugs)
+            self.otherRoutes = otherRoutes
+            self.byMouth = byMouth
+            self.ambiguous = ambiguous
+            self.onlyWithDiabetes = onlyWithDiabetes
+            self.needsOngoingCue = needsOngoingCue
         }
     }
 
@@ -137,7 +142,7 @@ enum LongTermDrugUse {
                 let words = clause.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
                 let wordSet = Set(words)
                 for word in words {
-                    guard let group = groups.first(where: { $0.matches(word) }), !group.onlyWithDiabetes || namesDiabetes,
+                    guard let group = groups.first(where: { $0.members.hasMember(word) }), !group.onlyWithDiabetes || namesDiabetes,
                           !group.needsOngoingCue || !wordSet.isDisjoint(with: ongoingWords) else { continue }
                     let code = group.byMouth.flatMap { wordSet.isDisjoint(with: byMouthWords) ? nil : $0 } ?? group.code
                     guard !found.contains(where: { $0.code == code }),
