@@ -27,7 +27,11 @@ struct RecordLines {
             let own = FactExtractor(original).facts().lazy.filter { $0.kind == .date }.compactMap { fact in
                 Self.iso(fact.key).map { (column: fact.start, iso: $0) }
             }.first
-            if let own, Self.isHeadingDate(line: original, column: own.column) { context = own.iso }
+            // A lab list's or flowsheet's dates are its results', not a new note's.
+            if let own, Self.isHeadingDate(line: original, column: own.column), LabListExtractor.listItems(original) == nil,
+               LabListExtractor.flowsheetColumns(original, near: context) == nil {
+                context = own.iso
+            }
             result.append(Line(number: index + 1, original: original,
                                deidentified: index < deidentified.count ? deidentified[index] : "",
                                ownDate: own?.iso, contextDate: context))
