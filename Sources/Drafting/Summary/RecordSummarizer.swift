@@ -51,7 +51,7 @@ public struct RecordSummarizer: Sendable {
                 }
             }
         }
-        collector.addLabLines(LabLineExtractor.results(in: lines) + LabListExtractor.results(in: lines))
+        collector.addLabLines(LabLineExtractor.results(in: lines) + LabListExtractor.results(in: lines) + ProseResultExtractor.results(in: lines))
         collector.addMedicationLines(MedicationLineExtractor.entries(in: lines))
         collector.addEncounters(EncounterExtractor.encounters(in: lines))
         progress?(steps, steps)
