@@ -188,6 +188,17 @@ final class AppealTests: XCTestCase {
                                                     criterion: "At least 6 weeks of physical therapy."))
     }
 
+    /// A relative's condition is not the patient's, unless the criterion asks about the family.
+    func testARelativesConditionIsNoEvidenceForThePatient() {
+        let ulcer = "History of previous foot ulceration of either foot."
+        XCTAssertFalse(EvidencePassages.isEvidence("Family history: mother had a foot ulcer and a toe amputation.", criterion: ulcer))
+        XCTAssertFalse(EvidencePassages.isEvidence("His brother has diabetes with foot ulcers.", criterion: ulcer))
+        XCTAssertTrue(EvidencePassages.isEvidence("Right foot ulcer in 2024, healed after offloading; reviewed with his daughter.", criterion: ulcer))
+        XCTAssertTrue(EvidencePassages.isEvidence("Mother had ovarian cancer at 48.",
+                                                  criterion: "A first-degree relative with ovarian cancer (family history)."))
+        XCTAssertFalse(ItemVerifier.isAboutRelative("reason for the visit: a person at work coughed on her"))
+    }
+
     /// A criterion that names a therapy is shown only by a passage naming that drug or a drug of that class;
     /// words that qualify it ("oral", "topical"), the body site it is given at, and a drug it is combined with do
     /// not make a passage about it.

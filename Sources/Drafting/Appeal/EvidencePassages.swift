@@ -78,6 +78,9 @@ enum EvidencePassages {
     /// not negate it, and, when the criterion asks for an absence, states one. The model chooses only among these.
     static func isEvidence(_ passage: String, criterion: String, inPlanSection: Bool = false) -> Bool {
         let subject = CriterionSubject(criterion)
+        // A relative's condition ("father had a foot ulcer") documents nothing about the patient, unless the
+        // criterion asks about the family.
+        if ItemVerifier.isAboutRelative(passage), !ItemVerifier.isAboutRelative(criterion) { return false }
         guard subject.isNamed(in: passage), !negatesShared(passage, criterion: criterion),
               !EvidenceThresholds.contradicts(passage, thresholds: EvidenceThresholds.parse(criterion)) else { return false }
         if !subject.concernsTheRequest && (statesIntent(passage) || (inPlanSection && !statesCurrentState(passage))) { return false }
