@@ -86,6 +86,26 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(column(level("Established patient.\nPlan: go to the ED if worse.\n"), .risk)?.level, "minimal")
     }
 
+    /// A drug the note itself gives with a dose is a drug, whatever its name; managing it is prescription drug
+    /// management. A drug monitored by tests for its toxicity is high risk.
+    func testRiskKnowsTheNotesOwnDrugsAndToxicityMonitoring() {
+        let listed = "Established patient.\nMeds: Zelvoran 2 tab PO daily.\nA/P: infection, suppressed. Continue Zelvoran.\n"
+        XCTAssertEqual(column(level(listed), .risk)?.level, "moderate")
+        let monitored = "Established patient.\nA/P: myelofibrosis. Increase tarvexine to 20 mg bid; CBC every 2 weeks to monitor for toxicity.\n"
+        XCTAssertEqual(column(level(monitored), .risk)?.level, "high")
+        // Monitoring that is not of a drug's toxicity is not this element.
+        XCTAssertEqual(column(level("Established patient.\nA/P: monitor blood pressure at home.\n"), .risk)?.level, "minimal")
+    }
+
+    /// An independent historian alone is limited data (category 2 of the limited row); a note from an outside
+    /// clinician reviewed is an external note.
+    func testAnIndependentHistorianAloneIsLimitedData() {
+        XCTAssertEqual(column(level("Established patient.\nHx obtained from mother (child is 4).\nA: eczema.\n"), .data)?.level, "limited")
+        XCTAssertEqual(column(level("Established patient.\nHPI (per father): cough for 3 days.\nA: cough.\n"), .data)?.level, "limited")
+        let external = level("Established patient.\nOutside cardiology note (12/2025) reviewed. Ordered a CBC today.\nA: anemia.\n")
+        XCTAssertEqual(column(external, .data)?.level, "limited")
+    }
+
     func testTimeGivesTheLevelWhenHigherThanMDM() {
         let visit = level("NEW PATIENT VISIT\nAssessment: knee pain.\nTotal time on the date of the encounter: 47 minutes.\n")
         XCTAssertEqual(visit.patient, .new)
@@ -225,6 +245,18 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(finder.problems([symptom], hospitalization: false).mdmLevel, .straightforward)
         let diagnosis = AssessedProblem(sentence: note.sentences[0], phrase: "dermatitis", entry: table["L30.9"]!, isSymptom: false)
         XCTAssertEqual(finder.problems([diagnosis], hospitalization: false).mdmLevel, .low)
+    }
+
+    /// A neoplasm (the list's chapter C00-D49) lasts: off its goal it is a chronic illness with progression, not an
+    /// acute illness; so is a flaring chronic skin disease.
+    func testNeoplasmsAndChronicSkinDiseaseAreChronic() throws {
+        let table = try Self.table()
+        let note = VisitNoteText("Assessment: essential thrombocythemia, platelets above goal. Eczema flaring this winter.")
+        let finder = MDMFinder(note: note, locate: Self.plainEvidence)
+        let neoplasm = AssessedProblem(sentence: note.sentences[0], phrase: "essential thrombocythemia", entry: table["D47.3"]!)
+        XCTAssertEqual(finder.problems([neoplasm], hospitalization: false).mdmLevel, .moderate)
+        let eczema = AssessedProblem(sentence: note.sentences[1], phrase: "eczema", entry: table["L30.9"]!)
+        XCTAssertEqual(finder.problems([eczema], hospitalization: false).mdmLevel, .moderate)
     }
 
     /// How long a complaint has lasted is not part of its name.

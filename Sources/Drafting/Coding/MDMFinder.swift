@@ -50,7 +50,7 @@ struct MDMFinder {
     static let stableCues = ["stable", "at goal", "well controlled", "controlled", "doing ok", "doing well", "unchanged", "in remission"]
     static let exacerbationCues = [
         "worsening", "worse", "exacerbation", "uncontrolled", "poorly controlled", "not controlled", "above goal",
-        "not at goal", "progression", "progressing", "flare", "inadequately controlled", "side effect",
+        "not at goal", "progression", "progressing", "flare", "flaring", "flared", "inadequately controlled", "side effect",
         // Not at the treatment goal is progression in the AMA's definition.
         "partially responding", "partial response", "not at treatment goal",
     ]
@@ -61,7 +61,15 @@ struct MDMFinder {
         "hypothyroid", "hyperthyroid", "heart failure", "atrial fibrillation", "osteoarthritis", "arthritis", "copd",
         "kidney disease", "ckd", "anemia in chronic", "obesity", "gout", "migraine", "epilepsy", "parkinson", "dementia",
         "anxiety", "bipolar", "schizophrenia", "hiv", "hepatitis", "cirrhosis", "coronary artery disease", "osteoporosis", "glaucoma",
+        "eczema", "atopic dermatitis", "psoriasis", "lupus", "crohn", "ulcerative colitis", "multiple sclerosis", "sleep apnea",
+        "neuropathy", "barrett", "sickle", "thalassemia", "polycythemia", "myelodysplastic", "sarcoidosis", "cystic fibrosis",
     ]
+
+    /// Neoplasms (the list's chapter C00-D49) last, however the note words them.
+    static func isNeoplasm(_ code: String) -> Bool {
+        guard let letter = code.first, let number = Int(code.dropFirst().prefix(2)) else { return false }
+        return letter == "C" || (letter == "D" && number <= 49)
+    }
     /// A status code (long-term drug use, history, status after) records context, not a problem managed today.
     static let statusDescriptionCues = ["long term (current) use", "personal history", "family history", "status"]
 
@@ -75,7 +83,7 @@ struct MDMFinder {
             if Self.statusDescriptionCues.contains(where: { description.contains($0) }) { continue }
             guard let evidence = locate(problem.sentence) else { continue }
             let lower = problem.phrase.lowercased() + " " + description
-            let chronic = Self.chronicWords.contains { lower.contains($0) }
+            let chronic = Self.chronicWords.contains { lower.contains($0) } || Self.isNeoplasm(problem.entry.code)
             let label = "\(problem.entry.code) \(problem.entry.description)"
             var element: String
             var reached: MDMLevel
@@ -147,10 +155,14 @@ struct MDMFinder {
             || laterPattern.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
     }
     static let externalNoteCues = ["note from", "notes from", "records reviewed", "outside records", "outside notes",
-                                   "records from", "letter from", "discharge summary"]
+                                   "records from", "letter from", "discharge summary", "outside note", "external note",
+                                   "outside consult"]
+    /// "Outside dermatology note", "external cardiology records": an adjective of origin, a specialty, then the document.
+    static let externalNotePattern = try! NSRegularExpression(pattern: #"\b(?:outside|external)\s+(?:\w+\s+){0,2}(?:note|notes|records|letter|report|consult)\b"#)
     static let historianCues = ["history obtained from", "history from his", "history from her", "history from the",
                                 "per his", "per her", "per the mother", "per the father", "provided by his", "provided by her",
-                                "independent historian"]
+                                "independent historian", "hx obtained from", "hx from", "per mother", "per father", "per parent",
+                                "per caregiver", "per wife", "per husband", "per daughter", "per son", "per guardian"]
     static let interpretationCues = ["my interpretation", "my read", "independent interpretation", "personally reviewed the images",
                                      "independently interpreted", "my review of the images"]
     static let separatelyReportedCues = ["office ecg", "office ekg", "in-office", "in office", "performed today", "office x-ray"]
@@ -165,6 +177,7 @@ struct MDMFinder {
         var category1 = 0
         var interpretation = false
         var discussion = false
+        var historian = false
         // The sentence documenting total time lists the same work again ("including review of the records").
         for sentence in note.sentences where !sentence.lower.contains("total time") {
             let lower = " " + sentence.lower + " "
@@ -199,11 +212,14 @@ struct MDMFinder {
                     }
                 }
             }
-            if Self.externalNoteCues.contains(where: { lower.contains($0) }) && lower.contains("review") {
+            let external = Self.externalNoteCues.contains { lower.contains($0) }
+                || Self.externalNotePattern.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
+            if external && lower.contains("review") {
                 category1 += 1
                 elements.append(MDMElement(element: "prior external notes reviewed (one unique source)", counted: true, reason: nil, evidence: evidence))
             }
-            if Self.historianCues.contains(where: { lower.contains($0) }) {
+            if !historian, Self.historianCues.contains(where: { lower.contains($0) }) {
+                historian = true
                 category1 += 1
                 elements.append(MDMElement(element: "assessment requiring an independent historian", counted: true, reason: nil, evidence: evidence))
             }
@@ -215,7 +231,8 @@ struct MDMFinder {
         }
         let categories = (category1 >= 3 ? 1 : 0) + (interpretation ? 1 : 0) + (discussion ? 1 : 0)
         var level = MDMLevel.straightforward
-        if categories >= 2 { level = .high } else if categories == 1 { level = .moderate } else if category1 >= 2 { level = .low }
+        // Limited: two category 1 items, or an independent historian on its own (limited data's category 2).
+        if categories >= 2 { level = .high } else if categories == 1 { level = .moderate } else if category1 >= 2 || historian { level = .low }
         return MDMColumnResult(column: .data, level: MDMColumnKind.data.label(level), mdmLevel: level, elements: elements)
     }
 
@@ -233,10 +250,28 @@ struct MDMFinder {
     static let managementVerbs = ["continue", "start", "increase", "decrease", "stop", "refill", "change", "switch", "taper",
                                   "prescri", "add ", "resume", "hold", "reduce", "discontinue", "mg", "units", "mcg"]
 
+    /// Words for monitoring a drug's toxicity by tests, the AMA's example of high risk ("drug therapy requiring
+    /// intensive monitoring for toxicity").
+    static let toxicityMonitoringCues = ["monitor for toxicity", "monitoring for toxicity", "toxicity monitoring", "monitor for cytopenias",
+                                         "/toxicity", "for toxicity", "drug levels", "trough level"]
+
+    /// Words the note gives a dose to ("Zelvoran 2 tab", "increase tarvexine to 20 mg"): drugs, whether or not the
+    /// vocabulary knows their names. The word right before the dose names what is given.
+    var dosedWords: Set<String> {
+        var words: Set<String> = []
+        for sentence in note.sentences {
+            for fact in FactExtractor(sentence.lower).facts() where fact.kind == .dose {
+                if let name = fact.labels.first, name.count >= 4, name.allSatisfy({ $0.isLetter || $0 == "-" }) { words.insert(name) }
+            }
+        }
+        return words
+    }
+
     func risk() -> (MDMColumnResult, hospitalization: Bool) {
         var elements: [MDMElement] = []
         var level = MDMLevel.straightforward
         var hospitalization = false
+        let noteDrugs = dosedWords
         for sentence in note.sentences where sentence.inAssessment {
             let lower = " " + sentence.lower + " "
             guard let evidence = locate(sentence) else { continue }
@@ -251,8 +286,14 @@ struct MDMFinder {
                 }
             }
             let words = lower.split { !$0.isLetter && $0 != "-" }.map(String.init)
-            let drugs = words.filter { ClinicalVocabulary.isDrugName($0) }
+            let drugs = words.filter { ClinicalVocabulary.isDrugName($0) || noteDrugs.contains($0) }
             guard !drugs.isEmpty else { continue }
+            if Self.toxicityMonitoringCues.contains(where: { lower.contains($0) }) {
+                level = .high
+                elements.append(MDMElement(element: "drug therapy requiring intensive monitoring for toxicity: \(drugs.joined(separator: ", "))",
+                                           counted: true, reason: nil, evidence: evidence))
+                continue
+            }
             let saysOverTheCounter = Self.overTheCounterCues.contains { lower.contains($0) }
             let prescription = drugs.filter { !saysOverTheCounter && !Self.overTheCounterDrugs.contains($0) }
             let managed = Self.managementVerbs.contains { lower.contains($0) }
