@@ -257,6 +257,9 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(finder.problems([neoplasm], hospitalization: false).mdmLevel, .moderate)
         let eczema = AssessedProblem(sentence: note.sentences[1], phrase: "eczema", entry: table["L30.9"]!)
         XCTAssertEqual(finder.problems([eczema], hospitalization: false).mdmLevel, .moderate)
+        XCTAssertTrue(MDMFinder.statesExacerbation("hypothyroidism - tsh 4.1, above the age-specific goal."))
+        XCTAssertTrue(MDMFinder.statesExacerbation("ldl 131, above target on atorvastatin."))
+        XCTAssertFalse(MDMFinder.statesExacerbation("a1c 6.8, at goal."))
     }
 
     /// How long a complaint has lasted is not part of its name.

@@ -54,6 +54,14 @@ struct MDMFinder {
         // Not at the treatment goal is progression in the AMA's definition.
         "partially responding", "partial response", "not at treatment goal",
     ]
+    /// A goal missed in any wording ("above the trimester-specific goal", "below target") is not being at the
+    /// treatment goal.
+    static let offGoal = try! NSRegularExpression(pattern: #"\b(?:above|below|off|not at|short of)(?:\s+[\w-]+){0,2}\s+(?:goal|target)\b"#)
+
+    static func statesExacerbation(_ lower: String) -> Bool {
+        exacerbationCues.contains { lower.contains($0) } || offGoal.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
+    }
+
     static let severeCues = ["severe exacerbation", "life-threatening", "threat to life"]
     /// Words of illnesses that last (the tabular list's own "chronic", and the common chronic conditions).
     static let chronicWords = [
@@ -98,7 +106,7 @@ struct MDMFinder {
                 // problem (leaning low; the reviewer raises it when the course is uncertain).
                 element = "self-limited or minor problem (a symptom, no diagnosis made): \(label)"
                 reached = .straightforward
-            } else if chronic && Self.exacerbationCues.contains(where: { problem.sentence.lower.contains($0) }) {
+            } else if chronic && Self.statesExacerbation(problem.sentence.lower) {
                 element = "chronic illness with exacerbation, progression or side effects of treatment: \(label)"
                 reached = .moderate
             } else if chronic {
@@ -252,8 +260,9 @@ struct MDMFinder {
 
     /// Words for monitoring a drug's toxicity by tests, the AMA's example of high risk ("drug therapy requiring
     /// intensive monitoring for toxicity").
-    static let toxicityMonitoringCues = ["monitor for toxicity", "monitoring for toxicity", "toxicity monitoring", "monitor for cytopenias",
-                                         "/toxicity", "for toxicity", "drug levels", "trough level"]
+    static func monitorsToxicity(_ lower: String) -> Bool {
+        (lower.contains("monitor") && lower.contains("toxicity")) || ["drug level", "trough level"].contains(where: lower.contains)
+    }
 
     /// Words the note gives a dose to ("Zelvoran 2 tab", "increase tarvexine to 20 mg"): drugs, whether or not the
     /// vocabulary knows their names. The word right before the dose names what is given.
@@ -286,14 +295,15 @@ struct MDMFinder {
                 }
             }
             let words = lower.split { !$0.isLetter && $0 != "-" }.map(String.init)
-            let drugs = words.filter { ClinicalVocabulary.isDrugName($0) || noteDrugs.contains($0) }
-            guard !drugs.isEmpty else { continue }
-            if Self.toxicityMonitoringCues.contains(where: { lower.contains($0) }) {
+            // Tests ordered to watch a drug's toxicity ("CBC in 4 weeks to monitor for toxicity") may not name the drug.
+            if Self.monitorsToxicity(lower) {
                 level = .high
-                elements.append(MDMElement(element: "drug therapy requiring intensive monitoring for toxicity: \(drugs.joined(separator: ", "))",
-                                           counted: true, reason: nil, evidence: evidence))
+                elements.append(MDMElement(element: "drug therapy requiring intensive monitoring for toxicity", counted: true, reason: nil,
+                                           evidence: evidence))
                 continue
             }
+            let drugs = words.filter { ClinicalVocabulary.isDrugName($0) || noteDrugs.contains($0) }
+            guard !drugs.isEmpty else { continue }
             let saysOverTheCounter = Self.overTheCounterCues.contains { lower.contains($0) }
             let prescription = drugs.filter { !saysOverTheCounter && !Self.overTheCounterDrugs.contains($0) }
             let managed = Self.managementVerbs.contains { lower.contains($0) }
