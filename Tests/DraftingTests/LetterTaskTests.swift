@@ -190,7 +190,7 @@ final class AppealTests: XCTestCase {
 
     /// A relative's condition is not the patient's, unless the criterion asks about the family.
     func testARelativesConditionIsNoEvidenceForThePatient() {
-        let ulcer = "History of previous foot ulceration of either foot."
+        let ulcer = "History of a previous foot ulcer."
         XCTAssertFalse(EvidencePassages.isEvidence("Family history: mother had a foot ulcer and a toe amputation.", criterion: ulcer))
         XCTAssertFalse(EvidencePassages.isEvidence("His brother has diabetes with foot ulcers.", criterion: ulcer))
         XCTAssertTrue(EvidencePassages.isEvidence("Right foot ulcer in 2024, healed after offloading; reviewed with his daughter.", criterion: ulcer))
@@ -257,6 +257,21 @@ final class AppealTests: XCTestCase {
         XCTAssertTrue(EvidencePassages.isEvidence("FEV1 reduced on spirometry before bronchodilator.", criterion: fev1))
         XCTAssertEqual(EvidenceThresholds.parse("At least 150 cells/mcL, or at least 300 cells/mcL within 12 months.").count, 2)
         XCTAssertTrue(EvidenceThresholds.parse("At least 6 weeks of physical therapy.").isEmpty, "a duration is not a measured value")
+    }
+
+    /// A trial shorter than the criterion's minimum, by its dates or its stated length, does not show it; a passage
+    /// with no length of its own is left to the other checks and the model.
+    func testATrialShorterThanTheCriterionsMinimumIsNotEvidence() {
+        let fourWeeks = "A trial of a beta-3 agonist (mirabegron or vibegron) for at least 4 weeks without adequate response."
+        XCTAssertFalse(EvidencePassages.isEvidence("Mirabegron 50 mg daily 03/02/2026 to 03/20/2026, stopped, no benefit.", criterion: fourWeeks))
+        XCTAssertTrue(EvidencePassages.isEvidence("Mirabegron 50 mg daily 03/02/2026 to 04/20/2026, stopped, no benefit.", criterion: fourWeeks))
+        XCTAssertFalse(EvidencePassages.isEvidence("Vibegron 75 mg for 2 weeks, no better.", criterion: fourWeeks))
+        XCTAssertTrue(EvidencePassages.isEvidence("Vibegron 75 mg daily since March, no better.", criterion: fourWeeks))
+        let threeMonths = "At least 3 months of a supervised exercise program."
+        XCTAssertTrue(EvidencePassages.isEvidence("Supervised exercise program from 01/05/2026 through 04/06/2026.", criterion: threeMonths))
+        XCTAssertFalse(EvidencePassages.isEvidence("Supervised exercise program from 01/05/2026 through 02/27/2026.", criterion: threeMonths))
+        XCTAssertEqual(EvidenceThresholds.minimumDurations("Each taken for at least 4 weeks, or 6 weeks or longer of therapy.").map(\.count), [4, 6])
+        XCTAssertTrue(EvidenceThresholds.minimumDurations("A BMI of at least 35 kg/m2.").isEmpty)
     }
 
     private func coversEveryPart(_ criterion: String, passages: [String]) -> Bool {

@@ -85,6 +85,94 @@ enum EvidenceThresholds {
         return !thresholds.contains { threshold in (valuesByUnit[threshold.unit] ?? []).contains(where: threshold.isMet) }
     }
 
+    // MARK: Durations
+
+    /// A length of time a criterion asks for at least ("for at least 4 weeks", "6 months or longer").
+    struct MinimumDuration: Equatable {
+        var count: Int
+        var component: Calendar.Component
+
+        /// Whether the span from `start` to `end` lasts at least this long.
+        func isMet(from start: Date, to end: Date) -> Bool {
+            guard let reached = Self.calendar.date(byAdding: component, value: count, to: start) else { return true }
+            return end >= reached
+        }
+
+        static let calendar: Calendar = {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            return calendar
+        }()
+    }
+
+    private static let durationUnit = #"(day|week|month|year)s?"#
+    private static let countWord = #"(\d+|one|two|three|four|five|six|eight|ten|twelve)"#
+    private static let minimumDuration = try! NSRegularExpression(pattern:
+        #"(?:at least|no less than|not less than|a minimum of|minimum of|≥|>=)\s*"# + countWord + #"\s*(?:consecutive\s+)?"# + durationUnit
+        + #"|"# + countWord + #"\s*(?:consecutive\s+)?"# + durationUnit + #"\s+or\s+(?:more|longer)"#)
+    private static let countWords = ["one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10, "twelve": 12]
+    private static let components: [String: Calendar.Component] = ["day": .day, "week": .weekOfYear, "month": .month, "year": .year]
+
+    /// The minimum lengths of time `criterion` sets (alternatives, like its measured limits).
+    static func minimumDurations(_ criterion: String) -> [MinimumDuration] {
+        let text = criterion.lowercased()
+        return minimumDuration.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+            let (countGroup, unitGroup) = match.range(at: 1).location != NSNotFound ? (1, 2) : (3, 4)
+            let countText = group(match, countGroup, text)
+            guard let count = Int(countText) ?? countWords[countText], let component = components[group(match, unitGroup, text)] else { return nil }
+            return MinimumDuration(count: count, component: component)
+        }
+    }
+
+    /// A stated length in a passage: "for 2 weeks", "x 3 months", "a 10-day course".
+    private static let statedLength = try! NSRegularExpression(pattern:
+        #"(?:\bfor|\bx|×)\s*"# + countWord + #"\s*"# + durationUnit + #"\b|\b"# + countWord + #"-"# + durationUnit + #"\b"#)
+
+    /// Whether `passage` states how long something lasted (by two dates joined by "to", "through", "until" or a
+    /// dash, or by a stated length) and every such length is shorter than each of the criterion's minimums. A
+    /// passage that gives no length ("since March") is left to the other checks.
+    static func shorterThanRequired(_ passage: String, minimums: [MinimumDuration]) -> Bool {
+        guard !minimums.isEmpty else { return false }
+        let lengths = spans(in: passage) + statedLengths(in: passage)
+        guard !lengths.isEmpty else { return false }
+        return !lengths.contains { span in minimums.contains { $0.isMet(from: span.start, to: span.end) } }
+    }
+
+    private static func spans(in passage: String) -> [(start: Date, end: Date)] {
+        let facts = FactExtractor(passage).facts().filter { $0.kind == .date }
+        let scalars = Array(passage.unicodeScalars)
+        var spans: [(start: Date, end: Date)] = []
+        for (first, second) in zip(facts, facts.dropFirst()) where first.end <= second.start {
+            var between = String.UnicodeScalarView()
+            between.append(contentsOf: scalars[first.end..<second.start])
+            let joiner = String(between).trimmingCharacters(in: .whitespaces).lowercased()
+            guard ["to", "through", "thru", "until", "till", "-", "–", "—"].contains(joiner),
+                  let start = date(first.key), let end = date(second.key, yearOf: first.key) else { continue }
+            spans.append((start, end))
+        }
+        return spans
+    }
+
+    private static func statedLengths(in passage: String) -> [(start: Date, end: Date)] {
+        let text = passage.lowercased()
+        let origin = Date(timeIntervalSince1970: 0)
+        return statedLength.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+            let (countGroup, unitGroup) = match.range(at: 1).location != NSNotFound ? (1, 2) : (3, 4)
+            let countText = group(match, countGroup, text)
+            guard let count = Int(countText) ?? countWords[countText], let component = components[group(match, unitGroup, text)],
+                  let end = MinimumDuration.calendar.date(byAdding: component, value: count, to: origin) else { return nil }
+            return (origin, end)
+        }
+    }
+
+    /// A date fact's key ("3-12-2026", or "3-12" with the year of `yearOf`) as a date.
+    private static func date(_ key: String, yearOf other: String? = nil) -> Date? {
+        var parts = key.split(separator: "-").compactMap { Int($0) }
+        if parts.count == 2, let year = other?.split(separator: "-").compactMap({ Int($0) }).dropFirst(2).first { parts.append(year) }
+        guard parts.count == 3 else { return nil }
+        return MinimumDuration.calendar.date(from: DateComponents(year: parts[2], month: parts[0], day: parts[1]))
+    }
+
     private static func normalised(_ spelling: String) -> String? {
         units.first { $0.spelling == spelling }?.unit
     }
