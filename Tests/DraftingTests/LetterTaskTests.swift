@@ -274,6 +274,17 @@ final class AppealTests: XCTestCase {
         XCTAssertTrue(EvidenceThresholds.minimumDurations("A BMI of at least 35 kg/m2.").isEmpty)
     }
 
+    /// A morning sample is shown only by a passage whose draw time (when it gives one) is before the limit.
+    func testASampleDrawnAfterTheCriterionsTimeOfDayIsNotEvidence() {
+        let morning = "Two fasting cortisol levels, each drawn before 9:00 a.m. on a different day."
+        XCTAssertFalse(EvidencePassages.isEvidence("Cortisol 4.1 mcg/dL, fasting, drawn at 14:25 on 02/10/2026.", criterion: morning))
+        XCTAssertFalse(EvidencePassages.isEvidence("Fasting cortisol 3.8 mcg/dL drawn 9:30 am.", criterion: morning))
+        XCTAssertTrue(EvidencePassages.isEvidence("Fasting cortisol 3.8 mcg/dL drawn 7:45 am on 02/12/2026.", criterion: morning))
+        XCTAssertTrue(EvidencePassages.isEvidence("Fasting cortisol 3.8 mcg/dL on 02/12/2026.", criterion: morning))
+        XCTAssertEqual(EvidenceThresholds.latestTimeOfDay("drawn before 2 pm"), 14 * 60)
+        XCTAssertNil(EvidenceThresholds.latestTimeOfDay("before the request"))
+    }
+
     private func coversEveryPart(_ criterion: String, passages: [String]) -> Bool {
         EvidencePassages.undocumentedParts(of: criterion, passages: passages).isEmpty
     }

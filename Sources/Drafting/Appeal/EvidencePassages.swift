@@ -83,7 +83,8 @@ enum EvidencePassages {
         if ItemVerifier.isAboutRelative(passage), !ItemVerifier.isAboutRelative(criterion) { return false }
         guard subject.isNamed(in: passage), !negatesShared(passage, criterion: criterion),
               !EvidenceThresholds.contradicts(passage, thresholds: EvidenceThresholds.parse(criterion)),
-              !EvidenceThresholds.shorterThanRequired(passage, minimums: EvidenceThresholds.minimumDurations(criterion)) else { return false }
+              !EvidenceThresholds.shorterThanRequired(passage, minimums: EvidenceThresholds.minimumDurations(criterion)),
+              !EvidenceThresholds.laterThanAllowed(passage, latest: EvidenceThresholds.latestTimeOfDay(criterion)) else { return false }
         if !subject.concernsTheRequest && (statesIntent(passage) || (inPlanSection && !statesCurrentState(passage))) { return false }
         return !subject.asksForAbsence || subject.isNegated(in: passage)
     }

@@ -173,6 +173,39 @@ enum EvidenceThresholds {
         return MinimumDuration.calendar.date(from: DateComponents(year: parts[2], month: parts[0], day: parts[1]))
     }
 
+    // MARK: Time of day
+
+    /// "before 10:00 a.m.", "before 9 am": the latest time of day a criterion allows a sample, in minutes after midnight.
+    private static let latestTime = try! NSRegularExpression(pattern: #"\b(?:before|by|no later than)\s+(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![a-z])"#)
+    /// A clock time in a passage: "at 15:40", "drawn 8:15 am", "@ 07:30".
+    private static let clockTime = try! NSRegularExpression(pattern: #"\b(\d{1,2}):(\d{2})\s*(a\.?m\.?|p\.?m\.?)?(?![\d:])"#)
+
+    static func latestTimeOfDay(_ criterion: String) -> Int? {
+        let text = criterion.lowercased()
+        guard let match = latestTime.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        return minutes(hour: group(match, 1, text), minute: group(match, 2, text), meridiem: group(match, 3, text))
+    }
+
+    /// Whether every clock time `passage` gives is at or after the criterion's latest time of day (a sample drawn at
+    /// 15:40 is not one drawn before 10:00 a.m.); a passage without a time is left to the other checks.
+    static func laterThanAllowed(_ passage: String, latest: Int?) -> Bool {
+        guard let latest else { return false }
+        let text = passage.lowercased()
+        let times = clockTime.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+            minutes(hour: group(match, 1, text), minute: group(match, 2, text), meridiem: group(match, 3, text))
+        }
+        return !times.isEmpty && times.allSatisfy { $0 >= latest }
+    }
+
+    private static func minutes(hour: String, minute: String, meridiem: String) -> Int? {
+        guard var h = Int(hour), h <= 24 else { return nil }
+        let m = Int(minute) ?? 0
+        guard m < 60 else { return nil }
+        if meridiem.hasPrefix("p"), h < 12 { h += 12 }
+        if meridiem.hasPrefix("a"), h == 12 { h = 0 }
+        return h * 60 + m
+    }
+
     private static func normalised(_ spelling: String) -> String? {
         units.first { $0.spelling == spelling }?.unit
     }
