@@ -7,6 +7,9 @@ struct NameRecognizerTests {
 
     @Test(arguments: [
         ("Seen by Dr. Ana Ruiz today", ["Ana Ruiz"]),                       // title stays outside
+        ("Attending\nMD: Oluwaseun Adebanjo-Kraft\nPager", ["Oluwaseun Adebanjo-Kraft"]),  // a credential as a field label
+        ("Co-signed\nNP: Dana Whitt", ["Dana Whitt"]),
+        ("MD: not required for refills", []),                                 // no name after the label
         ("Mrs. Parkinson reports", ["Parkinson"]),                          // title beats the eponym list
         ("Patient: ROE, JANE A    MRN: 1", ["ROE, JANE A"]),                // label, LAST, FIRST, initial
         ("Her son John called", ["John"]),                                  // relation

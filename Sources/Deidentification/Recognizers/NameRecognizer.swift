@@ -142,6 +142,11 @@ public struct NameRecognizer: Recognizer {
                hasNameEvidence(t, f, l) {
                 add(f, l, 0.9, confirm: true); i = l; continue
             }
+            // "MD: Olu Bakare": a credential used as a field label names the clinician after it.
+            if isCredential(t, i), labelStartsClause(t, i), let c = t.next(i), t.isSymbol(c, ":"),
+               let (f, l) = afterLabel(t, i, i), hasNameEvidence(t, f, l) || t.tokens[f].shape == .capitalized && f < l {
+                add(f, l, 0.9, confirm: true); i = l; continue
+            }
             // "Mother's maiden surname: Tran", "Legal name: Thuy Tran": the label says the value is a name.
             if let labelEnd = Self.nameFieldLabels.match(t, at: i), let c = t.next(labelEnd), t.isSymbol(c, ":"),
                let n = t.next(c), t.isWord(n), t.tokens[n].shape != .lower, !lexicons.safeWords.contains(t.key(n)) || lexicons.isName(t.key(n)),
