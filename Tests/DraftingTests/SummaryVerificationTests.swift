@@ -226,6 +226,13 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(RecordLines.day("2024-02-25", plus: 5), "2024-03-01")
     }
 
+    /// A drug "not started" or "never started" is not taken: it is planned, however the start word reads.
+    func testADrugNotYetStartedIsPlanned() {
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "tezepelumab", clause: " tezepelumab - awaiting insurance, not started "), .planned)
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "alendronate", clause: " alendronate 70 mg weekly prescribed; has not yet started "), .planned)
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "apixaban", clause: " apixaban 5 mg bid started 3/2 "), .current)
+    }
+
     func testAProblemEndsWhereALaterLineSaysSo() {
         let record = """
             HOSPITAL DAY 2 - 05/02/2024
