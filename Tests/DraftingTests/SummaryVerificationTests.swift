@@ -226,6 +226,24 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(RecordLines.day("2024-02-25", plus: 5), "2024-03-01")
     }
 
+    /// What a record says about an allergy's substance runs to the end of its sentence, across a wrapped line, so
+    /// a remark there ("not an allergy") makes it an intolerance; the next substance's words are not read.
+    func testAnAllergyStatementReadsOnAcrossAWrappedLine() {
+        let record = """
+            allergies: sulfa - rash. contrast dye - flushing and
+            nausea with infusion (not an allergy; premedicate).
+            codeine - vomiting. latex - hives.
+            """
+        let deidentifier = Deidentifier(registry: .default(lexicons: .empty), kinds: Set(PHIKind.allCases))
+        let lines = RecordLines(ProtectedText(record, deidentifier: deidentifier))
+        let dye = MentionCollector.statement(about: "contrast dye", onLine: 1, in: lines)
+        XCTAssertTrue(ItemVerifier.intoleranceCues.contains(where: dye.contains), dye)
+        let sulfa = MentionCollector.statement(about: "sulfa", onLine: 1, in: lines)
+        XCTAssertFalse(ItemVerifier.intoleranceCues.contains(where: sulfa.contains), sulfa)
+        let latex = MentionCollector.statement(about: "latex", onLine: 3, in: lines)
+        XCTAssertEqual(latex, "latex - hives.")
+    }
+
     /// A drug "not started" or "never started" is not taken: it is planned, however the start word reads.
     func testADrugNotYetStartedIsPlanned() {
         XCTAssertEqual(ItemVerifier.statedStatus(drug: "tezepelumab", clause: " tezepelumab - awaiting insurance, not started "), .planned)

@@ -74,8 +74,14 @@ struct MentionCollector {
                 unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: "the cited line states no allergy or reaction"))
                 return
             }
+            // A reaction word is no substance ("reaction", "allergies" read from a wrapped line).
+            if ItemVerifier.allergyWords.contains(name.lowercased().trimmingCharacters(in: .whitespaces)) {
+                unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: "not a substance"))
+                return
+            }
             if !lower.contains(item.fields[1].lowercased()) || item.fields[1] == "?" { fields[1] = "?" }
-            mention.allergyType = ItemVerifier.intoleranceCues.contains(where: lower.contains) ? "intolerance" : "allergy"
+            let statement = Self.statement(about: name.lowercased(), onLine: number, in: lines)
+            mention.allergyType = ItemVerifier.intoleranceCues.contains(where: statement.contains) ? "intolerance" : "allergy"
         case .results:
             guard ItemVerifier.lineStates(item.fields[1], in: line.deidentified),
                   ItemVerifier.valueBelongs(to: name, value: item.fields[1], in: line.deidentified) else {
@@ -101,6 +107,20 @@ struct MentionCollector {
         mention.fields = fields
         mentions.append(mention)
     }
+
+    /// What a line says about `substance` (lowercased, de-identified): from its name to the end of its sentence,
+    /// read on into the next line when the sentence wraps ("vancomycin - infusion / reaction (not an allergy).").
+    static func statement(about substance: String, onLine number: Int, in lines: RecordLines) -> String {
+        guard let line = lines[number]?.deidentified.lowercased() else { return "" }
+        let start = line.range(of: substance)?.lowerBound ?? line.startIndex
+        let rest = String(line[start...])
+        if rest.firstMatch(of: sentenceEnd) != nil || rest.trimmingCharacters(in: .whitespaces).hasSuffix(".") { return rest }
+        let next = lines[number + 1]?.deidentified.lowercased() ?? ""
+        let wrapped = next.firstMatch(of: sentenceEnd).map { String(next[..<$0.range.upperBound]) } ?? next
+        return rest + " " + wrapped
+    }
+
+    nonisolated(unsafe) static let sentenceEnd = try! Regex(#"\.\s|;\s"#)
 
     mutating func addLabLines(_ results: [LabLineExtractor.Result]) {
         for r in results {
