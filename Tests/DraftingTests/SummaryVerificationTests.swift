@@ -226,6 +226,27 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(RecordLines.day("2024-02-25", plus: 5), "2024-03-01")
     }
 
+    /// A later note's reconciliation that records an old stop ("stopped 05/2022") speaks as of its own date, and
+    /// outranks a stale list in the same note; a drug offered and declined is no medication (invented record).
+    func testAStopRecordedInALaterNoteOutranksAStaleListAndADeclinedDrugIsNone() {
+        let record = """
+            CLINIC NOTE 03/01/2022
+            Meds: amiodarone 200 mg daily.
+            CLINIC NOTE 09/12/2024
+            Outside fill history lists amiodarone 200 mg daily (last fill 04/2022).
+            Inactive medications:
+              amiodarone - stopped 05/20/2022 (thyroid)
+            Statin offered again for his LDL; he declines rosuvastatin.
+            """
+        let s = summary([
+            (.medications, ["amiodarone", "200 mg", "daily", "current"], 2),
+            (.medications, ["amiodarone", "200 mg", "daily", "current"], 4),
+            (.medications, ["rosuvastatin", "?", "?", "current"], 7),
+        ], record: record)
+        XCTAssertEqual(s.medications.first { $0.name == "amiodarone" }?.status, .stopped)
+        XCTAssertNil(s.medications.first { $0.name == "rosuvastatin" })
+    }
+
     /// What a record says about an allergy's substance runs to the end of its sentence, across a wrapped line, so
     /// a remark there ("not an allergy") makes it an intolerance; the next substance's words are not read.
     func testAnAllergyStatementReadsOnAcrossAWrappedLine() {

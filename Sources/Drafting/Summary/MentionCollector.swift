@@ -230,7 +230,11 @@ struct MentionCollector {
     /// The statement that decides a medication's status: the latest, by date and then by line, of the model's
     /// verified mentions and the record's own statements about the drug (`MedicationTrail`). On one line, an
     /// explicit cue outranks the model's reading, and the model's reading outranks a bare list entry.
-    static func latestStatement(_ group: [Mention], trail: [MedicationTrail.Statement]) -> MedicationTrail.Statement {
+    /// The statement that decides a drug's status: the one the record makes as of the latest date, where a
+    /// statement counts as of its note's date when that is later than the date it gives (a 2024 list's "warfarin -
+    /// stopped 08/2023" says what is true in 2024); at one date, an explicit word (stopped, started) outranks the
+    /// model's reading, which outranks a bare list entry (an imported fill history still listing the drug).
+    static func latestStatement(_ group: [Mention], trail: [MedicationTrail.Statement], lines: RecordLines) -> MedicationTrail.Statement {
         // On a line the record's own sentence speaks for, the model's reading of the line alone is not needed.
         let spoken = Set(trail.filter(\.explicit).map(\.line))
         let fromModel = group.filter { !spoken.contains($0.line) }.map { m in
@@ -238,7 +242,8 @@ struct MentionCollector {
                                       dose: nil, explicit: false, started: false)
         }
         let ranked = fromModel.map { ($0, 1) } + trail.map { ($0, $0.explicit ? 2 : 0) }
-        return ranked.max { a, b in (a.0.date ?? "", a.0.line, a.1) < (b.0.date ?? "", b.0.line, b.1) }!.0
+        func asOf(_ statement: MedicationTrail.Statement) -> String { max(statement.date ?? "", lines[statement.line]?.contextDate ?? "") }
+        return ranked.max { a, b in (asOf(a.0), a.1, a.0.line) < (asOf(b.0), b.1, b.0.line) }!.0
     }
 
     /// Medications are one item per drug: the first significant word when it names a drug on its own
@@ -337,7 +342,7 @@ struct MentionCollector {
             medicationActions += statements.filter(\.explicit).map {
                 MedicationAction(name: name, key: key, line: $0.line, date: $0.date, status: $0.status, dose: $0.dose ?? "", started: $0.started)
             }
-            let decided = Self.latestStatement(group, trail: statements)
+            let decided = Self.latestStatement(group, trail: statements, lines: lines)
             let dose = decided.dose ?? group.reversed().lazy.compactMap { Self.known($0.fields[1]) }.first
             let frequency = group.reversed().lazy.compactMap { Self.known($0.fields[2]) }.first
             var parts: [String] = [name]

@@ -86,8 +86,11 @@ struct RecordLines {
     /// "Date", "Visit", "DOS", "Admitted", "Collected".
     static func isHeadingDate(line: String, column: Int) -> Bool {
         let lower = line.lowercased()
-        // A date of birth dates no note.
+        // A date of birth dates no note; nor does the date a drug was stopped, started or changed ("warfarin -
+        // stopped 05/20/2022" in a later note's list).
         if ["dob", "birth", "born"].contains(where: lower.contains) { return false }
+        let beforeDate = String(line.unicodeScalars.prefix(column)).lowercased()
+        if (ItemVerifier.stopCues + ItemVerifier.startCues + ItemVerifier.changeCues).contains(where: beforeDate.contains) { return false }
         if line.count <= 60 || column <= 12 { return true }
         return ["date", "visit", "dos", "seen on", "admi", "discharg", "encounter", "collected", "reported", "note"].contains { lower.contains($0) }
     }
