@@ -190,12 +190,10 @@ final class AppealTests: XCTestCase {
 
     /// A relative's condition is not the patient's, unless the criterion asks about the family.
     func testARelativesConditionIsNoEvidenceForThePatient() {
-        let ulcer = "History of a previous foot ulcer."
-        XCTAssertFalse(EvidencePassages.isEvidence("Family history: mother had a foot ulcer and a toe amputation.", criterion: ulcer))
-        XCTAssertFalse(EvidencePassages.isEvidence("His brother has diabetes with foot ulcers.", criterion: ulcer))
-        XCTAssertTrue(EvidencePassages.isEvidence("Right foot ulcer in 2024, healed after offloading; reviewed with his daughter.", criterion: ulcer))
-        XCTAssertTrue(EvidencePassages.isEvidence("Mother had ovarian cancer at 48.",
-                                                  criterion: "A first-degree relative with ovarian cancer (family history)."))
+        assertEvidence(for: "History of a previous foot ulcer.",
+                       shown: ["Right foot ulcer in 2024, healed after offloading; reviewed with his daughter."],
+                       notShown: ["Family history: mother had a foot ulcer and a toe amputation.", "His brother has diabetes with foot ulcers."])
+        assertEvidence(for: "A first-degree relative with ovarian cancer (family history).", shown: ["Mother had ovarian cancer at 48."], notShown: [])
         XCTAssertFalse(ItemVerifier.isAboutRelative("reason for the visit: a person at work coughed on her"))
     }
 
@@ -259,28 +257,32 @@ final class AppealTests: XCTestCase {
         XCTAssertTrue(EvidenceThresholds.parse("At least 6 weeks of physical therapy.").isEmpty, "a duration is not a measured value")
     }
 
+    /// Asserts which passages may be offered as evidence for `criterion` and which may not.
+    private func assertEvidence(for criterion: String, shown: [String], notShown: [String], line: UInt = #line) {
+        for passage in shown { XCTAssertTrue(EvidencePassages.isEvidence(passage, criterion: criterion), passage, line: line) }
+        for passage in notShown { XCTAssertFalse(EvidencePassages.isEvidence(passage, criterion: criterion), passage, line: line) }
+    }
+
     /// A trial shorter than the criterion's minimum, by its dates or its stated length, does not show it; a passage
     /// with no length of its own is left to the other checks and the model.
     func testATrialShorterThanTheCriterionsMinimumIsNotEvidence() {
-        let fourWeeks = "A trial of a beta-3 agonist (mirabegron or vibegron) for at least 4 weeks without adequate response."
-        XCTAssertFalse(EvidencePassages.isEvidence("Mirabegron 50 mg daily 03/02/2026 to 03/20/2026, stopped, no benefit.", criterion: fourWeeks))
-        XCTAssertTrue(EvidencePassages.isEvidence("Mirabegron 50 mg daily 03/02/2026 to 04/20/2026, stopped, no benefit.", criterion: fourWeeks))
-        XCTAssertFalse(EvidencePassages.isEvidence("Vibegron 75 mg for 2 weeks, no better.", criterion: fourWeeks))
-        XCTAssertTrue(EvidencePassages.isEvidence("Vibegron 75 mg daily since March, no better.", criterion: fourWeeks))
-        let threeMonths = "At least 3 months of a supervised exercise program."
-        XCTAssertTrue(EvidencePassages.isEvidence("Supervised exercise program from 01/05/2026 through 04/06/2026.", criterion: threeMonths))
-        XCTAssertFalse(EvidencePassages.isEvidence("Supervised exercise program from 01/05/2026 through 02/27/2026.", criterion: threeMonths))
+        assertEvidence(for: "A trial of a beta-3 agonist (mirabegron or vibegron) for at least 4 weeks without adequate response.",
+                       shown: ["Mirabegron 50 mg daily 03/02/2026 to 04/20/2026, stopped, no benefit.",
+                               "Vibegron 75 mg daily since March, no better."],
+                       notShown: ["Mirabegron 50 mg daily 03/02/2026 to 03/20/2026, stopped, no benefit.",
+                                  "Vibegron 75 mg for 2 weeks, no better."])
+        assertEvidence(for: "At least 3 months of a supervised exercise program.",
+                       shown: ["Supervised exercise program from 01/05/2026 through 04/06/2026."],
+                       notShown: ["Supervised exercise program from 01/05/2026 through 02/27/2026."])
         XCTAssertEqual(EvidenceThresholds.minimumDurations("Each taken for at least 4 weeks, or 6 weeks or longer of therapy.").map(\.count), [4, 6])
         XCTAssertTrue(EvidenceThresholds.minimumDurations("A BMI of at least 35 kg/m2.").isEmpty)
     }
 
     /// A morning sample is shown only by a passage whose draw time (when it gives one) is before the limit.
     func testASampleDrawnAfterTheCriterionsTimeOfDayIsNotEvidence() {
-        let morning = "Two fasting cortisol levels, each drawn before 9:00 a.m. on a different day."
-        XCTAssertFalse(EvidencePassages.isEvidence("Cortisol 4.1 mcg/dL, fasting, drawn at 14:25 on 02/10/2026.", criterion: morning))
-        XCTAssertFalse(EvidencePassages.isEvidence("Fasting cortisol 3.8 mcg/dL drawn 9:30 am.", criterion: morning))
-        XCTAssertTrue(EvidencePassages.isEvidence("Fasting cortisol 3.8 mcg/dL drawn 7:45 am on 02/12/2026.", criterion: morning))
-        XCTAssertTrue(EvidencePassages.isEvidence("Fasting cortisol 3.8 mcg/dL on 02/12/2026.", criterion: morning))
+        assertEvidence(for: "Two fasting cortisol levels, each drawn before 9:00 a.m. on a different day.",
+                       shown: ["Fasting cortisol 3.8 mcg/dL drawn 7:45 am on 02/12/2026.", "Fasting cortisol 3.8 mcg/dL on 02/12/2026."],
+                       notShown: ["Cortisol 4.1 mcg/dL, fasting, drawn at 14:25 on 02/10/2026.", "Fasting cortisol 3.8 mcg/dL drawn 9:30 am."])
         XCTAssertEqual(EvidenceThresholds.latestTimeOfDay("drawn before 2 pm"), 14 * 60)
         XCTAssertNil(EvidenceThresholds.latestTimeOfDay("before the request"))
     }
