@@ -178,6 +178,12 @@ final class CodingTests: XCTestCase {
         try index().candidates(phrase: phrase, sentence: sentence ?? phrase).map(\.entry.code)
     }
 
+    /// A gestational condition is one of pregnancy, so the list's "in pregnancy" code is found without the word.
+    func testGestationalConditionsAreInPregnancy() throws {
+        XCTAssertEqual(try codes("Gestational diabetes", in: "Gestational diabetes, insulin controlled, fasting above goal.").first, "O24.414")
+        XCTAssertEqual(try codes("GDM", in: "GDM A1, diet controlled.").first, "O24.410")
+    }
+
     /// Clinical shorthand: the hand-written abbreviations, those the list gives itself ("[HFrEF]"), roman
     /// numerals and KDIGO's "G3a", and stages glued to their abbreviation.
     func testAbbreviationsFindTheirCodes() throws {

@@ -68,6 +68,9 @@ struct ConditionIndex: Sendable {
         "pud": "peptic ulcer disease", "pvd": "peripheral vascular disease", "lvh": "left ventricular hypertrophy",
         "svt": "supraventricular tachycardia", "lbbb": "left bundle branch block", "rbbb": "right bundle branch block",
         "hlp": "hyperlipidemia", "hypothyroid": "hypothyroidism", "hyperthyroid": "hyperthyroidism", "cp": "chest pain",
+        "gdm": "gestational diabetes mellitus",
+        // A gestational condition is one of pregnancy: the list's obstetric codes say "in pregnancy".
+        "gestational": "gestational pregnancy",
     ]
 
     /// Words the list uses for what notes say otherwise.
@@ -76,7 +79,7 @@ struct ConditionIndex: Sendable {
         "medication": "drug", "therapy": "drug", "longterm": "long",
         // An adjective and its noun name one condition: "diabetic kidney disease" is diabetes with kidney disease.
         "diabetic": "diabetes", "hypertensive": "hypertension", "obese": "obesity", "anemic": "anemia", "asthmatic": "asthma",
-        "cardiac": "heart", "depressive": "depression",
+        "cardiac": "heart", "depressive": "depression", "pregnant": "pregnancy",
         // Laterality as notes abbreviate it; the list writes right, left and bilateral.
         "r": "right", "rt": "right", "l": "left", "lt": "left", "bilat": "bilateral", "bilaterally": "bilateral",
         // Roman numerals for types, stages and grades.
