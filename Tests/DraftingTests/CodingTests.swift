@@ -345,6 +345,9 @@ final class CodingTests: XCTestCase {
                 .map(\.entry.code)
         }
         XCTAssertEqual(codes("History of diabetic foot ulcer, healed."), ["Z86.31"])
+        // "Hx X" without "of", and an abbreviation spelled out in the list's words (a DVT is a venous thrombosis).
+        XCTAssertEqual(codes("Hx of DVT 2019, off anticoagulation."), ["Z86.718"])
+        XCTAssertEqual(codes("Hx latent TB, completed rifampin 2020."), ["Z86.15"])
         XCTAssertFalse(codes("History of colon polyps.").contains { $0.hasPrefix("Z83") })
     }
 

@@ -68,7 +68,8 @@ struct ConditionIndex: Sendable {
         "pud": "peptic ulcer disease", "pvd": "peripheral vascular disease", "lvh": "left ventricular hypertrophy",
         "svt": "supraventricular tachycardia", "lbbb": "left bundle branch block", "rbbb": "right bundle branch block",
         "hlp": "hyperlipidemia", "hypothyroid": "hypothyroidism", "hyperthyroid": "hyperthyroidism", "cp": "chest pain",
-        "gdm": "gestational diabetes mellitus",
+        "gdm": "gestational diabetes mellitus", "tb": "tuberculosis", "ltbi": "latent tuberculosis infection",
+        "hcv": "hepatitis c", "hbv": "hepatitis b", "hep": "hepatitis",
         // A gestational condition is one of pregnancy: the list's obstetric codes say "in pregnancy".
         "gestational": "gestational pregnancy",
     ]
@@ -79,7 +80,7 @@ struct ConditionIndex: Sendable {
         "medication": "drug", "therapy": "drug", "longterm": "long",
         // An adjective and its noun name one condition: "diabetic kidney disease" is diabetes with kidney disease.
         "diabetic": "diabetes", "hypertensive": "hypertension", "obese": "obesity", "anemic": "anemia", "asthmatic": "asthma",
-        "cardiac": "heart", "depressive": "depression", "pregnant": "pregnancy",
+        "cardiac": "heart", "depressive": "depression", "pregnant": "pregnancy", "vein": "venous", "veins": "venous",
         // Laterality as notes abbreviate it; the list writes right, left and bilateral.
         "r": "right", "rt": "right", "l": "left", "lt": "left", "bilat": "bilateral", "bilaterally": "bilateral",
         // Roman numerals for types, stages and grades.
@@ -184,10 +185,11 @@ struct ConditionIndex: Sendable {
             for part in parts {
                 // A kidney disease stage as KDIGO writes it ("G3b") or glued to its abbreviation ("CKD3b").
                 if let stage = Self.stageSuffix(part) {
-                    if let expansion = abbreviations[stage.prefix] { result += expansion.split(separator: " ").map(String.init) }
+                    if let expansion = abbreviations[stage.prefix] { result += expansion.split(separator: " ").map { fold(String($0)) } }
                     result += ["stage", stage.number]
                 } else if let expansion = abbreviations[part] {
-                    result += expansion.split(separator: " ").map(String.init)
+                    // Spelled out, an abbreviation's words are the list's like any other ("vein" is "venous").
+                    result += expansion.split(separator: " ").map { fold(String($0)) }
                 } else if !stopWords.contains(part) {
                     result.append(fold(part))
                 }

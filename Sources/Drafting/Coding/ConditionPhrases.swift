@@ -32,7 +32,8 @@ enum ConditionPhrases {
         // A state the patient plans or considers is not one she has.
         "plan for", "planning", "considering", "contemplating",
     ]
-    static let historyStarts = ["history of ", "hx of ", "h/o ", "past history of ", "personal history of "]
+    /// "Hx hep C" at a clause's start is as much a history as "history of hep C".
+    static let historyStarts = ["history of ", "hx of ", "h/o ", "past history of ", "personal history of ", "hx ", "prior history of "]
     /// Sentences that instruct or warn ("call if fever", "avoid NSAIDs given her kidney disease"): the
     /// conditions they name are possibilities or reasons, not problems this visit assessed.
     static let instructionStarts = ["avoid ", "call ", "return ", "go to ", "seek ", "follow up", "rtc ", "if "]
