@@ -90,6 +90,24 @@ final class LabListExtractorTests: XCTestCase {
                        ["INR=4.6@2023-06-11", "hemoglobin=12.9 g/dL@2023-06-11", "platelets=226@2023-06-11"])
     }
 
+    /// "Jun 11 '23" is a full date, so an ED note headed that way dates its lines; a report's comparison study
+    /// ("Comparison: CT 10/14/2022") dates nothing after it.
+    func testTwoDigitYearsAfterAnApostropheAndComparisonLines() {
+        XCTAssertEqual(FactExtractor("Arrival: Jun 11 '23 07:55").facts().first { $0.kind == .date }?.key, "6-11-2023")
+        let record = """
+            CT CHEST   Date: 04/27/2023
+            Comparison: CT angiogram 10/14/2022
+            Impression: nodule stable.
+            ED NOTE
+            Arrival: Jun 11 '23 07:55
+            LABS: INR 4.6 (2.1 on 04/13/2023).
+            """
+        let lines = RecordLines(ProtectedText(record, deidentifier: Deidentifier(registry: .default(lexicons: .empty), kinds: Set(PHIKind.allCases))))
+        XCTAssertEqual(lines[3]?.date, "2023-04-27")
+        XCTAssertEqual(lines[6]?.contextDate, "2023-06-11")
+        XCTAssertEqual(LabListExtractor.results(in: lines).map { "\($0.name)=\($0.value)@\($0.date ?? "-")" }, ["INR=4.6@2023-06-11"])
+    }
+
     func testAListsOwnDateDoesNotRedateTheRestOfItsNote() {
         let lines = RecordLines(ProtectedText(Self.record, deidentifier: Deidentifier(registry: .default(lexicons: .empty), kinds: Set(PHIKind.allCases))))
         XCTAssertEqual(lines[4]?.date, "2025-04-22", "the visit's lines after a dated lab list keep the visit's date")

@@ -126,6 +126,11 @@ struct FactExtractor {
             if i + 2 < words.count, words[i + 2].sentence == w.sentence, let y = Int(words[i + 2].lower), words[i + 2].lower.count == 4 {
                 return fact(m, d, y, end: words[i + 2].end, next: i + 3)
             }
+            // "Jun 11 '23": a two-digit year after an apostrophe.
+            if i + 2 < words.count, words[i + 2].sentence == w.sentence, words[i + 2].lower.count == 3,
+               ["'", "’"].contains(words[i + 2].lower.first!), let y = Int(words[i + 2].lower.dropFirst()) {
+                return fact(m, d, y, end: words[i + 2].end, next: i + 3)
+            }
             return fact(m, d, nil, end: words[i + 1].end, next: i + 2)
         }
         if let d = Int(w.lower), (1...31).contains(d), i + 1 < words.count, words[i + 1].sentence == w.sentence,

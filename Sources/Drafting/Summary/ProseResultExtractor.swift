@@ -43,6 +43,8 @@ enum ProseResultExtractor {
             let after = text[whole.upperBound...].prefix(16).lowercased()
             let nextWord = after.hasPrefix(" ") ? String(after.dropFirst().prefix { $0.isLetter }) : ""
             if unit == nil, notMeasurementWords.contains(nextWord) { return nil }
+            // A value given with only its year ("A1c 5.9% in 2020") cannot be dated; it is history, not a result.
+            if after.firstMatch(of: yearOnly) != nil { return nil }
             if ["goal", "target", "threshold"].contains(nextWord) || ClinicalVocabulary.frequencies[nextWord] != nil { return nil }
             var value = String(text[valueRange])
             // A slash joins two readings only in a blood pressure; elsewhere it is a date or a score out of a total.
@@ -93,6 +95,8 @@ enum ProseResultExtractor {
         "apgar", "bishop score", "ecog", "karnofsky", "braden", "morse", "tug", "timed up and go", "6-minute walk",
         "6mwt", "villalta score", "caprini", "ascvd risk", "frax",
     ]
+
+    nonisolated(unsafe) private static let yearOnly = try! Regex(#"^\s*(?:in|from|since|\()\s*(?:19|20)\d{2}\b"#)
 
     /// Words before a name that make its value a goal, an order or a threshold rather than a result.
     private static let goalWords = ["goal", "target", "aim ", "keep ", "maintain", "threshold", "if ", "above ", "below ", "less than", "greater than"]

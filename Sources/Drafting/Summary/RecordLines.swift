@@ -89,6 +89,8 @@ struct RecordLines {
         // A date of birth dates no note; nor does the date a drug was stopped, started or changed ("warfarin -
         // stopped 05/20/2022" in a later note's list).
         if ["dob", "birth", "born"].contains(where: lower.contains) { return false }
+        // A report's comparison study ("Comparison: CT 10/14/2022") is an older document, not this one.
+        if ["comparison", "compared with", "compared to", "prior study"].contains(where: lower.trimmingCharacters(in: .whitespaces).hasPrefix) { return false }
         let beforeDate = String(line.unicodeScalars.prefix(column)).lowercased()
         if (ItemVerifier.stopCues + ItemVerifier.startCues + ItemVerifier.changeCues).contains(where: beforeDate.contains) { return false }
         if line.count <= 60 || column <= 12 { return true }
