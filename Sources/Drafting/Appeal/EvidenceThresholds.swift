@@ -117,10 +117,7 @@ enum EvidenceThresholds {
     static func minimumDurations(_ criterion: String) -> [MinimumDuration] {
         let text = criterion.lowercased()
         return minimumDuration.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
-            let (countGroup, unitGroup) = match.range(at: 1).location != NSNotFound ? (1, 2) : (3, 4)
-            let countText = group(match, countGroup, text)
-            guard let count = Int(countText) ?? countWords[countText], let component = components[group(match, unitGroup, text)] else { return nil }
-            return MinimumDuration(count: count, component: component)
+            length(match, text).map { MinimumDuration(count: $0.count, component: $0.component) }
         }
     }
 
@@ -157,12 +154,18 @@ enum EvidenceThresholds {
         let text = passage.lowercased()
         let origin = Date(timeIntervalSince1970: 0)
         return statedLength.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
-            let (countGroup, unitGroup) = match.range(at: 1).location != NSNotFound ? (1, 2) : (3, 4)
-            let countText = group(match, countGroup, text)
-            guard let count = Int(countText) ?? countWords[countText], let component = components[group(match, unitGroup, text)],
+            guard let (count, component) = length(match, text),
                   let end = MinimumDuration.calendar.date(byAdding: component, value: count, to: origin) else { return nil }
             return (origin, end)
         }
+    }
+
+    /// The count and unit of a duration pattern's match, whichever of its two alternatives (groups 1-2 or 3-4) matched.
+    private static func length(_ match: NSTextCheckingResult, _ text: String) -> (count: Int, component: Calendar.Component)? {
+        let (countGroup, unitGroup) = match.range(at: 1).location != NSNotFound ? (1, 2) : (3, 4)
+        let countText = group(match, countGroup, text)
+        guard let count = Int(countText) ?? countWords[countText], let component = components[group(match, unitGroup, text)] else { return nil }
+        return (count, component)
     }
 
     /// A date fact's key ("3-12-2026", or "3-12" with the year of `yearOf`) as a date.
