@@ -226,6 +226,24 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(RecordLines.day("2024-02-25", plus: 5), "2024-03-01")
     }
 
+    /// A dose by vein, muscle or nebulizer with no schedule, or a drip at an hourly rate, was given where it was
+    /// written and is over; with a schedule it is a course or maintenance. A course counted in doses lasts as many
+    /// intervals. A name written with its strength gives the strength as the dose.
+    func testDosesGivenInAFacilityAreOver() {
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "magnesium", clause: " magnesium sulfate 2 g iv "), .stopped)
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "morphine", clause: " morphine 2 mg iv x 2 for pain "), .stopped)
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "ipratropium", clause: " - ipratropium 0.5 mg nebulized "), .stopped)
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "heparin", clause: " heparin drip at 18 units/kg/h "), .stopped)
+        XCTAssertNil(ItemVerifier.statedStatus(drug: "cyanocobalamin", clause: " cyanocobalamin 1000 mcg im monthly "))
+        XCTAssertNil(ItemVerifier.statedStatus(drug: "vedolizumab", clause: " vedolizumab 300 mg iv every 8 weeks "))
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "ertapenem", clause: " continue ertapenem 1 g iv daily via picc "), .current)
+        XCTAssertEqual(MedicationTrail.courseDays(" ferumoxytol 510 mg iv weekly x 2 doses "), 14)
+        XCTAssertEqual(MedicationTrail.courseDays(" zoledronic acid every 4 weeks x 3 infusions "), 84)
+        XCTAssertEqual(MentionCollector.strengthApart("valsartan 80 mg tab").name, "valsartan")
+        XCTAssertEqual(MentionCollector.strengthApart("valsartan 80 mg tab").strength, "80 mg")
+        XCTAssertNil(MentionCollector.strengthApart("valsartan").strength)
+    }
+
     /// A later note's reconciliation that records an old stop ("stopped 05/2022") speaks as of its own date, and
     /// outranks a stale list in the same note; a drug offered and declined is no medication (invented record).
     func testAStopRecordedInALaterNoteOutranksAStaleListAndADeclinedDrugIsNone() {
@@ -408,5 +426,20 @@ final class SummaryVerificationTests: XCTestCase {
         let verifier = ItemVerifier(lines: lines, range: 1...1)
         XCTAssertEqual(verifier.problemStatus(name: "contrast-associated AKI", line: lines[1]!.deidentified, proposed: "resolved"), .resolved)
         XCTAssertEqual(verifier.problemStatus(name: "hypertension", line: lines[1]!.deidentified, proposed: "resolved"), .active)
+    }
+
+    /// In a list separated by commas each entry has its own status words, a bare status after a comma is the entry's
+    /// before it, and an episode ending (a flare) leaves the lasting condition active (invented lines).
+    func testStatusWordsBelongToTheirOwnEntry() {
+        let text = "Discharge diagnoses: pyelonephritis (resolved), asthma, hyponatremia (resolved).\nPsoriasis: flare resolved with a steroid taper.\nHyperkalemia, resolved after the dose change."
+        let lines = RecordLines(ProtectedText(text, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let verifier = ItemVerifier(lines: lines, range: 1...3)
+        func status(_ name: String, _ line: Int) -> ProblemStatus { verifier.problemStatus(name: name, line: lines[line]!.deidentified, proposed: "active") }
+        XCTAssertEqual(status("asthma", 1), .active)
+        XCTAssertEqual(status("pyelonephritis", 1), .resolved)
+        XCTAssertEqual(status("hyponatremia", 1), .resolved)
+        XCTAssertEqual(status("psoriasis", 2), .active)
+        XCTAssertEqual(status("psoriasis flare", 2), .resolved)
+        XCTAssertEqual(status("hyperkalemia", 3), .resolved)
     }
 }

@@ -148,11 +148,20 @@ struct MedicationTrail {
 
     /// The length of a course the clause gives ("x 7 days", "for 10 days", "5-day course", "for 8 weeks"), in days.
     static func courseDays(_ lower: String) -> Int? {
+        // "weekly x 5 doses": as many intervals as doses.
+        if let doses = lower.firstMatch(of: doseCount), let count = doses.output[1].substring.flatMap({ Int($0) }) {
+            let interval = lower.firstMatch(of: everyWeeks).flatMap { $0.output[1].substring.flatMap { Int($0) } }.map { $0 * 7 }
+                ?? (lower.contains("weekly") ? 7 : lower.contains("monthly") ? 30 : 1)
+            return count * interval
+        }
         guard let match = lower.firstMatch(of: courseLength),
               let count = (1..<match.output.count).lazy.compactMap({ match.output[$0].substring.flatMap { Int($0) } }).first
         else { return nil }
         return match.output[0].substring!.contains("w") ? count * 7 : count
     }
+
+    nonisolated(unsafe) static let doseCount = try! Regex(#"\bx\s*(\d{1,2})\s*(?:doses|infusions|injections)\b"#)
+    nonisolated(unsafe) static let everyWeeks = try! Regex(#"\bevery\s+(\d)\s*weeks?\b"#)
 
     nonisolated(unsafe) static let courseLength = try! Regex(
         #"(?:\bx\s*|\bfor\s+)(\d{1,2})\s*(?:days?|d|weeks?|wks?)\b|\b(\d{1,2})[- ](?:day|week) course"#)

@@ -248,6 +248,16 @@ struct MentionCollector {
 
     /// Medications are one item per drug: the first significant word when it names a drug on its own
     /// ("metoprolol succinate 50 mg" and "metoprolol"), else every significant word ("vitamin d3").
+    /// A name written with its strength ("losartan 25 mg tab", as a medication table's first column has it): the
+    /// drug, and the strength as its dose.
+    static func strengthApart(_ name: String) -> (name: String, strength: String?) {
+        let extractor = FactExtractor(name)
+        guard let dose = extractor.facts().first(where: { $0.kind == .dose }), dose.start > 0 else { return (name, nil) }
+        let drug = extractor.scanner.text(0, dose.start).trimmingCharacters(in: .whitespaces.union(.punctuationCharacters))
+        guard drug.contains(where: \.isLetter) else { return (name, nil) }
+        return (drug, extractor.scanner.text(dose.start, dose.end))
+    }
+
     static func drugKey(_ m: Mention) -> String {
         let words = ItemVerifier.significantWords(m.fields[0]).prefix { !$0.allSatisfy(\.isNumber) }
         guard let first = words.first else { return m.key }
@@ -284,7 +294,8 @@ struct MentionCollector {
             let lower = line.original.lowercased()
             guard lower.contains(first) || words.count > 2 else { return false }
             return lower.split(separator: MedicationTrail.clauseBreak).contains { part in
-                ItemVerifier.saysEnded(" " + part + " ") && ItemVerifier.mentionsMost(words, in: String(part))
+                ItemVerifier.mentionsMost(words, in: String(part))
+                    && ItemVerifier.saysEnded(ItemVerifier.ownSegment(of: String(part), naming: first), problem: name)
             }
         }?.number
     }
@@ -336,14 +347,14 @@ struct MentionCollector {
         var medicationActions = mentions.filter { $0.category == .medications }.compactMap(action(of:))
         let medications = groups(.medications, key: Self.drugKey).map { group -> MedicationItem in
             let latest = group.last!
-            let name = latest.fields[0]
+            let (name, strength) = Self.strengthApart(latest.fields[0])
             let key = Self.drugKey(latest)
             let statements = trail.statements(about: key.split(separator: " ").map(String.init))
             medicationActions += statements.filter(\.explicit).map {
                 MedicationAction(name: name, key: key, line: $0.line, date: $0.date, status: $0.status, dose: $0.dose ?? "", started: $0.started)
             }
             let decided = Self.latestStatement(group, trail: statements, lines: lines)
-            let dose = decided.dose ?? group.reversed().lazy.compactMap { Self.known($0.fields[1]) }.first
+            let dose = decided.dose ?? strength ?? group.reversed().lazy.compactMap { Self.known($0.fields[1]) }.first
             let frequency = group.reversed().lazy.compactMap { Self.known($0.fields[2]) }.first
             var parts: [String] = [name]
             if let dose { parts.append(dose) }
