@@ -257,6 +257,27 @@ final class AppealTests: XCTestCase {
         XCTAssertTrue(EvidenceThresholds.parse("At least 6 weeks of physical therapy.").isEmpty, "a duration is not a measured value")
     }
 
+    /// A scale's number counts against a limit set on that scale, with or without a unit; concentrations are
+    /// compared in one unit; a booked test, and an earlier figure for a criterion about the present, show nothing yet.
+    func testScalesUnitsBookingsAndEarlierStates() {
+        assertEvidence(for: "An ECOG performance status of 2 or lower at the oncology visit.",
+                       shown: ["Performance status: ECOG 1, works part time."],
+                       notShown: ["ECOG 3, in bed most of the day."])
+        assertEvidence(for: "Body mass index of 35 kg/m2 or more at the surgical evaluation.",
+                       shown: ["Weight 121 kg, BMI 41.8 at today's evaluation."],
+                       notShown: ["Weight 96 kg, height 170 cm, BMI 33.2 at today's evaluation."])
+        assertEvidence(for: "Serum albumin below 3.0 g/dL.",
+                       shown: ["Albumin 26 g/L on admission."],
+                       notShown: ["Albumin 38 g/L on admission."])
+        assertEvidence(for: "A sleep study completed before the request.",
+                       shown: ["Sleep study 02/11/2026 showed an AHI of 31."],
+                       notShown: ["A sleep study is booked at the county hospital for next month."])
+        assertEvidence(for: "A current ejection fraction of 35% or less on echocardiography.",
+                       shown: ["Echocardiography 04/2026: ejection fraction 30%."],
+                       notShown: ["Baseline echocardiography at diagnosis: ejection fraction 25%."])
+        XCTAssertTrue(EvidenceThresholds.parse("HbA1c above 7% for at least 3 months.").allSatisfy { !$0.unit.hasPrefix("scale:") })
+    }
+
     /// Asserts which passages may be offered as evidence for `criterion` and which may not.
     private func assertEvidence(for criterion: String, shown: [String], notShown: [String], line: UInt = #line) {
         for passage in shown { XCTAssertTrue(EvidencePassages.isEvidence(passage, criterion: criterion), passage, line: line) }

@@ -86,7 +86,23 @@ enum EvidencePassages {
               !EvidenceThresholds.shorterThanRequired(passage, minimums: EvidenceThresholds.minimumDurations(criterion)),
               !EvidenceThresholds.laterThanAllowed(passage, latest: EvidenceThresholds.latestTimeOfDay(criterion)) else { return false }
         if !subject.concernsTheRequest && (statesIntent(passage) || (inPlanSection && !statesCurrentState(passage))) { return false }
+        if asksForCurrent(criterion), describesEarlierState(passage) { return false }
         return !subject.asksForAbsence || subject.isNegated(in: passage)
+    }
+
+    /// A criterion about the present ("a current Karnofsky status", "currently taking") is not shown by a passage that
+    /// says what held before (a pre-operative figure, a baseline, a former state).
+    static func asksForCurrent(_ criterion: String) -> Bool {
+        let lowered = " " + criterion.lowercased()
+        return [" current ", " currently ", " at present", " most recent "].contains { lowered.contains($0) }
+    }
+
+    static let earlierStateCues = ["pre-operative", "preoperative", "pre-op ", "before surgery", "before the operation", "prior to surgery",
+                                   "baseline", "at diagnosis", "previously", "formerly", "used to ", "in the past"]
+
+    static func describesEarlierState(_ passage: String) -> Bool {
+        let lowered = " " + passage.lowercased()
+        return earlierStateCues.contains { lowered.contains($0) }
     }
 
     /// The parts the criterion requires (see `CriterionSubject.requiredParts`) that none of the chosen `passages`
@@ -101,7 +117,8 @@ enum EvidencePassages {
     /// Words that make a passage an intention, an order or a referral rather than something done or found.
     static let intentCues = ["will ", "to be ", "consider", "plan to", "planned", "scheduled", "referred", "referral",
                              "pending", "recommend", "ordered", "requested", "would ", "should ", "to start", "to begin",
-                             "handed out", "given today", "to return", "if "]
+                             "handed out", "given today", "to return", "if ", "booked", "awaiting", "cancelled", "canceled",
+                             "not yet", "to take place", "is set for"]
 
     static func statesIntent(_ passage: String) -> Bool {
         let lowered = " " + passage.lowercased()

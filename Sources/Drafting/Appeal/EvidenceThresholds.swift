@@ -14,6 +14,9 @@ struct EvidenceThreshold: Equatable {
     var value: Double
     /// Normalised unit ("%", "mg/dl", "mmhg", "cells/mcl", "kg/m2", "mmol/l", "ng/ml", "nmol/l").
     var unit: String
+    /// The scale or measure the criterion names just before the limit ("karnofsky", "bmi"), whose number a passage may
+    /// give without a unit ("BMI 39.2", "Karnofsky 60").
+    var label: String? = nil
 
     func isMet(by number: Double) -> Bool {
         switch comparison {
@@ -26,12 +29,21 @@ struct EvidenceThreshold: Equatable {
 }
 
 enum EvidenceThresholds {
-    /// The unit spellings read, each with its normalised form.
-    static let units: [(spelling: String, unit: String)] = [
-        ("%", "%"), ("percent", "%"), ("mg/dl", "mg/dl"), ("mmol/l", "mmol/l"), ("ng/ml", "ng/ml"), ("nmol/l", "nmol/l"), ("mm hg", "mmhg"), ("mmhg", "mmhg"),
-        ("cells/mcl", "cells/mcl"), ("cells/µl", "cells/mcl"), ("cells/ul", "cells/mcl"), ("/mcl", "cells/mcl"),
-        ("/µl", "cells/mcl"), ("kg/m2", "kg/m2"), ("kg/m²", "kg/m2"),
+    /// The unit spellings read, each with its normalised form and the factor that converts a value to it (a mass
+    /// concentration in g/L is 100 times the same one in mg/dL).
+    static let units: [(spelling: String, unit: String, factor: Double)] = [
+        ("%", "%", 1), ("percent", "%", 1), ("mg/dl", "mg/dl", 1), ("g/dl", "mg/dl", 1000), ("g/l", "mg/dl", 100), ("mg/l", "mg/dl", 0.1),
+        ("mmol/l", "mmol/l", 1), ("ng/ml", "ng/ml", 1), ("nmol/l", "nmol/l", 1), ("mm hg", "mmhg", 1), ("mmhg", "mmhg", 1),
+        ("cells/mcl", "cells/mcl", 1), ("cells/µl", "cells/mcl", 1), ("cells/ul", "cells/mcl", 1), ("/mcl", "cells/mcl", 1),
+        ("/µl", "cells/mcl", 1), ("kg/m2", "kg/m2", 1), ("kg/m²", "kg/m2", 1),
     ]
+
+    /// Scales and measures a record writes as a name and a number ("Karnofsky 60", "BMI 39.2", "AHI 13.8"): a limit a
+    /// criterion sets on one holds for the number written after its name, with or without a unit.
+    static let scales = ["karnofsky", "kps", "ecog", "body mass index", "bmi", "apnea-hypopnea index", "ahi", "respiratory disturbance index",
+                         "rdi", "oxygen desaturation index", "odi", "ejection fraction", "lvef", "phq-9", "gad-7", "moca", "mmse",
+                         "pasi", "das28", "cdai", "incat", "hba1c", "a1c", "ldl", "egfr", "fev1", "inr", "edss", "nihss", "basdai",
+                         "haq", "epworth", "ess", "psa", "ferritin", "hemoglobin", "platelets", "platelet count"]
 
     private static let number = #"(\d+(?:,\d{3})*(?:\.\d+)?)"#
     private static let unitPattern = units.map { NSRegularExpression.escapedPattern(for: $0.spelling) }.joined(separator: "|")
@@ -44,29 +56,70 @@ enum EvidenceThresholds {
     /// A value with its unit, in a passage.
     private static let measured = try! NSRegularExpression(pattern: number + #"\s*("# + unitPattern + ")")
 
+    /// A limit with no unit ("of 70 or higher", "at least 15"), read only after a scale's name.
+    private static let bareLimit = try! NSRegularExpression(pattern:
+        #"(at least|no less than|not less than|at most|no more than|below|less than|under|lower than|above|more than|greater than|higher than|exceeding|≥|≤|>=|<=|<|>)?\s*(?<![\w./,^])"#
+        + number + #"(?!\s*(?:"# + unitPattern + #"|\.\d|\d|/|(?:consecutive\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?|times|visits|doses|drugs|medications|trials|sessions)\b))(\s+or\s+(?:below|less|lower|under|above|more|higher|greater))?"#)
+
+    /// The scale named last in the few words before `offset` of `text` (lowercased), if any.
+    private static func scale(before offset: String.Index, in text: String) -> String? {
+        let window = text[text.index(offset, offsetBy: -min(45, text.distance(from: text.startIndex, to: offset)))..<offset]
+        return scales.compactMap { name -> (String, String.Index)? in
+            guard let found = window.range(of: name, options: .backwards),
+                  found.lowerBound == window.startIndex || !window[window.index(before: found.lowerBound)].isLetter,
+                  found.upperBound == window.endIndex || !window[found.upperBound].isLetter else { return nil }
+            return (name, found.lowerBound)
+        }.max { $0.1 < $1.1 }?.0
+    }
+
+    /// Names of one scale: a record writes either.
+    static let scaleAliases: [[String]] = [
+        ["body mass index", "bmi"], ["apnea-hypopnea index", "ahi"], ["respiratory disturbance index", "rdi"],
+        ["oxygen desaturation index", "odi"], ["ejection fraction", "lvef"], ["karnofsky", "kps"], ["epworth", "ess"],
+        ["hba1c", "a1c"], ["platelets", "platelet count"],
+    ]
+
+    /// The numbers `passage` (lowercased) writes just after the scale's name, or another name of it ("karnofsky 60",
+    /// "bmi of 39.2", "ahi: 13.8").
+    private static func values(after scale: String, in text: String) -> [Double] {
+        (scaleAliases.first { $0.contains(scale) } ?? [scale]).flatMap { values(afterName: $0, in: text) }
+    }
+
+    private static func values(afterName scale: String, in text: String) -> [Double] {
+        let pattern = #"(?<![a-z])"# + NSRegularExpression.escapedPattern(for: scale) + #"(?![a-z])[^\d\n.;]{0,25}?(\d+(?:\.\d+)?)"#
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
+        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Double(group($0, 1, text)) }
+    }
+
+    private static func comparison(before: String, after: String) -> EvidenceThreshold.Comparison? {
+        if ["below", "less", "lower", "fewer", "under"].contains(where: after.hasSuffix) { return .atMost }
+        if !after.isEmpty { return .atLeast }
+        switch before {
+        case "at least", "no less than", "not less than", "≥", ">=": return .atLeast
+        case "at most", "no more than", "≤", "<=": return .atMost
+        case "below", "less than", "under", "lower than", "fewer than", "<": return .below
+        case "above", "more than", "greater than", "over", "higher than", "exceeding", ">": return .above
+        default: return nil
+        }
+    }
+
     static func parse(_ criterion: String) -> [EvidenceThreshold] {
         let text = criterion.lowercased()
         let range = NSRange(text.startIndex..., in: text)
-        return limit.matches(in: text, range: range).compactMap { match in
-            guard let value = Double(group(match, 2, text).replacingOccurrences(of: ",", with: "")),
-                  let unit = normalised(group(match, 3, text)) else { return nil }
-            let before = group(match, 1, text), after = group(match, 4, text)
-            let comparison: EvidenceThreshold.Comparison
-            if ["below", "less", "lower", "fewer", "under"].contains(where: after.hasSuffix) {
-                comparison = .atMost
-            } else if !after.isEmpty {
-                comparison = .atLeast
-            } else {
-                switch before {
-                case "at least", "no less than", "not less than", "≥", ">=": comparison = .atLeast
-                case "at most", "no more than", "≤", "<=": comparison = .atMost
-                case "below", "less than", "under", "lower than", "fewer than", "<": comparison = .below
-                case "above", "more than", "greater than", "over", "higher than", "exceeding", ">": comparison = .above
-                default: return nil
-                }
-            }
-            return EvidenceThreshold(comparison: comparison, value: value, unit: unit)
+        let withUnits = limit.matches(in: text, range: range).compactMap { match -> EvidenceThreshold? in
+            guard let written = Double(group(match, 2, text).replacingOccurrences(of: ",", with: "")),
+                  let (unit, factor) = normalised(group(match, 3, text)),
+                  let comparison = comparison(before: group(match, 1, text), after: group(match, 4, text)),
+                  let start = Range(match.range, in: text)?.lowerBound else { return nil }
+            return EvidenceThreshold(comparison: comparison, value: written * factor, unit: unit, label: scale(before: start, in: text))
         }
+        let bare = bareLimit.matches(in: text, range: range).compactMap { match -> EvidenceThreshold? in
+            guard let value = Double(group(match, 2, text).replacingOccurrences(of: ",", with: "")),
+                  let comparison = comparison(before: group(match, 1, text), after: group(match, 3, text)),
+                  let start = Range(match.range, in: text)?.lowerBound, let label = scale(before: start, in: text) else { return nil }
+            return EvidenceThreshold(comparison: comparison, value: value, unit: "scale:" + label, label: label)
+        }
+        return withUnits + bare
     }
 
     /// Whether `passage` gives values in a unit the criterion limits, none of which meets any of its limits in
@@ -76,8 +129,16 @@ enum EvidenceThresholds {
         let text = passage.lowercased()
         var valuesByUnit: [String: [Double]] = [:]
         for match in measured.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            if let value = Double(group(match, 1, text).replacingOccurrences(of: ",", with: "")), let unit = normalised(group(match, 2, text)) {
-                valuesByUnit[unit, default: []].append(value)
+            if let value = Double(group(match, 1, text).replacingOccurrences(of: ",", with: "")), let (unit, factor) = normalised(group(match, 2, text)) {
+                valuesByUnit[unit, default: []].append(value * factor)
+            }
+        }
+        // A scale's number written without its unit counts in the unit of the limit set on that scale.
+        for threshold in thresholds {
+            guard let label = threshold.label else { continue }
+            let named = values(after: label, in: text)
+            if !named.isEmpty, threshold.unit.hasPrefix("scale:") || valuesByUnit[threshold.unit] == nil {
+                valuesByUnit[threshold.unit, default: []].append(contentsOf: named)
             }
         }
         let limitedUnits = Set(thresholds.map(\.unit)).filter { valuesByUnit[$0] != nil }
@@ -209,8 +270,8 @@ enum EvidenceThresholds {
         return h * 60 + m
     }
 
-    private static func normalised(_ spelling: String) -> String? {
-        units.first { $0.spelling == spelling }?.unit
+    private static func normalised(_ spelling: String) -> (unit: String, factor: Double)? {
+        units.first { $0.spelling == spelling }.map { ($0.unit, $0.factor) }
     }
 
     private static func group(_ match: NSTextCheckingResult, _ index: Int, _ text: String) -> String {
