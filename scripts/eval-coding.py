@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores `vellum code` on the coding fixtures (Tests/DraftingTests/Fixtures/coding/README.md says what gold means).
 
-    scripts/eval-coding.py --split dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6 [--model M] [--binary PATH] [--out DIR]
+    scripts/eval-coding.py --split dev|heldout|heldoutN [--model M] [--binary PATH] [--out DIR]
 
 For each note: the suggested ICD-10-CM codes against gold `icd10` (exact code: precision, recall), any
 `must_not` code suggested, the E/M level against `em_level` (exact match; over-coding = a suggested level above
@@ -28,7 +28,7 @@ def level_digit(code):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"], required=True)
+    parser.add_argument("--split", choices=sorted(d for d in os.listdir(FIXTURES) if os.path.isdir(os.path.join(FIXTURES, d))), required=True)
     parser.add_argument("--model", default=None)
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "vellum"))
     parser.add_argument("--out", default=None, help="keep each note's JSON output here")

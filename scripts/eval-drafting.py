@@ -157,7 +157,7 @@ def dates_in(line):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="heldout", choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"])
+    ap.add_argument("--split", default="heldout", choices=["dev"] + [f"heldout{n}" for n in ["", *range(2, 20)]])
     ap.add_argument("--model", default=None)
     ap.add_argument("--only", choices=["records", "notes", "appeals", "frontdesk", "letters"])
     ap.add_argument("--baseline", action="store_true")

@@ -335,6 +335,106 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(LongTermDrugUse.statedBy(["E11.9"]), [])
     }
 
+    /// A drug the note says the patient does not take is no long-term use.
+    func testNegatedDrugIsNotTaken() {
+        XCTAssertEqual(LongTermDrugUse.uses(in: VisitNoteText("Type 2 diabetes on glipizide, no insulin.").sentences).map(\.code), ["Z79.84"])
+    }
+
+    /// The patient's sex as the note states it rules out the other sex's codes; a note that states none or both rules out nothing.
+    func testStatedSexRulesOutTheOtherSexsCodes() {
+        XCTAssertEqual(PatientSex.stated(in: "HPI: 71-year-old man with a lump."), .male)
+        XCTAssertEqual(PatientSex.stated(in: "54 yo F here for follow-up."), .female)
+        XCTAssertEqual(PatientSex.stated(in: "Sex: Female\nAge: 40"), .female)
+        XCTAssertNil(PatientSex.stated(in: "Follow-up of hypertension."))
+        XCTAssertNil(PatientSex.stated(in: "39-year-old woman; her 12-year-old boy is also ill."))
+        XCTAssertTrue(PatientSex.female.excludes("Malignant neoplasm of unspecified site of left male breast"))
+        XCTAssertFalse(PatientSex.female.excludes("Malignant neoplasm of unspecified site of left female breast"))
+        XCTAssertTrue(PatientSex.male.excludes("Female infertility, unspecified"))
+    }
+
+    /// Each receptor stated on its own gets its own Z17 code; a combined status, the combined code; a receptor
+    /// stated both ways, none.
+    func testReceptorStatusFromTheStatedSigns() {
+        func codes(_ text: String) -> [String] { ReceptorStatus.codes(in: VisitNoteText(text).sentences).map(\.code) }
+        XCTAssertEqual(codes("Invasive lobular carcinoma, ER-positive, PR negative, HER2 not amplified."), ["Z17.0", "Z17.22"])
+        XCTAssertEqual(codes("Right breast IDC, ER/PR+ HER2-."), ["Z17.0", "Z17.21", "Z17.32"])
+        XCTAssertEqual(codes("Estrogen receptor status: negative. Progesterone receptor 0%. HER2 3+ (positive)."), ["Z17.1"])
+        XCTAssertEqual(codes("Triple-negative breast cancer, on neoadjuvant chemotherapy."), ["Z17.421"])
+        XCTAssertEqual(codes("HR+/HER2- metastatic breast cancer."), ["Z17.411"])
+        XCTAssertEqual(codes("Seen in the ER - discharged home."), [])
+        XCTAssertEqual(codes("Biopsy 2019: ER positive. Recurrence 2025: ER negative."), [])
+    }
+
+    /// A former smoker has a history of nicotine dependence; a current smoker, a never smoker or a relative does not.
+    func testTobaccoHistoryIsAFormerSmoker() {
+        func found(_ text: String) -> Bool { TobaccoHistory.sentence(in: VisitNoteText(text).sentences) != nil }
+        XCTAssertTrue(found("Social: ex-smoker, 20 pack-years, stopped in 2011."))
+        XCTAssertTrue(found("Quit smoking 3 years ago."))
+        XCTAssertTrue(found("Smoked 1 ppd for 30 years, quit 2016."))
+        XCTAssertFalse(found("Never smoker."))
+        XCTAssertFalse(found("Currently smokes 5 cigarettes a day; quit attempt planned."))
+        XCTAssertFalse(found("Her father quit smoking after his MI."))
+    }
+
+    /// The BMI code is the adult range the table's title gives for the stated value; a patient under 20 gets none.
+    func testBodyMassIndexCodeFromTheTablesRanges() throws {
+        let table = try Self.table()
+        XCTAssertEqual(BodyMassIndex.value(in: "Obesity, class 1 (BMI 31.4)."), 31.4)
+        XCTAssertEqual(BodyMassIndex.value(in: "Vitals: Wt 88 kg | BMI: 27"), 27)
+        XCTAssertNil(BodyMassIndex.value(in: "Obesity; counseled on diet."))
+        XCTAssertEqual(BodyMassIndex.code(for: 31.4, in: table)?.code, "Z68.31")
+        XCTAssertEqual(BodyMassIndex.code(for: 39.95, in: table)?.code, "Z68.39")
+        XCTAssertEqual(BodyMassIndex.code(for: 42.0, in: table)?.code, "Z68.41")
+        XCTAssertEqual(BodyMassIndex.code(for: 18.2, in: table)?.code, "Z68.1")
+        XCTAssertEqual(BodyMassIndex.code(for: 73, in: table)?.code, "Z68.45")
+        XCTAssertFalse(BodyMassIndex.isAdult("HPI: 15-year-old with obesity."))
+        XCTAssertTrue(BodyMassIndex.isAdult("HPI: 45 yo with obesity."))
+    }
+
+    /// Hypertension with CKD or heart failure is coded as the combination the guidelines presume, unless the note
+    /// says they are unrelated.
+    func testHypertensionWithKidneyDiseaseOrHeartFailure() {
+        let none = { (_: String) in "" }
+        XCTAssertEqual(HypertensionCombination.code(for: ["I10", "N18.31"], evidence: none), "I12.9")
+        XCTAssertEqual(HypertensionCombination.code(for: ["I10", "N18.6"], evidence: none), "I12.0")
+        XCTAssertEqual(HypertensionCombination.code(for: ["I10", "I50.22"], evidence: none), "I11.0")
+        XCTAssertEqual(HypertensionCombination.code(for: ["I10", "I50.32", "N18.4"], evidence: none), "I13.0")
+        XCTAssertEqual(HypertensionCombination.code(for: ["I10", "I50.9", "N18.5"], evidence: none), "I13.2")
+        XCTAssertNil(HypertensionCombination.code(for: ["I10", "E78.5"], evidence: none))
+        XCTAssertNil(HypertensionCombination.code(for: ["N18.4", "I50.32"], evidence: none))
+        XCTAssertNil(HypertensionCombination.code(for: ["I10", "N18.3"], evidence: { _ in "CKD 3 from lithium, not related to her hypertension." }))
+    }
+
+    /// What a code says is absent ("without current pathological fracture") is not needed from the note, and a note
+    /// stating it rules the code out; a "with" clause no code names whole is looked up by its sides, and a clause
+    /// by its head when the words after "of" only place it.
+    func testAbsentQualifiersWithSidesAndHeads() throws {
+        let index = ConditionIndex(table: try Self.table())
+        func codes(_ text: String) -> [String] {
+            let sentence = VisitNoteText(text).sentences[0]
+            return ConditionPhrases.phrases(in: sentence).flatMap { phrase -> [String] in
+                var found = index.candidates(phrase: phrase.text, sentence: phrase.context)
+                if found.isEmpty, let head = phrase.head { found = index.candidates(phrase: head, sentence: phrase.context) }
+                return found.map(\.entry.code)
+            }
+        }
+        XCTAssertTrue(codes("Senile osteoporosis, on alendronate.").contains("M81.0"))
+        XCTAssertFalse(codes("Senile osteoporosis with pathological fracture of the vertebra.").contains("M81.0"))
+        XCTAssertTrue(codes("Chronic maxillary sinusitis with nasal polyp.").contains("J32.0"))
+        XCTAssertTrue(codes("Onychomycosis of the great toenail, left.").contains("B35.1"))
+        XCTAssertTrue(ConditionPhrases.phrases(in: VisitNoteText("Chronic maxillary sinusitis with nasal polyp.").sentences[0])
+            .contains { $0.unlessFound != nil })
+        XCTAssertNil(ConditionPhrases.phrases(in: VisitNoteText("History of stroke of the left MCA.").sentences[0])[0].head)
+        // A note stating the absence as the code words it finds that code first.
+        XCTAssertEqual(codes("Migraine without aura, 2 attacks a month.").first, "G43.009")
+        // A code worded with what the sentence says is absent does not fit.
+        XCTAssertFalse(codes("Type 2 diabetes without retinopathy, A1c at goal.").contains { $0.hasPrefix("E11.3") })
+        // A later clause of qualifiers only looks nothing up, and stays in the context.
+        let fracture = ConditionPhrases.phrases(in: VisitNoteText("Displaced fracture of the left patella, closed, initial encounter.").sentences[0])
+        XCTAssertEqual(fracture.map(\.text), ["Displaced fracture of the left patella"])
+        XCTAssertTrue(fracture[0].context.contains("initial encounter"))
+    }
+
     /// A note's "history of X" is the list's "personal history of X", never a relative's.
     func testHistoryOfIsThePatientsOwnHistory() throws {
         let index = ConditionIndex(table: try Self.table())

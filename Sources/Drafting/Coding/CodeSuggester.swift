@@ -108,6 +108,7 @@ public struct CodeSuggester: Sendable {
         var timings = StageTimings()
         let protected = timings.time(\.deidentify) { ProtectedText(input.text, deidentifier: deidentifier) }
         let note = VisitNoteText(protected.deidentified)
+        let sex = PatientSex.stated(in: protected.deidentified)
         let locator = EvidenceLocator(protected: protected)
 
         var start = DispatchTime.now()
@@ -116,15 +117,19 @@ public struct CodeSuggester: Sendable {
         var problems: [AssessedProblem] = []
         let phrases = note.sentences.filter(\.inAssessment).flatMap { ConditionPhrases.phrases(in: $0) }
         var sentencesAssessed = Set<Int>()
-        var leadingPicks: [(sentence: Int, category: Substring)] = []
+        var leadingPicks: [(sentence: Int, category: Substring, isDefault: Bool)] = []
+        var foundFor = Set<String>()
         for (step, phrase) in phrases.enumerated() {
             progress?(step, phrases.count)
-            guard !phrase.text.isEmpty, phrase.isLeading || sentencesAssessed.contains(phrase.sentence.start) else { continue }
+            guard !phrase.text.isEmpty, phrase.isLeading || sentencesAssessed.contains(phrase.sentence.start),
+                  !(phrase.unlessFound.map { foundFor.contains("\(phrase.sentence.start) \($0)") } ?? false) else { continue }
             // A code already chosen for this sentence is not offered again: a clause and its parts ("type 2
             // diabetes and CKD", then "CKD") name it once, and the part may name a second condition.
             let chosen = Set(problems.filter { $0.sentence == phrase.sentence }.map(\.entry.code))
-            let candidates = index.candidates(phrase: phrase.text, sentence: phrase.context, requiredWord: phrase.isHistory ? "history" : nil)
-                .filter { !chosen.contains($0.entry.code) }
+            var found = index.candidates(phrase: phrase.text, sentence: phrase.context, requiredWord: phrase.isHistory ? "history" : nil)
+            if found.isEmpty, let head = phrase.head { found = index.candidates(phrase: head, sentence: phrase.context) }
+            if !found.isEmpty { foundFor.insert("\(phrase.sentence.start) \(phrase.text)") }
+            let candidates = found.filter { !chosen.contains($0.entry.code) && sex?.excludes($0.entry.description) != true }
             guard !candidates.isEmpty else { continue }
             var options = GenerationOptions(maxTokens: 12, sampling: .greedy)
             options.grammar = try Self.grammar(for: candidates)
@@ -137,10 +142,13 @@ public struct CodeSuggester: Sendable {
                   let entry = table[answer], entry.billable, let evidence = locator.evidence(for: phrase.sentence) else { continue }
             // A later clause that adds a detail ("recurrent", "moderate") to the condition the leading clause
             // was coded for names the same condition, not a second one of its category.
-            if !phrase.isLeading, leadingPicks.contains(where: { $0.sentence == phrase.sentence.start && $0.category == entry.code.prefix(3) }) {
+            // Unless it makes a default pick specific ("obesity", then "class 2"): both are kept, and the default
+            // gives way below (`mostSpecific`).
+            if !phrase.isLeading, leadingPicks.contains(where: { $0.sentence == phrase.sentence.start && $0.category == entry.code.prefix(3) && !$0.isDefault })
+                || (!phrase.isLeading && Self.isDefault(entry.description)) {
                 continue
             }
-            if phrase.isLeading { leadingPicks.append((phrase.sentence.start, entry.code.prefix(3))) }
+            if phrase.isLeading { leadingPicks.append((phrase.sentence.start, entry.code.prefix(3), Self.isDefault(entry.description))) }
             sentencesAssessed.insert(phrase.sentence.start)
             problems.append(AssessedProblem(sentence: phrase.sentence, phrase: phrase.text, entry: entry, isSymptom: table.isSymptom(entry.code)))
             if diagnoses.contains(where: { $0.code == entry.code }) { continue }
@@ -153,6 +161,8 @@ public struct CodeSuggester: Sendable {
         progress?(phrases.count, phrases.count)
         timings.generate = elapsed(since: start)
         diagnoses = Self.mostSpecific(diagnoses)
+        diagnoses = hypertensionCombined(diagnoses)
+        diagnoses = statusCodes(note, diagnoses: diagnoses, locator: locator)
         diagnoses += longTermDrugCodes(note, already: diagnoses.map(\.code), locator: locator)
 
         start = DispatchTime.now()
@@ -176,19 +186,69 @@ public struct CodeSuggester: Sendable {
         }
     }
 
+    /// Essential hypertension gives way to the combination code for the kidney disease or heart failure coded
+    /// beside it (`HypertensionCombination`), keeping its evidence.
+    func hypertensionCombined(_ diagnoses: [CodeSuggestion]) -> [CodeSuggestion] {
+        let evidence = { (code: String) in diagnoses.first { $0.code == code }?.evidence.quote ?? "" }
+        guard let combined = HypertensionCombination.code(for: diagnoses.map(\.code), evidence: evidence), let entry = table[combined],
+              entry.billable, !diagnoses.contains(where: { $0.code == combined }) else { return diagnoses }
+        return diagnoses.map { diagnosis in
+            guard diagnosis.code == HypertensionCombination.essential else { return diagnosis }
+            var replaced = diagnosis
+            replaced.code = entry.code
+            replaced.description = entry.description
+            replaced.candidates = [HypertensionCombination.essential, entry.code]
+            replaced.moreSpecific = nil
+            return replaced
+        }
+    }
+
+    /// Status codes read from the whole note without the model: receptor status beside a breast cancer code
+    /// (`ReceptorStatus`, which replaces any Z17 code the model picked), the BMI beside an obesity or overweight
+    /// code (`BodyMassIndex`) and a history of smoking (`TobaccoHistory`).
+    func statusCodes(_ note: VisitNoteText, diagnoses: [CodeSuggestion], locator: EvidenceLocator) -> [CodeSuggestion] {
+        var result = diagnoses
+        func add(_ code: String, _ sentence: NoteSentence, condition: String) {
+            guard !result.contains(where: { $0.code == code }), let entry = table[code], entry.billable,
+                  let evidence = locator.evidence(for: sentence) else { return }
+            result.append(CodeSuggestion(code: entry.code, description: entry.description, billable: true, condition: condition,
+                                         evidence: evidence, candidates: [entry.code], moreSpecific: nil))
+        }
+        if result.contains(where: { $0.code.hasPrefix("C50") }) {
+            let receptors = ReceptorStatus.codes(in: note.sentences)
+            if !receptors.isEmpty {
+                result.removeAll { $0.code.hasPrefix("Z17") }
+                for (code, sentence) in receptors { add(code, sentence, condition: "receptor status") }
+            }
+        }
+        if let obesity = result.first(where: { $0.code.hasPrefix("E66") }), !result.contains(where: { $0.code.hasPrefix("Z68") }),
+           BodyMassIndex.isAdult(note.sentences.map(\.text).joined(separator: " ")),
+           let sentence = note.sentences.first(where: { $0.line == obesity.evidence.line && BodyMassIndex.value(in: $0.text) != nil })
+            ?? note.sentences.first(where: { BodyMassIndex.value(in: $0.text) != nil }),
+           let bmi = BodyMassIndex.value(in: sentence.text), let entry = BodyMassIndex.code(for: bmi, in: table) {
+            add(entry.code, sentence, condition: "BMI")
+        }
+        if !result.contains(where: { $0.code.hasPrefix("F17") || $0.code == "Z72.0" }), let sentence = TobaccoHistory.sentence(in: note.sentences) {
+            add(TobaccoHistory.code, sentence, condition: "former smoker")
+        }
+        return result
+    }
+
     /// A default code ("unspecified", "without complications") picked for one part of a sentence is dropped when
     /// a code of the same category was picked for the same sentence and says more: a combination code ("type 2
     /// diabetes with diabetic CKD") already states what the part ("type 2 diabetes") names, and a code is reported
     /// at its most specific.
+    static func isDefault(_ description: String) -> Bool {
+        let lower = description.lowercased()
+        return lower.contains("unspecified") || lower.contains("without complications")
+    }
+
     static func mostSpecific(_ diagnoses: [CodeSuggestion]) -> [CodeSuggestion] {
-        func isDefault(_ d: CodeSuggestion) -> Bool {
-            let lower = d.description.lowercased()
-            return lower.contains("unspecified") || lower.contains("without complications")
-        }
-        return diagnoses.filter { d in
-            guard isDefault(d) else { return true }
+        diagnoses.filter { d in
+            guard isDefault(d.description) else { return true }
             return !diagnoses.contains { other in
-                other.code != d.code && !isDefault(other) && other.code.prefix(3) == d.code.prefix(3) && other.evidence.start == d.evidence.start
+                other.code != d.code && !isDefault(other.description) && other.code.prefix(3) == d.code.prefix(3)
+                    && other.evidence.start == d.evidence.start
             }
         }
     }

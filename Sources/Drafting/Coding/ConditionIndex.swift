@@ -12,6 +12,9 @@ struct ConditionIndex: Sendable {
     struct Term: Sendable {
         let entry: Int
         let words: [String]
+        /// What the code says is absent ("without current pathological fracture"): the default state a note
+        /// leaves unsaid, so not needed from the sentence; a sentence that states it rules the term out.
+        var absent: [String] = []
         let weight: Double
     }
 
@@ -70,6 +73,9 @@ struct ConditionIndex: Sendable {
         "hlp": "hyperlipidemia", "hypothyroid": "hypothyroidism", "hyperthyroid": "hyperthyroidism", "cp": "chest pain",
         "gdm": "gestational diabetes mellitus", "tb": "tuberculosis", "ltbi": "latent tuberculosis infection",
         "hcv": "hepatitis c", "hbv": "hepatitis b", "hep": "hepatitis",
+        // Parts of one organ only, named by the organ as the list does.
+        "turbinate": "nasal turbinate", "turbinates": "nasal turbinates", "toenail": "toe nail", "toenails": "toe nails",
+        "fingernail": "finger nail", "fingernails": "finger nails",
         // A gestational condition is one of pregnancy: the list's obstetric codes say "in pregnancy".
         "gestational": "gestational pregnancy",
     ]
@@ -91,9 +97,11 @@ struct ConditionIndex: Sendable {
         self.table = table
         var terms: [Term] = []
         var documentFrequency: [String: Int] = [:]
-        func add(_ words: [String], to target: Int) {
+        func add(_ allWords: [String], to target: Int) {
+            let words = allWords.filter { !$0.hasPrefix(Self.absentMark) }
             guard !words.isEmpty else { return }
-            terms.append(Term(entry: target, words: words, weight: 0))
+            let absent = allWords.filter { $0.hasPrefix(Self.absentMark) }.map { String($0.dropFirst()) }
+            terms.append(Term(entry: target, words: words, absent: absent, weight: 0))
             for word in Set(words) { documentFrequency[word, default: 0] += 1 }
         }
         var ancestorTerms: [String: (description: [String], inclusion: [[String]], includes: [[String]])] = [:]
@@ -106,12 +114,12 @@ struct ConditionIndex: Sendable {
                 texts = entry.includes
                 target = f
             }
-            for text in texts { add(Self.essentialWords(text), to: target) }
+            for text in texts { add(Self.termWords(text), to: target) }
             guard entry.billable else { continue }
             // A category's or subcategory's inclusion terms and "Includes" notes stand for every code under it
             // ("Heart failure with reduced ejection fraction" under systolic heart failure): each code below is
             // also indexed under them, with the words its own description adds to the ancestor's ("chronic").
-            let own = Set(Self.essentialWords(entry.description))
+            let own = Set(Self.termWords(entry.description))
             var seen = Set<[String]>()
             var ancestor = table[entry.parent]
             var below = entry.code
@@ -119,8 +127,8 @@ struct ConditionIndex: Sendable {
             while let a = ancestor, !a.code.contains("-"), a.code != below {
                 below = a.code
                 if !a.inclusionTerms.isEmpty || !a.includes.isEmpty {
-                    let known = ancestorTerms[a.code] ?? (Self.essentialWords(a.description), a.inclusionTerms.map(Self.essentialWords),
-                                                           a.includes.map(Self.essentialWords))
+                    let known = ancestorTerms[a.code] ?? (Self.termWords(a.description), a.inclusionTerms.map(Self.termWords),
+                                                           a.includes.map(Self.termWords))
                     ancestorTerms[a.code] = known
                     let added = own.subtracting(known.description).sorted()
                     // An "Includes" note without a word of the code's own stands for the default code only (above).
@@ -159,7 +167,7 @@ struct ConditionIndex: Sendable {
         var weighted: [Term] = []
         for (t, term) in terms.enumerated() {
             let weight = Set(term.words).reduce(0) { $0 + (idf[$1] ?? 1) }
-            weighted.append(Term(entry: term.entry, words: term.words, weight: weight))
+            weighted.append(Term(entry: term.entry, words: term.words, absent: term.absent, weight: weight))
             for word in Set(term.words) { postings[word, default: []].append(t) }
         }
         self.terms = weighted
@@ -271,6 +279,19 @@ struct ConditionIndex: Sendable {
         return words(kept.replacingOccurrences(of: "-", with: " "))
     }
 
+    static let absentMark = "!"
+
+    /// A term's essential words, those of what it says is absent marked with `absentMark`: a "without" phrase up to
+    /// the next comma, "in" or "with", which start a qualifier of their own ("without complications in remission",
+    /// "without macular edema, right eye").
+    static func termWords(_ text: String) -> [String] {
+        guard let without = text.range(of: "without ", options: .caseInsensitive) else { return essentialWords(text) }
+        let rest = text[without.upperBound...]
+        let end = [",", " in ", " with "].compactMap { rest.range(of: $0)?.lowerBound }.min() ?? rest.endIndex
+        return essentialWords(String(text[..<without.lowerBound])) + essentialWords(String(rest[..<end])).map { absentMark + $0 }
+            + termWords(String(rest[end...]))
+    }
+
     /// The codes that `phrase` (a clause of `sentence`) states, best first. `requiredWord`, when given, must
     /// be among a term's words (a "history of" phrase looks only at history codes).
     func candidates(phrase: String, sentence: String, requiredWord: String? = nil) -> [Candidate] {
@@ -281,6 +302,11 @@ struct ConditionIndex: Sendable {
         if requiredWord == "history", !sentenceWords.contains("family") { sentenceWords.insert("personal") }
         guard !phraseWords.isEmpty else { return [] }
         let sentenceSequence = noteWords(sentence)
+        // Words the sentence says are absent ("without esophagitis", "no retinopathy"): a code worded with them
+        // present does not fit.
+        let denied = Set(sentenceSequence.indices.filter { Self.absenceWords.contains(sentenceSequence[$0]) }
+            .flatMap { sentenceSequence[($0 + 1)..<min($0 + 3, sentenceSequence.count)] })
+            .subtracting(Self.absenceWords)
         let phraseWeight = phraseWords.reduce(0) { $0 + weight($1) }
         var bestByEntry: [Int: Candidate] = [:]
         var seen = Set<Int>()
@@ -288,19 +314,29 @@ struct ConditionIndex: Sendable {
             for t in postings[word] ?? [] where !seen.contains(t) {
                 seen.insert(t)
                 let term = terms[t]
-                let termWords = Set(term.words)
+                var termWords = Set(term.words)
                 if let requiredWord, !termWords.contains(requiredWord) { continue }
                 // The patient's own history is never a relative's.
                 if requiredWord == "history", termWords.contains("family"), !sentenceWords.contains("family") { continue }
                 // A number in a term (a type, a stage) must be the phrase's own: "2" from "type 2 diabetes"
                 // elsewhere in the sentence is not a kidney disease stage.
                 if termWords.contains(where: { $0.contains(where: \.isNumber) && !phraseWords.contains($0) }) { continue }
+                // What the code says is absent: ruled out when the sentence states it present, and counted as
+                // stated (a "without aura" code is worded as the note is) when the sentence states it absent.
+                if !termWords.isDisjoint(with: denied) { continue }
+                var termWeight = term.weight
+                if !term.absent.isEmpty, sentenceWords.isSuperset(of: term.absent) {
+                    guard let absence = sentenceWords.intersection(Self.absenceWords).first else { continue }
+                    let added = Set(term.absent + [absence]).subtracting(termWords)
+                    termWords.formUnion(added)
+                    termWeight += added.reduce(0) { $0 + weight($1) }
+                }
                 var stated = termWords.intersection(sentenceWords).reduce(0) { $0 + weight($1) }
-                if stated / term.weight < Self.minimumTermCoverage, !phraseWords.isDisjoint(with: Self.sideWords) {
+                if stated / termWeight < Self.minimumTermCoverage, !phraseWords.isDisjoint(with: Self.sideWords) {
                     let implied = impliedSite(of: term.entry, statedSides: sentenceWords).intersection(termWords).subtracting(sentenceWords)
                     stated += implied.reduce(0) { $0 + weight($1) }
                 }
-                let termCoverage = stated / term.weight
+                let termCoverage = stated / termWeight
                 guard termCoverage >= Self.minimumTermCoverage else { continue }
                 let accounted = termWords.intersection(phraseWords).reduce(0) { $0 + weight($1) }
                 let phraseCoverage = accounted / phraseWeight
@@ -366,6 +402,7 @@ struct ConditionIndex: Sendable {
     }
 
     static let sideWords: Set<String> = ["right", "left", "bilateral"]
+    static let absenceWords: Set<String> = ["without", "no", "not", "denies", "negative"]
 
     /// The site a code's side names ("left ear") when its block or chapter names it too ("diseases of middle ear"):
     /// it goes without saying, as a note writes "left otitis media".

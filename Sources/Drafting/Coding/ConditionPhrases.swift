@@ -12,10 +12,19 @@ struct ConditionPhrase: Equatable {
     let uncertain: String?
     /// "History of X": only personal-history codes fit.
     let isHistory: Bool
+    /// The words before the clause's first "of" ("onychomycosis" of "onychomycosis of the toenails of both feet"):
+    /// the condition, when the words after only place it and no code is worded with them.
+    var head: String? {
+        guard !isHistory, let range = text.range(of: " of ", options: .caseInsensitive) else { return nil }
+        let head = text[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+        return head.contains(where: \.isLetter) ? head : nil
+    }
     /// From the sentence's first clause, where an assessment names its problem. A later clause ("honey for
     /// cough") names a condition only as the reason for a step of the plan, unless the first clause assessed
     /// one and the later clause adds to it ("diabetic CKD; on long-term insulin").
     let isLeading: Bool
+    /// A side of a "with" clause: looked up only when the whole clause (this text) found no code.
+    var unlessFound: String? = nil
 }
 
 /// Cuts assessment sentences into the clauses that may name a condition.
@@ -45,6 +54,12 @@ enum ConditionPhrases {
         pattern: #"\bnot (?:addressed|discussed|assessed|evaluated|managed|reviewed)\b|\bdeferred to\b|\b(?:managed|followed|treated) (?:by|with) (?:dr\b|her |his |their |the |pcp|primary|outside|another|[a-z]+(?:ologist|ology|iatrist|iatry)\b)"#,
         options: [.caseInsensitive])
     static let clauseBreaks: Set<Character> = [";", ",", ":", "(", ")"]
+    static let qualifierWords: Set<String> = [
+        "closed", "open", "initial", "subsequent", "encounter", "sequela", "displaced", "nondisplaced", "non", "right", "left",
+        "bilateral", "acute", "chronic", "stable", "unstable", "controlled", "uncontrolled", "improved", "improving", "worse",
+        "worsening", "resolved", "resolving", "mild", "moderate", "severe", "new", "recurrent", "intermittent", "persistent",
+        "the", "and", "of", "with", "well", "poorly", "not", "today", "visit", "at", "goal",
+    ]
 
     static func phrases(in sentence: NoteSentence) -> [ConditionPhrase] {
         let body = withoutSectionLabel(sentence.text)
@@ -69,6 +84,7 @@ enum ConditionPhrases {
             let clause = raw.trimmingCharacters(in: .whitespaces)
             let lower = clause.lowercased()
             if clause.isEmpty || negationStarts.contains(where: { lower.hasPrefix($0) }) { continue }
+
             var cut = clause.endIndex
             var uncertain: String?
             for cue in uncertaintyCues {
@@ -87,6 +103,10 @@ enum ConditionPhrases {
         for (position, (text, uncertain)) in kept.enumerated() {
             let isLeading = position == 0
             let lower = text.lowercased()
+            // A later clause of qualifiers only ("closed", "initial encounter", "right") says how the condition of the
+            // clause before it is, and names none of its own; it stays in the context.
+            let words = lower.split { !$0.isLetter }.map(String.init)
+            if !isLeading, !words.isEmpty, words.allSatisfy(qualifierWords.contains) { continue }
             let isHistory = historyStarts.contains { lower.hasPrefix($0) }
             guard text.contains(where: \.isLetter) else {
                 if let uncertain {
@@ -103,6 +123,15 @@ enum ConditionPhrases {
                 for part in parts where part.contains(where: \.isLetter) {
                     result.append(ConditionPhrase(sentence: sentence, text: part, context: context, uncertain: nil, isHistory: isHistory,
                                                   isLeading: isLeading))
+                }
+            }
+            // "Sinusitis with polyps" may be two conditions, when no code names both (a combination code, "diabetes
+            // with neuropathy", is the usual reading of "with"): each side is looked up only if the whole is not.
+            let sides = text.components(separatedBy: " with ").map { $0.trimmingCharacters(in: .whitespaces) }
+            if sides.count > 1 {
+                for side in sides where side.contains(where: \.isLetter) {
+                    result.append(ConditionPhrase(sentence: sentence, text: side, context: context, uncertain: nil, isHistory: isHistory,
+                                                  isLeading: isLeading, unlessFound: text))
                 }
             }
         }

@@ -126,6 +126,9 @@ enum LongTermDrugUse {
     static let ongoingWords: Set<String> = ["daily", "chronic", "chronically", "long-term", "long", "nightly", "bid", "tid",
                                             "continue", "continues", "maintenance", "scheduled"]
 
+    /// A word right before a drug that says the patient does not take it ("no insulin", "without aspirin").
+    static let negations: Set<String> = ["no", "not", "without", "denies", "nor", "non"]
+
     static let byMouthWords: Set<String> = ["oral", "orally", "po", "tablet", "tablets", "tab", "tabs"]
 
     /// Clause boundaries within a sentence: a list line names many drugs, and a cue belongs to its own drug.
@@ -141,12 +144,13 @@ enum LongTermDrugUse {
             for clause in clauses(sentence.lower) {
                 let words = clause.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
                 let wordSet = Set(words)
-                for word in words {
+                for (position, word) in words.enumerated() {
                     guard let group = groups.first(where: { $0.members.hasMember(word) }), !group.onlyWithDiabetes || namesDiabetes,
                           !group.needsOngoingCue || !wordSet.isDisjoint(with: ongoingWords) else { continue }
                     let code = group.byMouth.flatMap { wordSet.isDisjoint(with: byMouthWords) ? nil : $0 } ?? group.code
                     guard !found.contains(where: { $0.code == code }),
                           !group.ambiguous.contains(word) || clause.contains(where: \.isNumber),
+                          position == 0 || !negations.contains(words[position - 1]),
                           isCurrentUse(clause, words: wordSet, group: group) else { continue }
                     found.append((code, sentence, word))
                 }

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Hypertension coded with the kidney disease or heart failure the visit assessed beside it.
+///
+/// The guidelines presume the link: hypertension with chronic kidney disease is hypertensive CKD (I12), with heart
+/// failure hypertensive heart disease (I11.0), with both I13, unless the note says the conditions are unrelated.
+/// The CKD and heart failure codes stay (the tabular list asks for them to be added); only I10 gives way. Done
+/// without the model, since the rule reads codes already chosen, not words.
+enum HypertensionCombination {
+    static let essential = "I10"
+    static let unrelated = try! NSRegularExpression(
+        pattern: #"\b(?:not|un)(?:\s+)?related to (?:the |her |his )?(?:hypertension|htn|blood pressure)\b|\bnot (?:due to|from|caused by) (?:the |her |his )?(?:hypertension|htn)\b"#,
+        options: [.caseInsensitive])
+
+    /// The combination code for `codes`, or nil when hypertension is not coded with either condition.
+    static func code(for codes: [String], evidence: (String) -> String) -> String? {
+        guard codes.contains(essential) else { return nil }
+        func linked(_ code: String) -> Bool {
+            let text = evidence(code)
+            return unrelated.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil
+        }
+        let kidney = codes.filter { $0.hasPrefix("N18.") && linked($0) }
+        let heartFailure = codes.contains { $0.hasPrefix("I50.") && linked($0) }
+        let endStage = kidney.contains { $0 == "N18.5" || $0 == "N18.6" }
+        switch (kidney.isEmpty, heartFailure) {
+        case (true, false): return nil
+        case (true, true): return "I11.0"
+        case (false, false): return endStage ? "I12.0" : "I12.9"
+        case (false, true): return endStage ? "I13.2" : "I13.0"
+        }
+    }
+}
