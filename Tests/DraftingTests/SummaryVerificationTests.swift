@@ -244,6 +244,15 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertNil(MentionCollector.strengthApart("valsartan").strength)
     }
 
+    /// "From 30 mg to 60 mg" changes a dose; "from A to B" switches drugs. A section label or a clinician's name is no event.
+    func testDoseChangeIsNoSwitchAndLabelsAreNoEvents() {
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "sertraline", clause: " increase sertraline from 50 mg to 100 mg daily "), .changed)
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "sertraline", clause: " switched from sertraline to escitalopram "), .stopped)
+        XCTAssertTrue(ItemVerifier.namesNoEvent("HPI"))
+        XCTAssertTrue(ItemVerifier.namesNoEvent("[NAME_2], MD"))
+        XCTAssertFalse(ItemVerifier.namesNoEvent("colonoscopy with polypectomy"))
+    }
+
     /// A later note's reconciliation that records an old stop ("stopped 05/2022") speaks as of its own date, and
     /// outranks a stale list in the same note; a drug offered and declined is no medication (invented record).
     func testAStopRecordedInALaterNoteOutranksAStaleListAndADeclinedDrugIsNone() {

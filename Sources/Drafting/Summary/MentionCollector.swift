@@ -94,6 +94,11 @@ struct MentionCollector {
                 unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: "the record gives no date for it"))
                 return
             }
+            // A section label ("HPI") or a clinician's name and credential is no event.
+            if ItemVerifier.namesNoEvent(name) {
+                unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: "a section label or a name, not an event"))
+                return
+            }
             // A drug with its dose and no action is a medication list's entry; the medications list holds it, and
             // the starts, stops and changes the lines state become events of their own.
             let facts = FactExtractor(name).facts()
