@@ -276,6 +276,9 @@ final class AppealTests: XCTestCase {
                        shown: ["Echocardiography 04/2026: ejection fraction 30%."],
                        notShown: ["Baseline echocardiography at diagnosis: ejection fraction 25%."])
         XCTAssertTrue(EvidenceThresholds.parse("HbA1c above 7% for at least 3 months.").allSatisfy { !$0.unit.hasPrefix("scale:") })
+        // A word saying when (pre-operative) is no subject: a passage from the same time of care is about something else.
+        assertEvidence(for: "A pre-operative cardiology evaluation.", shown: ["Cardiology evaluation 03/02/2026: low risk."],
+                       notShown: ["Pre-operative fasting from midnight."])
     }
 
     /// Asserts which passages may be offered as evidence for `criterion` and which may not.

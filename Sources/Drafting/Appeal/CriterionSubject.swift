@@ -236,6 +236,9 @@ struct CriterionSubject {
         "date", "dose", "prescribed", "consultation", "expected", "change", "management", "last", "past", "plan",
         "trial", "use", "used", "member", "consecutive", "failure", "failed", "inadequate", "response", "intolerance",
         "contraindication", "contraindicated", "adequate", "maximum", "tolerated", "maximally",
+        // When, relative to the request: a passage from the same time of care is not about the same thing.
+        "pre-operative", "preoperative", "post-operative", "postoperative", "pre-treatment", "pretreatment", "pre-procedure",
+        "supportive", "recent", "initial", "request", "requested",
     ]
 
     /// How a therapy is given or how strong it is: a passage about another therapy given the same way shares them.
