@@ -49,7 +49,8 @@ def found_in(text, gold_item):
 
 
 def numbers(s):
-    return re.findall(r"\d+(?:\.\d+)?", s or "")
+    """The numbers written in s; a thousands separator is part of its number ("1,240" is 1240, not 1 and 240)."""
+    return [n.replace(",", "") for n in re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", s or "")]
 
 
 def score_summary(summary, gold, record_lines):
@@ -76,7 +77,6 @@ def score_summary(summary, gold, record_lines):
         if any(e["date"] == g["date"] and all(gold_rules.any_alt(e["event"], k) for k in g["keywords"]) for e in summary["timeline"]):
             hit += 1
     r["timeline"] = (hit, len(gold["timeline"]))
-    clean = lambda v: re.sub(r"[,<> ]", "", v or "")
     r["results"] = (sum(any(found_in(x["name"], g) and numbers(x["value"])[:1] == numbers(g["value"])[:1]
                             and (g["date"] is None or x.get("date") == g["date"]) for x in summary["results"])
                         for g in gold["results"]), len(gold["results"]))
@@ -163,6 +163,7 @@ def main():
     ap.add_argument("--baseline", action="store_true")
     ap.add_argument("--out")
     ap.add_argument("--binary", help="the vellum to run (default .build/release/vellum)")
+    ap.add_argument("--rescore", metavar="DIR", help="records: score the summaries saved in DIR by an earlier --out instead of running vellum")
     args = ap.parse_args()
     if args.binary:
         global VELLUM
@@ -189,7 +190,10 @@ def main():
                 r, traps, cites = score_summary(summary, gold, text.splitlines())
                 cites = (0, 0)
             else:
-                out, secs = run(["summarize", "--json", path] + model)
+                if args.rescore:
+                    out, secs = open(os.path.join(args.rescore, name[:-4] + ".summary.json")).read(), 0.0
+                else:
+                    out, secs = run(["summarize", "--json", path] + model)
                 summary = json.loads(out)
                 r, traps, cites = score_summary(summary, gold, text.splitlines())
             if args.out:
