@@ -346,6 +346,8 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(PatientSex.stated(in: "54 yo F here for follow-up."), .female)
         XCTAssertEqual(PatientSex.stated(in: "Sex: Female\nAge: 40"), .female)
         XCTAssertNil(PatientSex.stated(in: "Follow-up of hypertension."))
+        XCTAssertEqual(PatientSex.stated(in: "62F with a breast lump."), .female)
+        XCTAssertNil(PatientSex.stated(in: "Foley 14 F placed; 6-minute walk 300 m."))
         XCTAssertNil(PatientSex.stated(in: "39-year-old woman; her 12-year-old boy is also ill."))
         XCTAssertTrue(PatientSex.female.excludes("Malignant neoplasm of unspecified site of left male breast"))
         XCTAssertFalse(PatientSex.female.excludes("Malignant neoplasm of unspecified site of left female breast"))

@@ -8,9 +8,12 @@ import Foundation
 enum PatientSex: String, Sendable {
     case female, male
 
+    /// An age then a sex word; a single letter only right after the age ("62F") or its unit ("45 yo M"), since
+    /// "14 F" is a catheter size and "300 m" a distance.
     static let descriptions = try! NSRegularExpression(pattern: #"""
-        \b\d{1,3}[- ]?(?:years?|yrs?|y|yo|y/o|y\.o\.)?[- ]?(?:old[- ])?\
-        (woman|female|f|girl|lady|man|male|m|boy|gentleman)\b|\
+        \b\d{1,3}[- ]?(?:years?|yrs?|yo|y/o|y\.o\.)?[- ]?(?:old[- ])?\
+        (woman|female|girl|lady|man|male|boy|gentleman)\b|\
+        \b\d{1,3}(?:[- ]?(?:yo|y/o|y\.o\.|years?[- ]old|yrs?[- ]old)[- ]?)?(f|m)\b|\
         \b(?:sex|gender)\s*:\s*(female|f|male|m)\b
         """#.replacingOccurrences(of: "\\\n", with: ""), options: [.caseInsensitive])
 
@@ -19,7 +22,7 @@ enum PatientSex: String, Sendable {
     static func stated(in text: String) -> PatientSex? {
         var found = Set<PatientSex>()
         for match in descriptions.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            for group in 1...2 {
+            for group in 1...3 {
                 guard let range = Range(match.range(at: group), in: text) else { continue }
                 found.insert(femaleWords.contains(text[range].lowercased()) ? .female : .male)
             }
