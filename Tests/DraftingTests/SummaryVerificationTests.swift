@@ -244,6 +244,37 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertNil(MentionCollector.strengthApart("valsartan").strength)
     }
 
+    /// A list's label gives every drug after it its status, a negated continuing word ("do not restart") keeps a drug
+    /// stopped, and a drug only discussed in a sentence whose next clause declines it is no medication (invented lines).
+    func testListLabelsNegatedRestartsAndDeclinedProposals() {
+        let text = "Reconciliation 02/03/2025\nStopped (do not resume): lisinopril, metformin, naproxen,\nomeprazole.\nInsomnia: trazodone was offered; he declined.\nContinue sertraline 50 mg daily."
+        let lines = RecordLines(ProtectedText(text, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        XCTAssertEqual(ItemVerifier.statedStatus(drug: "lisinopril", clause: " stopped (do not resume): lisinopril, "), .stopped)
+        XCTAssertEqual(MedicationTrail.labelStatus("Held: apixaban, clopidogrel"), .stopped)
+        XCTAssertNil(MedicationTrail.labelStatus("Plan: continue metformin"))
+        let trail = MedicationTrail(lines: lines)
+        for drug in ["lisinopril", "metformin", "naproxen", "omeprazole"] {
+            XCTAssertEqual(trail.statements(about: [drug]).last?.status, .stopped, drug)
+        }
+        XCTAssertEqual(trail.statements(about: ["sertraline"]).last?.status, .current)
+        let verifier = ItemVerifier(lines: lines, range: 1...5)
+        XCTAssertNotNil(verifier.medicationRejection(line: lines[4]!.deidentified, name: "trazodone", dose: "?"))
+        XCTAssertNil(verifier.medicationRejection(line: lines[5]!.deidentified, name: "sertraline", dose: "50 mg"))
+    }
+
+    /// The label of a list ("Intolerance:", "INTOLERANCES:") says what each entry after it is (invented lines).
+    func testAListLabelTypesItsEntries() {
+        let text = "Intolerance: codeine -- vomiting (2019).\nALLERGIES: latex (hives). INTOLERANCES: metformin (diarrhea); simvastatin (myalgia)"
+        let lines = RecordLines(ProtectedText(text, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        func isIntolerance(_ substance: String, _ line: Int) -> Bool {
+            ItemVerifier.intoleranceCues.contains(where: MentionCollector.statement(about: substance, onLine: line, in: lines).contains)
+        }
+        XCTAssertTrue(isIntolerance("codeine", 1))
+        XCTAssertTrue(isIntolerance("simvastatin", 2))
+        XCTAssertTrue(isIntolerance("metformin", 2))
+        XCTAssertFalse(isIntolerance("latex", 2))
+    }
+
     /// "From 30 mg to 60 mg" changes a dose; "from A to B" switches drugs. A section label or a clinician's name is no event.
     func testDoseChangeIsNoSwitchAndLabelsAreNoEvents() {
         XCTAssertEqual(ItemVerifier.statedStatus(drug: "sertraline", clause: " increase sertraline from 50 mg to 100 mg daily "), .changed)

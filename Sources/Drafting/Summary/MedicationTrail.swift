@@ -103,7 +103,7 @@ struct MedicationTrail {
             recordEnd.flatMap { end in Self.courseDays(lower).map { RecordLines.day(date, plus: $0) < end } }
         } ?? false
 
-        if var status = ItemVerifier.statedStatus(drug: keyWords[0], clause: lower) {
+        if var status = ItemVerifier.statedStatus(drug: keyWords[0], clause: lower) ?? Self.labelStatus(clause) {
             if status == .current, courseOver { status = .stopped }
             let dose = status == .changed ? doses.last : doses.first
             return Statement(line: line.number, date: date, status: status, dose: dose.map(text), explicit: true,
@@ -113,6 +113,15 @@ struct MedicationTrail {
         guard let dose = doses.first, !ItemVerifier.isTestWithValue(part) else { return nil }
         return Statement(line: line.number, date: date, status: courseOver ? .stopped : .current, dose: text(dose), explicit: courseOver,
                          started: false)
+    }
+
+    /// The status a list's label gives every drug after it ("Discontinued (do not restart): A, B, C", "Held: A, B"):
+    /// the words before the clause's first colon, when they are a short label stating one.
+    static func labelStatus(_ clause: String) -> MedicationStatus? {
+        guard let colon = clause.firstIndex(of: ":"), clause.distance(from: clause.startIndex, to: colon) <= 40 else { return nil }
+        let label = " " + clause[..<colon].lowercased() + " "
+        guard !ClinicalVocabulary.isDrugName(label.trimmingCharacters(in: .whitespaces)) else { return nil }
+        return ItemVerifier.statedStatus(drug: "\u{1}", clause: label)
     }
 
     /// The part of a clause that speaks of one drug when it names several ("stopped A, B 75 mg instead"):

@@ -118,14 +118,22 @@ struct MentionCollector {
     static func statement(about substance: String, onLine number: Int, in lines: RecordLines) -> String {
         guard let line = lines[number]?.deidentified.lowercased() else { return "" }
         let start = line.range(of: substance)?.lowerBound ?? line.startIndex
-        let rest = String(line[start...])
-        if rest.firstMatch(of: sentenceEnd) != nil || rest.trimmingCharacters(in: .whitespaces).hasSuffix(".") { return rest }
+        // The list's label before it ("Intolerance: tramadol -- confusion", "INTOLERANCES: A (x); B (y)") says what
+        // every entry after it is.
+        let label = line[..<start].matches(of: listLabel).last.map { String($0.output[0].substring ?? "") + " " } ?? ""
+        let own = String(line[start...])
+        // The statement ends with its sentence: "latex (hives). intolerances: ..." says nothing more of latex.
+        if let end = own.firstMatch(of: fullStop) { return label + own[..<end.range.lowerBound] }
+        let rest = label + own
+        if rest.trimmingCharacters(in: .whitespaces).hasSuffix(".") { return rest }
         let next = lines[number + 1]?.deidentified.lowercased() ?? ""
         let wrapped = next.firstMatch(of: sentenceEnd).map { String(next[..<$0.range.upperBound]) } ?? next
         return rest + " " + wrapped
     }
 
     nonisolated(unsafe) static let sentenceEnd = try! Regex(#"\.\s|;\s"#)
+    nonisolated(unsafe) static let fullStop = try! Regex(#"\.\s"#)
+    nonisolated(unsafe) static let listLabel = try! Regex(#"[a-z][a-z /-]{0,30}:"#)
 
     mutating func addLabLines(_ results: [LabLineExtractor.Result]) {
         for r in results {
