@@ -15,7 +15,7 @@ struct EvidenceThreshold: Equatable {
     /// Normalised unit ("%", "mg/dl", "mmhg", "cells/mcl", "kg/m2", "mmol/l", "ng/ml", "nmol/l").
     var unit: String
     /// The scale or measure the criterion names just before the limit ("karnofsky", "bmi"), whose number a passage may
-    /// give without a unit ("BMI 39.2", "Karnofsky 60").
+    /// give without a unit ("BMI 37.5", "Karnofsky 50").
     var label: String? = nil
 
     func isMet(by number: Double) -> Bool {
@@ -38,7 +38,7 @@ enum EvidenceThresholds {
         ("/µl", "cells/mcl", 1), ("kg/m2", "kg/m2", 1), ("kg/m²", "kg/m2", 1),
     ]
 
-    /// Scales and measures a record writes as a name and a number ("Karnofsky 60", "BMI 39.2", "AHI 13.8"): a limit a
+    /// Scales and measures a record writes as a name and a number ("Karnofsky 50", "BMI 37.5", "AHI 9.6"): a limit a
     /// criterion sets on one holds for the number written after its name, with or without a unit.
     static let scales = ["karnofsky", "kps", "ecog", "body mass index", "bmi", "apnea-hypopnea index", "ahi", "respiratory disturbance index",
                          "rdi", "oxygen desaturation index", "odi", "ejection fraction", "lvef", "phq-9", "gad-7", "moca", "mmse",
@@ -79,8 +79,8 @@ enum EvidenceThresholds {
         ["hba1c", "a1c"], ["platelets", "platelet count"],
     ]
 
-    /// The numbers `passage` (lowercased) writes just after the scale's name, or another name of it ("karnofsky 60",
-    /// "bmi of 39.2", "ahi: 13.8").
+    /// The numbers `passage` (lowercased) writes just after the scale's name, or another name of it ("karnofsky 50",
+    /// "bmi of 37.5", "ahi: 9.6").
     private static func values(after scale: String, in text: String) -> [Double] {
         (scaleAliases.first { $0.contains(scale) } ?? [scale]).flatMap { values(afterName: $0, in: text) }
     }

@@ -142,7 +142,7 @@ public struct CodeSuggester: Sendable {
                   let entry = table[answer], entry.billable, let evidence = locator.evidence(for: phrase.sentence) else { continue }
             // A later clause that adds a detail ("recurrent", "moderate") to the condition the leading clause
             // was coded for names the same condition, not a second one of its category.
-            // Unless it makes a default pick specific ("obesity", then "class 2"): both are kept, and the default
+            // Unless it makes a default pick specific ("obesity", then "class 3"): both are kept, and the default
             // gives way below (`mostSpecific`).
             if !phrase.isLeading, leadingPicks.contains(where: { $0.sentence == phrase.sentence.start && $0.category == entry.code.prefix(3) && !$0.isDefault })
                 || (!phrase.isLeading && Self.isDefault(entry.description)) {

@@ -12,7 +12,7 @@ struct ConditionPhrase: Equatable {
     let uncertain: String?
     /// "History of X": only personal-history codes fit.
     let isHistory: Bool
-    /// The words before the clause's first "of" ("onychomycosis" of "onychomycosis of the toenails of both feet"):
+    /// The words before the clause's first "of" ("tinea" of "tinea of the nails of the left foot"):
     /// the condition, when the words after only place it and no code is worded with them.
     var head: String? {
         guard !isHistory, let range = text.range(of: " of ", options: .caseInsensitive) else { return nil }

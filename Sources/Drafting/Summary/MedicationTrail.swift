@@ -115,7 +115,7 @@ struct MedicationTrail {
                          started: false)
     }
 
-    /// The status a list's label gives every drug after it ("Discontinued (do not restart): A, B, C", "Held: A, B"):
+    /// The status a list's label gives every drug after it ("Stopped (do not resume): A, B, C", "Held: A, B"):
     /// the words before the clause's first colon, when they are a short label stating one.
     static func labelStatus(_ clause: String) -> MedicationStatus? {
         guard let colon = clause.firstIndex(of: ":"), clause.distance(from: clause.startIndex, to: colon) <= 40 else { return nil }

@@ -118,7 +118,7 @@ struct MentionCollector {
     static func statement(about substance: String, onLine number: Int, in lines: RecordLines) -> String {
         guard let line = lines[number]?.deidentified.lowercased() else { return "" }
         let start = line.range(of: substance)?.lowerBound ?? line.startIndex
-        // The list's label before it ("Intolerance: tramadol -- confusion", "INTOLERANCES: A (x); B (y)") says what
+        // The list's label before it ("Intolerance: codeine -- vomiting", "INTOLERANCES: A (x); B (y)") says what
         // every entry after it is.
         let label = line[..<start].matches(of: listLabel).last.map { String($0.output[0].substring ?? "") + " " } ?? ""
         let own = String(line[start...])
@@ -261,7 +261,7 @@ struct MentionCollector {
 
     /// Medications are one item per drug: the first significant word when it names a drug on its own
     /// ("metoprolol succinate 50 mg" and "metoprolol"), else every significant word ("vitamin d3").
-    /// A name written with its strength ("losartan 25 mg tab", as a medication table's first column has it): the
+    /// A name written with its strength ("valsartan 80 mg tab", as a medication table's first column has it): the
     /// drug, and the strength as its dose.
     static func strengthApart(_ name: String) -> (name: String, strength: String?) {
         let extractor = FactExtractor(name)
