@@ -234,15 +234,16 @@ public struct CodeSuggester: Sendable {
         return result
     }
 
-    /// A default code ("unspecified", "without complications") picked for one part of a sentence is dropped when
-    /// a code of the same category was picked for the same sentence and says more: a combination code ("type 2
-    /// diabetes with diabetic CKD") already states what the part ("type 2 diabetes") names, and a code is reported
-    /// at its most specific.
+    /// A code that says the note gave no more detail: "unspecified" or "without complications".
     static func isDefault(_ description: String) -> Bool {
         let lower = description.lowercased()
         return lower.contains("unspecified") || lower.contains("without complications")
     }
 
+    /// A default code ("unspecified", "without complications") picked for one part of a sentence is dropped when
+    /// a code of the same category was picked for the same sentence and says more: a combination code ("type 2
+    /// diabetes with diabetic CKD") already states what the part ("type 2 diabetes") names, and a code is reported
+    /// at its most specific.
     static func mostSpecific(_ diagnoses: [CodeSuggestion]) -> [CodeSuggestion] {
         diagnoses.filter { d in
             guard isDefault(d.description) else { return true }

@@ -321,12 +321,12 @@ struct ConditionIndex: Sendable {
                 // A number in a term (a type, a stage) must be the phrase's own: "2" from "type 2 diabetes"
                 // elsewhere in the sentence is not a kidney disease stage.
                 if termWords.contains(where: { $0.contains(where: \.isNumber) && !phraseWords.contains($0) }) { continue }
+                if !termWords.isDisjoint(with: denied) { continue }
                 // What the code says is absent: ruled out when the sentence states it present, and counted as
                 // stated (a "without aura" code is worded as the note is) when the sentence states it absent.
-                if !termWords.isDisjoint(with: denied) { continue }
                 var termWeight = term.weight
                 if !term.absent.isEmpty, sentenceWords.isSuperset(of: term.absent) {
-                    guard let absence = sentenceWords.intersection(Self.absenceWords).first else { continue }
+                    guard let absence = Self.absenceWords.first(where: sentenceWords.contains) else { continue }
                     let added = Set(term.absent + [absence]).subtracting(termWords)
                     termWords.formUnion(added)
                     termWeight += added.reduce(0) { $0 + weight($1) }
@@ -402,7 +402,8 @@ struct ConditionIndex: Sendable {
     }
 
     static let sideWords: Set<String> = ["right", "left", "bilateral"]
-    static let absenceWords: Set<String> = ["without", "no", "not", "denies", "negative"]
+    /// In order of preference when a sentence has several: the one a "without" term is worded with first.
+    static let absenceWords = ["without", "no", "not", "denies", "negative"]
 
     /// The site a code's side names ("left ear") when its block or chapter names it too ("diseases of middle ear"):
     /// it goes without saying, as a note writes "left otitis media".
