@@ -474,6 +474,75 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(CodeSuggester.mostSpecific([combination, suggestion("E11.9", plain.description, start: 40)]).map(\.code), ["E11.22", "E11.9"])
     }
 
+    /// Headings written with spaces around a slash, after a Markdown or list marker, or naming recommendations open
+    /// the assessment; a "Problems" heading does only in a note without another.
+    func testHeadingVariantsOpenTheAssessment() {
+        func assessed(_ text: String) -> [String] { VisitNoteText(text).sentences.filter(\.inAssessment).map(\.text) }
+        XCTAssertEqual(assessed("HPI: ankle pain after a hike.\nASSESSMENT / PLAN:\n1. Ankle sprain."), ["ASSESSMENT / PLAN:", "Ankle sprain."])
+        XCTAssertEqual(assessed("Meds: none.\n## Impression & Plan\nBronchitis."), ["## Impression & Plan", "Bronchitis."])
+        XCTAssertEqual(assessed("Exam: wheeze.\n**Assessment and recommendations:** asthma."), ["**Assessment and recommendations:** asthma."])
+        XCTAssertEqual(assessed("HPI: one ED visit in May.\nProblems:\n1. Asthma, stable."), ["Problems:", "Asthma, stable."])
+        XCTAssertEqual(assessed("Problems: asthma, eczema.\nHPI: cough.\nAssessment: bronchitis."), ["Assessment: bronchitis."])
+    }
+
+    /// "ER" after a drug is its extended-release form; hospital or emergency care the note denies or dates to the
+    /// past is no decision of this visit; sending or recommending it is, even when declined.
+    func testHospitalCareMustBeDecidedAtThisVisit() {
+        XCTAssertEqual(column(level("Established patient.\nPlan: continue nifedipine ER 60 mg daily.\n"), .risk)?.level, "moderate")
+        XCTAssertEqual(column(level("Established patient.\nA/P: asthma, stable. No hospitalizations or ED visits this year.\n"), .risk)?.level, "minimal")
+        XCTAssertEqual(column(level("Established patient.\nA/P: pneumonia, was admitted in October, now resolved.\n"), .risk)?.level, "minimal")
+        XCTAssertEqual(column(level("Established patient.\nA/P: CHF, doing well since discharge.\n"), .risk)?.level, "minimal")
+        XCTAssertEqual(column(level("Established patient.\nPlan: sent to the ER by ambulance.\n"), .risk)?.level, "high")
+        XCTAssertEqual(column(level("Established patient.\nPlan: admission recommended; she declines after discussion.\n"), .risk)?.level, "high")
+    }
+
+    /// A worsening the sentence denies is none; a condition worded with what it lacks ("without status migrainosus")
+    /// is a problem, while the list's status codes are not.
+    func testDeniedWorseningAndStatusWords() throws {
+        XCTAssertFalse(MDMFinder.statesExacerbation("eczema - no flares since the last visit."))
+        XCTAssertFalse(MDMFinder.statesExacerbation("copd, without exacerbations this winter."))
+        XCTAssertTrue(MDMFinder.statesExacerbation("eczema flaring on the hands, no fever."))
+        let table = try Self.table()
+        let note = VisitNoteText("Assessment: migraine without aura, stable. Hx of kidney stones.")
+        let finder = MDMFinder(note: note, locate: Self.plainEvidence)
+        let migraine = AssessedProblem(sentence: note.sentences[0], phrase: "migraine without aura", entry: table["G43.009"]!)
+        XCTAssertEqual(finder.problems([migraine], hospitalization: false).mdmLevel, .low)
+        let history = AssessedProblem(sentence: note.sentences[1], phrase: "Hx of kidney stones", entry: table["Z87.442"]!)
+        XCTAssertEqual(finder.problems([history], hospitalization: false).elements, [])
+    }
+
+    /// Tests by more of their names; a test billed separately is listed and not counted; a clinic letter reviewed is
+    /// an external note.
+    func testMoreTestsSeparateBillingAndClinicLetters() {
+        let eeg = level("Established patient.\nA/P: epilepsy. EEG and a sleep study ordered.\n")
+        XCTAssertEqual(column(eeg, .data)?.elements.filter(\.counted).map(\.element), ["unique test ordered: EEG", "unique test ordered: sleep study"])
+        let billed = level("Established patient.\nECG today (billed separately): sinus rhythm.\nA/P: palpitations. TSH ordered.\n")
+        XCTAssertEqual(column(billed, .data)?.level, "minimal")
+        XCTAssertEqual(column(billed, .data)?.elements.first?.counted, false)
+        let letters = level("Established patient.\nI reviewed her previous clinic letters. CBC ordered today.\nA: anemia.\n")
+        XCTAssertEqual(column(letters, .data)?.level, "limited")
+    }
+
+    /// Shorthand the list spells otherwise: "w/o", a mixed-case abbreviation of the list's in lower case, "s/p", an
+    /// implanted defibrillator, a named epilepsy syndrome.
+    func testMoreShorthandFindsItsCodes() throws {
+        XCTAssertEqual(try codes("Migraine w/o aura", in: "Migraine w/o aura, not intractable.").first, "G43.009")
+        XCTAssertEqual(try codes("chronic hfpef", in: "chronic hfpef, euvolemic.").first, "I50.32")
+        XCTAssertEqual(try index().noteWords("hfpef"), ["heart", "failure", "preserved", "ejection", "fraction"])
+        XCTAssertEqual(try codes("s/p R cataract extraction").first, "Z98.41")
+        XCTAssertEqual(try codes("ICD in place").first, "Z95.810")
+        XCTAssertEqual(try codes("jme", in: "jme, not intractable, no status epilepticus.").first, "G40.B09")
+    }
+
+    /// A hypertensive kidney code with no kidney disease documented gives way to what the note supports.
+    func testHypertensiveKidneyCodeNeedsKidneyDisease() {
+        XCTAssertEqual(HypertensionCombination.withoutKidneyDisease("I13.10", codes: ["I13.10", "I50.22"], evidence: "Hypertensive heart disease with HFrEF."), "I11.0")
+        XCTAssertEqual(HypertensionCombination.withoutKidneyDisease("I13.10", codes: ["I13.10"], evidence: "Hypertensive heart disease."), "I11.9")
+        XCTAssertEqual(HypertensionCombination.withoutKidneyDisease("I12.9", codes: ["I12.9"], evidence: "HTN, above goal."), "I10")
+        XCTAssertNil(HypertensionCombination.withoutKidneyDisease("I12.9", codes: ["I12.9", "N18.31"], evidence: "HTN with CKD 3a."))
+        XCTAssertNil(HypertensionCombination.withoutKidneyDisease("I12.9", codes: ["I12.9"], evidence: "Hypertensive kidney disease."))
+    }
+
     // MARK: the task on the dev fixtures, with a real model
 
     struct Gold: Decodable {

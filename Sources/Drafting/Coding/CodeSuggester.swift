@@ -135,7 +135,10 @@ public struct CodeSuggester: Sendable {
             options.grammar = try Self.grammar(for: candidates)
             let result = try await backend.complete(prompt: builder.tokens(messages(phrase, candidates: candidates)), options: options)
             timings.count(result)
-            let answer = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            var answer = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            // A leading clause that is the very wording of one code ("gout", "hx kidney stones") names that condition;
+            // the model's "none" is for statements that name none (a test, a drug, an instruction).
+            if answer == "none", phrase.isLeading, let named = namedWhole(phrase, among: candidates) { answer = named }
             // The deterministic checks overrule the model: the answer must be one of the offered codes, in the
             // table, billable, and its sentence must be found in the input.
             guard answer != "none", candidates.contains(where: { $0.entry.code == answer }),
@@ -144,7 +147,10 @@ public struct CodeSuggester: Sendable {
             // was coded for names the same condition, not a second one of its category.
             // Unless it makes a default pick specific ("obesity", then "class 3"): both are kept, and the default
             // gives way below (`mostSpecific`).
+            // A later clause that is a whole code's wording by itself ("old MI" after "CAD without angina") names a
+            // second condition of the category, not a detail of the first.
             if !phrase.isLeading, leadingPicks.contains(where: { $0.sentence == phrase.sentence.start && $0.category == entry.code.prefix(3) && !$0.isDefault })
+                && namedWhole(phrase, among: candidates) != entry.code
                 || (!phrase.isLeading && Self.isDefault(entry.description)) {
                 continue
             }
@@ -174,6 +180,15 @@ public struct CodeSuggester: Sendable {
                             timings: timings)
     }
 
+    /// The one code among `candidates` whose wording the clause alone states, every word of it and no other word, or
+    /// nil.
+    func namedWhole(_ phrase: ConditionPhrase, among candidates: [ConditionIndex.Candidate]) -> String? {
+        let offered = Set(candidates.map(\.entry.code))
+        let whole = index.candidates(phrase: phrase.text, sentence: phrase.text, requiredWord: phrase.isHistory ? "history" : nil)
+            .filter { offered.contains($0.entry.code) && $0.termCoverage >= 1 - 1e-9 && $0.phraseCoverage >= 1 - 1e-9 }
+        return whole.count == 1 ? whole[0].entry.code : nil
+    }
+
     /// The Z79 codes for drugs the note shows the patient taking (`LongTermDrugUse`), read from the whole note,
     /// since a medication list or a plan line documents use wherever it stands.
     func longTermDrugCodes(_ note: VisitNoteText, already: [String], locator: EvidenceLocator) -> [CodeSuggestion] {
@@ -186,9 +201,21 @@ public struct CodeSuggester: Sendable {
         }
     }
 
-    /// Essential hypertension gives way to the combination code for the kidney disease or heart failure coded
-    /// beside it (`HypertensionCombination`), keeping its evidence.
-    func hypertensionCombined(_ diagnoses: [CodeSuggestion]) -> [CodeSuggestion] {
+    /// A hypertensive kidney code without the kidney disease gives way to what the note supports, and essential
+    /// hypertension to the combination code for the kidney disease or heart failure coded beside it
+    /// (`HypertensionCombination`), each keeping its evidence.
+    func hypertensionCombined(_ picked: [CodeSuggestion]) -> [CodeSuggestion] {
+        var diagnoses = picked
+        for i in diagnoses.indices {
+            guard let supported = HypertensionCombination.withoutKidneyDisease(diagnoses[i].code, codes: picked.map(\.code),
+                                                                              evidence: diagnoses[i].evidence.quote),
+                  let entry = table[supported], entry.billable else { continue }
+            if diagnoses.contains(where: { $0.code == entry.code }) { diagnoses[i].code = ""; continue }
+            diagnoses[i].code = entry.code
+            diagnoses[i].description = entry.description
+            diagnoses[i].moreSpecific = nil
+        }
+        diagnoses.removeAll { $0.code.isEmpty }
         let evidence = { (code: String) in diagnoses.first { $0.code == code }?.evidence.quote ?? "" }
         guard let combined = HypertensionCombination.code(for: diagnoses.map(\.code), evidence: evidence), let entry = table[combined],
               entry.billable, !diagnoses.contains(where: { $0.code == combined }) else { return diagnoses }

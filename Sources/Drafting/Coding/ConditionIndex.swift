@@ -33,6 +33,9 @@ struct ConditionIndex: Sendable {
     let idf: [String: Double]
     /// Abbreviations read from the list's own wording, to the essential words they stand for.
     let listAbbreviations: [String: [String]]
+    /// Those of `listAbbreviations` the list writes in mixed case ("HFrEF"): no English word, so a note may write
+    /// them in lower case too.
+    let mixedCaseAbbreviations: Set<String>
 
     static let minimumTermCoverage = 0.75
     static let minimumPhraseCoverage = 0.5
@@ -72,7 +75,9 @@ struct ConditionIndex: Sendable {
         "svt": "supraventricular tachycardia", "lbbb": "left bundle branch block", "rbbb": "right bundle branch block",
         "hlp": "hyperlipidemia", "hypothyroid": "hypothyroidism", "hyperthyroid": "hyperthyroidism", "cp": "chest pain",
         "gdm": "gestational diabetes mellitus", "tb": "tuberculosis", "ltbi": "latent tuberculosis infection",
-        "hcv": "hepatitis c", "hbv": "hepatitis b", "hep": "hepatitis",
+        "hcv": "hepatitis c", "hbv": "hepatitis b", "hep": "hepatitis", "jme": "juvenile myoclonic epilepsy",
+        "icd": "implantable cardioverter defibrillator", "aicd": "automatic implantable cardioverter defibrillator",
+        "w/o": "without", "s/p": "status",
         // Parts of one organ only, named by the organ as the list does.
         "turbinate": "nasal turbinate", "turbinates": "nasal turbinates", "toenail": "toe nail", "toenails": "toe nails",
         "fingernail": "finger nail", "fingernails": "finger nails",
@@ -143,6 +148,7 @@ struct ConditionIndex: Sendable {
         // Abbreviations the list itself gives after a term ("... ejection fraction [HFrEF]", "... disease (CKD)"):
         // a note writing one in capitals means the words of the term around it.
         var harvested: [String: [String]] = [:]
+        var mixedCase = Set<String>()
         for entry in table.entries {
             for text in [entry.description] + entry.inclusionTerms + entry.includes {
                 for segment in text.split(whereSeparator: { $0 == "," || $0 == ";" }) {
@@ -155,11 +161,13 @@ struct ConditionIndex: Sendable {
                         guard let first = expansion.first, first.first == key.first, expansion.count >= 2 else { continue }
                         if let known = harvested[key], known.count <= expansion.count { continue }
                         harvested[key] = expansion
+                        if abbreviation.dropFirst().contains(where: \.isLowercase) { mixedCase.insert(key) }
                     }
                 }
             }
         }
         self.listAbbreviations = harvested
+        self.mixedCaseAbbreviations = mixedCase
         let total = Double(terms.count)
         var idf: [String: Double] = [:]
         for (word, count) in documentFrequency { idf[word] = log(total / Double(count)) + 1 }
@@ -247,18 +255,21 @@ struct ConditionIndex: Sendable {
     }
 
     /// A note's words: ``words(_:)``, and an abbreviation that the list gives for a term, when the note writes it
-    /// in capitals, spelled out as that term.
+    /// in capitals (or, for a mixed-case one, in any case), spelled out as that term.
     func noteWords(_ text: String) -> [String] {
         var expanded = ""
         for token in Self.withoutDurations(text).split(separator: " ", omittingEmptySubsequences: false) {
             let bare = token.trimmingCharacters(in: .punctuationCharacters)
-            if bare.filter(\.isUppercase).count >= 2, let words = listAbbreviations[bare.lowercased()] {
+            let key = bare.lowercased()
+            if bare.filter(\.isUppercase).count >= 2 || mixedCaseAbbreviations.contains(key), let words = listAbbreviations[key] {
                 expanded += " " + token.replacingOccurrences(of: bare, with: words.joined(separator: " "))
             } else {
                 expanded += " " + token
             }
         }
-        return Self.words(expanded.replacingOccurrences(of: "-", with: " "))
+        // A device "in place" is the list's "presence of" it.
+        let present = expanded.replacingOccurrences(of: #"(?i)\bin place\b"#, with: " presence ", options: .regularExpression)
+        return Self.words(present.replacingOccurrences(of: "-", with: " "))
     }
 
     /// How long a complaint has lasted ("x 4 days", "for 2 weeks") describes the course, never the condition.
@@ -321,7 +332,9 @@ struct ConditionIndex: Sendable {
                 // A number in a term (a type, a stage) must be the phrase's own: "2" from "type 2 diabetes"
                 // elsewhere in the sentence is not a kidney disease stage.
                 if termWords.contains(where: { $0.contains(where: \.isNumber) && !phraseWords.contains($0) }) { continue }
-                if !termWords.isDisjoint(with: denied) { continue }
+                // A term worded with the same negation ("not intractable") states what the sentence denies.
+                let ownNegations = Set(term.words.indices.dropFirst().filter { term.words[$0 - 1] == "not" }.map { term.words[$0] })
+                if !termWords.subtracting(ownNegations).isDisjoint(with: denied) { continue }
                 // What the code says is absent: ruled out when the sentence states it present, and counted as
                 // stated (a "without aura" code is worded as the note is) when the sentence states it absent.
                 var termWeight = term.weight

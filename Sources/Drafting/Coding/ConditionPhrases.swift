@@ -80,10 +80,17 @@ enum ConditionPhrases {
         }
         clauses.append(current)
         var kept: [(text: String, uncertain: String?)] = []
+        // A negated clause names no condition, but says what the condition is not ("not intractable", "no status
+        // epilepticus"), which a code may be worded with: it stays in the context.
+        var negated: [String] = []
         for raw in clauses.flatMap({ $0.components(separatedBy: " - ") }) {
             let clause = raw.trimmingCharacters(in: .whitespaces)
             let lower = clause.lowercased()
-            if clause.isEmpty || negationStarts.contains(where: { lower.hasPrefix($0) }) { continue }
+            if clause.isEmpty { continue }
+            if negationStarts.contains(where: { lower.hasPrefix($0) }) {
+                negated.append(clause)
+                continue
+            }
 
             var cut = clause.endIndex
             var uncertain: String?
@@ -98,7 +105,7 @@ enum ConditionPhrases {
             }
             kept.append((String(clause[..<cut]).trimmingCharacters(in: .whitespaces), uncertain))
         }
-        let context = kept.map(\.text).joined(separator: " ")
+        let context = (kept.map(\.text) + negated).joined(separator: " ")
         var result: [ConditionPhrase] = []
         for (position, (text, uncertain)) in kept.enumerated() {
             let isLeading = position == 0

@@ -12,6 +12,20 @@ enum HypertensionCombination {
         pattern: #"\b(?:not|un)(?:\s+)?related to (?:the |her |his )?(?:hypertension|htn|blood pressure)\b|\bnot (?:due to|from|caused by) (?:the |her |his )?(?:hypertension|htn)\b"#,
         options: [.caseInsensitive])
 
+    static let kidneyWords = ["kidney", "renal", "ckd", "nephropathy", "esrd", "dialysis"]
+
+    /// A hypertensive kidney code (I12, I13) picked with no kidney disease coded beside it and none named in its
+    /// evidence claims a condition the note does not document. It gives way to what the note does support: the
+    /// heart disease an I13 code also names (I11.0 with heart failure coded, else I11.9), or hypertension alone.
+    /// Nil when the code stands.
+    static func withoutKidneyDisease(_ code: String, codes: [String], evidence: String) -> String? {
+        guard code.hasPrefix("I12") || code.hasPrefix("I13"), !codes.contains(where: { $0.hasPrefix("N18") }) else { return nil }
+        let lower = evidence.lowercased()
+        guard !kidneyWords.contains(where: lower.contains) else { return nil }
+        if code.hasPrefix("I12") { return essential }
+        return codes.contains { $0.hasPrefix("I50") } ? "I11.0" : "I11.9"
+    }
+
     /// The combination code for `codes`, or nil when hypertension is not coded with either condition.
     static func code(for codes: [String], evidence: (String) -> String) -> String? {
         guard codes.contains(essential) else { return nil }

@@ -58,8 +58,13 @@ struct MDMFinder {
     /// treatment goal.
     static let offGoal = try! NSRegularExpression(pattern: #"\b(?:above|below|off|not at|short of)(?:\s+[\w-]+){0,2}\s+(?:goal|target)\b"#)
 
+    /// A worsening the sentence denies ("no flares since the last visit", "without progression") is none.
+    static let deniedWorsening = try! NSRegularExpression(
+        pattern: #"\b(?:no|not|without|denies|nor)\s+(?:[\w-]+\s+)?(?:flares?|flaring|flared|worsening|worse|exacerbations?|progression|progressing|side effects?)\b"#)
+
     static func statesExacerbation(_ lower: String) -> Bool {
-        exacerbationCues.contains { lower.contains($0) } || offGoal.firstMatch(in: lower, range: NSRange(lower.startIndex..., in: lower)) != nil
+        let stated = deniedWorsening.stringByReplacingMatches(in: lower, range: NSRange(lower.startIndex..., in: lower), withTemplate: " ")
+        return exacerbationCues.contains { stated.contains($0) } || offGoal.firstMatch(in: stated, range: NSRange(stated.startIndex..., in: stated)) != nil
     }
 
     static let severeCues = ["severe exacerbation", "life-threatening", "threat to life"]
@@ -78,8 +83,10 @@ struct MDMFinder {
         guard let letter = code.first, let number = Int(code.dropFirst().prefix(2)) else { return false }
         return letter == "C" || (letter == "D" && number <= 49)
     }
-    /// A status code (long-term drug use, history, status after) records context, not a problem managed today.
-    static let statusDescriptionCues = ["long term (current) use", "personal history", "family history", "status"]
+    /// A status code (the list's Z codes: long-term drug use, history, status after) records context, not a problem
+    /// managed today. The cues catch the few history codes outside Z; "status" alone would also catch a condition
+    /// worded with what it lacks ("without status migrainosus").
+    static let statusDescriptionCues = ["long term (current) use", "personal history", "family history"]
 
     func problems(_ assessed: [AssessedProblem], hospitalization: Bool) -> MDMColumnResult {
         var elements: [MDMElement] = []
@@ -88,7 +95,7 @@ struct MDMFinder {
         var seenSentences = Set<Int>()
         for problem in assessed {
             let description = problem.entry.description.lowercased()
-            if Self.statusDescriptionCues.contains(where: { description.contains($0) }) { continue }
+            if problem.entry.code.hasPrefix("Z") || Self.statusDescriptionCues.contains(where: { description.contains($0) }) { continue }
             guard let evidence = locate(problem.sentence) else { continue }
             let lower = problem.phrase.lowercased() + " " + description
             let chronic = Self.chronicWords.contains { lower.contains($0) } || Self.isNeoplasm(problem.entry.code)
@@ -150,6 +157,13 @@ struct MDMFinder {
         ("echocardiogram", ["echocardiogram"]), ("ECG", ["ecg", "ekg", "electrocardiogram"]), ("spirometry", ["spirometry"]),
         ("strep test", ["strep test", "rapid strep"]), ("throat culture", ["throat culture"]), ("blood culture", ["blood culture"]), ("wound culture", ["wound culture"]), ("influenza test", ["influenza test", "flu test"]),
         ("COVID-19 test", ["covid test", "covid-19 test", "sars-cov-2"]), ("ESR", ["esr", "sed rate"]), ("CRP", ["crp"]),
+        ("EEG", ["eeg", "electroencephalogram"]), ("EMG and nerve conduction study", ["emg", "nerve conduction"]),
+        ("pulmonary function tests", ["pft", "pulmonary function"]), ("alpha-1 antitrypsin", ["alpha-1 antitrypsin", "alpha 1 antitrypsin"]),
+        ("uric acid", ["uric acid"]), ("Holter monitor", ["holter"]), ("stress test", ["stress test"]),
+        ("sleep study", ["sleep study", "polysomnogra"]), ("bone density scan", ["dxa", "dexa", "bone density"]),
+        ("mammogram", ["mammogra"]), ("lipase", ["lipase"]), ("pregnancy test", ["pregnancy test", " hcg "]),
+        ("urine drug screen", ["urine drug screen", "urine toxicology"]), ("rheumatoid factor", ["rheumatoid factor"]),
+        ("antinuclear antibody", [" ana ", "antinuclear"]), ("creatine kinase", ["creatine kinase", " ck "]), ("Doppler study", ["doppler"]),
     ]
     static let orderCues = ["order", "obtain", "draw", "send", "today", "check "]
     static let reviewCues = ["reviewed", "review of"]
@@ -164,7 +178,11 @@ struct MDMFinder {
     }
     static let externalNoteCues = ["note from", "notes from", "records reviewed", "outside records", "outside notes",
                                    "records from", "letter from", "discharge summary", "outside note", "external note",
-                                   "outside consult"]
+                                   "outside consult", "clinic letter", "referral note", "referral letter", "consult note",
+                                   "consultation note", "prior records", "previous records", "old records"]
+    /// A test the practice reports on its own ("ECG today, billed separately") is paid with its interpretation and
+    /// does not count again toward the visit's data.
+    static let billedSeparatelyCues = ["billed separately", "separately billed", "reported separately", "separately reported"]
     /// "Outside dermatology note", "external cardiology records": an adjective of origin, a specialty, then the document.
     static let externalNotePattern = try! NSRegularExpression(pattern: #"\b(?:outside|external)\s+(?:\w+\s+){0,2}(?:note|notes|records|letter|report|consult)\b"#)
     static let historianCues = ["history obtained from", "history from his", "history from her", "history from the",
@@ -201,6 +219,12 @@ struct MDMFinder {
                 } else {
                     interpretation = true
                     elements.append(MDMElement(element: "independent interpretation of a test", counted: true, reason: nil, evidence: evidence))
+                }
+            } else if !named.isEmpty, Self.billedSeparatelyCues.contains(where: { lower.contains($0) }) {
+                for test in named {
+                    elements.append(MDMElement(element: "test: \(test)", counted: false,
+                                               reason: "billed separately: a test reported on its own is not counted again in the visit's data",
+                                               evidence: evidence))
                 }
             } else if !named.isEmpty {
                 let isOrder = Self.orderCues.contains { lower.contains($0) } && !later
@@ -246,7 +270,22 @@ struct MDMFinder {
 
     // MARK: risk
 
-    static let hospitalCues = ["admit", "admission", "hospitaliz", "emergency department", " ed ", " ed.", " er ", "911", "transfer to"]
+    static let hospitalCues = ["admit", "admission", "hospitaliz", "emergency department", "emergency room", " ed ", " ed.", "911",
+                               "transfer to"]
+    /// "ER" is the emergency room where a place is meant ("sent to the ER", "ER visit"); after a drug's name it is the
+    /// extended-release form.
+    static let emergencyRoom = try! NSRegularExpression(pattern: #"\b(?:to|the|in|from|via|an)\s+er\b|\ber\s+(?:visit|evaluation|now)\b"#)
+    /// Hospital or emergency care the sentence denies ("no hospitalizations") or dates to the past ("was admitted in
+    /// May", "since discharge"): a history, not a decision of this visit.
+    static let deniedOrPastCare = try! NSRegularExpression(pattern: #"\b(?:no|denies|without|never|not)\s+(?:[\w-]+\s+){0,2}(?:hospitaliz\w*|admissions?|admitted|ed|er|emergency (?:department|room)) ?(?:visits?)?|\b(?:was|were|been|had been)\s+(?:\w+\s+)?(?:admitted|hospitalized)\b|\b(?:admitted|hospitalized|discharged)\s+(?:in|on|last|from|to)\b|\b(?:recent|prior|previous|last)\s+(?:\w+\s+)?(?:admissions?|hospitalizations?|ed visits?|er visits?)|\bsince (?:discharge|the admission|hospitalization)\b"#)
+
+    /// Whether `lower` (a sentence, lowercased and padded with spaces) speaks of hospital or emergency care that
+    /// is not denied or past.
+    static func mentionsHospitalCare(_ lower: String) -> Bool {
+        let current = deniedOrPastCare.stringByReplacingMatches(in: lower, range: NSRange(lower.startIndex..., in: lower), withTemplate: " ")
+        return hospitalCues.contains(where: current.contains)
+            || emergencyRoom.firstMatch(in: current, range: NSRange(current.startIndex..., in: current)) != nil
+    }
     static let conditionalCues = [" if ", "should", "precaution", "as needed for", "would "]
     static let overTheCounterCues = ["over the counter", "otc", "nonprescription"]
     /// Drugs sold over the counter at the doses notes usually give.
@@ -284,7 +323,7 @@ struct MDMFinder {
         for sentence in note.sentences where sentence.inAssessment {
             let lower = " " + sentence.lower + " "
             guard let evidence = locate(sentence) else { continue }
-            if Self.hospitalCues.contains(where: { lower.contains($0) }) {
+            if Self.mentionsHospitalCare(lower) {
                 if Self.conditionalCues.contains(where: { lower.contains($0) }) {
                     elements.append(MDMElement(element: "hospital or emergency care mentioned", counted: false,
                                                reason: "conditional (a return precaution), not a decision made at this visit", evidence: evidence))

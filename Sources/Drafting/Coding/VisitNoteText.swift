@@ -23,9 +23,13 @@ struct VisitNoteText: Sendable {
 
     /// Headings that open the assessment and plan, as the first word(s) of a line, before a colon or on their own.
     static let assessmentHeadings = [
-        "assessment and plan", "assessment & plan", "assessment/plan", "assessment", "a/p", "a&p", "a", "p", "plan",
-        "impression and plan", "impression/plan", "impression", "diagnoses", "diagnosis", "dx",
+        "assessment and plan", "assessment&plan", "assessment/plan", "assessment and recommendations", "assessment", "a/p",
+        "a&p", "a", "p", "plan", "impression and plan", "impression&plan", "impression/plan", "impression and recommendations", "impression",
+        "recommendations", "diagnoses", "diagnosis", "dx",
     ]
+    /// A "Problems" heading opens the assessment only in a note without any of the headings above: beside them it is
+    /// the chart's list of what the patient has, not what this visit assessed.
+    static let problemHeadings = ["problems"]
 
     /// Abbreviations whose period does not end a sentence.
     static let abbreviations: Set<String> = ["dr", "mr", "mrs", "ms", "st", "vs", "no", "approx", "e.g", "i.e", "pt", "wt", "ht"]
@@ -37,10 +41,11 @@ struct VisitNoteText: Sendable {
         var lineNumber = 0
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let unlabeledAssessment = Self.unlabeledAssessmentLines(lines)
+        let problemsOpen = !lines.contains(where: Self.opensAssessment)
         for line in lines {
             lineNumber += 1
             let scalars = Array(line.unicodeScalars)
-            if Self.opensAssessment(line) { inAssessment = true }
+            if Self.opensAssessment(line) || (problemsOpen && Self.heading(line, among: Self.problemHeadings) != nil) { inAssessment = true }
             let inAssessment = inAssessment || unlabeledAssessment.contains(lineNumber)
             for (start, end) in Self.sentenceRanges(scalars) {
                 var view = String.UnicodeScalarView()
@@ -87,10 +92,14 @@ struct VisitNoteText: Sendable {
         return label.split(separator: " ").count <= 3 && label.allSatisfy { $0.isLetter || $0 == " " || $0 == "/" || $0 == "&" }
     }
 
-    /// The heading that opens the assessment on `line`, if any.
-    static func heading(_ line: String) -> String? {
-        let lower = line.trimmingCharacters(in: .whitespaces).lowercased()
-        for heading in assessmentHeadings where lower.hasPrefix(heading) {
+    /// The heading of `headings` that opens `line`, if any. A Markdown or list marker before it ("## ", "# ", "**")
+    /// and spaces around a slash or an ampersand ("Assessment / Plan") do not change the heading.
+    static func heading(_ line: String, among headings: [String] = assessmentHeadings) -> String? {
+        var lower = line.trimmingCharacters(in: .whitespaces).lowercased()
+        while let first = lower.first, first == "#" || first == "*" { lower.removeFirst() }
+        lower = lower.trimmingCharacters(in: .whitespaces)
+        lower = lower.replacingOccurrences(of: #"\s*([/&])\s*"#, with: "$1", options: .regularExpression)
+        for heading in headings where lower.hasPrefix(heading) {
             let rest = lower.dropFirst(heading.count)
             if rest.isEmpty || rest.hasPrefix(":") || (heading.count > 2 && rest.hasPrefix(" -")) { return heading }
         }
