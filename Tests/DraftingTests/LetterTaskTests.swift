@@ -363,6 +363,58 @@ final class AppealTests: XCTestCase {
                        EvidenceRecency.dates(in: "02/20/2026").first, "a planned date is not the visit")
     }
 
+    /// Lengths in centimetres and millimetres, of dimensions too ("1.1 x 0.8 cm" has no side of 1.5 cm), and a value
+    /// given as what it was before ("was 3.9 cm") is not the finding; a pressure in cm H2O is no length.
+    func testLengthsDimensionsAndEarlierValues() {
+        assertEvidence(for: "A residual lesion of at least 2 cm on the latest MRI.",
+                       shown: ["MRI 05/2026: residual lesion 2.4 x 1.1 cm.", "MRI 05/2026: residual lesion measures 22 mm."],
+                       notShown: ["MRI 05/2026: residual lesion 1.1 x 0.8 cm (was 3.9 cm).", "MRI 05/2026: residual lesion 17 x 9 mm."])
+        XCTAssertEqual(EvidenceThresholds.parse("CPAP at 10 cm H2O or more.").map(\.unit), ["cmh2o"])
+    }
+
+    /// A span that has lasted "since" a date is measured to the visit, nights count as days, and the time limits are
+    /// checked on the clinician's copy (the model's copy holds date placeholders).
+    func testSinceADateAndNightsAgainstAMinimumDuration() {
+        let visit = EvidenceRecency.dates(in: "11/20/2026").first
+        let criterion = "Multiple daily insulin injections for at least 6 months."
+        XCTAssertFalse(EvidencePassages.meetsTimeLimits("Since 08/02/2026: glargine nightly and lispro with meals.", criterion: criterion, visit: visit))
+        XCTAssertTrue(EvidencePassages.meetsTimeLimits("Since 02/02/2026: glargine nightly and lispro with meals.", criterion: criterion, visit: visit))
+        XCTAssertFalse(EvidencePassages.meetsTimeLimits("Cervical collar tried for 10 nights.", criterion: "A trial of at least 14 days.", visit: visit))
+    }
+
+    /// A request for one side: a passage about the other side only is not evidence, unless the criterion asks about it.
+    func testThePassageMustBeAboutTheRequestedSide() {
+        let rationale = "Re: knee\nRequested procedure: right total knee arthroplasty.\nThe left knee is normal."
+        let side = EvidencePassages.requestSide(of: rationale)
+        XCTAssertEqual(side, "right")
+        XCTAssertTrue(EvidencePassages.isAboutOtherSide("Left knee joint space 5 mm.", requestSide: side, criterion: "Joint space narrowing of the affected knee."))
+        XCTAssertFalse(EvidencePassages.isAboutOtherSide("Right knee joint space 1 mm.", requestSide: side, criterion: "Joint space narrowing of the affected knee."))
+        XCTAssertFalse(EvidencePassages.isAboutOtherSide("Left knee normal.", requestSide: side, criterion: "The contralateral knee was examined."))
+    }
+
+    /// A heading or a bare label shares a word with a criterion but states nothing.
+    func testHeadingsAndBareLabelsAreNoEvidence() {
+        XCTAssertTrue(EvidencePassages.isLabelOnly("Physician ......", recordIsUpperCase: false))
+        XCTAssertTrue(EvidencePassages.isLabelOnly("VIDEO VISIT / DME ORDER", recordIsUpperCase: false))
+        XCTAssertFalse(EvidencePassages.isLabelOnly("VIDEO VISIT / DME ORDER", recordIsUpperCase: true))
+        XCTAssertFalse(EvidencePassages.isLabelOnly("HbA1c 9.2%", recordIsUpperCase: false))
+        XCTAssertFalse(EvidencePassages.isLabelOnly("Seen in clinic today.", recordIsUpperCase: false))
+    }
+
+    /// "X confirmed by A or B": the passage must name A or B; words most of the policy's criteria share do not make
+    /// a passage about one criterion.
+    func testConfirmationMeansAndPolicyWords() {
+        assertEvidence(for: "Celiac disease confirmed by a positive tissue transglutaminase IgA or by duodenal biopsy.",
+                       shown: ["Duodenal biopsy 03/2026: villous atrophy, Marsh 3a.", "Tissue transglutaminase IgA 140 U/mL (positive)."],
+                       notShown: ["Diagnosed with celiac disease by her previous gastroenterologist."])
+        let criteria = ["The walker is needed for mobility in the home.", "The member can use the walker safely.",
+                        "The member's weight is within the walker's limit of 300 pounds.", "A physical therapy evaluation of gait."]
+        let words = EvidencePassages.policyWords(criteria)
+        XCTAssertTrue(words.contains("walker"))
+        XCTAssertFalse(EvidencePassages.isEvidence("Walker ordered at the last visit has a seat.", criterion: criteria[2], policyWords: words))
+        XCTAssertTrue(EvidencePassages.isEvidence("Weight 210 pounds today.", criterion: criteria[2], policyWords: words))
+    }
+
     /// A plan, an order or a referral shows what is intended, not what was done; it is evidence only for a
     /// criterion about the order itself, or when it says a current treatment continues.
     func testAPlanIsNotEvidenceThatSomethingWasDone() {

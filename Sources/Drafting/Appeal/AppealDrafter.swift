@@ -87,14 +87,22 @@ public struct AppealDrafter: Sendable {
             return copy
         }
         let visit = EvidenceRecency.visitDate(of: rationale.text, passages: restored)
+        let side = EvidencePassages.requestSide(of: rationale.text)
+        let policyWords = EvidencePassages.policyWords(criteria.criteria.map(\.text))
+        let letters = rationale.text.filter(\.isLetter)
+        let recordIsUpperCase = letters.filter(\.isUppercase).count * 10 >= letters.count * 9
         for (index, criterion) in criteria.criteria.enumerated() {
             progress?(index, criteria.criteria.count)
             let recency = EvidenceRecency(criterion.text)
             let candidates = EvidencePassages.candidates(for: criterion.text, in: passages, limit: candidatesPerCriterion)
-                .filter { EvidencePassages.isEvidence(passages[$0].text, criterion: criterion.text, inPlanSection: passages[$0].inPlanSection) }
+                .filter { EvidencePassages.isEvidence(passages[$0].text, criterion: criterion.text, inPlanSection: passages[$0].inPlanSection,
+                                                      policyWords: policyWords) }
                 .filter { candidate in
-                    guard let recency, let visit else { return true }
-                    return !recency.excludes(restored[candidate].text, reference: visit)
+                    let text = restored[candidate].text
+                    if let recency, let visit, recency.excludes(text, reference: visit) { return false }
+                    return EvidencePassages.meetsTimeLimits(text, criterion: criterion.text, visit: visit)
+                        && !EvidencePassages.isAboutOtherSide(text, requestSide: side, criterion: criterion.text)
+                        && !EvidencePassages.isLabelOnly(text, recordIsUpperCase: recordIsUpperCase)
                 }
             var chosen: [Int] = []
             if !candidates.isEmpty {

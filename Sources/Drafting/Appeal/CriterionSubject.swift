@@ -25,15 +25,21 @@ struct CriterionSubject {
     /// The criterion is about the request itself (its dose, its order, its regimen), which the plan states.
     let concernsTheRequest: Bool
 
-    init(_ criterion: String) {
+    /// `policyWords`: words most of the policy's criteria share (`EvidencePassages.policyWords`), left out of the
+    /// subject words unless nothing else names it.
+    init(_ criterion: String, policyWords: Set<String> = []) {
         let full = criterion.lowercased()
         var head = Self.withoutContextClauses(full)
+        // "X confirmed by A or by B": what must be shown is A or B; a passage naming X alone does not confirm it.
+        if let means = Self.confirmationMeans(head), !Self.subjectParts(of: means).words.isEmpty { head = means }
         var parts = Self.subjectParts(of: head)
         // A criterion that is all context ("Not given together with another anticoagulant") is about that context.
         if parts.therapies.isEmpty && parts.words.isEmpty {
             head = full
             parts = Self.subjectParts(of: full)
         }
+        let distinctive = parts.words.subtracting(policyWords)
+        if !distinctive.isEmpty || !parts.therapies.isEmpty { parts.words = distinctive }
         (therapies, words) = parts
         asksForAbsence = Self.absencePhrases.contains { Self.containsPhrase(head, $0) }
         // Criteria name their subject first ("The prescription states ...", "Dosing of 40 mg ..."); a request word
@@ -89,6 +95,15 @@ struct CriterionSubject {
     }
 
     // MARK: Reading the criterion
+
+    static let confirmationMarkers = [" confirmed by ", " proven by ", " demonstrated by ", " established by ", " evidenced by ",
+                                      " verified by "]
+
+    /// The means of confirmation a criterion names after one of `confirmationMarkers`, or nil.
+    static func confirmationMeans(_ text: String) -> String? {
+        let found = confirmationMarkers.compactMap { text.range(of: $0) }.min { $0.lowerBound < $1.lowerBound }
+        return found.map { String(text[$0.upperBound...]) }
+    }
 
     private static func subjectParts(of text: String) -> (therapies: [Therapy], words: Set<String>) {
         // A class narrowed by the drugs in parentheses after it ("an SSRI (sertraline or citalopram)")

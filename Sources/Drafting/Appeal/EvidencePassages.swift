@@ -32,6 +32,18 @@ enum EvidencePassages {
         return passages
     }
 
+    /// Words most of a policy's criteria share (the service itself, "bed" in a hospital-bed policy): sharing one of
+    /// them does not make a passage about a particular criterion. Those in at least half of the criteria, when there
+    /// are three or more.
+    static func policyWords(_ criteria: [String]) -> Set<String> {
+        guard criteria.count >= 3 else { return [] }
+        var counts: [String: Int] = [:]
+        for criterion in criteria {
+            for word in Set(ItemVerifier.significantWords(criterion).map(singular)) { counts[word, default: 0] += 1 }
+        }
+        return Set(counts.filter { $0.value * 2 >= criteria.count }.keys)
+    }
+
     /// Section labels under which a note says what is to be done.
     static let planLabels: Set<String> = ["plan", "p", "orders", "recommendations", "recommendation", "next steps", "disposition"]
 
@@ -76,18 +88,54 @@ enum EvidencePassages {
 
     /// Whether `passage` may be offered as evidence for `criterion` at all: it names the criterion's subject, does
     /// not negate it, and, when the criterion asks for an absence, states one. The model chooses only among these.
-    static func isEvidence(_ passage: String, criterion: String, inPlanSection: Bool = false) -> Bool {
-        let subject = CriterionSubject(criterion)
+    static func isEvidence(_ passage: String, criterion: String, inPlanSection: Bool = false, policyWords: Set<String> = []) -> Bool {
+        let subject = CriterionSubject(criterion, policyWords: policyWords)
         // A relative's condition ("father had a foot ulcer") documents nothing about the patient, unless the
         // criterion asks about the family.
         if ItemVerifier.isAboutRelative(passage), !ItemVerifier.isAboutRelative(criterion) { return false }
         guard subject.isNamed(in: passage), !negatesShared(passage, criterion: criterion),
               !EvidenceThresholds.contradicts(passage, thresholds: EvidenceThresholds.parse(criterion)),
-              !EvidenceThresholds.shorterThanRequired(passage, minimums: EvidenceThresholds.minimumDurations(criterion)),
-              !EvidenceThresholds.laterThanAllowed(passage, latest: EvidenceThresholds.latestTimeOfDay(criterion)) else { return false }
+              meetsTimeLimits(passage, criterion: criterion, visit: nil) else { return false }
         if !subject.concernsTheRequest && (statesIntent(passage) || (inPlanSection && !statesCurrentState(passage))) { return false }
         if asksForCurrent(criterion), describesEarlierState(passage) { return false }
         return !subject.asksForAbsence || subject.isNegated(in: passage)
+    }
+
+    /// The time limits of `criterion` checked on the clinician's copy of a passage (the model's copy holds date
+    /// placeholders): no span shorter than a minimum duration, counting one it has lasted "since" a date up to the
+    /// visit, and no sample later in the day than allowed.
+    static func meetsTimeLimits(_ restoredPassage: String, criterion: String, visit: Date?) -> Bool {
+        !EvidenceThresholds.shorterThanRequired(restoredPassage, minimums: EvidenceThresholds.minimumDurations(criterion), reference: visit)
+            && !EvidenceThresholds.laterThanAllowed(restoredPassage, latest: EvidenceThresholds.latestTimeOfDay(criterion))
+    }
+
+    /// The side (left or right) the request is for: the one named in the record's request line ("Requested procedure:
+    /// left hip arthroscopy", "... request authorization of right knee ..."), else nil.
+    static func requestSide(of rationale: String) -> String? {
+        for line in rationale.lowercased().split(separator: "\n") where line.contains("request") || line.hasPrefix("re:") {
+            let sides = Set(FactExtractor(String(line)).words.map(\.lower).filter { $0 == "left" || $0 == "right" })
+            if sides.count == 1 { return sides.first }
+        }
+        return nil
+    }
+
+    /// A passage about the other side only ("the right hip joint space measures 3.4 mm" for a left hip request)
+    /// documents nothing about the side requested, unless the criterion asks about the other or both sides.
+    static func isAboutOtherSide(_ passage: String, requestSide: String?, criterion: String) -> Bool {
+        guard let requestSide else { return false }
+        let criterionWords = Set(FactExtractor(criterion).words.map(\.lower))
+        guard criterionWords.isDisjoint(with: ["contralateral", "other", "opposite", "both", "bilateral", "either"]) else { return false }
+        let sides = Set(FactExtractor(passage).words.map(\.lower).filter { $0 == "left" || $0 == "right" })
+        return !sides.isEmpty && !sides.contains(requestSide)
+    }
+
+    /// A heading or a label without a statement ("TELEPHONE ENCOUNTER / DME ORDER", "Practitioner ......") shares a
+    /// word with a criterion but documents nothing: a passage with fewer than two words, or all in capitals with no
+    /// number in a record that is not written in capitals throughout.
+    static func isLabelOnly(_ passage: String, recordIsUpperCase: Bool) -> Bool {
+        let words = FactExtractor(passage).words.filter { $0.lower.contains(where: \.isLetter) }
+        if words.count < 2 && !passage.contains(where: \.isNumber) { return true }
+        return !recordIsUpperCase && !passage.contains(where: \.isLowercase) && !passage.contains(where: \.isNumber)
     }
 
     /// A criterion about the present ("a current Karnofsky status", "currently taking") is not shown by a passage that

@@ -36,6 +36,8 @@ enum EvidenceThresholds {
         ("mmol/l", "mmol/l", 1), ("ng/ml", "ng/ml", 1), ("nmol/l", "nmol/l", 1), ("mm hg", "mmhg", 1), ("mmhg", "mmhg", 1),
         ("cells/mcl", "cells/mcl", 1), ("cells/µl", "cells/mcl", 1), ("cells/ul", "cells/mcl", 1), ("/mcl", "cells/mcl", 1),
         ("/µl", "cells/mcl", 1), ("kg/m2", "kg/m2", 1), ("kg/m²", "kg/m2", 1),
+        // A pressure in centimetres of water is no length; listed first so that it is read whole.
+        ("cm h2o", "cmh2o", 1), ("cmh2o", "cmh2o", 1), ("cm", "cm", 1), ("mm", "cm", 0.1),
     ]
 
     /// Scales and measures a record writes as a name and a number ("Karnofsky 50", "BMI 37.5", "AHI 9.6"): a limit a
@@ -54,7 +56,13 @@ enum EvidenceThresholds {
         + number + #"\s*("# + unitPattern + #")(\s+or\s+(?:below|less|lower|fewer|under|above|more|higher|greater))?"#)
 
     /// A value with its unit, in a passage.
-    private static let measured = try! NSRegularExpression(pattern: number + #"\s*("# + unitPattern + ")")
+    private static let measured = try! NSRegularExpression(pattern: number + #"\s*("# + unitPattern + #")(?![a-z])"#)
+    /// Dimensions with one unit ("1.2 x 0.9 cm", "14 x 11 x 9 mm"): every number is a measure in it.
+    private static let dimensions = try! NSRegularExpression(pattern:
+        number + #"\s*[x×]\s*"# + number + #"(?:\s*[x×]\s*"# + number + #")?\s*("# + unitPattern + #")(?![a-z])"#)
+    /// A value given as what it was before ("(was 4.8 cm)", "down from 96 mg/dL"): the passage's finding is the other one.
+    private static let earlierValue = try! NSRegularExpression(pattern:
+        #"\((?:was|previously|prior|baseline|from|down from|up from)\b[^)]*\)|\b(?:down|up|decreased|increased|improved|reduced|fell|rose) from\s+\d[\d.,]*(?:\s*[x×]\s*\d[\d.,]*)*\s*[^\s,;)]*"#)
 
     /// A limit with no unit ("of 70 or higher", "at least 15"), read only after a scale's name.
     private static let bareLimit = try! NSRegularExpression(pattern:
@@ -126,11 +134,18 @@ enum EvidenceThresholds {
     /// that unit (the limits of a criterion are alternatives: "at least 150 cells/mcL ..., or at least 300").
     static func contradicts(_ passage: String, thresholds: [EvidenceThreshold]) -> Bool {
         guard !thresholds.isEmpty else { return false }
-        let text = passage.lowercased()
+        let lowered = passage.lowercased()
+        let text = earlierValue.stringByReplacingMatches(in: lowered, range: NSRange(lowered.startIndex..., in: lowered), withTemplate: " ")
         var valuesByUnit: [String: [Double]] = [:]
         for match in measured.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
             if let value = Double(group(match, 1, text).replacingOccurrences(of: ",", with: "")), let (unit, factor) = normalised(group(match, 2, text)) {
                 valuesByUnit[unit, default: []].append(value * factor)
+            }
+        }
+        for match in dimensions.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            guard let (unit, factor) = normalised(group(match, 4, text)) else { continue }
+            for index in 1...3 {
+                if let value = Double(group(match, index, text).replacingOccurrences(of: ",", with: "")) { valuesByUnit[unit, default: []].append(value * factor) }
             }
         }
         // A scale's number written without its unit counts in the unit of the limit set on that scale.
@@ -166,13 +181,13 @@ enum EvidenceThresholds {
         }()
     }
 
-    private static let durationUnit = #"(day|week|month|year)s?"#
+    private static let durationUnit = #"(day|night|week|month|year)s?"#
     private static let countWord = #"(\d+|one|two|three|four|five|six|eight|ten|twelve)"#
     private static let minimumDuration = try! NSRegularExpression(pattern:
         #"(?:at least|no less than|not less than|a minimum of|minimum of|≥|>=)\s*"# + countWord + #"\s*(?:consecutive\s+)?"# + durationUnit
         + #"|"# + countWord + #"\s*(?:consecutive\s+)?"# + durationUnit + #"\s+or\s+(?:more|longer)"#)
     private static let countWords = ["one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10, "twelve": 12]
-    private static let components: [String: Calendar.Component] = ["day": .day, "week": .weekOfYear, "month": .month, "year": .year]
+    private static let components: [String: Calendar.Component] = ["day": .day, "night": .day, "week": .weekOfYear, "month": .month, "year": .year]
 
     /// The minimum lengths of time `criterion` sets (alternatives, like its measured limits).
     static func minimumDurations(_ criterion: String) -> [MinimumDuration] {
@@ -187,11 +202,12 @@ enum EvidenceThresholds {
         #"(?:\bfor|\bx|×)\s*"# + countWord + #"\s*"# + durationUnit + #"\b|\b"# + countWord + #"-"# + durationUnit + #"\b"#)
 
     /// Whether `passage` states how long something lasted (by two dates joined by "to", "through", "until" or a
-    /// dash, or by a stated length) and every such length is shorter than each of the criterion's minimums. A
-    /// passage that gives no length ("since March") is left to the other checks.
-    static func shorterThanRequired(_ passage: String, minimums: [MinimumDuration]) -> Bool {
+    /// dash, by a stated length, or by a date it has lasted "since" up to `reference`, the visit) and every such
+    /// length is shorter than each of the criterion's minimums. A passage that gives no length is left to the other
+    /// checks.
+    static func shorterThanRequired(_ passage: String, minimums: [MinimumDuration], reference: Date? = nil) -> Bool {
         guard !minimums.isEmpty else { return false }
-        let lengths = spans(in: passage) + statedLengths(in: passage)
+        let lengths = spans(in: passage) + statedLengths(in: passage) + (reference.map { sinceSpans(in: passage, until: $0) } ?? [])
         guard !lengths.isEmpty else { return false }
         return !lengths.contains { span in minimums.contains { $0.isMet(from: span.start, to: span.end) } }
     }
@@ -209,6 +225,18 @@ enum EvidenceThresholds {
             spans.append((start, end))
         }
         return spans
+    }
+
+    /// "Since 07/21/2026": from that date to `end`.
+    private static func sinceSpans(in passage: String, until end: Date) -> [(start: Date, end: Date)] {
+        let scalars = Array(passage.unicodeScalars)
+        return FactExtractor(passage).facts().filter { $0.kind == .date }.compactMap { fact in
+            var before = String.UnicodeScalarView()
+            before.append(contentsOf: scalars[max(0, fact.start - 8)..<fact.start])
+            guard String(before).lowercased().trimmingCharacters(in: .whitespaces).hasSuffix("since"),
+                  let start = date(fact.key), start <= end else { return nil }
+            return (start, end)
+        }
     }
 
     private static func statedLengths(in passage: String) -> [(start: Date, end: Date)] {
