@@ -26,6 +26,9 @@ def level_digit(code):
     return int(code[-1])
 
 
+CODE = re.compile(r"\b[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=sorted(d for d in os.listdir(FIXTURES) if os.path.isdir(os.path.join(FIXTURES, d))), required=True)
@@ -36,8 +39,8 @@ def main():
 
     folder = os.path.join(FIXTURES, args.split)
     notes = sorted(f[:-4] for f in os.listdir(folder) if f.endswith(".txt"))
-    store = tempfile.mkdtemp(prefix="vellum-eval-coding-")
-    env = dict(os.environ, VELLUM_DATA_DIR=store)
+    store = tempfile.TemporaryDirectory(prefix="vellum-eval-coding-")
+    env = dict(os.environ, VELLUM_DATA_DIR=store.name)
     if args.out:
         os.makedirs(args.out, exist_ok=True)
     totals = {"tp": 0, "fp": 0, "fn": 0, "must_not": 0, "em_exact": 0, "over": 0, "bad_evidence": 0, "seconds": 0.0}
@@ -59,12 +62,16 @@ def main():
         if args.out:
             with open(os.path.join(args.out, name + ".json"), "w", encoding="utf-8") as handle:
                 handle.write(done.stdout)
-        suggested = {d["code"] for d in result["diagnoses"]}
+        # A code the gold calls optional ("Z79.899 ... is optional, not scored") counts neither way.
+        optional = {c for entry in gold["must_not"] + gold.get("more_specific_needs", []) if "optional" in entry.lower()
+                    for c in CODE.findall(entry)}
+        suggested = {d["code"] for d in result["diagnoses"]} - optional
         wanted = {d["code"] for d in gold["icd10"]}
         forbidden = set()
         for entry in gold["must_not"]:
             head = entry.split(":")[0]
-            forbidden.update(c.strip() for c in re.split(r"[/,]", head) if re.fullmatch(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?", c.strip()))
+            forbidden.update(c.strip() for c in re.split(r"[/,]", head) if CODE.fullmatch(c.strip()))
+        forbidden -= optional
         tp, fp, fn = len(suggested & wanted), len(suggested - wanted), len(wanted - suggested)
         must_not = sorted(suggested & forbidden)
         level, gold_level = result["visit"]["code"], gold["em_level"]

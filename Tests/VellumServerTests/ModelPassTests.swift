@@ -24,8 +24,7 @@ final class ModelPassTests: XCTestCase {
         }
         let lexicons: Lexicons
         do { lexicons = try Lexicons.load() } catch { throw XCTSkip("de-identification lexicons: \(error)") }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vellum-server-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try ServerFixtures.newFolder()
         let service = ModelService(model: try LanguageModel(path: path), contextLength: 2048, threads: 2, queueCapacity: 4)
         let environment = TaskEnvironment(deidentifier: Deidentifier(registry: .default(lexicons: lexicons), kinds: Set(PHIKind.allCases)),
                                           service: service, modelSHA256: nil,

@@ -25,10 +25,23 @@ enum ServerFixtures {
         }
     }
 
+    /// The folder every test's draft store is made in, removed when the test process exits.
+    static let scratch: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vellum-server-tests-\(UUID().uuidString)")
+        atexit { try? FileManager.default.removeItem(at: ServerFixtures.scratch) }
+        return folder
+    }()
+
+    /// A new, empty folder under `scratch`.
+    static func newFolder() throws -> URL {
+        let folder = scratch.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     /// Rules-only de-identification (the tests' identifiers need no lexicons), a new store, a new service.
     static func environment(queueCapacity: Int = 4) throws -> TaskEnvironment {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vellum-server-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try newFolder()
         let service = ModelService(model: try smol.get(), contextLength: 1024, threads: 2, queueCapacity: queueCapacity)
         return TaskEnvironment(deidentifier: Deidentifier(registry: .default(lexicons: .empty), kinds: Set(PHIKind.allCases)),
                                service: service, modelSHA256: nil, store: try DraftStore(url: folder.appendingPathComponent("drafts.sqlite")),
