@@ -99,7 +99,8 @@ def score_summary(summary, gold, record_lines):
                 traps.append(t)
         elif k == "not_done":
             # The fixtures' README: mentioning it as referred, scheduled, cancelled, declined or not done is correct.
-            not_done_words = r"cancel|postpon|declin|not done|never done|did not|defer|scheduled|booked|referr|pending|planned"
+            not_done_words = (r"cancel|postpon|declin|not done|never done|did not|defer|scheduled|booked|referr|pending|planned"
+                              r"|not performed|not yet|never|consider|discuss|offer|recommend|await|ordered|follow-up")
             if any(found_in(e["event"], item) and not re.search(not_done_words, e["event"], re.I) for e in summary["timeline"]) \
                     or any(found_in(x["name"], item) for x in summary["results"]):
                 traps.append(t)

@@ -348,6 +348,36 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(status["delirium"], .active, "'has not resolved' is no ending")
     }
 
+    /// An acute illness the record last mentions months before it ends has run its course; one mentioned near the
+    /// end has not. A pregnancy ends with a later delivery. A problem the line says was not diagnosed is not one
+    /// (invented record).
+    func testAcuteIllnessesRunTheirCourseAndPregnancyEndsWithDelivery() {
+        let record = """
+            ADMISSION - 02/03/2024
+            Delirium on night 2, reoriented with family; UTI treated with cephalexin.
+            Pregnancy at 30 weeks, gestational hypertension.
+            POSTPARTUM VISIT - 04/20/2024
+            Delivered 03/28/2024, vaginal delivery. Anxiety -- not diagnosed, screen negative, recheck in 2 weeks.
+            CLINIC - 11/30/2024
+            Fall at home; right ankle sprain. Knee osteoarthritis stable.
+            """
+        let s = summary([
+            (.problems, ["delirium", "active"], 2),
+            (.problems, ["UTI", "active"], 2),
+            (.problems, ["pregnancy", "active"], 3),
+            (.problems, ["anxiety -- not diagnosed", "active"], 5),
+            (.problems, ["right ankle sprain", "active"], 7),
+            (.problems, ["knee osteoarthritis", "active"], 7),
+        ], record: record)
+        let status = Dictionary(s.problems.map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(status["delirium"], .resolved, "last mentioned ten months before the record ends")
+        XCTAssertEqual(status["UTI"], .resolved)
+        XCTAssertEqual(status["pregnancy"], .resolved, "a delivery follows it")
+        XCTAssertNil(status["anxiety -- not diagnosed"], "\(s.problems)")
+        XCTAssertEqual(status["right ankle sprain"], .active, "mentioned at the last visit")
+        XCTAssertEqual(status["knee osteoarthritis"], .active)
+    }
+
     func testARecordWrappedAtAFixedWidthIsReadAsSentences() {
         let record = """
             ANTICOAGULATION VISIT - 03/17/2025

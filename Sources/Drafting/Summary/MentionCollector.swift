@@ -313,6 +313,32 @@ struct MentionCollector {
         }?.number
     }
 
+    /// Days after its last mention by which an acute illness is taken to have run its course.
+    static let acuteCourseDays = 90
+    static let deliveryWords = ["delivered", "delivery", "postpartum", "post-partum", "cesarean", "c-section", "gave birth"]
+
+    /// Whether an active problem has ended without a line saying so: an acute illness (`ItemVerifier.acuteWords`)
+    /// that no line mentions in the last `acuteCourseDays` days of the record has run its course, and a pregnancy
+    /// ends with a delivery the record reports after it. nil when neither; otherwise the line that shows the end
+    /// (the delivery's), if one does.
+    func courseRun(of name: String, lastMentioned: String?, recordEnd: String?) -> Int?? {
+        let spelled = " " + name.lowercased() + " "
+        let words = ItemVerifier.significantWords(name)
+        guard let first = words.first else { return nil }
+        let mentioning = lines.lines.filter { $0.original.lowercased().contains(first) }
+        // A line naming the pregnancy with its delivery ("pregnancy complicated by ..., delivered at 38 weeks") looks back.
+        let isDelivery = { (line: RecordLines.Line) in Self.deliveryWords.contains(where: line.original.lowercased().contains) }
+        if spelled.contains("pregnan"), let last = mentioning.last(where: { !isDelivery($0) }),
+           let delivery = lines.lines.first(where: { $0.number > last.number && isDelivery($0) }) {
+            return .some(delivery.number)
+        }
+        guard ItemVerifier.acuteWords.contains(where: spelled.contains), !["chronic", "recurrent"].contains(where: spelled.contains),
+              let end = recordEnd else { return nil }
+        let latest = (mentioning.compactMap(\.date) + [lastMentioned].compactMap { $0 }).max()
+        guard let latest, RecordLines.day(latest, plus: Self.acuteCourseDays) < end else { return nil }
+        return .some(nil)
+    }
+
     /// Mentions of one thing share a key: its significant words, lowercased.
     static func key(_ name: String) -> String {
         let words = ItemVerifier.significantWords(name)
@@ -385,6 +411,7 @@ struct MentionCollector {
             unsupported.append(UnsupportedItem(category: "problems", text: group.last!.fields[0], reason: "a test's name, not a problem"))
             return false
         }
+        let recordEnd = lines.lines.compactMap(\.date).max()
         let problems = Self.mergedSpellings(problemGroups).map { group -> ProblemItem in
             let latest = group.last!
             var status = latest.problemStatus ?? .active
@@ -394,6 +421,10 @@ struct MentionCollector {
                (lines[ended]?.date ?? "", ended) >= (latest.date ?? "", latest.line) {
                 status = .resolved
                 cited = citations(group, including: ended)
+            }
+            if status == .active, let ended = courseRun(of: latest.fields[0], lastMentioned: group.compactMap(\.date).max(), recordEnd: recordEnd) {
+                status = .resolved
+                if let ended { cited = citations(group, including: ended) }
             }
             return ProblemItem(text: "\(latest.fields[0]) (\(status.rawValue))", name: latest.fields[0], status: status,
                                citations: cited)
