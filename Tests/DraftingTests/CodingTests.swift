@@ -524,7 +524,7 @@ final class CodingTests: XCTestCase {
     }
 
     /// Shorthand the list spells otherwise: "w/o", a mixed-case abbreviation of the list's in lower case, "s/p", an
-    /// implanted defibrillator, a named epilepsy syndrome.
+    /// implanted defibrillator, a named epilepsy syndrome, hypoxemic and hypercapnic failure, cigarettes, cancer.
     func testMoreShorthandFindsItsCodes() throws {
         XCTAssertEqual(try codes("Migraine w/o aura", in: "Migraine w/o aura, not intractable.").first, "G43.009")
         XCTAssertEqual(try codes("chronic hfpef", in: "chronic hfpef, euvolemic.").first, "I50.32")
@@ -532,6 +532,9 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(try codes("s/p R cataract extraction").first, "Z98.41")
         XCTAssertEqual(try codes("ICD in place").first, "Z95.810")
         XCTAssertEqual(try codes("jme", in: "jme, not intractable, no status epilepticus.").first, "G40.B09")
+        XCTAssertEqual(try codes("Chronic hypercapnic respiratory failure").first, "J96.12")
+        XCTAssertEqual(try codes("Cigarette dependence").first, "F17.210")
+        XCTAssertEqual(try index().candidates(phrase: "History of bladder cancer", sentence: "History of bladder cancer", requiredWord: "history").first?.entry.code, "Z85.51")
     }
 
     /// A hypertensive kidney code with no kidney disease documented gives way to what the note supports.

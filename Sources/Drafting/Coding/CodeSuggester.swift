@@ -261,10 +261,10 @@ public struct CodeSuggester: Sendable {
         return result
     }
 
-    /// A code that says the note gave no more detail: "unspecified" or "without complications".
+    /// A code that says the note gave no more detail: "unspecified", "uncomplicated" or "without complications".
     static func isDefault(_ description: String) -> Bool {
         let lower = description.lowercased()
-        return lower.contains("unspecified") || lower.contains("without complications")
+        return lower.contains("unspecified") || lower.contains("without complications") || lower.contains("uncomplicated")
     }
 
     /// A default code ("unspecified", "without complications") picked for one part of a sentence is dropped when
@@ -290,8 +290,7 @@ public struct CodeSuggester: Sendable {
             notes.append("the note states '\(restored)' as uncertain; outpatient coding reports the documented condition or symptom until a diagnosis is confirmed, and a confirmed diagnosis would be coded instead")
         }
         let lower = entry.description.lowercased()
-        let isDefault = lower.contains("unspecified") || lower.contains("without complications") || lower.hasPrefix("other ")
-            || lower.contains(" nos")
+        let isDefault = Self.isDefault(entry.description) || lower.hasPrefix("other ") || lower.contains(" nos")
         if isDefault, let parent = table[entry.parent] {
             let siblings = table.children(of: parent.code).filter { $0.code != entry.code }
             if !siblings.isEmpty {

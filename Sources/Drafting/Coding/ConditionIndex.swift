@@ -47,6 +47,8 @@ struct ConditionIndex: Sendable {
         "a", "an", "the", "of", "in", "on", "and", "or", "with", "to", "for", "by", "as", "at", "due", "is", "was", "his",
         "her", "their", "its", "from", "than", "since", "per", "other", "unspecified", "nos", "classified", "elsewhere",
         "site", "sites", "this", "that", "today", "patient", "pt", "continue", "continues", "current",
+        // The default state, as "unspecified" is the default detail: a note that says nothing more is uncomplicated.
+        "uncomplicated",
     ]
 
     /// The words of an injury code's 7th character: they complete a condition's code, never name one.
@@ -77,7 +79,9 @@ struct ConditionIndex: Sendable {
         "gdm": "gestational diabetes mellitus", "tb": "tuberculosis", "ltbi": "latent tuberculosis infection",
         "hcv": "hepatitis c", "hbv": "hepatitis b", "hep": "hepatitis", "jme": "juvenile myoclonic epilepsy",
         "icd": "implantable cardioverter defibrillator", "aicd": "automatic implantable cardioverter defibrillator",
-        "w/o": "without", "s/p": "status",
+        "w/o": "without", "s/p": "status", "cancer": "malignant neoplasm", "cancers": "malignant neoplasms",
+        // Cigarettes are smoked nicotine: the list files their dependence under nicotine.
+        "cigarette": "nicotine cigarette", "cigarettes": "nicotine cigarettes",
         // Parts of one organ only, named by the organ as the list does.
         "turbinate": "nasal turbinate", "turbinates": "nasal turbinates", "toenail": "toe nail", "toenails": "toe nails",
         "fingernail": "finger nail", "fingernails": "finger nails",
@@ -92,6 +96,7 @@ struct ConditionIndex: Sendable {
         // An adjective and its noun name one condition: "diabetic kidney disease" is diabetes with kidney disease.
         "diabetic": "diabetes", "hypertensive": "hypertension", "obese": "obesity", "anemic": "anemia", "asthmatic": "asthma",
         "cardiac": "heart", "depressive": "depression", "pregnant": "pregnancy", "vein": "venous", "veins": "venous",
+        "hypoxemic": "hypoxia", "hypoxemia": "hypoxia", "hypercapnic": "hypercapnia",
         // Laterality as notes abbreviate it; the list writes right, left and bilateral.
         "r": "right", "rt": "right", "l": "left", "lt": "left", "bilat": "bilateral", "bilaterally": "bilateral",
         // Roman numerals for types, stages and grades.
