@@ -182,11 +182,11 @@ enum EvidenceThresholds {
     }
 
     private static let durationUnit = #"(day|night|week|month|year)s?"#
-    private static let countWord = #"(\d+|one|two|three|four|five|six|eight|ten|twelve)"#
+    /// A count in digits or in words (`ClinicalVocabulary.numberWords`, longest first so "fourteen" is not "four").
+    private static let countWord = "(\\d+|" + ClinicalVocabulary.numberWords.keys.sorted { $0.count > $1.count }.joined(separator: "|") + ")"
     private static let minimumDuration = try! NSRegularExpression(pattern:
         #"(?:at least|no less than|not less than|a minimum of|minimum of|≥|>=)\s*"# + countWord + #"\s*(?:consecutive\s+)?"# + durationUnit
         + #"|"# + countWord + #"\s*(?:consecutive\s+)?"# + durationUnit + #"\s+or\s+(?:more|longer)"#)
-    private static let countWords = ["one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10, "twelve": 12]
     private static let components: [String: Calendar.Component] = ["day": .day, "night": .day, "week": .weekOfYear, "month": .month, "year": .year]
 
     /// The minimum lengths of time `criterion` sets (alternatives, like its measured limits).
@@ -253,7 +253,7 @@ enum EvidenceThresholds {
     private static func length(_ match: NSTextCheckingResult, _ text: String) -> (count: Int, component: Calendar.Component)? {
         let (countGroup, unitGroup) = match.range(at: 1).location != NSNotFound ? (1, 2) : (3, 4)
         let countText = group(match, countGroup, text)
-        guard let count = Int(countText) ?? countWords[countText], let component = components[group(match, unitGroup, text)] else { return nil }
+        guard let count = Int(countText) ?? ClinicalVocabulary.numberWords[countText].flatMap({ Int($0) }), let component = components[group(match, unitGroup, text)] else { return nil }
         return (count, component)
     }
 

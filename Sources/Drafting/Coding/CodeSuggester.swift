@@ -20,6 +20,18 @@ public struct CodeSuggestion: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case code, description, billable, condition, evidence, candidates, moreSpecific = "more_specific"
     }
+
+    /// A code read from the note without the model (a status, a long-term drug): its own only candidate.
+    init(readWithoutModel entry: ICD10Entry, condition: String, evidence: NoteEvidence) {
+        self.init(code: entry.code, description: entry.description, billable: entry.billable, condition: condition, evidence: evidence,
+                  candidates: [entry.code], moreSpecific: nil)
+    }
+
+    init(code: String, description: String, billable: Bool, condition: String, evidence: NoteEvidence, candidates: [String],
+         moreSpecific: String?) {
+        (self.code, self.description, self.billable, self.condition) = (code, description, billable, condition)
+        (self.evidence, self.candidates, self.moreSpecific) = (evidence, candidates, moreSpecific)
+    }
 }
 
 /// The suggested office visit level with everything it rests on.
@@ -196,8 +208,7 @@ public struct CodeSuggester: Sendable {
         return LongTermDrugUse.uses(in: note.sentences).compactMap { use in
             guard !already.contains(use.code), !stated.contains(use.code), let entry = table[use.code], entry.billable,
                   let evidence = locator.evidence(for: use.sentence) else { return nil }
-            return CodeSuggestion(code: entry.code, description: entry.description, billable: true, condition: use.drug,
-                                  evidence: evidence, candidates: [entry.code], moreSpecific: nil)
+            return CodeSuggestion(readWithoutModel: entry, condition: use.drug, evidence: evidence)
         }
     }
 
@@ -238,8 +249,7 @@ public struct CodeSuggester: Sendable {
         func add(_ code: String, _ sentence: NoteSentence, condition: String) {
             guard !result.contains(where: { $0.code == code }), let entry = table[code], entry.billable,
                   let evidence = locator.evidence(for: sentence) else { return }
-            result.append(CodeSuggestion(code: entry.code, description: entry.description, billable: true, condition: condition,
-                                         evidence: evidence, candidates: [entry.code], moreSpecific: nil))
+            result.append(CodeSuggestion(readWithoutModel: entry, condition: condition, evidence: evidence))
         }
         if result.contains(where: { $0.code.hasPrefix("C50") }) {
             let receptors = ReceptorStatus.codes(in: note.sentences)

@@ -121,7 +121,7 @@ struct MedicationTrail {
         guard let colon = clause.firstIndex(of: ":"), clause.distance(from: clause.startIndex, to: colon) <= 40 else { return nil }
         let label = " " + clause[..<colon].lowercased() + " "
         guard !ClinicalVocabulary.isDrugName(label.trimmingCharacters(in: .whitespaces)) else { return nil }
-        return ItemVerifier.statedStatus(drug: "\u{1}", clause: label)
+        return ItemVerifier.statedStatus(drug: nil, clause: label)
     }
 
     /// The part of a clause that speaks of one drug when it names several ("stopped A, B 75 mg instead"):
