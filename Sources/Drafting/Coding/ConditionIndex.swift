@@ -272,8 +272,9 @@ struct ConditionIndex: Sendable {
                 expanded += " " + token
             }
         }
-        // A device "in place" is the list's "presence of" it.
+        // A device "in place" is the list's "presence of" it; oxygen used at home is the list's dependence on it.
         let present = expanded.replacingOccurrences(of: #"(?i)\bin place\b"#, with: " presence ", options: .regularExpression)
+            .replacingOccurrences(of: #"(?i)\bhome (?:oxygen|o2)\b"#, with: " dependence on supplemental oxygen ", options: .regularExpression)
         return Self.words(present.replacingOccurrences(of: "-", with: " "))
     }
 
