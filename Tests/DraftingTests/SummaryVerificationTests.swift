@@ -348,6 +348,49 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(status["delirium"], .active, "'has not resolved' is no ending")
     }
 
+    /// Diagnosis lists read without the model: a labelled list and the lines it wraps onto, numbered items under a
+    /// label alone, each cut to its condition's name; suspected, negated and planned entries and prose are none
+    /// (invented record).
+    func testDiagnosisListsAreReadByTheirStructure() {
+        let record = """
+            CLINIC NOTE - 01/10/2025
+            PMH: asthma; hypertension; osteoarthritis (knees); s/p appendectomy
+            (2001) for perforation.
+            Impression: possible sleep apnea; no evidence of heart failure.
+            ASSESSMENT:
+            1. Type 2 diabetes - A1c 8.1%, increase metformin.
+            2. Reduce salt.
+            3. Metformin 1000 mg twice daily.
+            CT REPORT - 02/01/2025
+            IMPRESSION: Recommend CT in 6 months.
+            DISCHARGE SUMMARY - 03/01/2025
+            DIAGNOSIS: ACUTE EXACERBATION OF ASTHMA TRIGGERED BY INFLUENZA A,
+            WITH ACUTE HYPOXEMIC RESPIRATORY FAILURE.
+            """
+        let lines = RecordLines(ProtectedText(record, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let entries = ProblemListExtractor.entries(in: lines)
+        XCTAssertEqual(entries.map(\.name), ["asthma", "hypertension", "osteoarthritis", "s/p appendectomy for perforation",
+                                             "Type 2 diabetes", "acute exacerbation of asthma", "influenza A",
+                                             "acute hypoxemic respiratory failure"])
+        XCTAssertEqual(entries.map(\.line), [2, 2, 2, 2, 6, 12, 12, 13])
+        let s = summary(entries.map { (.problems, [$0.name, "active"], $0.line) }, record: record)
+        let status = Dictionary(s.problems.map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(status["s/p appendectomy for perforation"], .historical)
+        XCTAssertEqual(status["asthma"], .active)
+    }
+
+    /// A list's label that ends every entry after it ("Resolved: ...") ends each of them (invented record).
+    func testAResolvedListEndsItsEntries() {
+        let record = """
+            VISIT - 01/10/2025
+            Cellulitis of the left leg, cephalexin started.
+            VISIT - 03/01/2025
+            Resolved: left leg cellulitis; epistaxis.
+            """
+        let s = summary([(.problems, ["cellulitis", "active"], 2)], record: record)
+        XCTAssertEqual(s.problems.first?.status, .resolved)
+    }
+
     /// An acute illness the record last mentions months before it ends has run its course; one mentioned near the
     /// end has not. A pregnancy ends with a later delivery. A problem the line says was not diagnosed is not one
     /// (invented record).

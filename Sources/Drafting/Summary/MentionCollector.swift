@@ -142,6 +142,14 @@ struct MentionCollector {
         }
     }
 
+    /// Problems read from the record's diagnosis lists (`ProblemListExtractor`), checked and given their status like a
+    /// model's answers: a problem a model passed over in a list is still listed.
+    mutating func addProblemLines(_ entries: [ProblemListExtractor.Entry]) {
+        guard !lines.lines.isEmpty else { return }
+        let verifier = ItemVerifier(lines: lines, range: 1...lines.lines.count)
+        for entry in entries { add(ExtractedLine(fields: [entry.name, "active"], line: entry.line), category: .problems, verifier: verifier) }
+    }
+
     /// Medication entries read from the record's lists and sentences (`MedicationLineExtractor`), beside the
     /// model's answers: a drug a model passed over in a long list is still listed.
     mutating func addMedicationLines(_ entries: [MedicationLineExtractor.Entry]) {
@@ -306,9 +314,12 @@ struct MentionCollector {
         return lines.lines.last { line in
             let lower = line.original.lowercased()
             guard lower.contains(first) || words.count > 2 else { return false }
+            // A list's label ending every entry after it ("Resolved: epistaxis; cellulitis").
+            let label = lower.firstIndex(of: ":").map { String(lower[..<$0]) }.flatMap { $0.count <= 30 ? " " + $0 + " " : nil }
+            let labelEnds = label.map { ItemVerifier.saysEnded($0) } ?? false
             return lower.split(separator: MedicationTrail.clauseBreak).contains { part in
                 ItemVerifier.mentionsMost(words, in: String(part))
-                    && ItemVerifier.saysEnded(ItemVerifier.ownSegment(of: String(part), naming: first), problem: name)
+                    && (labelEnds || ItemVerifier.saysEnded(ItemVerifier.ownSegment(of: String(part), naming: first), problem: name))
             }
         }?.number
     }
@@ -324,8 +335,12 @@ struct MentionCollector {
     func courseRun(of name: String, lastMentioned: String?, recordEnd: String?) -> Int?? {
         let spelled = " " + name.lowercased() + " "
         let words = ItemVerifier.significantWords(name)
-        guard let first = words.first else { return nil }
-        let mentioning = lines.lines.filter { $0.original.lowercased().contains(first) }
+        guard !words.isEmpty else { return nil }
+        // A line mentions the problem when it names (nearly) all of its words: "diabetic" alone is not "diabetic
+        // ketoacidosis".
+        let mentioning = lines.lines.filter { line in
+            ItemVerifier.foundWords(words, in: line.deidentified).count * 4 >= words.count * 3
+        }
         // A line naming the pregnancy with its delivery ("pregnancy complicated by ..., delivered at 38 weeks") looks back.
         let isDelivery = { (line: RecordLines.Line) in Self.deliveryWords.contains(where: line.original.lowercased().contains) }
         if spelled.contains("pregnan"), let last = mentioning.last(where: { !isDelivery($0) }),

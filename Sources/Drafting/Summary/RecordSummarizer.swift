@@ -53,6 +53,7 @@ public struct RecordSummarizer: Sendable {
         }
         collector.addLabLines(LabLineExtractor.results(in: lines) + LabListExtractor.results(in: lines) + ProseResultExtractor.results(in: lines))
         collector.addMedicationLines(MedicationLineExtractor.entries(in: lines))
+        collector.addProblemLines(ProblemListExtractor.entries(in: lines))
         collector.addEncounters(EncounterExtractor.encounters(in: lines))
         progress?(steps, steps)
         timings.generate = elapsed(since: start)
