@@ -379,6 +379,25 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(status["asthma"], .active)
     }
 
+    /// A problem whose name denies, doubts or only prevents it is none, nor is a relative's condition on a line a
+    /// family history section wraps onto (invented record).
+    func testNamesThatDenyDoubtOrPreventAndWrappedFamilyHistory() {
+        let record = """
+            VISIT - 01/10/2025
+            FAMILY HISTORY: father - atrial fibrillation; brother -
+            dilated cardiomyopathy with a pacemaker. Sister - asthma.
+            No known kidney disease. Gout, stable.
+            """
+        let s = summary([
+            (.problems, ["dilated cardiomyopathy", "active"], 3),
+            (.problems, ["no known kidney disease", "active"], 4),
+            (.problems, ["migraine still unconfirmed", "active"], 4),
+            (.problems, ["stroke prevention", "active"], 4),
+            (.problems, ["gout", "active"], 4),
+        ], record: record)
+        XCTAssertEqual(s.problems.map(\.name), ["gout"])
+    }
+
     /// A list's label that ends every entry after it ("Resolved: ...") ends each of them (invented record).
     func testAResolvedListEndsItsEntries() {
         let record = """

@@ -63,7 +63,7 @@ struct MentionCollector {
                 for part in parts { add(ExtractedLine(fields: [part] + item.fields.dropFirst(), line: item.line), category: category, verifier: verifier) }
                 return
             }
-            if let reason = verifier.problemRejection(line: line.deidentified, name: name) {
+            if let reason = verifier.problemRejection(line: line.deidentified, name: name, number: number) {
                 unsupported.append(UnsupportedItem(category: category.rawValue, text: restored[0], reason: reason))
                 return
             }
