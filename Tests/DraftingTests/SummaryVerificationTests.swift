@@ -398,6 +398,21 @@ final class SummaryVerificationTests: XCTestCase {
         XCTAssertEqual(s.problems.map(\.name), ["gout"])
     }
 
+    /// A drug named in a list of intolerances is no medication the patient takes (invented record).
+    func testAnIntoleranceListIsNoMedication() {
+        let record = """
+            VISIT - 01/10/2025
+            Meds: escitalopram 10 mg daily.
+            Intolerances: citalopram (nausea), mirtazapine (weight gain).
+            """
+        let s = summary([
+            (.medications, ["escitalopram", "10 mg", "daily", "current"], 2),
+            (.medications, ["Intolerances: citalopram (nausea), mirtazapine", "?", "?", "current"], 3),
+            (.medications, ["mirtazapine", "?", "?", "current"], 3),
+        ], record: record)
+        XCTAssertEqual(s.medications.map(\.name), ["escitalopram"])
+    }
+
     /// A list's label that ends every entry after it ("Resolved: ...") ends each of them (invented record).
     func testAResolvedListEndsItsEntries() {
         let record = """
