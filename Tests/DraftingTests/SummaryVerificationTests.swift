@@ -387,6 +387,9 @@ final class SummaryVerificationTests: XCTestCase {
             FAMILY HISTORY: father - atrial fibrillation; brother -
             dilated cardiomyopathy with a pacemaker. Sister - asthma.
             No known kidney disease. Gout, stable.
+            Intolerance: colchicine (diarrhea). Daytime sleepiness; narcolepsy is
+            not diagnosed, sleep study pending.
+            Steroid-induced hyperglycemia on prednisone.
             """
         let s = summary([
             (.problems, ["dilated cardiomyopathy", "active"], 3),
@@ -394,8 +397,11 @@ final class SummaryVerificationTests: XCTestCase {
             (.problems, ["migraine still unconfirmed", "active"], 4),
             (.problems, ["stroke prevention", "active"], 4),
             (.problems, ["gout", "active"], 4),
+            (.problems, ["colchicine (diarrhea)", "active"], 5),
+            (.problems, ["narcolepsy", "active"], 5),
+            (.problems, ["steroid-induced hyperglycemia", "active"], 7),
         ], record: record)
-        XCTAssertEqual(s.problems.map(\.name), ["gout"])
+        XCTAssertEqual(s.problems.map(\.name), ["gout", "steroid-induced hyperglycemia"])
     }
 
     /// A drug named in a list of intolerances is no medication the patient takes (invented record).
