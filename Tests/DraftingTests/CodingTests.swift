@@ -336,6 +336,15 @@ final class CodingTests: XCTestCase {
     }
 
     /// A drug the note says the patient does not take is no long-term use.
+    /// A hormonal contraceptive taken by mouth, patch or ring is long-term use (Z79.3); an intrauterine one or an
+    /// emergency dose is not.
+    func testHormonalContraceptivesAreLongTermUse() {
+        func codes(_ text: String) -> [String] { LongTermDrugUse.uses(in: VisitNoteText(text).sentences).map(\.code) }
+        XCTAssertEqual(codes("Meds: norgestimate-ethinyl estradiol daily."), ["Z79.3"])
+        XCTAssertEqual(codes("She has a levonorgestrel IUD, placed 2023."), [])
+        XCTAssertEqual(codes("Given levonorgestrel 1.5 mg once as emergency contraception."), [])
+    }
+
     func testNegatedDrugIsNotTaken() {
         XCTAssertEqual(LongTermDrugUse.uses(in: VisitNoteText("Type 2 diabetes on glipizide, no insulin.").sentences).map(\.code), ["Z79.84"])
     }

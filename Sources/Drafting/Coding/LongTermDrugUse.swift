@@ -100,6 +100,12 @@ enum LongTermDrugUse {
         DrugGroup(code: "Z79.631", drugs: ["methotrexate", "trexall", "otrexup", "mercaptopurine", "6-mp", "capecitabine",
                                            "xeloda", "fluorouracil"]),
         DrugGroup(code: "Z79.64", drugs: ["hydroxyurea", "hydrea", "droxia"]),
+        // Hormonal contraceptives by mouth, patch or ring; an intrauterine device is a device's presence (Z97.5).
+        DrugGroup(code: "Z79.3", drugs: ["levonorgestrel", "norethindrone", "norgestimate", "desogestrel", "drospirenone",
+                                         "norgestrel", "ethynodiol", "etonogestrel", "yaz", "yasmin", "sprintec", "loestrin",
+                                         "junel", "nuvaring", "xulane", "twirla", "slynd", "ocp", "ocps"],
+                  otherRoutes: ["iud", "intrauterine", "mirena", "kyleena", "liletta", "skyla", "implant", "nexplanon",
+                                "emergency", "plan b"]),
     ]
 
     /// Cues in a drug's clause that it is not current, ongoing use.
@@ -144,8 +150,11 @@ enum LongTermDrugUse {
             for clause in clauses(sentence.lower) {
                 let words = clause.split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
                 let wordSet = Set(words)
-                for (position, word) in words.enumerated() {
-                    guard let group = groups.first(where: { $0.members.hasMember(word) }), !group.onlyWithDiabetes || namesDiabetes,
+                for (position, written) in words.enumerated() {
+                    // A combination product ("norgestimate-ethinyl") is named by each of its drugs.
+                    let parts = [written] + written.split(separator: "-").map(String.init)
+                    guard let word = parts.first(where: { part in groups.contains { $0.members.hasMember(part) } }),
+                          let group = groups.first(where: { $0.members.hasMember(word) }), !group.onlyWithDiabetes || namesDiabetes,
                           !group.needsOngoingCue || !wordSet.isDisjoint(with: ongoingWords) else { continue }
                     let code = group.byMouth.flatMap { wordSet.isDisjoint(with: byMouthWords) ? nil : $0 } ?? group.code
                     guard !found.contains(where: { $0.code == code }),
