@@ -30,6 +30,14 @@ struct ModelMentionRecognizerTests {
         #expect(spans(text, answer: answer) == ["june ellery", "walt ellery", "crystal", "crystal"])
     }
 
+    /// A model that finds no name in a terse note echoes its lines: a copied line of three words or more not written
+    /// as a name is no name, nor is an "employer" the note writes only in lower case (invented note).
+    @Test func copiedLinesAndLowerCaseEmployersAreNoNames() {
+        let text = "derm f/u - est pt\neczema - better, no new patches since last visit\nhx warts (2019)\nseen with Nadia Brook"
+        let answer = "eczema - better, no new patches since last visit\nhx warts (2019)\nNadia Brook\nemployer: derm f/u"
+        #expect(spans(text, answer: answer) == ["Nadia Brook"])
+    }
+
     @Test func aCommonWordNameIsOnlyTheNameWhereWrittenAsOne() {
         // "Grace" is a listed given name; "grace" in lower case stays the ordinary word in a capitalized note.
         let text = "Spoke with Grace Okafor today. Told Grace to rest. Said grace before meals."

@@ -53,7 +53,7 @@ public struct ModelMentionRecognizer: Recognizer {
             guard let answer = try? model.reply(to: Self.instruction(for: t.text(excerpt)), maxTokens: maxAnswerTokens) else {
                 continue
             }
-            let listed = Self.parse(answer)
+            let listed = Self.parse(Self.withoutCopiedLines(answer, excerpt: t.text(excerpt)))
             people += listed.people
             employers += listed.employers
         }
@@ -128,6 +128,21 @@ public struct ModelMentionRecognizer: Recognizer {
             }
         }
         return (people, employers)
+    }
+
+    /// The answer without the lines that copy a whole line of the excerpt of three words or more written otherwise
+    /// than a name (not every word capitalized): a small model that finds no name in a terse note echoes its lines
+    /// ("gout - doing fine", "hx kidney stones (2019)"), and their words would be taken for names everywhere.
+    static func withoutCopiedLines(_ answer: String, excerpt: String) -> String {
+        func normalized(_ line: Substring) -> String {
+            line.trimmingCharacters(in: CharacterSet(charactersIn: " \t-*•")).lowercased().split(separator: " ").joined(separator: " ")
+        }
+        let documentLines = Set(excerpt.split(whereSeparator: \.isNewline).map(normalized))
+        return answer.split(whereSeparator: \.isNewline).filter { line in
+            let words = line.split { $0 == " " || $0 == "\t" }
+            guard words.count >= 3, documentLines.contains(normalized(line)) else { return true }
+            return words.filter { $0.first?.isLetter == true }.allSatisfy { $0.first?.isUppercase == true }
+        }.joined(separator: "\n")
     }
 
     /// A line that is a sentence copied from the text rather than a listed name: five words or more, ending as
@@ -280,9 +295,16 @@ public struct ModelMentionRecognizer: Recognizer {
         for name in employers {
             let keys = name.flatMap(Self.wordKeys)
             guard let last = keys.last, !Self.placesOfCare.contains(last) else { continue }
+            // An organization's name is written with capitals somewhere in the document; one the document writes
+            // only in lower case ("rheum f/u") is ordinary words.
+            var matches: [Range<Int>] = []
+            var capitalized = false
             for k in 0..<t.count where t.isWord(k) && t.key(k) == keys[0] {
-                if let end = match(keys, in: t, from: k) { found.append(detection(t.range(k, end), .employer, score: 0.6)) }
+                guard let end = match(keys, in: t, from: k) else { continue }
+                matches.append(k..<(end + 1))
+                capitalized = capitalized || (k...end).contains { t.isWord($0) && t.tokens[$0].shape != .lower }
             }
+            if capitalized { found += matches.map { detection(t.range($0.lowerBound, $0.upperBound - 1), .employer, score: 0.6) } }
         }
         return found
     }
