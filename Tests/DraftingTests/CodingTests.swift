@@ -544,6 +544,7 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(try codes("Chronic hypercapnic respiratory failure").first, "J96.12")
         XCTAssertEqual(try codes("Cigarette dependence").first, "F17.210")
         XCTAssertEqual(try codes("on home O2 at night").first, "Z99.81")
+        XCTAssertEqual(try codes("t2dm with mild npdr", in: "t2dm with mild npdr, both eyes, no macular edema.").first, "E11.3293")
         XCTAssertEqual(try index().candidates(phrase: "History of bladder cancer", sentence: "History of bladder cancer", requiredWord: "history").first?.entry.code, "Z85.51")
     }
 

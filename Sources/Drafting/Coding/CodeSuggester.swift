@@ -166,6 +166,11 @@ public struct CodeSuggester: Sendable {
                 || (!phrase.isLeading && Self.isDefault(entry.description)) {
                 continue
             }
+            // Two codes of one subcategory from one sentence ("acute on chronic HFrEF ... and ...", read whole and then
+            // in part) are two readings of one condition: the first stands.
+            if problems.contains(where: { $0.sentence == phrase.sentence && $0.entry.parent == entry.parent && $0.entry.code != entry.code }) {
+                continue
+            }
             if phrase.isLeading { leadingPicks.append((phrase.sentence.start, entry.code.prefix(3), Self.isDefault(entry.description))) }
             sentencesAssessed.insert(phrase.sentence.start)
             problems.append(AssessedProblem(sentence: phrase.sentence, phrase: phrase.text, entry: entry, isSymptom: table.isSymptom(entry.code)))

@@ -79,7 +79,8 @@ struct ConditionIndex: Sendable {
         "gdm": "gestational diabetes mellitus", "tb": "tuberculosis", "ltbi": "latent tuberculosis infection",
         "hcv": "hepatitis c", "hbv": "hepatitis b", "hep": "hepatitis", "jme": "juvenile myoclonic epilepsy",
         "icd": "implantable cardioverter defibrillator", "aicd": "automatic implantable cardioverter defibrillator",
-        "w/o": "without", "s/p": "status", "cancer": "malignant neoplasm", "cancers": "malignant neoplasms",
+        "w/o": "without", "s/p": "status", "npdr": "nonproliferative diabetic retinopathy",
+        "pdr": "proliferative diabetic retinopathy", "dme": "diabetic macular edema", "ou": "bilateral", "cancer": "malignant neoplasm", "cancers": "malignant neoplasms",
         // Cigarettes are smoked nicotine: the list files their dependence under nicotine.
         "cigarette": "nicotine cigarette", "cigarettes": "nicotine cigarettes",
         // Parts of one organ only, named by the organ as the list does.
@@ -275,6 +276,9 @@ struct ConditionIndex: Sendable {
         // A device "in place" is the list's "presence of" it; oxygen used at home is the list's dependence on it.
         let present = expanded.replacingOccurrences(of: #"(?i)\bin place\b"#, with: " presence ", options: .regularExpression)
             .replacingOccurrences(of: #"(?i)\bhome (?:oxygen|o2)\b"#, with: " dependence on supplemental oxygen ", options: .regularExpression)
+            // Both of a paired organ is the list's "bilateral".
+            .replacingOccurrences(of: #"(?i)\bboth (?:eyes|ears|sides|legs|arms|knees|hips|feet|hands|lungs|kidneys|breasts)\b"#,
+                                  with: " bilateral ", options: .regularExpression)
         return Self.words(present.replacingOccurrences(of: "-", with: " "))
     }
 
