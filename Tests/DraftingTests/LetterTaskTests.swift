@@ -407,6 +407,11 @@ final class AppealTests: XCTestCase {
         assertEvidence(for: "Celiac disease confirmed by a positive tissue transglutaminase IgA or by duodenal biopsy.",
                        shown: ["Duodenal biopsy 03/2026: villous atrophy, Marsh 3a.", "Tissue transglutaminase IgA 140 U/mL (positive)."],
                        notShown: ["Diagnosed with celiac disease by her previous gastroenterologist."])
+        assertEvidence(for: "Hashimoto thyroiditis confirmed by a positive thyroid peroxidase antibody or by an insulin autoantibody screen.",
+                       shown: ["Thyroid peroxidase antibody 412 IU/mL (positive)."],
+                       notShown: ["Levothyroxine and insulin glargine continued."])
+        assertEvidence(for: "A weight no more than 300 pounds; a heavier member needs a bariatric walker.", shown: ["Weight 210 pounds today."],
+                       notShown: ["She needs help on the stairs and walks no more than a block."])
         let criteria = ["The walker is needed for mobility in the home.", "The member can use the walker safely.",
                         "The member's weight is within the walker's limit of 300 pounds.", "A physical therapy evaluation of gait."]
         let words = EvidencePassages.policyWords(criteria)

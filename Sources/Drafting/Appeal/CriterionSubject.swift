@@ -108,7 +108,7 @@ struct CriterionSubject {
     private static func subjectParts(of text: String) -> (therapies: [Therapy], words: Set<String>) {
         // A class narrowed by the drugs in parentheses after it ("an SSRI (sertraline or citalopram)")
         // admits only those drugs, which are read as drugs below.
-        let head = withoutNarrowedMentions(text)
+        let head = withoutTestedDrugs(withoutNarrowedMentions(text))
         let classes = DrugClass.all.filter { $0.isNamed(in: head) }
         let classWords = Set(classes.flatMap { $0.names.flatMap { $0.split(separator: " ").map(String.init) } })
         var therapies = classes.map(Therapy.drugClass)
@@ -254,7 +254,21 @@ struct CriterionSubject {
         // When, relative to the request: a passage from the same time of care is not about the same thing.
         "pre-operative", "preoperative", "post-operative", "postoperative", "pre-treatment", "pretreatment", "pre-procedure",
         "supportive", "recent", "initial", "request", "requested",
+        // Comparisons and needs say how much or why, not what: "no more than", "needs a heavy-duty bed".
+        "more", "less", "than", "most", "need", "needs", "needed",
     ]
+
+    /// A drug's name before a test's word ("insulin autoantibody", "digoxin level") names a test, which its own word
+    /// names: the drug is left out, so that a passage about the drug taken is not taken for one about the test.
+    nonisolated(unsafe) static let testedDrug = try! Regex(#"\b([a-z][a-z0-9-]*)\s+(?=(?:auto)?antibod|levels?\b|resistance\b|allergy\b|challenge\b)"#)
+
+    static func withoutTestedDrugs(_ text: String) -> String {
+        text.replacing(testedDrug) { match in
+            let word = String(match.output[1].substring ?? "")
+            let isDrug = ClinicalVocabulary.isDrugName(word) || DrugClass.all.contains { $0.names.contains(word) }
+            return isDrug ? "" : String(match.output[0].substring ?? "")
+        }
+    }
 
     /// How a therapy is given or how strong it is: a passage about another therapy given the same way shares them.
     static let qualifiers: Set<String> = [

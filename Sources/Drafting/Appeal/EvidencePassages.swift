@@ -166,7 +166,7 @@ enum EvidencePassages {
     static let intentCues = ["will ", "to be ", "consider", "plan to", "planned", "scheduled", "referred", "referral",
                              "pending", "recommend", "ordered", "requested", "would ", "should ", "to start", "to begin",
                              "handed out", "given today", "to return", "if ", "booked", "awaiting", "cancelled", "canceled",
-                             "not yet", "to take place", "is set for"]
+                             "not yet", "to take place", "is set for", " refer "]
 
     static func statesIntent(_ passage: String) -> Bool {
         let lowered = " " + passage.lowercased()
