@@ -295,16 +295,9 @@ public struct ModelMentionRecognizer: Recognizer {
         for name in employers {
             let keys = name.flatMap(Self.wordKeys)
             guard let last = keys.last, !Self.placesOfCare.contains(last) else { continue }
-            // An organization's name is written with capitals somewhere in the document; one the document writes
-            // only in lower case ("rheum f/u") is ordinary words.
-            var matches: [Range<Int>] = []
-            var capitalized = false
             for k in 0..<t.count where t.isWord(k) && t.key(k) == keys[0] {
-                guard let end = match(keys, in: t, from: k) else { continue }
-                matches.append(k..<(end + 1))
-                capitalized = capitalized || (k...end).contains { t.isWord($0) && t.tokens[$0].shape != .lower }
+                if let end = match(keys, in: t, from: k) { found.append(detection(t.range(k, end), .employer, score: 0.6)) }
             }
-            if capitalized { found += matches.map { detection(t.range($0.lowerBound, $0.upperBound - 1), .employer, score: 0.6) } }
         }
         return found
     }
