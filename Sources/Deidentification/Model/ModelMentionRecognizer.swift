@@ -132,7 +132,7 @@ public struct ModelMentionRecognizer: Recognizer {
 
     /// The answer without the lines that copy a whole line of the excerpt of three words or more written otherwise
     /// than a name (not every word capitalized): a small model that finds no name in a terse note echoes its lines
-    /// ("gout - doing fine", "hx kidney stones (2019)"), and their words would be taken for names everywhere.
+    /// ("psoriasis - clearer, no new plaques", "hx shingles (2018)"), and their words would be taken for names everywhere.
     static func withoutCopiedLines(_ answer: String, excerpt: String) -> String {
         func normalized(_ line: Substring) -> String {
             line.trimmingCharacters(in: CharacterSet(charactersIn: " \t-*•")).lowercased().split(separator: " ").joined(separator: " ")

@@ -258,7 +258,7 @@ struct CriterionSubject {
         "more", "less", "than", "most", "need", "needs", "needed",
     ]
 
-    /// A drug's name before a test's word ("insulin autoantibody", "digoxin level") names a test, which its own word
+    /// A drug's name before a test's word ("heparin antibody", "digoxin level") names a test, which its own word
     /// names: the drug is left out, so that a passage about the drug taken is not taken for one about the test.
     nonisolated(unsafe) static let testedDrug = try! Regex(#"\b([a-z][a-z0-9-]*)\s+(?=(?:auto)?antibod|levels?\b|resistance\b|allergy\b|challenge\b)"#)
 

@@ -110,7 +110,7 @@ enum EvidencePassages {
     }
 
     /// The side (left or right) the request is for: the one named in the record's request line ("Requested procedure:
-    /// left hip arthroscopy", "... request authorization of right knee ..."), else nil.
+    /// right shoulder arthroscopy", "... request authorization of left knee ..."), else nil.
     static func requestSide(of rationale: String) -> String? {
         for line in rationale.lowercased().split(separator: "\n") where line.contains("request") || line.hasPrefix("re:") {
             let sides = Set(FactExtractor(String(line)).words.map(\.lower).filter { $0 == "left" || $0 == "right" })
@@ -119,7 +119,7 @@ enum EvidencePassages {
         return nil
     }
 
-    /// A passage about the other side only ("the right hip joint space measures 3.4 mm" for a left hip request)
+    /// A passage about the other side only ("the left shoulder's range is full" for a right shoulder request)
     /// documents nothing about the side requested, unless the criterion asks about the other or both sides.
     static func isAboutOtherSide(_ passage: String, requestSide: String?, criterion: String) -> Bool {
         guard let requestSide else { return false }
@@ -129,7 +129,7 @@ enum EvidencePassages {
         return !sides.isEmpty && !sides.contains(requestSide)
     }
 
-    /// A heading or a label without a statement ("TELEPHONE ENCOUNTER / DME ORDER", "Practitioner ......") shares a
+    /// A heading or a label without a statement ("PHONE NOTE / SUPPLY ORDER", "Physician ......") shares a
     /// word with a criterion but documents nothing: a passage with fewer than two words, or all in capitals with no
     /// number in a record that is not written in capitals throughout.
     static func isLabelOnly(_ passage: String, recordIsUpperCase: Bool) -> Bool {

@@ -57,10 +57,10 @@ enum EvidenceThresholds {
 
     /// A value with its unit, in a passage.
     private static let measured = try! NSRegularExpression(pattern: number + #"\s*("# + unitPattern + #")(?![a-z])"#)
-    /// Dimensions with one unit ("1.2 x 0.9 cm", "14 x 11 x 9 mm"): every number is a measure in it.
+    /// Dimensions with one unit ("2.1 x 0.7 cm", "16 x 12 x 8 mm"): every number is a measure in it.
     private static let dimensions = try! NSRegularExpression(pattern:
         number + #"\s*[x×]\s*"# + number + #"(?:\s*[x×]\s*"# + number + #")?\s*("# + unitPattern + #")(?![a-z])"#)
-    /// A value given as what it was before ("(was 4.8 cm)", "down from 96 mg/dL"): the passage's finding is the other one.
+    /// A value given as what it was before ("(was 3.3 cm)", "down from 112 mg/dL"): the passage's finding is the other one.
     private static let earlierValue = try! NSRegularExpression(pattern:
         #"\((?:was|previously|prior|baseline|from|down from|up from)\b[^)]*\)|\b(?:down|up|decreased|increased|improved|reduced|fell|rose) from\s+\d[\d.,]*(?:\s*[x×]\s*\d[\d.,]*)*\s*[^\s,;)]*"#)
 

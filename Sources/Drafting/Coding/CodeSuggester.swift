@@ -166,7 +166,7 @@ public struct CodeSuggester: Sendable {
                 || (!phrase.isLeading && Self.isDefault(entry.description)) {
                 continue
             }
-            // Two codes of one subcategory from one sentence ("acute on chronic HFrEF ... and ...", read whole and then
+            // Two codes of one subcategory from one sentence ("chronic HFpEF from ... and ...", read whole and then
             // in part) are two readings of one condition: the first stands.
             if problems.contains(where: { $0.sentence == phrase.sentence && $0.entry.parent == entry.parent && $0.entry.code != entry.code }) {
                 continue
