@@ -429,6 +429,12 @@ final class SummaryVerificationTests: XCTestCase {
             """
         let s = summary([(.problems, ["cellulitis", "active"], 2)], record: record)
         XCTAssertEqual(s.problems.first?.status, .resolved)
+        // Read by its structure, an entry of the list is listed as ended even when the model passed over it.
+        let lines = RecordLines(ProtectedText(record, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let entries = ProblemListExtractor.entries(in: lines)
+        XCTAssertEqual(entries.map(\.name), ["left leg cellulitis", "epistaxis"])
+        let read = summary(entries.map { (.problems, [$0.name, "active"], $0.line) }, record: record)
+        XCTAssertEqual(Set(read.problems.map(\.status)), [.resolved], "\(read.problems)")
     }
 
     /// An acute illness the record last mentions months before it ends has run its course; one mentioned near the

@@ -16,10 +16,12 @@ enum ProblemListExtractor {
     }
 
     /// Labels of lists of diagnoses, longest first so that "discharge diagnoses" is not read as "diagnoses".
+    /// A list of ended problems ("Resolved: ...") ends each of its entries (`MentionCollector.resolution`).
     static let labels = [
         "secondary diagnoses", "discharge diagnoses", "discharge diagnosis", "admitting diagnosis", "principal diagnosis",
-        "past medical history", "active problems", "impression/plan", "impression and plan", "medical history",
-        "problem list", "diagnoses", "diagnosis", "impression", "problems", "pmhx", "pmh", "dx",
+        "past medical history", "active problems", "inactive problems", "resolved problems", "impression/plan",
+        "impression and plan", "medical history", "problem list", "diagnoses", "diagnosis", "impression", "problems",
+        "resolved", "pmhx", "pmh", "dx",
     ]
     /// Labels whose line, when it goes on, is usually prose ("Assessment: 70-year-old with ..."): read only as the
     /// heading of a numbered or bulleted list.
@@ -46,6 +48,7 @@ enum ProblemListExtractor {
         "obesity", "failure", "fracture", "seizure", "stroke", "sprain", "ulcer", "syndrome", "disorder", "insomnia",
         "edema", "effusion", "nodule", "polyp", "polyps", "hernia", "reflux", "apnea", "tremor", "palsy", "infection", "injury",
         "pain", "epilepsy", "lupus", "acne", "eczema", "psoriasis", "glaucoma", "cataract", "pregnancy", "smoker",
+        "axis", "rrhea", "rrhage", "sepsis", "crisis", "paresis",
     ]
     /// Words of a sentence about the visit or the patient, not a condition's name.
     static let proseWords: Set<String> = ["y/o", "yo", "year", "years", "old", "patient", "pt", "presents", "here", "seen",
