@@ -113,10 +113,15 @@ enum EvidencePassages {
     /// right shoulder arthroscopy", "... request authorization of left knee ..."), else nil.
     static func requestSide(of rationale: String) -> String? {
         for line in rationale.lowercased().split(separator: "\n") where line.contains("request") || line.hasPrefix("re:") {
-            let sides = Set(FactExtractor(String(line)).words.map(\.lower).filter { $0 == "left" || $0 == "right" })
-            if sides.count == 1 { return sides.first }
+            let named = sides(in: String(line))
+            if named.count == 1 { return named.first }
         }
         return nil
+    }
+
+    /// The sides ("left", "right") `text` names.
+    static func sides(in text: String) -> Set<String> {
+        Set(FactExtractor(text).words.map(\.lower).filter { $0 == "left" || $0 == "right" })
     }
 
     /// A passage about the other side only ("the left shoulder's range is full" for a right shoulder request)
@@ -125,8 +130,8 @@ enum EvidencePassages {
         guard let requestSide else { return false }
         let criterionWords = Set(FactExtractor(criterion).words.map(\.lower))
         guard criterionWords.isDisjoint(with: ["contralateral", "other", "opposite", "both", "bilateral", "either"]) else { return false }
-        let sides = Set(FactExtractor(passage).words.map(\.lower).filter { $0 == "left" || $0 == "right" })
-        return !sides.isEmpty && !sides.contains(requestSide)
+        let named = sides(in: passage)
+        return !named.isEmpty && !named.contains(requestSide)
     }
 
     /// A heading or a label without a statement ("PHONE NOTE / SUPPLY ORDER", "Physician ......") shares a

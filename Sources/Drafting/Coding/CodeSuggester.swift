@@ -20,17 +20,14 @@ public struct CodeSuggestion: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case code, description, billable, condition, evidence, candidates, moreSpecific = "more_specific"
     }
+}
 
+// In an extension, so that the memberwise initializer stays.
+extension CodeSuggestion {
     /// A code read from the note without the model (a status, a long-term drug): its own only candidate.
     init(readWithoutModel entry: ICD10Entry, condition: String, evidence: NoteEvidence) {
         self.init(code: entry.code, description: entry.description, billable: entry.billable, condition: condition, evidence: evidence,
                   candidates: [entry.code], moreSpecific: nil)
-    }
-
-    init(code: String, description: String, billable: Bool, condition: String, evidence: NoteEvidence, candidates: [String],
-         moreSpecific: String?) {
-        (self.code, self.description, self.billable, self.condition) = (code, description, billable, condition)
-        (self.evidence, self.candidates, self.moreSpecific) = (evidence, candidates, moreSpecific)
     }
 }
 
@@ -221,17 +218,19 @@ public struct CodeSuggester: Sendable {
     /// hypertension to the combination code for the kidney disease or heart failure coded beside it
     /// (`HypertensionCombination`), each keeping its evidence.
     func hypertensionCombined(_ picked: [CodeSuggestion]) -> [CodeSuggestion] {
-        var diagnoses = picked
-        for i in diagnoses.indices {
-            guard let supported = HypertensionCombination.withoutKidneyDisease(diagnoses[i].code, codes: picked.map(\.code),
-                                                                              evidence: diagnoses[i].evidence.quote),
-                  let entry = table[supported], entry.billable else { continue }
-            if diagnoses.contains(where: { $0.code == entry.code }) { diagnoses[i].code = ""; continue }
-            diagnoses[i].code = entry.code
-            diagnoses[i].description = entry.description
-            diagnoses[i].moreSpecific = nil
+        var diagnoses: [CodeSuggestion] = []
+        for var diagnosis in picked {
+            if let supported = HypertensionCombination.withoutKidneyDisease(diagnosis.code, codes: picked.map(\.code),
+                                                                           evidence: diagnosis.evidence.quote),
+               let entry = table[supported], entry.billable {
+                // Already suggested on its own: the unsupported code goes, the other stands.
+                if (picked + diagnoses).contains(where: { $0.code == entry.code }) { continue }
+                diagnosis.code = entry.code
+                diagnosis.description = entry.description
+                diagnosis.moreSpecific = nil
+            }
+            diagnoses.append(diagnosis)
         }
-        diagnoses.removeAll { $0.code.isEmpty }
         let evidence = { (code: String) in diagnoses.first { $0.code == code }?.evidence.quote ?? "" }
         guard let combined = HypertensionCombination.code(for: diagnoses.map(\.code), evidence: evidence), let entry = table[combined],
               entry.billable, !diagnoses.contains(where: { $0.code == combined }) else { return diagnoses }

@@ -328,30 +328,30 @@ struct MentionCollector {
     static let acuteCourseDays = 90
     static let deliveryWords = ["delivered", "delivery", "postpartum", "post-partum", "cesarean", "c-section", "gave birth"]
 
-    /// Whether an active problem has ended without a line saying so: an acute illness (`ItemVerifier.acuteWords`)
-    /// that no line mentions in the last `acuteCourseDays` days of the record has run its course, and a pregnancy
-    /// ends with a delivery the record reports after it. nil when neither; otherwise the line that shows the end
-    /// (the delivery's), if one does.
-    func courseRun(of name: String, lastMentioned: String?, recordEnd: String?) -> Int?? {
-        let spelled = " " + name.lowercased() + " "
+    /// The lines that name (nearly) all of a problem's words: "diabetic" alone is not "diabetic ketoacidosis".
+    func linesMentioning(_ name: String) -> [RecordLines.Line] {
         let words = ItemVerifier.significantWords(name)
-        guard !words.isEmpty else { return nil }
-        // A line mentions the problem when it names (nearly) all of its words: "diabetic" alone is not "diabetic
-        // ketoacidosis".
-        let mentioning = lines.lines.filter { line in
-            ItemVerifier.foundWords(words, in: line.deidentified).count * 4 >= words.count * 3
-        }
-        // A line naming the pregnancy with its delivery ("pregnancy complicated by ..., delivered at 38 weeks") looks back.
+        guard !words.isEmpty else { return [] }
+        return lines.lines.filter { ItemVerifier.foundWords(words, in: $0.deidentified).count * 4 >= words.count * 3 }
+    }
+
+    /// The delivery line that ends a pregnancy: the first the record reports after the pregnancy's last
+    /// forward-looking mention (a line naming the pregnancy with its delivery looks back); nil for another problem.
+    func deliveryEnding(_ name: String) -> Int? {
+        guard name.lowercased().contains("pregnan") else { return nil }
         let isDelivery = { (line: RecordLines.Line) in Self.deliveryWords.contains(where: line.original.lowercased().contains) }
-        if spelled.contains("pregnan"), let last = mentioning.last(where: { !isDelivery($0) }),
-           let delivery = lines.lines.first(where: { $0.number > last.number && isDelivery($0) }) {
-            return .some(delivery.number)
-        }
-        guard ItemVerifier.acuteWords.contains(where: spelled.contains), !["chronic", "recurrent"].contains(where: spelled.contains),
-              let end = recordEnd else { return nil }
-        let latest = (mentioning.compactMap(\.date) + [lastMentioned].compactMap { $0 }).max()
-        guard let latest, RecordLines.day(latest, plus: Self.acuteCourseDays) < end else { return nil }
-        return .some(nil)
+        guard let last = linesMentioning(name).last(where: { !isDelivery($0) }) else { return nil }
+        return lines.lines.first { $0.number > last.number && isDelivery($0) }?.number
+    }
+
+    /// An acute illness (`ItemVerifier.acuteWords`) that no line mentions in the last `acuteCourseDays` days of the
+    /// record has run its course.
+    func hasRunItsCourse(_ name: String, lastMentioned: String?, recordEnd: String?) -> Bool {
+        let spelled = " " + name.lowercased() + " "
+        guard !ItemVerifier.significantWords(name).isEmpty, ItemVerifier.acuteWords.contains(where: spelled.contains),
+              !["chronic", "recurrent"].contains(where: spelled.contains), let end = recordEnd,
+              let latest = (linesMentioning(name).compactMap(\.date) + [lastMentioned].compactMap { $0 }).max() else { return false }
+        return RecordLines.day(latest, plus: Self.acuteCourseDays) < end
     }
 
     /// Mentions of one thing share a key: its significant words, lowercased.
@@ -437,9 +437,11 @@ struct MentionCollector {
                 status = .resolved
                 cited = citations(group, including: ended)
             }
-            if status == .active, let ended = courseRun(of: latest.fields[0], lastMentioned: group.compactMap(\.date).max(), recordEnd: recordEnd) {
+            if status == .active, let delivery = deliveryEnding(latest.fields[0]) {
                 status = .resolved
-                if let ended { cited = citations(group, including: ended) }
+                cited = citations(group, including: delivery)
+            } else if status == .active, hasRunItsCourse(latest.fields[0], lastMentioned: group.compactMap(\.date).max(), recordEnd: recordEnd) {
+                status = .resolved
             }
             return ProblemItem(text: "\(latest.fields[0]) (\(status.rawValue))", name: latest.fields[0], status: status,
                                citations: cited)
