@@ -59,6 +59,11 @@ final class CodingTests: XCTestCase {
         visit.columns.first { $0.column == kind }
     }
 
+    /// The risk column's level for an established patient's note of `lines` (one per line).
+    func riskLevel(_ lines: String) -> String? {
+        column(level("Established patient.\n" + lines + "\n"), .risk)?.level
+    }
+
     func testDataColumnCountsUniqueTestsAndCategories() {
         // Three unique tests ordered: category 1 met, moderate.
         let three = level("Established patient.\nAssessment: fatigue.\nOrdered CBC, TSH and a basic metabolic panel today.\n")
@@ -77,13 +82,13 @@ final class CodingTests: XCTestCase {
     }
 
     func testRiskColumn() {
-        XCTAssertEqual(column(level("Established patient.\nPlan: continue lisinopril 20 mg daily; refill sent.\n"), .risk)?.level, "moderate")
-        XCTAssertEqual(column(level("Established patient.\nPlan: acetaminophen as needed.\n"), .risk)?.level, "low")
+        XCTAssertEqual(riskLevel("Plan: continue lisinopril 20 mg daily; refill sent."), "moderate")
+        XCTAssertEqual(riskLevel("Plan: acetaminophen as needed."), "low")
         // "Continue meds" names no drug: prescription drug management is not documented.
-        XCTAssertEqual(column(level("Established patient.\nDiabetes - doing ok. Continue meds.\n"), .risk)?.level, "minimal")
+        XCTAssertEqual(riskLevel("Diabetes - doing ok. Continue meds."), "minimal")
         // Sending the patient to the hospital is a decision regarding hospitalization; a return precaution is not.
-        XCTAssertEqual(column(level("Established patient.\nPlan: transfer to the ED for admission.\n"), .risk)?.level, "high")
-        XCTAssertEqual(column(level("Established patient.\nPlan: go to the ED if worse.\n"), .risk)?.level, "minimal")
+        XCTAssertEqual(riskLevel("Plan: transfer to the ED for admission."), "high")
+        XCTAssertEqual(riskLevel("Plan: go to the ED if worse."), "minimal")
     }
 
     /// A drug the note itself gives with a dose is a drug, whatever its name; managing it is prescription drug
@@ -94,7 +99,7 @@ final class CodingTests: XCTestCase {
         let monitored = "Established patient.\nA/P: myelofibrosis. Increase tarvexine to 20 mg bid; CBC every 2 weeks to monitor for toxicity.\n"
         XCTAssertEqual(column(level(monitored), .risk)?.level, "high")
         // Monitoring that is not of a drug's toxicity is not this element.
-        XCTAssertEqual(column(level("Established patient.\nA/P: monitor blood pressure at home.\n"), .risk)?.level, "minimal")
+        XCTAssertEqual(riskLevel("A/P: monitor blood pressure at home."), "minimal")
     }
 
     /// An independent historian alone is limited data (category 2 of the limited row); a note from an outside
@@ -497,12 +502,12 @@ final class CodingTests: XCTestCase {
     /// "ER" after a drug is its extended-release form; hospital or emergency care the note denies or dates to the
     /// past is no decision of this visit; sending or recommending it is, even when declined.
     func testHospitalCareMustBeDecidedAtThisVisit() {
-        XCTAssertEqual(column(level("Established patient.\nPlan: continue nifedipine ER 60 mg daily.\n"), .risk)?.level, "moderate")
-        XCTAssertEqual(column(level("Established patient.\nA/P: asthma, stable. No hospitalizations or ED visits this year.\n"), .risk)?.level, "minimal")
-        XCTAssertEqual(column(level("Established patient.\nA/P: pneumonia, was admitted in October, now resolved.\n"), .risk)?.level, "minimal")
-        XCTAssertEqual(column(level("Established patient.\nA/P: CHF, doing well since discharge.\n"), .risk)?.level, "minimal")
-        XCTAssertEqual(column(level("Established patient.\nPlan: sent to the ER by ambulance.\n"), .risk)?.level, "high")
-        XCTAssertEqual(column(level("Established patient.\nPlan: admission recommended; she declines after discussion.\n"), .risk)?.level, "high")
+        XCTAssertEqual(riskLevel("Plan: continue nifedipine ER 60 mg daily."), "moderate")
+        XCTAssertEqual(riskLevel("A/P: asthma, stable. No hospitalizations or ED visits this year."), "minimal")
+        XCTAssertEqual(riskLevel("A/P: pneumonia, was admitted in October, now resolved."), "minimal")
+        XCTAssertEqual(riskLevel("A/P: CHF, doing well since discharge."), "minimal")
+        XCTAssertEqual(riskLevel("Plan: sent to the ER by ambulance."), "high")
+        XCTAssertEqual(riskLevel("Plan: admission recommended; she declines after discussion."), "high")
     }
 
     /// A worsening the sentence denies is none; a condition worded with what it lacks ("without status migrainosus")

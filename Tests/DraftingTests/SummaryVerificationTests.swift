@@ -21,6 +21,16 @@ final class SummaryVerificationTests: XCTestCase {
 
     /// The collector after the given answers, with no de-identification (the record above has no identifiers
     /// that matter to these checks, and the deidentifier is not what is under test).
+    /// A record's lines with no de-identification.
+    private func plainLines(_ text: String) -> RecordLines {
+        RecordLines(ProtectedText(text, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+    }
+
+    /// Each problem's status by its name (the first of a name listed twice).
+    private func statuses(_ summary: RecordSummary) -> [String: ProblemStatus] {
+        Dictionary(summary.problems.map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+    }
+
     private func summary(_ answers: [(SummaryCategory, [String], Int)], record: String = record) -> RecordSummary {
         let protected = ProtectedText(record, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: []))
         let lines = RecordLines(protected)
@@ -248,7 +258,7 @@ final class SummaryVerificationTests: XCTestCase {
     /// stopped, and a drug only discussed in a sentence whose next clause declines it is no medication (invented lines).
     func testListLabelsNegatedRestartsAndDeclinedProposals() {
         let text = "Reconciliation 02/03/2025\nStopped (do not resume): lisinopril, metformin, naproxen,\nomeprazole.\nInsomnia: trazodone was offered; he declined.\nContinue sertraline 50 mg daily."
-        let lines = RecordLines(ProtectedText(text, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let lines = plainLines(text)
         XCTAssertEqual(ItemVerifier.statedStatus(drug: "lisinopril", clause: " stopped (do not resume): lisinopril, "), .stopped)
         XCTAssertEqual(MedicationTrail.labelStatus("Held: apixaban, clopidogrel"), .stopped)
         XCTAssertNil(MedicationTrail.labelStatus("Plan: continue metformin"))
@@ -265,7 +275,7 @@ final class SummaryVerificationTests: XCTestCase {
     /// The label of a list ("Intolerance:", "INTOLERANCES:") says what each entry after it is (invented lines).
     func testAListLabelTypesItsEntries() {
         let text = "Intolerance: codeine -- vomiting (2019).\nALLERGIES: latex (hives). INTOLERANCES: metformin (diarrhea); simvastatin (myalgia)"
-        let lines = RecordLines(ProtectedText(text, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let lines = plainLines(text)
         func isIntolerance(_ substance: String, _ line: Int) -> Bool {
             ItemVerifier.intoleranceCues.contains(where: MentionCollector.statement(about: substance, onLine: line, in: lines).contains)
         }
@@ -342,7 +352,7 @@ final class SummaryVerificationTests: XCTestCase {
             (.problems, ["acute kidney injury", "active"], 2),
             (.problems, ["delirium", "active"], 3),
         ], record: record)
-        let status = Dictionary(s.problems.map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+        let status = statuses(s)
         XCTAssertEqual(status["acute kidney injury"], .resolved, "the June line ends it, though the model read it from May")
         XCTAssertEqual(s.problems.first { $0.name == "acute kidney injury" }?.citations.last?.lineStart, 5)
         XCTAssertEqual(status["delirium"], .active, "'has not resolved' is no ending")
@@ -367,14 +377,14 @@ final class SummaryVerificationTests: XCTestCase {
             DIAGNOSIS: ACUTE EXACERBATION OF ASTHMA TRIGGERED BY INFLUENZA A,
             WITH ACUTE HYPOXEMIC RESPIRATORY FAILURE.
             """
-        let lines = RecordLines(ProtectedText(record, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let lines = plainLines(record)
         let entries = ProblemListExtractor.entries(in: lines)
         XCTAssertEqual(entries.map(\.name), ["asthma", "hypertension", "osteoarthritis", "s/p appendectomy for perforation",
                                              "Type 2 diabetes", "acute exacerbation of asthma", "influenza A",
                                              "acute hypoxemic respiratory failure"])
         XCTAssertEqual(entries.map(\.line), [2, 2, 2, 2, 6, 12, 12, 13])
         let s = summary(entries.map { (.problems, [$0.name, "active"], $0.line) }, record: record)
-        let status = Dictionary(s.problems.map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+        let status = statuses(s)
         XCTAssertEqual(status["s/p appendectomy for perforation"], .historical)
         XCTAssertEqual(status["asthma"], .active)
     }
@@ -430,7 +440,7 @@ final class SummaryVerificationTests: XCTestCase {
         let s = summary([(.problems, ["cellulitis", "active"], 2)], record: record)
         XCTAssertEqual(s.problems.first?.status, .resolved)
         // Read by its structure, an entry of the list is listed as ended even when the model passed over it.
-        let lines = RecordLines(ProtectedText(record, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let lines = plainLines(record)
         let entries = ProblemListExtractor.entries(in: lines)
         XCTAssertEqual(entries.map(\.name), ["left leg cellulitis", "epistaxis"])
         let read = summary(entries.map { (.problems, [$0.name, "active"], $0.line) }, record: record)
@@ -458,7 +468,7 @@ final class SummaryVerificationTests: XCTestCase {
             (.problems, ["right ankle sprain", "active"], 7),
             (.problems, ["knee osteoarthritis", "active"], 7),
         ], record: record)
-        let status = Dictionary(s.problems.map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+        let status = statuses(s)
         XCTAssertEqual(status["delirium"], .resolved, "last mentioned ten months before the record ends")
         XCTAssertEqual(status["UTI"], .resolved)
         XCTAssertEqual(status["pregnancy"], .resolved, "a delivery follows it")
@@ -503,7 +513,7 @@ final class SummaryVerificationTests: XCTestCase {
             Seen 12/28 by her PCP before the fall.
             Warfarin held.
             """
-        let lines = RecordLines(ProtectedText(record, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let lines = plainLines(record)
         XCTAssertEqual(lines.date(of: "hgb", onLine: 2), "2025-01-20", "not the line's first date")
         XCTAssertEqual(lines.date(of: "fixation", onLine: 2), "2025-01-19")
         XCTAssertEqual(lines.date(of: "duplex", onLine: 3), "2025-01-23", "a year-less date in the note's year")
@@ -542,7 +552,7 @@ final class SummaryVerificationTests: XCTestCase {
             (.problems, ["osteoporosis", "active"], 4),
             (.problems, ["breast cancer", "active"], 4),
         ], record: record)
-        let status = Dictionary(s.problems.map { ($0.name, $0.status) }, uniquingKeysWith: { a, _ in a })
+        let status = statuses(s)
         XCTAssertEqual(status["permanent atrial fibrillation"], .active, "a model's 'resolved' without the record's words")
         XCTAssertEqual(status["postoperative delirium"], .resolved)
         XCTAssertEqual(status["acute blood loss anemia, transfused 1 unit packed red cells"], .active, "a dose without a drug")
@@ -581,7 +591,7 @@ final class SummaryVerificationTests: XCTestCase {
     }
 
     func testTheModelsReadingEndsOnlyAnAcuteProblem() {
-        let lines = RecordLines(ProtectedText("Diagnoses: contrast-associated AKI. Hypertension.", deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let lines = plainLines("Diagnoses: contrast-associated AKI. Hypertension.")
         let verifier = ItemVerifier(lines: lines, range: 1...1)
         XCTAssertEqual(verifier.problemStatus(name: "contrast-associated AKI", line: lines[1]!.deidentified, proposed: "resolved"), .resolved)
         XCTAssertEqual(verifier.problemStatus(name: "hypertension", line: lines[1]!.deidentified, proposed: "resolved"), .active)
@@ -591,7 +601,7 @@ final class SummaryVerificationTests: XCTestCase {
     /// before it, and an episode ending (a flare) leaves the lasting condition active (invented lines).
     func testStatusWordsBelongToTheirOwnEntry() {
         let text = "Discharge diagnoses: pyelonephritis (resolved), asthma, hyponatremia (resolved).\nPsoriasis: flare resolved with a steroid taper.\nHyperkalemia, resolved after the dose change."
-        let lines = RecordLines(ProtectedText(text, deidentifier: Deidentifier(registry: RecognizerRegistry([]), kinds: [])))
+        let lines = plainLines(text)
         let verifier = ItemVerifier(lines: lines, range: 1...3)
         func status(_ name: String, _ line: Int) -> ProblemStatus { verifier.problemStatus(name: name, line: lines[line]!.deidentified, proposed: "active") }
         XCTAssertEqual(status("asthma", 1), .active)
